@@ -1,0 +1,130 @@
+package mockcloud
+
+import (
+	"encoding/json"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestRealisticDeterministicOutputs(t *testing.T) {
+	program := func(ctx *pulumi.Context) error {
+		vpc, err := ec2.NewVpc(ctx, "net", &ec2.VpcArgs{CidrBlock: pulumi.String("10.0.0.0/16")})
+		if err != nil {
+			return err
+		}
+		if _, err := ec2.NewSubnet(ctx, "net-a", &ec2.SubnetArgs{VpcId: vpc.ID(), CidrBlock: pulumi.String("10.0.0.0/24")}); err != nil {
+			return err
+		}
+		if _, err := kms.NewKey(ctx, "key", &kms.KeyArgs{}); err != nil {
+			return err
+		}
+		if _, err := lb.NewLoadBalancer(ctx, "web-alb", &lb.LoadBalancerArgs{}); err != nil {
+			return err
+		}
+		_, err = iam.NewRole(ctx, "role", &iam.RoleArgs{AssumeRolePolicy: pulumi.String("{}")})
+		return err
+	}
+	first, err := Run(program, "p", "s", "eu-west-1", Config{})
+	require.NoError(t, err)
+	second, err := Run(program, "p", "s", "eu-west-1", Config{})
+	require.NoError(t, err)
+
+	vpc := first.ByType("aws:ec2/vpc:Vpc")[0]
+	assert.Regexp(t, `^vpc-[0-9a-f]{17}$`, vpc.ID)
+	assert.Equal(t, "arn:aws:ec2:eu-west-1:123456789012:vpc/"+vpc.ID, str(vpc.Outputs, "arn"))
+	assert.Regexp(t, `^acl-[0-9a-f]{17}$`, str(vpc.Outputs, "defaultNetworkAclId"))
+	subnet := first.ByType("aws:ec2/subnet:Subnet")[0]
+	assert.Equal(t, vpc.ID, str(subnet.Inputs, "vpcId"), "references between resources resolve to the mock ids")
+	key := first.ByType("aws:kms/key:Key")[0]
+	assert.Regexp(t, `^arn:aws:kms:eu-west-1:123456789012:key/[0-9a-f-]{36}$`, str(key.Outputs, "arn"))
+	role := first.ByType("aws:iam/role:Role")[0]
+	assert.Regexp(t, `^role-[0-9a-f]{7}$`, str(role.Outputs, "name"), "autonamed like the provider: logical name, dash, 7 hex")
+	assert.Equal(t, "arn:aws:iam::123456789012:role/"+str(role.Outputs, "name"), str(role.Outputs, "arn"))
+
+	alb := first.ByType("aws:lb/loadBalancer:LoadBalancer")[0]
+	assert.Regexp(t, `^web-alb-[0-9a-f]{7}-[0-9]+\.eu-west-1\.elb\.amazonaws\.com$`, str(alb.Outputs, "dnsName"))
+	assert.Regexp(t, `^arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/web-alb-[0-9a-f]{7}/[0-9a-f]{16}$`, alb.ID)
+
+	a, _ := json.Marshal(first.Export())
+	b, _ := json.Marshal(second.Export())
+	assert.Equal(t, string(a), string(b), "the same program gives the same plan")
+}
+
+func TestUnmockedFunctionIsAnError(t *testing.T) {
+	_, err := Run(func(ctx *pulumi.Context) error {
+		_, err := aws.GetRegion(ctx, &aws.GetRegionArgs{})
+		return err
+	}, "p", "s", "eu-west-1", Config{})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "no mock for function aws:index/getRegion:getRegion")
+
+	cloud, err := Run(func(ctx *pulumi.Context) error {
+		id, err := aws.GetCallerIdentity(ctx, &aws.GetCallerIdentityArgs{})
+		if err == nil && id.AccountId != AccountID {
+			t.Errorf("account %s", id.AccountId)
+		}
+		return err
+	}, "p", "s", "eu-west-1", Config{})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"aws:index/getCallerIdentity:getCallerIdentity"}, cloud.Calls())
+}
+
+func TestExportWithholdsSecrets(t *testing.T) {
+	const plaintext = "test-only-secret-value"
+	cloud, err := Run(func(ctx *pulumi.Context) error {
+		_, err := iam.NewRole(ctx, "role", &iam.RoleArgs{
+			AssumeRolePolicy: pulumi.String("{}"),
+			Description:      pulumi.ToSecret(pulumi.String(plaintext)).(pulumi.StringOutput),
+		})
+		return err
+	}, "p", "s", "eu-west-1", Config{})
+	require.NoError(t, err)
+	data, err := json.Marshal(cloud.Export())
+	require.NoError(t, err)
+	assert.NotContains(t, string(data), plaintext)
+	assert.Contains(t, string(data), `"4dabf18193072939515e22adb298388d":"1b47061264138c4ac30d75fd1eb44270"`)
+}
+
+func TestConfigReachesTheProgram(t *testing.T) {
+	_, err := Run(func(ctx *pulumi.Context) error {
+		v, ok := ctx.GetConfig("proj:setting")
+		if !ok || v != `{"a":1}` || !ctx.IsConfigSecret("proj:setting") {
+			t.Errorf("config not passed: %q %v", v, ok)
+		}
+		return nil
+	}, "proj", "s", "eu-west-1", Config{Values: map[string]string{"proj:setting": `{"a":1}`}, Secret: []string{"proj:setting"}})
+	require.NoError(t, err)
+}
+
+func TestExportShape(t *testing.T) {
+	cloud, err := Run(func(ctx *pulumi.Context) error {
+		_, err := ec2.NewVpc(ctx, "net", &ec2.VpcArgs{CidrBlock: pulumi.String("10.0.0.0/16")}, pulumi.Protect(true))
+		return err
+	}, "p", "s", "eu-west-1", Config{})
+	require.NoError(t, err)
+	e := cloud.Export()
+	assert.Equal(t, 3, e.Version)
+	require.NotEmpty(t, e.Deployment.Resources)
+	assert.Equal(t, "pulumi:pulumi:Stack", e.Deployment.Resources[0].Type)
+	var vpc = e.Deployment.Resources[len(e.Deployment.Resources)-1]
+	for _, r := range e.Deployment.Resources {
+		if r.Type == "aws:ec2/vpc:Vpc" {
+			vpc = r
+		}
+	}
+	assert.True(t, vpc.Protect)
+	assert.True(t, vpc.Custom)
+	assert.Equal(t, e.Deployment.Resources[0].URN, vpc.Parent)
+	assert.True(t, strings.HasPrefix(vpc.URN, "urn:pulumi:s::p::aws:ec2/vpc:Vpc::net"))
+	assert.Regexp(t, regexp.MustCompile(`^vpc-`), vpc.ID)
+}

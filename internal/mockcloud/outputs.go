@@ -1,0 +1,185 @@
+package mockcloud
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+)
+
+// ec2Prefixes are the id prefixes AWS uses for EC2 resources.
+var ec2Prefixes = map[string]string{
+	"aws:ec2/vpc:Vpc":                                           "vpc",
+	"aws:ec2/subnet:Subnet":                                     "subnet",
+	"aws:ec2/internetGateway:InternetGateway":                   "igw",
+	"aws:ec2/natGateway:NatGateway":                             "nat",
+	"aws:ec2/eip:Eip":                                           "eipalloc",
+	"aws:ec2/routeTable:RouteTable":                             "rtb",
+	"aws:ec2/routeTableAssociation:RouteTableAssociation":       "rtbassoc",
+	"aws:ec2/networkAcl:NetworkAcl":                             "acl",
+	"aws:ec2/networkAclAssociation:NetworkAclAssociation":       "aclassoc",
+	"aws:ec2/securityGroup:SecurityGroup":                       "sg",
+	"aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "sgr",
+	"aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule":   "sgr",
+	"aws:ec2/vpcEndpoint:VpcEndpoint":                           "vpce",
+	"aws:ec2/flowLog:FlowLog":                                   "fl",
+}
+
+// ec2ARNKinds are the resource kinds in EC2 ARNs.
+var ec2ARNKinds = map[string]string{
+	"vpc": "vpc", "subnet": "subnet", "igw": "internet-gateway", "nat": "natgateway", "eipalloc": "elastic-ip",
+	"rtb": "route-table", "acl": "network-acl", "sg": "security-group", "sgr": "security-group-rule",
+	"vpce": "vpc-endpoint", "fl": "vpc-flow-log",
+}
+
+// autonamed lists the types whose `name` the provider fills from the logical name when absent.
+var autonamed = map[string]bool{
+	"aws:ec2/securityGroup:SecurityGroup":     true,
+	"aws:iam/role:Role":                       true,
+	"aws:iam/rolePolicy:RolePolicy":           true,
+	"aws:iam/policy:Policy":                   true,
+	"aws:cloudwatch/logGroup:LogGroup":        true,
+	"aws:lb/loadBalancer:LoadBalancer":        true,
+	"aws:lb/targetGroup:TargetGroup":          true,
+	"aws:alb/loadBalancer:LoadBalancer":       true,
+	"aws:alb/targetGroup:TargetGroup":         true,
+	"aws:ecs/cluster:Cluster":                 true,
+	"aws:ecs/service:Service":                 true,
+	"aws:secretsmanager/secret:Secret":        true,
+	"aws:wafv2/webAcl:WebAcl":                 true,
+	"aws:rds/subnetGroup:SubnetGroup":         true,
+	"aws:rds/parameterGroup:ParameterGroup":   true,
+	"aws:elasticache/subnetGroup:SubnetGroup": true,
+}
+
+// compute returns the id and the outputs (inputs plus computed properties) of a registration.
+// Called with c.mu held.
+func (c *Cloud) compute(rec *Record) (string, resource.PropertyMap) {
+	out := rec.Inputs.Copy()
+	set := func(k string, v any) {
+		if _, present := out[resource.PropertyKey(k)]; !present {
+			out[resource.PropertyKey(k)] = resource.NewPropertyValue(v)
+		}
+	}
+	seed := rec.URN
+	acct, region := AccountID, c.Region
+
+	if !rec.Custom {
+		return "", resource.PropertyMap{}
+	}
+	if strings.HasPrefix(rec.Type, "pulumi:providers:") {
+		return uuidOf(seed), out
+	}
+
+	name := str(rec.Inputs, "name")
+	if name == "" && autonamed[rec.Type] {
+		name = rec.Name + "-" + hexOf(seed+"/name", 7)
+		set("name", name)
+	}
+
+	if prefix, ok := ec2Prefixes[rec.Type]; ok {
+		id := prefix + "-" + hexOf(seed, 17)
+		set("arn", fmt.Sprintf("arn:aws:ec2:%s:%s:%s/%s", region, acct, ec2ARNKinds[prefix], id))
+		set("ownerId", acct)
+		switch rec.Type {
+		case "aws:ec2/vpc:Vpc":
+			set("defaultSecurityGroupId", "sg-"+hexOf(seed+"/default-sg", 17))
+			set("defaultNetworkAclId", "acl-"+hexOf(seed+"/default-acl", 17))
+			set("defaultRouteTableId", "rtb-"+hexOf(seed+"/main-rtb", 17))
+			set("mainRouteTableId", "rtb-"+hexOf(seed+"/main-rtb", 17))
+		case "aws:ec2/eip:Eip":
+			set("allocationId", id)
+			set("publicIp", fmt.Sprintf("203.0.113.%d", 1+int(hexOf(seed, 2)[0])%250))
+		case "aws:ec2/natGateway:NatGateway":
+			set("publicIp", fmt.Sprintf("198.51.100.%d", 1+int(hexOf(seed, 2)[0])%250))
+		case "aws:ec2/securityGroup:SecurityGroup":
+			set("name", name)
+		case "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule":
+			set("securityGroupRuleId", id)
+		case "aws:ec2/vpcEndpoint:VpcEndpoint":
+			if str(rec.Inputs, "vpcEndpointType") == "Gateway" {
+				set("prefixListId", "pl-"+hexOf(seed+"/pl", 8))
+			} else {
+				svc := str(rec.Inputs, "serviceName")
+				short := svc[strings.LastIndex(svc, region+".")+len(region)+1:]
+				set("dnsEntries", []any{map[string]any{
+					"dnsName":      fmt.Sprintf("%s.%s.%s.vpce.amazonaws.com", id, short, region),
+					"hostedZoneId": "Z" + strings.ToUpper(hexOf(seed+"/zone", 13)),
+				}})
+			}
+			set("state", "available")
+		}
+		return id, out
+	}
+
+	switch rec.Type {
+	case "aws:ec2/route:Route":
+		return "r-" + str(rec.Inputs, "routeTableId") + hexOf(seed, 10), out
+	case "aws:ec2/networkAclRule:NetworkAclRule":
+		return "nacl-" + hexOf(seed, 10), out
+	case "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl":
+		id := str(rec.Inputs, "defaultNetworkAclId")
+		set("arn", fmt.Sprintf("arn:aws:ec2:%s:%s:network-acl/%s", region, acct, id))
+		return id, out
+	case "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup":
+		id := "sg-" + hexOf(seed, 17)
+		// The default group already exists: answer with the id the VPC reported for it.
+		vpcID := str(rec.Inputs, "vpcId")
+		for _, r := range c.records {
+			if r.Type == "aws:ec2/vpc:Vpc" && r.ID == vpcID {
+				id = str(r.Outputs, "defaultSecurityGroupId")
+			}
+		}
+		set("arn", fmt.Sprintf("arn:aws:ec2:%s:%s:security-group/%s", region, acct, id))
+		set("name", "default")
+		return id, out
+	case "aws:cloudwatch/logGroup:LogGroup":
+		set("arn", fmt.Sprintf("arn:aws:logs:%s:%s:log-group:%s", region, acct, name))
+		return name, out
+	case "aws:iam/role:Role":
+		set("arn", fmt.Sprintf("arn:aws:iam::%s:role/%s", acct, name))
+		set("uniqueId", "AROA"+strings.ToUpper(hexOf(seed, 17)))
+		return name, out
+	case "aws:iam/rolePolicy:RolePolicy":
+		return str(rec.Inputs, "role") + ":" + name, out
+	case "aws:iam/policy:Policy":
+		arn := fmt.Sprintf("arn:aws:iam::%s:policy/%s", acct, name)
+		set("arn", arn)
+		return arn, out
+	case "aws:kms/key:Key":
+		keyID := uuidOf(seed)
+		set("arn", fmt.Sprintf("arn:aws:kms:%s:%s:key/%s", region, acct, keyID))
+		set("keyId", keyID)
+		return keyID, out
+	case "aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer":
+		suffix := fmt.Sprintf("app/%s/%s", name, hexOf(seed+"/lb", 16))
+		arn := fmt.Sprintf("arn:aws:elasticloadbalancing:%s:%s:loadbalancer/%s", region, acct, suffix)
+		set("arn", arn)
+		set("arnSuffix", suffix)
+		set("dnsName", fmt.Sprintf("%s-%d.%s.elb.amazonaws.com", name, 100000000+int(hexOf(seed, 8)[0])*1000, region))
+		set("zoneId", "Z32O12XQLNTSW2")
+		return arn, out
+	case "aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup":
+		suffix := fmt.Sprintf("targetgroup/%s/%s", name, hexOf(seed+"/tg", 16))
+		arn := fmt.Sprintf("arn:aws:elasticloadbalancing:%s:%s:%s", region, acct, suffix)
+		set("arn", arn)
+		set("arnSuffix", suffix)
+		return arn, out
+	case "aws:kms/alias:Alias":
+		if name == "" {
+			name = "alias/" + rec.Name + "-" + hexOf(seed+"/name", 7)
+			set("name", name)
+		}
+		set("arn", fmt.Sprintf("arn:aws:kms:%s:%s:%s", region, acct, name))
+		return name, out
+	}
+
+	// Anything else: a generic but well-formed id and ARN.
+	service := strings.SplitN(strings.SplitN(rec.Type, "/", 2)[0], ":", 2)[1]
+	id := hexOf(seed, 17)
+	if name != "" {
+		id = name
+	}
+	set("arn", fmt.Sprintf("arn:aws:%s:%s:%s:%s/%s", service, region, acct, rec.Name, id))
+	return id, out
+}

@@ -1,0 +1,109 @@
+package network
+
+import (
+	"fmt"
+	"net/netip"
+)
+
+// Tier is a subnet tier. Tiers are the unit of exposure: only the public tier routes to the
+// internet gateway, only the private tier routes to NAT, the isolated tier routes nowhere.
+type Tier string
+
+// The tiers.
+const (
+	Public   Tier = "public"   // load balancers and NAT gateways only
+	Private  Tier = "private"  // services and interface endpoints
+	Isolated Tier = "isolated" // databases and caches: no route out of the VPC
+)
+
+// Tiers in the order they are reported.
+var Tiers = []Tier{Public, Private, Isolated}
+
+// TierTag is the tag that records a subnet's (and route table's) tier, so that the audit can check
+// a real stack's routing against the tier it was meant to have.
+const TierTag = "secure-vpc:tier"
+
+// The VPC sizes the plan supports: AWS allows /16 at most, and below /22 a public subnet would be
+// smaller than the /27 an ALB needs.
+const (
+	MinVPCPrefix = 16
+	MaxVPCPrefix = 22
+	// MaxAZs is the number of AZ slots every tier reserves, so an AZ can be added without moving
+	// the subnets that exist (the fourth slot is spare).
+	MaxAZs  = 3
+	azSlots = 4
+)
+
+// tierLayout places each tier in the VPC block: the tier's block is 1/2^sizeBits of the VPC at
+// offset (in units of its own size), and holds azSlots subnets.
+//
+//	private  : first half      -> 4 slots of 1/8  (a /16 gives /19 subnets, 8187 usable addresses)
+//	isolated : third quarter   -> 4 slots of 1/16 (a /16 gives /20 subnets)
+//	public   : seventh eighth  -> 4 slots of 1/32 (a /16 gives /21 subnets)
+//	reserved : last eighth, for a future tier
+var tierLayout = map[Tier]struct{ sizeBits, offset int }{
+	Private:  {1, 0},
+	Isolated: {2, 2},
+	Public:   {3, 6},
+}
+
+// Subnet is one planned subnet.
+type Subnet struct {
+	Tier Tier
+	AZ   string
+	Slot int
+	CIDR netip.Prefix
+}
+
+// CIDRPlan is the deterministic subnet plan of a VPC.
+type CIDRPlan struct {
+	VPC     netip.Prefix
+	Tier    map[Tier]netip.Prefix // the block reserved for each tier (all its AZ slots)
+	Subnets []Subnet              // tier-major, then AZ order
+}
+
+// PlanCIDRs splits the VPC block into three tiers x the given AZs. A subnet's CIDR depends only
+// on the VPC block, its tier and its AZ's position in the list, so appending an AZ never moves an
+// existing subnet, and no two subnets (or tiers) overlap.
+func PlanCIDRs(vpc netip.Prefix, azs []string) (*CIDRPlan, error) {
+	if !vpc.Addr().Is4() || vpc.Masked() != vpc {
+		return nil, fmt.Errorf("planning subnets: %s is not an IPv4 network address", vpc)
+	}
+	if vpc.Bits() < MinVPCPrefix || vpc.Bits() > MaxVPCPrefix {
+		return nil, fmt.Errorf("planning subnets: a /%d VPC is outside /%d-/%d", vpc.Bits(), MinVPCPrefix, MaxVPCPrefix)
+	}
+	if len(azs) == 0 || len(azs) > MaxAZs {
+		return nil, fmt.Errorf("planning subnets: %d AZs given, the plan holds 1 to %d", len(azs), MaxAZs)
+	}
+	plan := &CIDRPlan{VPC: vpc, Tier: map[Tier]netip.Prefix{}}
+	for _, tier := range Tiers {
+		layout := tierLayout[tier]
+		block := subBlock(vpc, layout.sizeBits, layout.offset)
+		plan.Tier[tier] = block
+		for slot, az := range azs {
+			plan.Subnets = append(plan.Subnets, Subnet{Tier: tier, AZ: az, Slot: slot, CIDR: subBlock(block, 2, slot)})
+		}
+	}
+	return plan, nil
+}
+
+// ByTier returns the planned subnets of one tier in AZ order.
+func (p *CIDRPlan) ByTier(tier Tier) []Subnet {
+	var out []Subnet
+	for _, s := range p.Subnets {
+		if s.Tier == tier {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// subBlock returns the index-th block of size /(bits+extra) inside parent.
+func subBlock(parent netip.Prefix, extra, index int) netip.Prefix {
+	bits := parent.Bits() + extra
+	base := parent.Addr().As4()
+	n := uint32(base[0])<<24 | uint32(base[1])<<16 | uint32(base[2])<<8 | uint32(base[3])
+	n += uint32(index) << (32 - bits)
+	addr := netip.AddrFrom4([4]byte{byte(n >> 24), byte(n >> 16), byte(n >> 8), byte(n)})
+	return netip.PrefixFrom(addr, bits)
+}

@@ -1,0 +1,49 @@
+package network
+
+import (
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/secure-vpc/secure-vpc/internal/policydoc"
+)
+
+func TestEndpointPolicy(t *testing.T) {
+	for _, gateway := range []bool{false, true} {
+		text, err := EndpointPolicy("123456789012", gateway).JSON()
+		require.NoError(t, err)
+		doc, err := policydoc.Parse(text)
+		require.NoError(t, err)
+		for _, st := range doc.Statement {
+			scoped := st.Condition["StringEquals"]["aws:PrincipalAccount"] == "123456789012"
+			narrow := len(st.Action) == 1 && st.Action[0] == "s3:GetObject" && st.Resource[0] == "arn:aws:s3:::prod-*-starport-layer-bucket/*"
+			assert.True(t, scoped || (gateway && narrow), "statement %s is neither account-scoped nor the ECR layer read", st.Sid)
+		}
+		assert.Len(t, doc.Statement, map[bool]int{false: 1, true: 2}[gateway])
+	}
+}
+
+func TestFlowLogDeliveryPolicy(t *testing.T) {
+	group := "arn:aws:logs:eu-west-1:123456789012:log-group:/secure-vpc/dev/vpc-flow-logs"
+	doc := FlowLogDeliveryPolicy(group, "eu-west-1", "123456789012")
+	assert.Equal(t, []string{group, group + ":*"}, doc.Statement[0].Resource, "writes go to one log group only")
+	for _, st := range doc.Statement {
+		assert.NotContains(t, st.Resource, "*")
+		assert.Nil(t, st.Principal, "identity policies name no principal")
+	}
+}
+
+func TestVpcArgsValidation(t *testing.T) {
+	plan, err := (&VpcArgs{Project: "p", Stack: "s", Region: "eu-west-1", AccountID: "123456789012",
+		AvailabilityZones: []string{"eu-west-1a", "eu-west-1b"}, NATGateways: NATSingle, FlowLogRetentionDays: 30,
+		LogsKeyArn: nil}).validate()
+	assert.Error(t, err, "a logs key is required")
+	assert.Nil(t, plan)
+	_, err = (&VpcArgs{Project: "p", Stack: "s", Region: "eu-west-1", AccountID: "123456789012",
+		AvailabilityZones: []string{"eu-west-1a", "us-east-1b"}, NATGateways: NATSingle, FlowLogRetentionDays: 30,
+		LogsKeyArn: pulumi.String("arn:aws:kms:eu-west-1:123456789012:key/x")}).validate()
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "us-east-1b")
+}

@@ -1,0 +1,250 @@
+package platform_test
+
+import (
+	"encoding/json"
+	"errors"
+	"net/netip"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/secure-vpc/secure-vpc/internal/awslimits"
+	"github.com/secure-vpc/secure-vpc/internal/policydoc"
+	"github.com/secure-vpc/secure-vpc/internal/testkit"
+	"github.com/secure-vpc/secure-vpc/platform"
+	"github.com/secure-vpc/secure-vpc/policy"
+)
+
+// TestCommittedStacks runs every committed stack under the mocks and checks, on what the program
+// registered, the properties the network must have.
+func TestCommittedStacks(t *testing.T) {
+	for _, stack := range testkit.Stacks {
+		t.Run(stack, func(t *testing.T) {
+			spec, err := platform.Load(testkit.Source(t, stack))
+			require.NoError(t, err)
+			_, export := testkit.Plan(t, stack)
+			ix := policy.NewIndex(export)
+			azs := spec.Network.AvailabilityZones
+
+			vpcs := ix.OfType(policy.TypeVpc)
+			require.Len(t, vpcs, 1)
+			vpc := vpcs[0]
+			assert.Equal(t, spec.Network.CIDR.String(), policy.Str(vpc, "cidrBlock"))
+			dnsSupport, _ := policy.Bool(vpc, "enableDnsSupport")
+			dnsHostnames, _ := policy.Bool(vpc, "enableDnsHostnames")
+			assert.True(t, dnsSupport && dnsHostnames, "private DNS for endpoints needs both VPC DNS flags")
+
+			t.Run("three tiers in every AZ", func(t *testing.T) {
+				byTier := map[string][]string{}
+				for _, s := range ix.OfType(policy.TypeSubnet) {
+					byTier[policy.Tier(s)] = append(byTier[policy.Tier(s)], policy.Str(s, "availabilityZone"))
+					cidr := netip.MustParsePrefix(policy.Str(s, "cidrBlock"))
+					assert.True(t, spec.Network.CIDR.Contains(cidr.Addr()), "%s inside the VPC", cidr)
+					assert.Equal(t, vpc.ID, policy.Str(s, "vpcId"))
+				}
+				for _, tier := range []string{"public", "private", "isolated"} {
+					assert.ElementsMatch(t, azs, byTier[tier], "%s tier has one subnet per AZ", tier)
+				}
+				assert.Len(t, ix.OfType(policy.TypeSubnet), 3*len(azs))
+			})
+
+			t.Run("isolated tier has no route out, public routes to the IGW, private to NAT", func(t *testing.T) {
+				nats := ix.OfType(policy.TypeNatGateway)
+				wantNATs := map[string]int{"none": 0, "single": 1, "perAz": len(azs)}[string(spec.Network.NATGateways)]
+				assert.Len(t, nats, wantNATs)
+				for _, s := range ix.OfType(policy.TypeSubnet) {
+					rts := ix.SubnetRouteTables(s)
+					require.Len(t, rts, 1, "%s has exactly one explicit route table", policy.Name(s))
+					routes := ix.Routes(rts[0])
+					assert.Equal(t, policy.Tier(s), policy.Tier(rts[0]), "subnet and route table tiers agree")
+					switch policy.Tier(s) {
+					case "isolated":
+						assert.Empty(t, routes, "%s must have only the local route", policy.Name(s))
+					case "public":
+						require.Len(t, routes, 1)
+						assert.Equal(t, "internet-gateway", routes[0].TargetKind)
+						assert.Equal(t, "0.0.0.0/0", routes[0].Destination)
+					case "private":
+						kinds := map[string]int{}
+						for _, r := range routes {
+							kinds[r.TargetKind]++
+							assert.NotEqual(t, "internet-gateway", r.TargetKind)
+						}
+						assert.Equal(t, min(wantNATs, 1), kinds["nat-gateway"])
+						assert.Equal(t, 1, kinds["vpc-endpoint"], "the S3 gateway endpoint")
+					}
+				}
+				for _, nat := range nats {
+					assert.Equal(t, "public", policy.Tier(ix.Ref(policy.Str(nat, "subnetId"))), "NAT gateways live in the public tier")
+				}
+			})
+
+			t.Run("no subnet maps public IPs", func(t *testing.T) {
+				for _, s := range ix.OfType(policy.TypeSubnet) {
+					on, set := policy.Bool(s, "mapPublicIpOnLaunch")
+					assert.True(t, set && !on, policy.Name(s))
+				}
+			})
+
+			t.Run("flow logs go to a KMS-encrypted log group", func(t *testing.T) {
+				flows := ix.OfType(policy.TypeFlowLog)
+				require.Len(t, flows, 1)
+				fl := flows[0]
+				assert.Equal(t, "ALL", policy.Str(fl, "trafficType"))
+				assert.Equal(t, vpc.ID, policy.Str(fl, "vpcId"))
+				group := ix.Ref(policy.Str(fl, "logDestination"))
+				require.NotNil(t, group, "the flow log's destination is a planned log group")
+				assert.Equal(t, policy.TypeLogGroup, group.Type)
+				key := ix.Ref(policy.Str(group, "kmsKeyId"))
+				require.NotNil(t, key, "the log group's key is a planned key")
+				assert.Equal(t, policy.TypeKMSKey, key.Type)
+				rotation, _ := policy.Bool(key, "enableKeyRotation")
+				assert.True(t, rotation)
+				days, _ := policy.Int(group, "retentionInDays")
+				assert.Equal(t, spec.Network.FlowLogRetentionDays, days)
+
+				role := ix.Ref(policy.Str(fl, "iamRoleArn"))
+				require.NotNil(t, role)
+				trust, err := policydoc.Parse(policy.Str(role, "assumeRolePolicy"))
+				require.NoError(t, err)
+				assert.Equal(t, []string{"vpc-flow-logs.amazonaws.com"}, trust.Statement[0].Principals()["Service"])
+				assert.Contains(t, trust.Statement[0].Condition["StringEquals"], "aws:SourceAccount")
+
+				keyPolicy, err := policydoc.Parse(policy.Str(key, "policy"))
+				require.NoError(t, err)
+				var logsStatement *policydoc.Statement
+				for i, st := range keyPolicy.Statement {
+					if svc := st.Principals()["Service"]; len(svc) == 1 && svc[0] == "logs."+spec.Region+".amazonaws.com" {
+						logsStatement = &keyPolicy.Statement[i]
+					}
+				}
+				require.NotNil(t, logsStatement, "the key admits CloudWatch Logs of the stack's region")
+				assert.Contains(t, logsStatement.Condition["ArnLike"], "kms:EncryptionContext:aws:logs:arn", "bound by encryption context")
+			})
+
+			t.Run("endpoints present with private DNS and account-scoped policies", func(t *testing.T) {
+				private := map[string]bool{}
+				for _, s := range ix.OfType(policy.TypeSubnet) {
+					if policy.Tier(s) == "private" {
+						private[s.ID] = true
+					}
+				}
+				found := map[string]bool{}
+				for _, ep := range ix.OfType(policy.TypeVpcEndpoint) {
+					svc := policy.Str(ep, "serviceName")
+					require.True(t, strings.HasPrefix(svc, "com.amazonaws."+spec.Region+"."), svc)
+					short := strings.TrimPrefix(svc, "com.amazonaws."+spec.Region+".")
+					found[short] = true
+					doc, err := policydoc.Parse(policy.Str(ep, "policy"))
+					require.NoError(t, err)
+					assert.Equal(t, map[string]any{"aws:PrincipalAccount": "123456789012"}, doc.Statement[0].Condition["StringEquals"])
+					if short == "s3" {
+						assert.Equal(t, "Gateway", policy.Str(ep, "vpcEndpointType"))
+						assert.Len(t, policy.Strings(ep, "routeTableIds"), len(azs), "one route per private route table, none for the isolated tier")
+						continue
+					}
+					assert.Equal(t, "Interface", policy.Str(ep, "vpcEndpointType"))
+					dns, _ := policy.Bool(ep, "privateDnsEnabled")
+					assert.True(t, dns, short)
+					for _, id := range policy.Strings(ep, "subnetIds") {
+						assert.True(t, private[id], "%s endpoint sits in the private tier", short)
+					}
+					assert.Len(t, policy.Strings(ep, "subnetIds"), len(azs))
+				}
+				for _, want := range []string{"s3", "secretsmanager", "kms", "ecr.api", "ecr.dkr", "logs", "sts"} {
+					assert.True(t, found[want], "missing %s endpoint", want)
+				}
+			})
+
+			t.Run("default security group and network ACL are locked", func(t *testing.T) {
+				dsg := ix.OfType(policy.TypeDefaultSecurityGroup)
+				require.Len(t, dsg, 1)
+				assert.Equal(t, vpc.ID, policy.Str(dsg[0], "vpcId"))
+				assert.Empty(t, policy.List(dsg[0], "ingress"))
+				assert.Empty(t, policy.List(dsg[0], "egress"))
+				dacl := ix.OfType(policy.TypeDefaultNetworkACL)
+				require.Len(t, dacl, 1)
+				assert.Equal(t, policy.Str(vpc, "defaultNetworkAclId"), policy.Str(dacl[0], "defaultNetworkAclId"))
+				assert.Empty(t, policy.List(dacl[0], "ingress"))
+				for _, s := range ix.OfType(policy.TypeSubnet) {
+					assocs := 0
+					for _, a := range ix.OfType(policy.TypeNetworkACLAssoc) {
+						if policy.Str(a, "subnetId") == s.ID {
+							assocs++
+							acl := ix.Ref(policy.Str(a, "networkAclId"))
+							assert.Equal(t, policy.Tier(s), policy.Tier(acl), "%s uses its tier's NACL", policy.Name(s))
+						}
+					}
+					assert.Equal(t, 1, assocs, "%s has its own tier NACL, not the default one", policy.Name(s))
+				}
+			})
+
+			t.Run("stateful resources are protected outside dev", func(t *testing.T) {
+				for _, r := range ix.OfType(policy.TypeKMSKey, policy.TypeLogGroup) {
+					assert.Equal(t, spec.Protect, r.Protect, "%s protect", r.URN)
+				}
+				assert.Equal(t, stack != "dev", spec.Protect)
+			})
+
+			t.Run("every security invariant holds", func(t *testing.T) {
+				for _, res := range policy.Evaluate(export) {
+					assert.True(t, res.Passed(), "%s: %v", res.Invariant.ID, res.Findings)
+					assert.Positive(t, res.Checked, "%s checked nothing", res.Invariant.ID)
+				}
+			})
+
+			t.Run("AWS limits the mocks do not enforce", func(t *testing.T) {
+				assert.Empty(t, awslimits.Check(export.Deployment.Resources))
+			})
+		})
+	}
+}
+
+func TestPlanIsDeterministic(t *testing.T) {
+	_, first := testkit.Plan(t, "prod")
+	_, second := testkit.Plan(t, "prod")
+	a, err := json.Marshal(first)
+	require.NoError(t, err)
+	b, err := json.Marshal(second)
+	require.NoError(t, err)
+	assert.Equal(t, string(a), string(b), "two runs must register identical inputs, or every pulumi up would show a diff")
+}
+
+func TestInvalidConfigRegistersNothing(t *testing.T) {
+	src := testkit.Source(t, "dev")
+	src.Values["secure-vpc:network"] = `{"cidr":"10.20.0.0/16","availabilityZones":["eu-west-1a"]}`
+	cloud, err := testkit.Run(t, src)
+	var cfgErr *platform.ConfigError
+	require.True(t, errors.As(err, &cfgErr), "want a config error, got %v", err)
+	assert.Equal(t, "secure-vpc:network.availabilityZones", cfgErr.Problems[0].Key)
+	for _, r := range cloud.Records() {
+		assert.False(t, r.Custom, "config errors must come before any resource: %s was registered", r.URN)
+	}
+	assert.Empty(t, cloud.Calls(), "nor any call to AWS")
+}
+
+func TestNATStrategies(t *testing.T) {
+	for _, tc := range []struct {
+		strategy     string
+		nats, routes int
+	}{{"none", 0, 0}, {"single", 1, 2}, {"perAz", 2, 2}} {
+		t.Run(tc.strategy, func(t *testing.T) {
+			src := testkit.Source(t, "dev")
+			src.Values["secure-vpc:network"] = `{"cidr":"10.20.0.0/16","availabilityZones":["eu-west-1a","eu-west-1b"],"natGateways":"` + tc.strategy + `"}`
+			cloud, err := testkit.Run(t, src)
+			require.NoError(t, err)
+			assert.Len(t, cloud.ByType(policy.TypeNatGateway), tc.nats)
+			natRoutes := 0
+			for _, r := range cloud.ByType(policy.TypeRoute) {
+				if _, ok := r.Inputs["natGatewayId"]; ok {
+					natRoutes++
+				}
+			}
+			assert.Equal(t, tc.routes, natRoutes, "private route tables with a default route to NAT")
+			export := cloud.Export()
+			assert.Empty(t, policy.Failed(policy.Evaluate(&export)))
+		})
+	}
+}

@@ -1,0 +1,138 @@
+package platform
+
+import (
+	"net/netip"
+
+	"github.com/secure-vpc/secure-vpc/network"
+)
+
+// Project is the Pulumi project name; config keys live in its namespace.
+const Project = "secure-vpc"
+
+// Environment selects the safe defaults of a stack. Security never differs between
+// environments; cost and blast-radius settings do.
+type Environment string
+
+// The environments.
+const (
+	Dev     Environment = "dev"
+	Staging Environment = "staging"
+	Prod    Environment = "prod"
+)
+
+// NATStrategy says how the private tier reaches the internet (none, single or perAz).
+type NATStrategy = network.NATStrategy
+
+// The NAT strategies.
+const (
+	NATNone   = network.NATNone
+	NATSingle = network.NATSingle
+	NATPerAZ  = network.NATPerAZ
+)
+
+// CacheEngine is the ElastiCache engine of a cache.
+type CacheEngine string
+
+// The cache engines.
+const (
+	Valkey CacheEngine = "valkey"
+	Redis  CacheEngine = "redis"
+)
+
+// Spec is the validated, typed form of a stack's config: everything the components build from.
+type Spec struct {
+	Stack       string
+	Environment Environment
+	Region      string
+	Network     Network
+	Services    map[string]Service
+	Databases   map[string]Database
+	Buckets     map[string]Bucket
+	Caches      map[string]Cache
+	Secrets     map[string]AppSecret
+	Edge        Edge
+	// Protect marks stateful resources (keys, log groups, databases, buckets) with Pulumi's
+	// `protect` and turns on AWS deletion protection.
+	Protect bool
+}
+
+// Network is the VPC of the stack.
+type Network struct {
+	CIDR                 netip.Prefix
+	AvailabilityZones    []string
+	NATGateways          NATStrategy
+	FlowLogRetentionDays int
+	ConnectedCIDRs       []netip.Prefix
+}
+
+// Service is one microservice of the graph.
+type Service struct {
+	Name            string
+	Public          bool // a BFF: the only kind of service with an internet-facing load balancer
+	Port            int
+	Image           string
+	Calls           []string
+	InternetEgress  bool
+	CPU             int
+	Memory          int
+	DesiredCount    int
+	HealthCheckPath string
+}
+
+// Database is a PostgreSQL database owned by exactly one service.
+type Database struct {
+	Name                string
+	Engine              string
+	Version             string
+	Owner               string
+	InstanceClass       string
+	Port                int
+	AllocatedStorage    int
+	MaxAllocatedStorage int
+	BackupRetentionDays int
+	MultiAZ             bool
+}
+
+// Bucket is an S3 bucket with the services that may read and write it.
+type Bucket struct {
+	Name    string
+	Readers []string
+	Writers []string
+}
+
+// Cache is an ElastiCache replication group with the services that may use it.
+type Cache struct {
+	Name     string
+	Engine   CacheEngine
+	NodeType string
+	Port     int
+	Users    []string
+}
+
+// AppSecret is an application credential kept in Secrets Manager. Its value comes from
+// `pulumi config set --secret --path 'secretValues.<name>'` and is only ever a Pulumi secret.
+type AppSecret struct {
+	Name        string
+	Description string
+	Readers     []string
+	HasValue    bool
+}
+
+// Edge is the internet-facing side of the BFFs.
+type Edge struct {
+	CertificateARN string
+	DomainName     string
+	RateLimit      int
+}
+
+// DataPorts lists the distinct ports of the stores in the isolated tier, in ascending order.
+func (s *Spec) DataPorts() []int {
+	seen := map[int]bool{}
+	for _, d := range s.Databases {
+		seen[d.Port] = true
+	}
+	for _, c := range s.Caches {
+		seen[c.Port] = true
+	}
+	return sortedKeys(seen)
+}

@@ -1,0 +1,282 @@
+package policy
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/secure-vpc/secure-vpc/internal/awslimits"
+)
+
+const strategyVPC = `Strategy 2, "Private Network (VPC)": core services and databases "are not directly accessible from the public internet"`
+
+var networkInvariants = []Invariant{
+	{
+		ID:        "NET-01",
+		Statement: "Isolated-tier subnets have no route out of the VPC: none to an internet gateway, a NAT gateway or any default route",
+		Enforces:  strategyVPC,
+		check:     checkIsolatedNoRouteOut,
+	},
+	{
+		ID:        "NET-02",
+		Statement: "Every subnet declares its tier, and private-tier subnets have no route to an internet gateway",
+		Enforces:  strategyVPC + `; "Controlled Ingress/Egress"`,
+		check:     checkTiersDeclared,
+	},
+	{
+		ID:        "NET-03",
+		Statement: "No subnet outside the public tier maps public IPs on launch",
+		Enforces:  "Security Hub EC2.15; " + strategyVPC,
+		check:     checkNoPublicIPMapping,
+	},
+	{
+		ID:        "NET-04",
+		Statement: "The default security group of every VPC is adopted with no rules",
+		Enforces:  `Security Hub EC2.2, CIS 5.4; strategy 2, "All other traffic is denied by default"`,
+		check:     checkDefaultSecurityGroupLocked,
+	},
+	{
+		ID:        "NET-05",
+		Statement: "Every VPC has flow logs capturing ALL traffic",
+		Enforces:  "Security Hub EC2.6, CIS 3.7",
+		check:     checkFlowLogs,
+	},
+	{
+		ID:        "NET-06",
+		Statement: "Every log group is encrypted with a customer-managed KMS key of the stack and has a retention",
+		Enforces:  `Checkov CKV_AWS_158, CKV_AWS_66; strategy 3, "Encryption at Rest"`,
+		check:     checkLogGroups,
+	},
+	{
+		ID:        "NET-07",
+		Statement: "Every VPC has the S3 gateway endpoint and private-DNS interface endpoints for secretsmanager, kms, ecr.api, ecr.dkr, logs and sts, each with an account-scoped policy",
+		Enforces:  `Strategy 2, "Controlled Ingress/Egress": services reach AWS without the internet; Security Hub EC2.10`,
+		check:     checkEndpoints,
+	},
+}
+
+func checkIsolatedNoRouteOut(ix *Index) (int, []Finding) {
+	var fs []Finding
+	checked := 0
+	for _, s := range ix.OfType(TypeSubnet) {
+		if Tier(s) != "isolated" {
+			continue
+		}
+		checked++
+		rts := ix.SubnetRouteTables(s)
+		if len(rts) == 0 {
+			fs = append(fs, finding(s, "has no explicit route table association, so it uses the VPC's main route table; associate it with the isolated route table"))
+		}
+		for _, rt := range rts {
+			for _, route := range ix.Routes(rt) {
+				switch {
+				case route.TargetKind == "internet-gateway" || route.TargetKind == "nat-gateway":
+					fs = append(fs, finding(s, "routes %s to %s %s through route table %s; the isolated tier must have no route out", route.Destination, route.TargetKind, route.Target, Name(rt)))
+				case IsDefaultRoute(route.Destination):
+					fs = append(fs, finding(s, "has a default route (%s) to %s through route table %s; the isolated tier must have no route out", route.Destination, route.Target, Name(rt)))
+				case route.TargetKind == "vpc-endpoint":
+					fs = append(fs, finding(s, "routes to the gateway endpoint %s through route table %s; the isolated tier must have no route out", Name(route.Source), Name(rt)))
+				}
+			}
+		}
+	}
+	return checked, fs
+}
+
+func checkTiersDeclared(ix *Index) (int, []Finding) {
+	var fs []Finding
+	subnets := ix.OfType(TypeSubnet)
+	for _, s := range subnets {
+		tier := Tier(s)
+		switch tier {
+		case "public", "private", "isolated":
+		case "":
+			fs = append(fs, finding(s, "declares no tier; tag it %s=public|private|isolated so its exposure can be checked", TierTag))
+			continue
+		default:
+			fs = append(fs, finding(s, "declares the unknown tier %q", tier))
+			continue
+		}
+		if tier != "private" {
+			continue
+		}
+		for _, rt := range ix.SubnetRouteTables(s) {
+			for _, route := range ix.Routes(rt) {
+				if route.TargetKind == "internet-gateway" {
+					fs = append(fs, finding(s, "is in the private tier but routes %s to internet gateway %s (route table %s); only the public tier may face the internet", route.Destination, route.Target, Name(rt)))
+				}
+			}
+		}
+	}
+	return len(subnets), fs
+}
+
+func checkNoPublicIPMapping(ix *Index) (int, []Finding) {
+	var fs []Finding
+	subnets := ix.OfType(TypeSubnet)
+	for _, s := range subnets {
+		if Tier(s) == "public" {
+			continue
+		}
+		if on, _ := Bool(s, "mapPublicIpOnLaunch"); on {
+			fs = append(fs, finding(s, "maps public IPs on launch in the %s tier; set mapPublicIpOnLaunch to false", tierOrUnknown(s)))
+		}
+		if on, _ := Bool(s, "assignIpv6AddressOnCreation"); on {
+			fs = append(fs, finding(s, "assigns IPv6 addresses on creation in the %s tier; turn assignIpv6AddressOnCreation off", tierOrUnknown(s)))
+		}
+	}
+	return len(subnets), fs
+}
+
+func tierOrUnknown(r *Resource) string {
+	if t := Tier(r); t != "" {
+		return t
+	}
+	return "undeclared"
+}
+
+func checkDefaultSecurityGroupLocked(ix *Index) (int, []Finding) {
+	var fs []Finding
+	vpcs := ix.OfType(TypeVpc)
+	for _, vpc := range vpcs {
+		var adopted *Resource
+		for _, d := range ix.OfType(TypeDefaultSecurityGroup) {
+			if Str(d, "vpcId") == vpc.ID {
+				adopted = d
+			}
+		}
+		if adopted == nil {
+			fs = append(fs, finding(vpc, "its default security group is not adopted, so it keeps AWS's allow-all rules; adopt it with aws.ec2.DefaultSecurityGroup and no rules"))
+			continue
+		}
+		if n := len(List(adopted, "ingress")) + len(List(adopted, "egress")); n > 0 {
+			fs = append(fs, finding(adopted, "keeps %d rule(s) on the default security group; it must have none", n))
+		}
+		ids := map[string]bool{adopted.ID: true, Str(vpc, "defaultSecurityGroupId"): true}
+		for _, rule := range ix.OfType(TypeSGRule, TypeSGIngressRule, TypeSGEgressRule) {
+			if ids[Str(rule, "securityGroupId")] {
+				fs = append(fs, finding(rule, "adds a rule to the default security group of %s; use a dedicated group", Name(vpc)))
+			}
+		}
+	}
+	return len(vpcs), fs
+}
+
+func checkFlowLogs(ix *Index) (int, []Finding) {
+	var fs []Finding
+	vpcs := ix.OfType(TypeVpc)
+	for _, vpc := range vpcs {
+		var types []string
+		for _, fl := range ix.OfType(TypeFlowLog) {
+			if Str(fl, "vpcId") == vpc.ID {
+				types = append(types, Str(fl, "trafficType"))
+			}
+		}
+		switch {
+		case len(types) == 0:
+			fs = append(fs, finding(vpc, "has no flow log; add an aws.ec2.FlowLog with trafficType ALL"))
+		case !slices.Contains(types, "ALL"):
+			fs = append(fs, finding(vpc, "has flow logs for %s traffic only; capture ALL", strings.Join(types, ", ")))
+		}
+	}
+	return len(vpcs), fs
+}
+
+func checkLogGroups(ix *Index) (int, []Finding) {
+	var fs []Finding
+	groups := ix.OfType(TypeLogGroup)
+	for _, g := range groups {
+		key := Str(g, "kmsKeyId")
+		switch {
+		case key == "":
+			fs = append(fs, finding(g, "is not encrypted with a customer-managed key; set kmsKeyId to the stack's logs key"))
+		case ix.Ref(key) == nil || ix.Ref(key).Type != TypeKMSKey:
+			fs = append(fs, finding(g, "is encrypted with %s, which is not a customer-managed key of this stack", key))
+		}
+		days, set := Int(g, "retentionInDays")
+		switch {
+		case !set || days == 0:
+			fs = append(fs, finding(g, "keeps logs forever; set retentionInDays"))
+		case !awslimits.ValidLogRetention(days):
+			fs = append(fs, finding(g, "has retentionInDays %d, which CloudWatch Logs rejects", days))
+		}
+	}
+	return len(groups), fs
+}
+
+// RequiredInterfaceEndpoints are the AWS APIs Fargate services reach through the VPC.
+var RequiredInterfaceEndpoints = []string{"secretsmanager", "kms", "ecr.api", "ecr.dkr", "logs", "sts"}
+
+func checkEndpoints(ix *Index) (int, []Finding) {
+	var fs []Finding
+	vpcs := ix.OfType(TypeVpc)
+	for _, vpc := range vpcs {
+		found := map[string]*Resource{}
+		for _, ep := range ix.OfType(TypeVpcEndpoint) {
+			if Str(ep, "vpcId") != vpc.ID {
+				continue
+			}
+			svc := Str(ep, "serviceName")
+			short := svc[strings.LastIndex(svc, ".")+1:]
+			for _, want := range append([]string{"s3"}, RequiredInterfaceEndpoints...) {
+				if strings.HasSuffix(svc, "."+want) {
+					short = want
+				}
+			}
+			found[short] = ep
+			if !accountScoped(Str(ep, "policy")) {
+				fs = append(fs, finding(ep, "has no policy limiting it to this account's principals (aws:PrincipalAccount); a default endpoint policy lets any credential through"))
+			}
+			typ := Str(ep, "vpcEndpointType")
+			if typ == "Interface" {
+				if on, _ := Bool(ep, "privateDnsEnabled"); !on {
+					fs = append(fs, finding(ep, "has private DNS off, so clients still resolve the public %s endpoint", short))
+				}
+			}
+		}
+		if ep, ok := found["s3"]; !ok || Str(ep, "vpcEndpointType") != "Gateway" {
+			fs = append(fs, finding(vpc, "has no S3 gateway endpoint; image layers and S3 traffic would need the internet"))
+		}
+		for _, want := range RequiredInterfaceEndpoints {
+			if _, ok := found[want]; !ok {
+				fs = append(fs, finding(vpc, "has no %s interface endpoint; services without NAT cannot reach it", want))
+			}
+		}
+	}
+	return len(vpcs), fs
+}
+
+// accountScoped reports whether an endpoint policy's every Allow is bound to an account.
+func accountScoped(policy string) bool {
+	if policy == "" {
+		return false
+	}
+	doc, err := parsePolicy(policy)
+	if err != nil {
+		return false
+	}
+	scoped := false
+	for _, st := range doc.Statement {
+		if st.Effect != "Allow" {
+			continue
+		}
+		cond := fmt.Sprint(st.Condition)
+		if strings.Contains(cond, "aws:PrincipalAccount") || strings.Contains(cond, "aws:PrincipalOrgID") {
+			scoped = true
+			continue
+		}
+		// An unconditioned Allow is acceptable only for a narrow, read-only grant on named
+		// resources (the ECR layer bucket), never for "*".
+		for _, res := range st.Resource {
+			if res == "*" {
+				return false
+			}
+		}
+		for _, a := range st.Action {
+			if a == "*" || strings.HasSuffix(a, ":*") {
+				return false
+			}
+		}
+	}
+	return scoped
+}

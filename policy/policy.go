@@ -1,0 +1,69 @@
+package policy
+
+import (
+	"fmt"
+
+	"github.com/secure-vpc/secure-vpc/internal/stackstate"
+)
+
+// Invariant is one checkable statement of the security strategy.
+type Invariant struct {
+	ID        string // stable id, e.g. NET-01
+	Statement string // what must hold, in one line
+	Enforces  string // the strategy bullet or control (Security Hub FSBP / CIS) it makes real
+	check     func(ix *Index) (checked int, findings []Finding)
+}
+
+// Finding is one violation: the resource and what is wrong with it.
+type Finding struct {
+	Invariant string
+	URN       string
+	Message   string
+}
+
+func (f Finding) String() string {
+	return fmt.Sprintf("%s %s: %s", f.Invariant, f.URN, f.Message)
+}
+
+// Result is the outcome of one invariant.
+type Result struct {
+	Invariant Invariant
+	Checked   int // how many resources it examined; 0 means it had nothing to check
+	Findings  []Finding
+}
+
+// Passed reports whether the invariant holds.
+func (r Result) Passed() bool { return len(r.Findings) == 0 }
+
+// Catalogue is every invariant, in report order.
+func Catalogue() []Invariant {
+	return append([]Invariant(nil), networkInvariants...)
+}
+
+// Evaluate checks every invariant against an export or plan.
+func Evaluate(e *stackstate.Export) []Result {
+	ix := NewIndex(e)
+	var out []Result
+	for _, inv := range Catalogue() {
+		checked, findings := inv.check(ix)
+		for i := range findings {
+			findings[i].Invariant = inv.ID
+		}
+		sortFindings(findings)
+		out = append(out, Result{Invariant: inv, Checked: checked, Findings: findings})
+	}
+	return out
+}
+
+// Failed returns the findings of every failed invariant.
+func Failed(results []Result) []Finding {
+	var out []Finding
+	for _, r := range results {
+		out = append(out, r.Findings...)
+	}
+	return out
+}
+
+func finding(r *Resource, format string, args ...any) Finding {
+	return Finding{URN: r.URN, Message: fmt.Sprintf(format, args...)}
+}

@@ -1,0 +1,202 @@
+package policy_test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/secure-vpc/secure-vpc/internal/stackstate"
+	"github.com/secure-vpc/secure-vpc/internal/testkit"
+	"github.com/secure-vpc/secure-vpc/policy"
+)
+
+// devPlan returns a fresh copy of dev's plan, safe to mutate.
+func devPlan(t *testing.T) *stackstate.Export {
+	t.Helper()
+	_, export := testkit.Plan(t, "dev")
+	data, err := json.Marshal(export)
+	require.NoError(t, err)
+	out, err := stackstate.Parse(data, "dev plan") // through JSON, as audit reads it
+	require.NoError(t, err)
+	return out
+}
+
+func find(e *stackstate.Export, pred func(r *stackstate.Resource) bool) *stackstate.Resource {
+	for i := range e.Deployment.Resources {
+		if pred(&e.Deployment.Resources[i]) {
+			return &e.Deployment.Resources[i]
+		}
+	}
+	return nil
+}
+
+func ofType(typ string) func(*stackstate.Resource) bool {
+	return func(r *stackstate.Resource) bool { return r.Type == typ }
+}
+
+func subnetOfTier(tier string) func(*stackstate.Resource) bool {
+	return func(r *stackstate.Resource) bool { return r.Type == policy.TypeSubnet && policy.Tier(r) == tier }
+}
+
+func routeTableOf(e *stackstate.Export, subnet *stackstate.Resource) string {
+	assoc := find(e, func(r *stackstate.Resource) bool {
+		return r.Type == policy.TypeRouteTableAssoc && r.Inputs["subnetId"] == subnet.ID
+	})
+	return assoc.Inputs["routeTableId"].(string)
+}
+
+func addResource(e *stackstate.Export, r stackstate.Resource) {
+	e.Deployment.Resources = append(e.Deployment.Resources, r)
+}
+
+func TestCommittedPlansPass(t *testing.T) {
+	for _, stack := range testkit.Stacks {
+		_, export := testkit.Plan(t, stack)
+		assert.Empty(t, policy.Failed(policy.Evaluate(export)), stack)
+	}
+}
+
+// Each invariant is shown to catch a deliberately broken plan, naming the resource at fault.
+func TestInvariantsCatchBrokenPlans(t *testing.T) {
+	cases := []struct {
+		invariant string
+		breakPlan func(t *testing.T, e *stackstate.Export) (culprit string)
+		wantMsg   string
+	}{
+		{"NET-01", func(t *testing.T, e *stackstate.Export) string {
+			isolated := find(e, subnetOfTier("isolated"))
+			igw := find(e, ofType(policy.TypeInternetGateway))
+			addResource(e, stackstate.Resource{URN: "urn:pulumi:dev::secure-vpc::aws:ec2/route:Route::sneaky", Custom: true, ID: "r-sneaky", Type: policy.TypeRoute,
+				Inputs: map[string]any{"routeTableId": routeTableOf(e, isolated), "destinationCidrBlock": "0.0.0.0/0", "gatewayId": igw.ID}})
+			return isolated.URN
+		}, "must have no route out"},
+		{"NET-01", func(t *testing.T, e *stackstate.Export) string {
+			isolated := find(e, subnetOfTier("isolated"))
+			nat := find(e, ofType(policy.TypeNatGateway))
+			addResource(e, stackstate.Resource{URN: "urn:pulumi:dev::secure-vpc::aws:ec2/route:Route::to-nat", Custom: true, ID: "r-nat", Type: policy.TypeRoute,
+				Inputs: map[string]any{"routeTableId": routeTableOf(e, isolated), "destinationCidrBlock": "198.51.100.0/24", "natGatewayId": nat.ID}})
+			return isolated.URN
+		}, "nat-gateway"},
+		{"NET-01", func(t *testing.T, e *stackstate.Export) string {
+			isolated := find(e, subnetOfTier("isolated"))
+			s3 := find(e, func(r *stackstate.Resource) bool {
+				return r.Type == policy.TypeVpcEndpoint && r.Inputs["vpcEndpointType"] == "Gateway"
+			})
+			s3.Inputs["routeTableIds"] = append(s3.Inputs["routeTableIds"].([]any), routeTableOf(e, isolated))
+			return isolated.URN
+		}, "gateway endpoint"},
+		{"NET-02", func(t *testing.T, e *stackstate.Export) string {
+			private := find(e, subnetOfTier("private"))
+			igw := find(e, ofType(policy.TypeInternetGateway))
+			addResource(e, stackstate.Resource{URN: "urn:pulumi:dev::secure-vpc::aws:ec2/route:Route::exposed", Custom: true, ID: "r-exposed", Type: policy.TypeRoute,
+				Inputs: map[string]any{"routeTableId": routeTableOf(e, private), "destinationCidrBlock": "0.0.0.0/0", "gatewayId": igw.ID}})
+			return private.URN
+		}, "only the public tier may face the internet"},
+		{"NET-02", func(t *testing.T, e *stackstate.Export) string {
+			s := find(e, subnetOfTier("private"))
+			delete(s.Inputs["tags"].(map[string]any), policy.TierTag)
+			delete(s.Outputs["tags"].(map[string]any), policy.TierTag)
+			return s.URN
+		}, "declares no tier"},
+		{"NET-03", func(t *testing.T, e *stackstate.Export) string {
+			s := find(e, subnetOfTier("isolated"))
+			s.Inputs["mapPublicIpOnLaunch"] = true
+			return s.URN
+		}, "maps public IPs on launch in the isolated tier"},
+		{"NET-04", func(t *testing.T, e *stackstate.Export) string {
+			d := find(e, ofType(policy.TypeDefaultSecurityGroup))
+			d.Inputs["ingress"] = []any{map[string]any{"protocol": "-1", "fromPort": 0, "toPort": 0, "self": true}}
+			return d.URN
+		}, "default security group"},
+		{"NET-04", func(t *testing.T, e *stackstate.Export) string {
+			d := find(e, ofType(policy.TypeDefaultSecurityGroup))
+			addResource(e, stackstate.Resource{URN: "urn:pulumi:dev::secure-vpc::aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::open-default", Custom: true, ID: "sgr-1", Type: policy.TypeSGIngressRule,
+				Inputs: map[string]any{"securityGroupId": d.ID, "ipProtocol": "-1", "cidrIpv4": "10.0.0.0/8"}})
+			return "urn:pulumi:dev::secure-vpc::aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::open-default"
+		}, "default security group"},
+		{"NET-04", func(t *testing.T, e *stackstate.Export) string {
+			d := find(e, ofType(policy.TypeDefaultSecurityGroup))
+			d.Type = "aws:ec2/securityGroup:SecurityGroup" // no longer adopted
+			return find(e, ofType(policy.TypeVpc)).URN
+		}, "not adopted"},
+		{"NET-05", func(t *testing.T, e *stackstate.Export) string {
+			find(e, ofType(policy.TypeFlowLog)).Inputs["trafficType"] = "REJECT"
+			return find(e, ofType(policy.TypeVpc)).URN
+		}, "capture ALL"},
+		{"NET-05", func(t *testing.T, e *stackstate.Export) string {
+			find(e, ofType(policy.TypeFlowLog)).Type = "aws:ec2/flowLogGone:Gone"
+			return find(e, ofType(policy.TypeVpc)).URN
+		}, "has no flow log"},
+		{"NET-06", func(t *testing.T, e *stackstate.Export) string {
+			g := find(e, ofType(policy.TypeLogGroup))
+			delete(g.Inputs, "kmsKeyId")
+			delete(g.Outputs, "kmsKeyId")
+			return g.URN
+		}, "not encrypted with a customer-managed key"},
+		{"NET-06", func(t *testing.T, e *stackstate.Export) string {
+			g := find(e, ofType(policy.TypeLogGroup))
+			g.Inputs["kmsKeyId"] = "arn:aws:kms:eu-west-1:999999999999:key/elsewhere"
+			return g.URN
+		}, "not a customer-managed key of this stack"},
+		{"NET-06", func(t *testing.T, e *stackstate.Export) string {
+			g := find(e, ofType(policy.TypeLogGroup))
+			delete(g.Inputs, "retentionInDays")
+			delete(g.Outputs, "retentionInDays")
+			return g.URN
+		}, "keeps logs forever"},
+		{"NET-07", func(t *testing.T, e *stackstate.Export) string {
+			kms := find(e, func(r *stackstate.Resource) bool {
+				return r.Type == policy.TypeVpcEndpoint && strings.HasSuffix(r.Inputs["serviceName"].(string), ".kms")
+			})
+			kms.Type = "aws:removed/endpoint:Endpoint"
+			return find(e, ofType(policy.TypeVpc)).URN
+		}, "no kms interface endpoint"},
+		{"NET-07", func(t *testing.T, e *stackstate.Export) string {
+			ep := find(e, func(r *stackstate.Resource) bool {
+				return r.Type == policy.TypeVpcEndpoint && strings.HasSuffix(r.Inputs["serviceName"].(string), ".sts")
+			})
+			ep.Inputs["policy"] = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}`
+			return ep.URN
+		}, "aws:PrincipalAccount"},
+		{"NET-07", func(t *testing.T, e *stackstate.Export) string {
+			ep := find(e, func(r *stackstate.Resource) bool {
+				return r.Type == policy.TypeVpcEndpoint && strings.HasSuffix(r.Inputs["serviceName"].(string), ".logs")
+			})
+			ep.Inputs["privateDnsEnabled"] = false
+			return ep.URN
+		}, "private DNS off"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.invariant+" "+tc.wantMsg, func(t *testing.T) {
+			e := devPlan(t)
+			culprit := tc.breakPlan(t, e)
+			results := policy.Evaluate(e)
+			var hit *policy.Finding
+			for _, f := range policy.Failed(results) {
+				if f.Invariant == tc.invariant && f.URN == culprit {
+					f := f
+					hit = &f
+				}
+			}
+			require.NotNil(t, hit, "%s did not flag %s; findings: %v", tc.invariant, culprit, policy.Failed(results))
+			assert.Contains(t, hit.Message, tc.wantMsg)
+			for _, f := range policy.Failed(results) {
+				assert.Equal(t, tc.invariant, f.Invariant, "only the broken invariant fails: %s", f)
+			}
+		})
+	}
+}
+
+func TestCatalogueIsComplete(t *testing.T) {
+	seen := map[string]bool{}
+	for _, inv := range policy.Catalogue() {
+		assert.False(t, seen[inv.ID], "duplicate id %s", inv.ID)
+		seen[inv.ID] = true
+		assert.NotEmpty(t, inv.Statement, inv.ID)
+		assert.NotEmpty(t, inv.Enforces, inv.ID)
+		assert.NotContains(t, inv.Statement, "\n")
+	}
+}

@@ -1,0 +1,274 @@
+// Package report turns a plan or a stack export, and the invariants' results, into what a
+// reviewer reads: what the stack builds, how its subnets route, what faces the internet, and
+// whether every security invariant holds.
+package report
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/secure-vpc/secure-vpc/internal/stackstate"
+	"github.com/secure-vpc/secure-vpc/policy"
+)
+
+// Report is the reviewer's view of one stack.
+type Report struct {
+	Title      string
+	Notes      []string
+	Components []Component
+	Subnets    []SubnetRow
+	Exposure   Exposure
+	Results    []policy.Result
+}
+
+// Component is a top-level component of the stack and what it contains.
+type Component struct {
+	Type    string
+	Name    string
+	ByType  map[string]int
+	Total   int
+	Protect int
+}
+
+// SubnetRow is one subnet with its routing.
+type SubnetRow struct {
+	Name, Tier, AZ, CIDR string
+	DefaultRoute         string
+	OtherRoutes          []string
+	PublicIPs            bool
+}
+
+// Exposure is what faces the internet.
+type Exposure struct {
+	InternetGateways []string
+	PublicSubnets    []string
+	NATGateways      []string
+	LoadBalancers    []string
+	OpenRules        []string
+}
+
+// Build assembles the report of an export.
+func Build(title string, e *stackstate.Export, results []policy.Result) *Report {
+	ix := policy.NewIndex(e)
+	r := &Report{Title: title, Results: results}
+	r.Components = components(ix)
+	r.Subnets = subnets(ix)
+	r.Exposure = exposure(ix, r.Subnets)
+	return r
+}
+
+// Passed reports whether every invariant holds.
+func (r *Report) Passed() bool {
+	for _, res := range r.Results {
+		if !res.Passed() {
+			return false
+		}
+	}
+	return true
+}
+
+func components(ix *policy.Index) []Component {
+	byURN := map[string]*Component{}
+	var order []string
+	for _, res := range ix.Resources {
+		if !res.Custom || strings.HasPrefix(res.Type, "pulumi:providers:") {
+			continue
+		}
+		top := res
+		for top.Parent != "" {
+			p := ix.URN(top.Parent)
+			if p == nil || p.Type == "pulumi:pulumi:Stack" {
+				break
+			}
+			top = p
+		}
+		key := top.URN
+		c, ok := byURN[key]
+		if !ok {
+			c = &Component{Type: top.Type, Name: policy.Name(top), ByType: map[string]int{}}
+			if top == res {
+				c = &Component{Type: "(stack)", Name: "resources without a component", ByType: map[string]int{}}
+			}
+			byURN[key] = c
+			order = append(order, key)
+		}
+		c.ByType[res.Type]++
+		c.Total++
+		if res.Protect {
+			c.Protect++
+		}
+	}
+	sort.Strings(order)
+	out := make([]Component, 0, len(order))
+	for _, k := range order {
+		out = append(out, *byURN[k])
+	}
+	return out
+}
+
+var tierOrder = map[string]int{"public": 0, "private": 1, "isolated": 2}
+
+func subnets(ix *policy.Index) []SubnetRow {
+	var rows []SubnetRow
+	for _, s := range ix.OfType(policy.TypeSubnet) {
+		row := SubnetRow{Name: policy.Name(s), Tier: policy.Tier(s), AZ: policy.Str(s, "availabilityZone"), CIDR: policy.Str(s, "cidrBlock"), DefaultRoute: "none (local only)"}
+		if row.Tier == "" {
+			row.Tier = "undeclared"
+		}
+		row.PublicIPs, _ = policy.Bool(s, "mapPublicIpOnLaunch")
+		rts := ix.SubnetRouteTables(s)
+		if len(rts) == 0 {
+			row.DefaultRoute = "main route table (no explicit association)"
+		}
+		for _, rt := range rts {
+			for _, route := range ix.Routes(rt) {
+				target := describeTarget(ix, route)
+				if policy.IsDefaultRoute(route.Destination) {
+					row.DefaultRoute = target
+				} else {
+					row.OtherRoutes = append(row.OtherRoutes, target)
+				}
+			}
+		}
+		rows = append(rows, row)
+	}
+	sort.SliceStable(rows, func(i, j int) bool {
+		if tierOrder[rows[i].Tier] != tierOrder[rows[j].Tier] {
+			return tierOrder[rows[i].Tier] < tierOrder[rows[j].Tier]
+		}
+		return rows[i].AZ < rows[j].AZ
+	})
+	return rows
+}
+
+func describeTarget(ix *policy.Index, route policy.Route) string {
+	name := route.Target
+	if t := ix.Ref(route.Target); t != nil {
+		name = policy.Name(t)
+	}
+	switch route.TargetKind {
+	case "internet-gateway":
+		return "internet gateway " + name
+	case "nat-gateway":
+		return "NAT gateway " + name
+	case "vpc-endpoint":
+		svc := policy.Str(route.Source, "serviceName")
+		return "gateway endpoint " + svc[strings.LastIndex(svc, ".")+1:]
+	}
+	return route.TargetKind + " " + name
+}
+
+func exposure(ix *policy.Index, rows []SubnetRow) Exposure {
+	var ex Exposure
+	for _, igw := range ix.OfType(policy.TypeInternetGateway) {
+		ex.InternetGateways = append(ex.InternetGateways, policy.Name(igw))
+	}
+	for _, row := range rows {
+		if strings.HasPrefix(row.DefaultRoute, "internet gateway") {
+			ex.PublicSubnets = append(ex.PublicSubnets, fmt.Sprintf("%s (%s, %s)", row.Name, row.AZ, row.CIDR))
+		}
+	}
+	for _, nat := range ix.OfType(policy.TypeNatGateway) {
+		where := policy.Str(nat, "subnetId")
+		if s := ix.Ref(where); s != nil {
+			where = policy.Name(s)
+		}
+		ex.NATGateways = append(ex.NATGateways, fmt.Sprintf("%s in %s", policy.Name(nat), where))
+	}
+	for _, lb := range ix.OfType("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer") {
+		if internal, _ := policy.Bool(lb, "internal"); !internal {
+			ex.LoadBalancers = append(ex.LoadBalancers, policy.Name(lb))
+		}
+	}
+	for _, rule := range ix.OfType(policy.TypeSGIngressRule) {
+		cidr := policy.Str(rule, "cidrIpv4") + policy.Str(rule, "cidrIpv6")
+		if cidr == "0.0.0.0/0" || cidr == "::/0" {
+			from, _ := policy.Int(rule, "fromPort")
+			to, _ := policy.Int(rule, "toPort")
+			ex.OpenRules = append(ex.OpenRules, fmt.Sprintf("%s: %s %d-%d from %s", policy.Name(rule), policy.Str(rule, "ipProtocol"), from, to, cidr))
+		}
+	}
+	return ex
+}
+
+// WriteText renders the report for a terminal.
+func (r *Report) WriteText(w io.Writer) error {
+	b := &strings.Builder{}
+	fmt.Fprintf(b, "%s\n", r.Title)
+	for _, n := range r.Notes {
+		fmt.Fprintf(b, "note: %s\n", n)
+	}
+
+	fmt.Fprintf(b, "\nResources by component\n")
+	tw := tabwriter.NewWriter(b, 2, 4, 2, ' ', 0)
+	for _, c := range r.Components {
+		protect := ""
+		if c.Protect > 0 {
+			protect = fmt.Sprintf(" (%d protected)", c.Protect)
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%d%s\n", c.Name, c.Type, c.Total, protect)
+		for _, t := range sortedTypes(c.ByType) {
+			fmt.Fprintf(tw, "  \t  %s\t%d\n", t, c.ByType[t])
+		}
+	}
+	_ = tw.Flush()
+
+	fmt.Fprintf(b, "\nSubnets and routes\n")
+	tw = tabwriter.NewWriter(b, 2, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "  TIER\tAZ\tCIDR\tDEFAULT ROUTE\tOTHER ROUTES\n")
+	for _, s := range r.Subnets {
+		other := "-"
+		if len(s.OtherRoutes) > 0 {
+			other = strings.Join(s.OtherRoutes, ", ")
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", s.Tier, s.AZ, s.CIDR, s.DefaultRoute, other)
+	}
+	_ = tw.Flush()
+
+	fmt.Fprintf(b, "\nWhat faces the internet\n")
+	list := func(label string, items []string, none string) {
+		if len(items) == 0 {
+			fmt.Fprintf(b, "  %s: %s\n", label, none)
+			return
+		}
+		fmt.Fprintf(b, "  %s:\n", label)
+		for _, it := range items {
+			fmt.Fprintf(b, "    - %s\n", it)
+		}
+	}
+	list("Internet gateways", r.Exposure.InternetGateways, "none")
+	list("Subnets routed to the internet (public tier)", r.Exposure.PublicSubnets, "none")
+	list("NAT gateways (outbound only)", r.Exposure.NATGateways, "none: the private tier reaches AWS through VPC endpoints only")
+	list("Internet-facing load balancers", r.Exposure.LoadBalancers, "none")
+	list("Security group rules open to 0.0.0.0/0 or ::/0", r.Exposure.OpenRules, "none")
+
+	fmt.Fprintf(b, "\nSecurity invariants\n")
+	held := 0
+	for _, res := range r.Results {
+		status := "PASS"
+		if !res.Passed() {
+			status = "FAIL"
+		} else {
+			held++
+		}
+		fmt.Fprintf(b, "  %s %s  %s (%d checked)\n", status, res.Invariant.ID, res.Invariant.Statement, res.Checked)
+		for _, f := range res.Findings {
+			fmt.Fprintf(b, "         %s: %s\n", f.URN, f.Message)
+		}
+	}
+	fmt.Fprintf(b, "\n%d of %d invariants hold.\n", held, len(r.Results))
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func sortedTypes(m map[string]int) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
