@@ -445,19 +445,14 @@ func (b *vpcBuilder) buildEndpoints() error {
 	a := b.args
 	sg, err := ec2.NewSecurityGroup(b.ctx, b.name+"-endpoints", &ec2.SecurityGroupArgs{
 		VpcId:       b.vpc.ID(),
-		Description: pulumi.String("VPC interface endpoints: HTTPS from the private tier only"),
-		Tags:        b.tags("endpoints", nil),
+		Description: pulumi.String(fmt.Sprintf("%s/%s: VPC interface endpoints, HTTPS from service tasks only", a.Project, a.Stack)),
+		Tags:        b.tags("endpoints", map[string]string{GroupKindTag: string(EndpointsGroup), GroupNameTag: ""}),
 	}, b.parent)
 	if err != nil {
 		return fmt.Errorf("creating endpoint security group: %w", err)
 	}
+	// Its rules (HTTPS from the services' shared group) are planned and owned by the Firewall.
 	b.v.EndpointSecurityGroupID = sg.ID()
-	for _, s := range b.plan.ByTier(Private) {
-		label := fmt.Sprintf("%s-endpoints-https-from-private-%s", b.name, b.azSuffix(s.AZ))
-		if _, err := newHTTPSIngress(b.ctx, label, sg, s.CIDR.String(), fmt.Sprintf("HTTPS from private subnet %s", s.AZ), b.parent); err != nil {
-			return fmt.Errorf("creating endpoint ingress rule: %w", err)
-		}
-	}
 
 	interfacePolicy, err := EndpointPolicy(a.AccountID, false).JSON()
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"regexp"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/secure-vpc/secure-vpc/internal/awslimits"
@@ -139,6 +140,9 @@ func Load(src Source) (*Spec, error) {
 		Secrets:   map[string]AppSecret{},
 	}
 
+	if !naming.Label.MatchString(src.Stack) || strings.Contains(src.Stack, "--") || len(src.Stack) > naming.MaxStackLength {
+		ps.add("stack "+src.Stack, "stack names become part of AWS names (database identifiers, buckets, secrets); use lowercase letters, digits and single hyphens, starting with a letter, at most %d characters", naming.MaxStackLength)
+	}
 	checkUnknownKeys(src, &ps)
 
 	env := Environment(src.Values[nsKey(keyEnvironment)])
@@ -220,7 +224,7 @@ func eachEntry[R any](src Source, key string, kind naming.Kind, ps *problems, us
 	}
 	for _, name := range sortedNames(entries) {
 		entryKey := full + "." + name
-		checkName(entryKey, kind, name, ps)
+		checkName(entryKey, kind, name, src.Stack, ps)
 		var r R
 		use(name, entryKey, &r, decodeObject(entryKey, entries[name], &r, ps))
 	}
@@ -504,6 +508,7 @@ func loadSecrets(src Source, spec *Spec, ps *problems) {
 			continue
 		}
 		s.HasValue = true
+		s.value = values[name].(string)
 		spec.Secrets[name] = s
 	}
 }
@@ -606,6 +611,9 @@ func checkGraph(spec *Spec, ps *problems) {
 		claim(keyDatabases, n)
 	}
 	for _, n := range sortedNames(spec.Buckets) {
+		if n == ReservedBucket {
+			ps.add(nsKey(keyBuckets)+"."+n, "the name %q is reserved for the stack's access-log bucket; choose another", n)
+		}
 		claim(keyBuckets, n)
 	}
 	for _, n := range sortedNames(spec.Caches) {
@@ -615,22 +623,60 @@ func checkGraph(spec *Spec, ps *problems) {
 		claim(keySecrets, n)
 	}
 
+	_, rules := network.PlanFirewall(spec.FirewallGraph())
+	counts := network.RuleCounts(rules)
+	for _, g := range sortedGroups(counts) {
+		c := counts[g]
+		for dir, n := range map[string]int{"inbound": c[0], "outbound": c[1]} {
+			if n <= network.MaxRulesPerGroup {
+				continue
+			}
+			ps.add(groupKey(g), "its security group %s would need %d %s rules and AWS allows %d per group (the default quota); split the service or reduce its callers, callees and stores",
+				g.Label(), n, dir, network.MaxRulesPerGroup)
+		}
+	}
+
 	if ports := spec.DataPorts(); len(ports) > MaxDataPorts {
 		ps.add(nsKey(keyDatabases), "the databases and caches use %d distinct ports; the isolated tier's network ACL holds one rule per port and at most %d, so share ports", len(ports), MaxDataPorts)
 	}
 }
 
+func sortedGroups(m map[network.Group][2]int) []network.Group {
+	out := make([]network.Group, 0, len(m))
+	for g := range m {
+		out = append(out, g)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Label() < out[j].Label() })
+	return out
+}
+
+// groupKey is the config key a security group comes from.
+func groupKey(g network.Group) string {
+	switch g.Kind {
+	case network.ServiceGroup, network.LoadBalancerGroup:
+		return nsKey(keyServices) + "." + g.Name
+	case network.DatabaseGroup:
+		return nsKey(keyDatabases) + "." + g.Name
+	case network.CacheGroup:
+		return nsKey(keyCaches) + "." + g.Name
+	}
+	return nsKey(keyServices)
+}
+
+// ReservedBucket is the name of the access-log bucket every stack has.
+const ReservedBucket = "access-logs"
+
 // MaxDataPorts is how many distinct store ports the isolated NACL can admit: AWS allows 20
 // rules per direction by default.
 const MaxDataPorts = 20
 
-func checkName(key string, kind naming.Kind, name string, ps *problems) {
+func checkName(key string, kind naming.Kind, name, stack string, ps *problems) {
 	if !naming.Label.MatchString(name) || strings.Contains(name, "--") {
 		ps.add(key, "%q is not a valid name; use lowercase letters, digits and single hyphens, starting with a letter (it becomes part of DNS and AWS names)", name)
 		return
 	}
-	if d := naming.Check(kind, name); d != nil {
-		ps.add(key, "the name is too long: the %s derived from it would be %d characters and AWS allows %d; use at most %d characters", d.What, d.Physical(), d.Max, naming.MaxLength(kind))
+	if d := naming.Check(kind, name, stack); d != nil {
+		ps.add(key, "the name is too long: the %s derived from it would be %d characters and AWS allows %d; use at most %d characters", d.What, d.Physical(), d.Max, naming.MaxLength(kind, stack))
 	}
 }
 

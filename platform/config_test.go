@@ -2,6 +2,7 @@ package platform
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -141,6 +142,8 @@ func TestLoadRejectsEachRule(t *testing.T) {
 		{"certificate of another region", set("secure-vpc:edge", `{"certificateArn":"arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-4000-8000-000000000001"}`), "secure-vpc:edge.certificateArn", "its own region"},
 		{"prod without certificate", set("secure-vpc:environment", "prod"), "secure-vpc:edge.certificateArn", "required in prod"},
 		{"rate limit", set("secure-vpc:edge", `{"rateLimit":5}`), "secure-vpc:edge.rateLimit", "out of range"},
+		{"stack name not lowercase", func(s *Source) { s.Stack = "Dev_Alice" }, "stack Dev_Alice", "lowercase letters"},
+		{"cache name too long for its group id", set("secure-vpc:caches", `{"a-really-quite-long-cache-name-for-tests":{"users":["web-bff"]}}`), "secure-vpc:caches.a-really-quite-long-cache-name-for-tests", "replication group id"},
 		{"network not a mapping", net(`["10.20.0.0/16"]`), "secure-vpc:network", "must be a mapping"},
 	}
 	for _, tc := range cases {
@@ -174,6 +177,33 @@ func TestLoadReportsEveryProblemAtOnce(t *testing.T) {
 	require.True(t, errors.As(err, &cfgErr))
 	assert.Len(t, cfgErr.Problems, 2)
 	assert.Equal(t, 2, strings.Count(err.Error(), "\n")+1)
+}
+
+func TestLoadRejectsSecurityGroupQuota(t *testing.T) {
+	src := validSource()
+	var b strings.Builder
+	b.WriteString(`{"hub":{"port":8443,"image":"repo/hub:1.0.0"}`)
+	for i := 0; i < 61; i++ {
+		fmt.Fprintf(&b, `,"caller-%02d":{"port":8443,"image":"repo/c:1.0.0","calls":["hub"]}`, i)
+	}
+	b.WriteString("}")
+	src.Values["secure-vpc:services"] = b.String()
+	src.Values["secure-vpc:databases"] = "{}"
+	src.Values["secure-vpc:buckets"] = "{}"
+	src.Values["secure-vpc:caches"] = "{}"
+	src.Values["secure-vpc:secrets"] = "{}"
+	src.Values["secure-vpc:secretValues"] = "{}"
+	_, err := Load(src)
+	var cfgErr *ConfigError
+	require.True(t, errors.As(err, &cfgErr), "%v", err)
+	require.Len(t, cfgErr.Problems, 1)
+	assert.Equal(t, "secure-vpc:services.hub", cfgErr.Problems[0].Key)
+	assert.Contains(t, cfgErr.Problems[0].Message, "61 inbound rules and AWS allows 60")
+
+	// 60 callers fit.
+	src.Values["secure-vpc:services"] = strings.Replace(b.String(), `,"caller-60":{"port":8443,"image":"repo/c:1.0.0","calls":["hub"]}`, "", 1)
+	_, err = Load(src)
+	assert.NoError(t, err)
 }
 
 func TestFargateSizes(t *testing.T) {

@@ -7,8 +7,11 @@ import (
 	"sort"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/elb"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/secure-vpc/secure-vpc/compute"
+	"github.com/secure-vpc/secure-vpc/data"
 	"github.com/secure-vpc/secure-vpc/network"
 	"github.com/secure-vpc/secure-vpc/secrets"
 )
@@ -47,13 +50,16 @@ func SourceFromContext(ctx *pulumi.Context) Source {
 	return src
 }
 
-// Build composes the components of a validated spec.
+// Build composes the components of a validated spec. Dependencies point one way: keys and the
+// network first, then the services' identities (roles without permissions), the firewall, the
+// vault and the stores, each naming the roles and groups it admits.
 func Build(ctx *pulumi.Context, spec *Spec) error {
 	identity, err := aws.GetCallerIdentity(ctx, &aws.GetCallerIdentityArgs{})
 	if err != nil {
 		return fmt.Errorf("looking up the AWS account: %w", err)
 	}
 	account := identity.AccountId
+	services := sortedNames(spec.Services)
 
 	keys, err := secrets.NewKeyring(ctx, "keys", &secrets.KeyringArgs{
 		Project:   Project,
@@ -83,6 +89,35 @@ func Build(ctx *pulumi.Context, spec *Spec) error {
 		return fmt.Errorf("creating network: %w", err)
 	}
 
+	ids, err := compute.NewIdentities(ctx, "identities", &compute.IdentitiesArgs{
+		Project: Project, Stack: spec.Stack, Region: spec.Region, AccountID: account, Services: services,
+	})
+	if err != nil {
+		return fmt.Errorf("creating identities: %w", err)
+	}
+
+	fw, err := network.NewFirewall(ctx, "firewall", &network.FirewallArgs{
+		Project:                 Project,
+		Stack:                   spec.Stack,
+		VpcID:                   vpc.VpcID.ToStringOutput(),
+		Graph:                   spec.FirewallGraph(),
+		EndpointSecurityGroupID: vpc.EndpointSecurityGroupID.ToStringOutput(),
+		S3PrefixListID:          vpc.S3PrefixListID,
+	})
+	if err != nil {
+		return fmt.Errorf("creating firewall: %w", err)
+	}
+
+	vault, err := secrets.NewVault(ctx, "vault", vaultArgs(spec, keys, ids))
+	if err != nil {
+		return fmt.Errorf("creating vault: %w", err)
+	}
+
+	stores, err := buildStores(ctx, spec, account, keys, vpc, ids, fw, vault)
+	if err != nil {
+		return err
+	}
+
 	ctx.Export("environment", pulumi.String(string(spec.Environment)))
 	ctx.Export("vpcId", vpc.VpcID)
 	ctx.Export("vpcCidr", pulumi.String(vpc.CIDR))
@@ -90,8 +125,130 @@ func Build(ctx *pulumi.Context, spec *Spec) error {
 	ctx.Export("privateSubnetIds", vpc.PrivateSubnetIDs)
 	ctx.Export("isolatedSubnetIds", vpc.IsolatedSubnetIDs)
 	ctx.Export("flowLogGroupName", vpc.FlowLogGroupName)
-	ctx.Export("logsKeyArn", keys.LogsKeyArn)
+	ctx.Export("kmsKeyArns", pulumi.StringMap{"logs": keys.LogsKeyArn, "data": keys.DataKeyArn, "secrets": keys.SecretsKeyArn})
+	ctx.Export("internalCaCertificate", vault.CACertificate)
+	ctx.Export("secretArns", vault.SecretArns)
+	ctx.Export("databases", stores.databases)
+	ctx.Export("buckets", stores.buckets)
+	ctx.Export("caches", stores.caches)
 	return nil
+}
+
+func vaultArgs(spec *Spec, keys *secrets.Keyring, ids *compute.Identities) *secrets.VaultArgs {
+	args := &secrets.VaultArgs{
+		Project:            Project,
+		Stack:              spec.Stack,
+		SecretsKeyArn:      keys.SecretsKeyArn,
+		RecoveryWindowDays: map[bool]int{false: 7, true: 30}[spec.Protect],
+	}
+	for _, name := range sortedNames(spec.Services) {
+		args.Services = append(args.Services, secrets.VaultService{
+			Name: name, Public: spec.Services[name].Public, ExecutionRoleArn: ids.ExecutionRole(name).Arn,
+		})
+	}
+	for _, name := range sortedNames(spec.Secrets) {
+		s := spec.Secrets[name]
+		desc := s.Description
+		if desc == "" {
+			desc = "application secret " + name
+		}
+		args.AppSecrets = append(args.AppSecrets, secrets.AppSecret{Name: name, Description: desc, Value: s.Value(), Readers: s.Readers})
+	}
+	for _, name := range sortedNames(spec.Caches) {
+		args.Caches = append(args.Caches, secrets.CacheToken{Name: name, Users: spec.Caches[name].Users})
+	}
+	return args
+}
+
+type storeOutputs struct {
+	databases, buckets, caches pulumi.Map
+}
+
+func buildStores(ctx *pulumi.Context, spec *Spec, account string, keys *secrets.Keyring, vpc *network.Vpc,
+	ids *compute.Identities, fw *network.Firewall, vault *secrets.Vault) (*storeOutputs, error) {
+	out := &storeOutputs{databases: pulumi.Map{}, buckets: pulumi.Map{}, caches: pulumi.Map{}}
+
+	elbAccount := ""
+	if sa, err := elb.GetServiceAccount(ctx, &elb.GetServiceAccountArgs{}); err == nil {
+		elbAccount = sa.Arn
+	} // regions opened since August 2022 have no such account, only the log-delivery service principal
+
+	logs, err := data.NewLogBucket(ctx, ReservedBucket, &data.LogBucketArgs{
+		Project: Project, Stack: spec.Stack, AccountID: account, ELBAccountArn: elbAccount,
+		RetentionDays: spec.Network.FlowLogRetentionDays, Protect: spec.Protect,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("creating access-log bucket: %w", err)
+	}
+	out.buckets[ReservedBucket] = logs.BucketName
+
+	taskRoles := func(names []string) []data.Reader {
+		var rs []data.Reader
+		for _, n := range names {
+			rs = append(rs, data.Reader{Service: n, RoleArn: ids.TaskRole(n).Arn})
+		}
+		return rs
+	}
+	for _, name := range sortedNames(spec.Buckets) {
+		b := spec.Buckets[name]
+		bucket, err := data.NewBucket(ctx, name, &data.BucketArgs{
+			Project: Project, Stack: spec.Stack, DataKeyArn: keys.DataKeyArn, LogBucket: logs.BucketName,
+			Readers: taskRoles(sortedStrings(b.Readers)), Writers: taskRoles(sortedStrings(b.Writers)), Protect: spec.Protect,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("creating bucket %s: %w", name, err)
+		}
+		out.buckets[name] = bucket.BucketName
+	}
+
+	for _, name := range sortedNames(spec.Databases) {
+		d := spec.Databases[name]
+		db, err := data.NewDatabase(ctx, name, &data.DatabaseArgs{
+			Project: Project, Stack: spec.Stack, Owner: d.Owner, Version: d.Version, InstanceClass: d.InstanceClass,
+			Port: d.Port, AllocatedStorage: d.AllocatedStorage, MaxAllocatedStorage: d.MaxAllocatedStorage,
+			BackupRetentionDays: d.BackupRetentionDays, MultiAZ: d.MultiAZ, Production: spec.Protect,
+			IsolatedSubnetIDs: vpc.IsolatedSubnetIDs, SecurityGroupID: fw.Database(name),
+			DataKeyArn: keys.DataKeyArn, SecretsKeyArn: keys.SecretsKeyArn, LogsKeyArn: keys.LogsKeyArn,
+			LogRetentionDays: spec.Network.FlowLogRetentionDays,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("creating database %s: %w", name, err)
+		}
+		out.databases[name] = pulumi.Map{"address": db.Address, "port": db.Port, "masterSecretArn": db.MasterSecretArn}
+	}
+
+	for _, name := range sortedNames(spec.Caches) {
+		c := spec.Caches[name]
+		cache, err := data.NewCache(ctx, name, &data.CacheArgs{
+			Project: Project, Stack: spec.Stack, Engine: string(c.Engine), NodeType: c.NodeType, Port: c.Port,
+			Users: c.Users, Production: spec.Protect,
+			IsolatedSubnetIDs: vpc.IsolatedSubnetIDs, SecurityGroupID: fw.Cache(name),
+			DataKeyArn: keys.DataKeyArn, AuthToken: vault.CacheAuthToken(name),
+		})
+		if err != nil {
+			return nil, fmt.Errorf("creating cache %s: %w", name, err)
+		}
+		out.caches[name] = cache.PrimaryEndpoint
+	}
+	return out, nil
+}
+
+// FirewallGraph is the service graph as the firewall plans it.
+func (s *Spec) FirewallGraph() network.FirewallGraph {
+	var g network.FirewallGraph
+	for _, name := range sortedNames(s.Services) {
+		svc := s.Services[name]
+		g.Services = append(g.Services, network.ServiceNode{Name: name, Port: svc.Port, Public: svc.Public, Calls: svc.Calls, InternetEgress: svc.InternetEgress})
+	}
+	for _, name := range sortedNames(s.Databases) {
+		d := s.Databases[name]
+		g.Databases = append(g.Databases, network.StoreNode{Name: name, Port: d.Port, Users: []string{d.Owner}})
+	}
+	for _, name := range sortedNames(s.Caches) {
+		c := s.Caches[name]
+		g.Caches = append(g.Caches, network.StoreNode{Name: name, Port: c.Port, Users: c.Users})
+	}
+	return g
 }
 
 // WithPlaceholderSecrets returns a copy of src in which every declared app secret without a

@@ -188,6 +188,71 @@ func TestCommittedStacks(t *testing.T) {
 				assert.Equal(t, stack != "dev", spec.Protect)
 			})
 
+			t.Run("stores follow the environment, security does not", func(t *testing.T) {
+				prod := stack != "dev"
+				dbs := ix.OfType(policy.TypeDBInstance)
+				require.Len(t, dbs, len(spec.Databases))
+				for _, db := range dbs {
+					d := spec.Databases[policy.Name(db)]
+					for key, want := range map[string]bool{
+						"deletionProtection": prod, "multiAz": d.MultiAZ, "skipFinalSnapshot": !prod,
+						"storageEncrypted": true, "iamDatabaseAuthenticationEnabled": true, "manageMasterUserPassword": true,
+						"publiclyAccessible": false, "performanceInsightsEnabled": true,
+					} {
+						got, set := policy.Bool(db, key)
+						assert.True(t, set && got == want, "%s %s = %v, want %v", policy.Name(db), key, got, want)
+					}
+					assert.Equal(t, prod, db.Protect)
+					assert.Equal(t, d.Version, policy.Str(db, "engineVersion"))
+					_, hasPassword := policy.Prop(db, "password")
+					assert.False(t, hasPassword, "no master password ever leaves RDS")
+					assert.Equal(t, "alias/secure-vpc/"+stack+"/secrets", aliasOf(ix, policy.Str(db, "masterUserSecretKmsKeyId")))
+					assert.Equal(t, "alias/secure-vpc/"+stack+"/data", aliasOf(ix, policy.Str(db, "kmsKeyId")))
+				}
+				for _, b := range ix.OfType(policy.TypeBucket) {
+					assert.Equal(t, prod, b.Protect, policy.Name(b))
+				}
+				for _, c := range ix.OfType(policy.TypeCache) {
+					nodes, _ := policy.Int(c, "numCacheClusters")
+					assert.Equal(t, map[bool]int{false: 1, true: 2}[prod], nodes)
+					assert.Equal(t, prod, c.Protect)
+				}
+				for _, sec := range ix.OfType(policy.TypeSecret) {
+					days, _ := policy.Int(sec, "recoveryWindowInDays")
+					assert.Equal(t, map[bool]int{false: 7, true: 30}[prod], days)
+				}
+			})
+
+			t.Run("only the owner reaches each database, only users each cache", func(t *testing.T) {
+				for _, acc := range ix.StoreAccesses() {
+					assert.Empty(t, acc.Problems, policy.Name(acc.Store))
+					assert.ElementsMatch(t, acc.Declared, acc.Services, "%s is reachable from exactly its declared users", policy.Name(acc.Store))
+				}
+				for name, d := range spec.Databases {
+					found := false
+					for _, acc := range ix.StoreAccesses() {
+						if policy.Name(acc.Store) == name {
+							found = true
+							assert.Equal(t, []string{d.Owner}, acc.Services)
+						}
+					}
+					assert.True(t, found, name)
+				}
+			})
+
+			t.Run("every service has a certificate for its discovery name", func(t *testing.T) {
+				for name := range spec.Services {
+					var csr *policy.Resource
+					for _, r := range ix.OfType("tls:index/certRequest:CertRequest") {
+						if policy.Name(r) == name+"-tls" {
+							csr = r
+						}
+					}
+					require.NotNil(t, csr, name)
+					assert.Equal(t, []string{name + "." + stack + ".secure-vpc.internal"}, policy.Strings(csr, "dnsNames"))
+				}
+			})
+
 			t.Run("every security invariant holds", func(t *testing.T) {
 				for _, res := range policy.Evaluate(export) {
 					assert.True(t, res.Passed(), "%s: %v", res.Invariant.ID, res.Findings)
@@ -247,4 +312,17 @@ func TestNATStrategies(t *testing.T) {
 			assert.Empty(t, policy.Failed(policy.Evaluate(&export)))
 		})
 	}
+}
+
+func aliasOf(ix *policy.Index, keyRef string) string {
+	key := ix.Ref(keyRef)
+	if key == nil {
+		return ""
+	}
+	for _, a := range ix.OfType(policy.TypeKMSAlias) {
+		if policy.Str(a, "targetKeyId") == key.ID {
+			return policy.Str(a, "name")
+		}
+	}
+	return ""
 }

@@ -3,6 +3,8 @@ package platform
 import (
 	"net/netip"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
 	"github.com/secure-vpc/secure-vpc/network"
 )
 
@@ -116,6 +118,12 @@ type AppSecret struct {
 	Description string
 	Readers     []string
 	HasValue    bool
+	value       string // plaintext only in memory; leaves only as a Pulumi secret (Value)
+}
+
+// Value is the secret's value as a Pulumi secret.
+func (s AppSecret) Value() pulumi.StringOutput {
+	return pulumi.ToSecret(pulumi.String(s.value)).(pulumi.StringOutput)
 }
 
 // Edge is the internet-facing side of the BFFs.

@@ -37,7 +37,7 @@ func (r Result) Passed() bool { return len(r.Findings) == 0 }
 
 // Catalogue is every invariant, in report order.
 func Catalogue() []Invariant {
-	return append([]Invariant(nil), networkInvariants...)
+	return append(append([]Invariant(nil), networkInvariants...), dataInvariants...)
 }
 
 // Evaluate checks every invariant against an export or plan.

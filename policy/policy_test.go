@@ -59,13 +59,15 @@ func TestCommittedPlansPass(t *testing.T) {
 	}
 }
 
+type brokenPlan struct {
+	invariant string
+	breakPlan func(t *testing.T, e *stackstate.Export) (culprit string)
+	wantMsg   string
+}
+
 // Each invariant is shown to catch a deliberately broken plan, naming the resource at fault.
 func TestInvariantsCatchBrokenPlans(t *testing.T) {
-	cases := []struct {
-		invariant string
-		breakPlan func(t *testing.T, e *stackstate.Export) (culprit string)
-		wantMsg   string
-	}{
+	cases := []brokenPlan{
 		{"NET-01", func(t *testing.T, e *stackstate.Export) string {
 			isolated := find(e, subnetOfTier("isolated"))
 			igw := find(e, ofType(policy.TypeInternetGateway))
@@ -169,6 +171,7 @@ func TestInvariantsCatchBrokenPlans(t *testing.T) {
 			return ep.URN
 		}, "private DNS off"},
 	}
+	cases = append(cases, dataCases()...)
 	for _, tc := range cases {
 		t.Run(tc.invariant+" "+tc.wantMsg, func(t *testing.T) {
 			e := devPlan(t)
@@ -198,5 +201,157 @@ func TestCatalogueIsComplete(t *testing.T) {
 		assert.NotEmpty(t, inv.Statement, inv.ID)
 		assert.NotEmpty(t, inv.Enforces, inv.ID)
 		assert.NotContains(t, inv.Statement, "\n")
+	}
+}
+
+func named(typ, name string) func(*stackstate.Resource) bool {
+	return func(r *stackstate.Resource) bool { return r.Type == typ && policy.Name(r) == name }
+}
+
+func groupOf(e *stackstate.Export, label string) *stackstate.Resource {
+	return find(e, named(policy.TypeSecurityGroup, label))
+}
+
+func sideOf(e *stackstate.Export, typ string, bucket *stackstate.Resource) *stackstate.Resource {
+	return find(e, func(r *stackstate.Resource) bool { return r.Type == typ && r.Inputs["bucket"] == bucket.ID })
+}
+
+func dataCases() []brokenPlan {
+	db := named(policy.TypeDBInstance, "users-db")
+	uploads := named(policy.TypeBucket, "user-uploads")
+	cache := named(policy.TypeCache, "sessions")
+	rule := func(name, sg string, extra map[string]any) stackstate.Resource {
+		in := map[string]any{"securityGroupId": sg, "ipProtocol": "tcp", "fromPort": float64(5432), "toPort": float64(5432), "description": "x"}
+		for k, v := range extra {
+			in[k] = v
+		}
+		return stackstate.Resource{URN: "urn:pulumi:dev::secure-vpc::aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::" + name,
+			Custom: true, ID: "sgr-" + name, Type: policy.TypeSGIngressRule, Inputs: in}
+	}
+	return []brokenPlan{
+		{"DATA-01", func(t *testing.T, e *stackstate.Export) string {
+			b := find(e, uploads)
+			sse := sideOf(e, policy.TypeBucketSSE, b)
+			sse.Inputs["rules"] = []any{map[string]any{"applyServerSideEncryptionByDefault": map[string]any{"sseAlgorithm": "AES256"}}}
+			return b.URN
+		}, "only the access-log bucket may use SSE-S3"},
+		{"DATA-01", func(t *testing.T, e *stackstate.Export) string {
+			b := find(e, uploads)
+			sse := sideOf(e, policy.TypeBucketSSE, b)
+			sse.Type = "aws:removed/sse:Sse"
+			return b.URN
+		}, "no default encryption"},
+		{"DATA-01", func(t *testing.T, e *stackstate.Export) string {
+			d := find(e, db)
+			d.Inputs["storageEncrypted"] = false
+			return d.URN
+		}, "storage is not encrypted"},
+		{"DATA-01", func(t *testing.T, e *stackstate.Export) string {
+			s := find(e, named(policy.TypeSecret, "app-payments-api-key"))
+			delete(s.Inputs, "kmsKeyId")
+			delete(s.Outputs, "kmsKeyId")
+			return s.URN
+		}, "encrypted with nothing"},
+		{"DATA-01", func(t *testing.T, e *stackstate.Export) string {
+			c := find(e, cache)
+			c.Inputs["kmsKeyId"] = "alias/aws/elasticache"
+			return c.URN
+		}, "not encrypted at rest with a customer-managed key"},
+		{"DATA-02", func(t *testing.T, e *stackstate.Export) string {
+			pg := find(e, named(policy.TypeDBParameterGroup, "users-db"))
+			pg.Inputs["parameters"] = []any{map[string]any{"name": "rds.force_ssl", "value": "0"}}
+			return find(e, db).URN
+		}, "does not set rds.force_ssl = 1"},
+		{"DATA-02", func(t *testing.T, e *stackstate.Export) string {
+			find(e, cache).Inputs["transitEncryptionEnabled"] = false
+			return find(e, cache).URN
+		}, "plaintext connections"},
+		{"DATA-02", func(t *testing.T, e *stackstate.Export) string {
+			b := find(e, uploads)
+			sideOf(e, policy.TypeBucketPolicy, b).Inputs["policy"] = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:role/x"},"Action":["s3:GetObject"],"Resource":["*"]}]}`
+			return b.URN
+		}, "without TLS"},
+		{"DATA-03", func(t *testing.T, e *stackstate.Export) string {
+			addResource(e, rule("orders-to-users-db", groupOf(e, "db-users-db").ID, map[string]any{"referencedSecurityGroupId": groupOf(e, "svc-orders").ID}))
+			return find(e, db).URN
+		}, "reachable from orders"},
+		{"DATA-03", func(t *testing.T, e *stackstate.Export) string {
+			addResource(e, rule("vpc-to-users-db", groupOf(e, "db-users-db").ID, map[string]any{"cidrIpv4": "10.20.0.0/16"}))
+			return find(e, db).URN
+		}, "admits 10.20.0.0/16"},
+		{"DATA-03", func(t *testing.T, e *stackstate.Export) string {
+			addResource(e, rule("users-to-sessions", groupOf(e, "cache-sessions").ID, map[string]any{"referencedSecurityGroupId": groupOf(e, "svc-users").ID, "fromPort": float64(6379), "toPort": float64(6379)}))
+			return find(e, cache).URN
+		}, "reachable from users"},
+		{"DATA-03", func(t *testing.T, e *stackstate.Export) string {
+			addResource(e, rule("users-all-ports", groupOf(e, "db-users-db").ID, map[string]any{"referencedSecurityGroupId": groupOf(e, "svc-users").ID, "fromPort": float64(0), "toPort": float64(65535)}))
+			return find(e, db).URN
+		}, "not only tcp 5432"},
+		{"DATA-04", func(t *testing.T, e *stackstate.Export) string {
+			v := find(e, named("aws:secretsmanager/secretVersion:SecretVersion", "app-payments-api-key"))
+			v.Inputs["secretString"] = "test-plaintext-not-a-real-key"
+			return v.URN
+		}, "input secretString holds a plaintext value"},
+		{"DATA-04", func(t *testing.T, e *stackstate.Export) string {
+			c := find(e, cache)
+			c.Inputs["authToken"] = "plaintext-token-for-test"
+			return c.URN
+		}, "input authToken"},
+		{"DATA-04", func(t *testing.T, e *stackstate.Export) string {
+			d := find(e, db)
+			d.Inputs["tags"].(map[string]any)["note"] = "-----BEGIN " + "PRIVATE KEY-----\nnot-a-key"
+			return d.URN
+		}, "looks like a credential or private key"},
+		{"DATA-05", func(t *testing.T, e *stackstate.Export) string {
+			k := find(e, named(policy.TypeKMSKey, "keys-data"))
+			k.Inputs["enableKeyRotation"] = false
+			return k.URN
+		}, "does not rotate"},
+		{"DATA-06", func(t *testing.T, e *stackstate.Export) string {
+			d := find(e, db)
+			d.Inputs["publiclyAccessible"] = true
+			return d.URN
+		}, "publicly accessible"},
+		{"DATA-06", func(t *testing.T, e *stackstate.Export) string {
+			g := find(e, named(policy.TypeDBSubnetGroup, "users-db"))
+			g.Inputs["subnetIds"] = []any{find(e, subnetOfTier("private")).ID, find(e, subnetOfTier("isolated")).ID}
+			return find(e, db).URN
+		}, "not an isolated-tier subnet"},
+		{"DATA-06", func(t *testing.T, e *stackstate.Export) string {
+			d := find(e, db)
+			d.Inputs["manageMasterUserPassword"] = false
+			return d.URN
+		}, "manage its master password"},
+		{"DATA-07", func(t *testing.T, e *stackstate.Export) string {
+			b := find(e, uploads)
+			sideOf(e, policy.TypeBucketPAB, b).Inputs["restrictPublicBuckets"] = false
+			return b.URN
+		}, "restrictPublicBuckets off"},
+		{"DATA-07", func(t *testing.T, e *stackstate.Export) string {
+			b := find(e, named(policy.TypeBucket, "access-logs"))
+			sideOf(e, policy.TypeBucketVersioning, b).Inputs["versioningConfiguration"] = map[string]any{"status": "Suspended"}
+			return b.URN
+		}, "does not keep versions"},
+		{"DATA-07", func(t *testing.T, e *stackstate.Export) string {
+			b := find(e, uploads)
+			sideOf(e, policy.TypeBucketOwnership, b).Inputs["rule"] = map[string]any{"objectOwnership": "ObjectWriter"}
+			return b.URN
+		}, "ACLs still apply"},
+		{"DATA-08", func(t *testing.T, e *stackstate.Export) string {
+			s := find(e, named(policy.TypeSecret, "tls-users"))
+			p := find(e, named(policy.TypeSecretPolicy, "tls-users"))
+			p.Inputs["policy"] = `{"Version":"2012-10-17","Statement":[{"Sid":"Open","Effect":"Allow","Principal":"*","Action":"secretsmanager:GetSecretValue","Resource":"*"}]}`
+			return s.URN
+		}, "not specific roles"},
+		{"DATA-08", func(t *testing.T, e *stackstate.Export) string {
+			s := find(e, named(policy.TypeSecret, "app-payments-api-key"))
+			find(e, named(policy.TypeSecretPolicy, "app-payments-api-key")).Inputs["blockPublicPolicy"] = false
+			return s.URN
+		}, "does not block public"},
+		{"DATA-08", func(t *testing.T, e *stackstate.Export) string {
+			s := find(e, named(policy.TypeSecret, "identity-signing-key"))
+			find(e, named(policy.TypeSecretPolicy, "identity-signing-key")).Type = "aws:removed/policy:Policy"
+			return s.URN
+		}, "no resource policy"},
 	}
 }

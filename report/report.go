@@ -21,7 +21,21 @@ type Report struct {
 	Components []Component
 	Subnets    []SubnetRow
 	Exposure   Exposure
+	Stores     []StoreRow
+	Secrets    []SecretRow
 	Results    []policy.Result
+}
+
+// StoreRow is a database, cache or bucket with its key and who can reach it.
+type StoreRow struct {
+	Kind, Name, Key string
+	ReachableBy     []string
+}
+
+// SecretRow is a secret with its key and who can read it.
+type SecretRow struct {
+	Name, Key string
+	Readers   []string
 }
 
 // Component is a top-level component of the stack and what it contains.
@@ -57,6 +71,8 @@ func Build(title string, e *stackstate.Export, results []policy.Result) *Report 
 	r.Components = components(ix)
 	r.Subnets = subnets(ix)
 	r.Exposure = exposure(ix, r.Subnets)
+	r.Stores = stores(ix)
+	r.Secrets = secretRows(ix)
 	return r
 }
 
@@ -194,6 +210,77 @@ func exposure(ix *policy.Index, rows []SubnetRow) Exposure {
 	return ex
 }
 
+func keyName(ix *policy.Index, ref string) string {
+	key := ix.Ref(ref)
+	if key == nil || key.Type != policy.TypeKMSKey {
+		if ref == "" {
+			return "none"
+		}
+		return ref + " (not a key of this stack)"
+	}
+	for _, a := range ix.OfType(policy.TypeKMSAlias) {
+		if t := policy.Str(a, "targetKeyId"); t == key.ID || t == policy.Str(key, "arn") {
+			return policy.Str(a, "name")
+		}
+	}
+	return policy.Name(key)
+}
+
+func stores(ix *policy.Index) []StoreRow {
+	var rows []StoreRow
+	for _, a := range ix.StoreAccesses() {
+		kind := "database"
+		if a.Store.Type == policy.TypeCache {
+			kind = "cache"
+		}
+		var who []string
+		for _, svc := range a.Services {
+			who = append(who, fmt.Sprintf("%s (tcp %d)", svc, a.Port))
+		}
+		rows = append(rows, StoreRow{Kind: kind, Name: policy.Name(a.Store), Key: keyName(ix, policy.Str(a.Store, "kmsKeyId")), ReachableBy: who})
+	}
+	for _, b := range ix.OfType(policy.TypeBucket) {
+		row := StoreRow{Kind: "bucket", Name: policy.Name(b), Key: "none"}
+		for _, sse := range ix.SideResources(b, policy.TypeBucketSSE) {
+			alg, key, _ := policy.BucketEncryption(sse)
+			if alg == "AES256" {
+				row.Key = "SSE-S3 (the documented access-log exception)"
+			} else {
+				row.Key = keyName(ix, key)
+			}
+		}
+		row.ReachableBy = ix.BucketPrincipals(b)
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+func secretRows(ix *policy.Index) []SecretRow {
+	var rows []SecretRow
+	for _, s := range ix.OfType(policy.TypeSecret) {
+		readers, _ := ix.SecretReaders(s)
+		name := policy.Str(s, "namePrefix")
+		if name == "" {
+			name = policy.Str(s, "name")
+		}
+		rows = append(rows, SecretRow{Name: strings.TrimSuffix(name, "-"), Key: keyName(ix, policy.Str(s, "kmsKeyId")), Readers: readers})
+	}
+	for _, db := range ix.OfType(policy.TypeDBInstance) {
+		if managed, _ := policy.Bool(db, "manageMasterUserPassword"); managed {
+			var readers []string
+			for _, sec := range policy.List(db, "masterUserSecrets") {
+				m, _ := sec.(map[string]any)
+				arn, _ := m["secretArn"].(string)
+				readers = append(readers, ix.IdentityPolicyReaders(arn)...)
+			}
+			rows = append(rows, SecretRow{Name: "rds!" + policy.Name(db) + " (master password, created and rotated by RDS)",
+				Key: keyName(ix, policy.Str(db, "masterUserSecretKmsKeyId")), Readers: readers})
+		}
+	}
+	sort.Slice(rows, func(i, j int) bool { return rows[i].Name < rows[j].Name })
+	return rows
+}
+
 // WriteText renders the report for a terminal.
 func (r *Report) WriteText(w io.Writer) error {
 	b := &strings.Builder{}
@@ -245,6 +332,22 @@ func (r *Report) WriteText(w io.Writer) error {
 	list("Internet-facing load balancers", r.Exposure.LoadBalancers, "none")
 	list("Security group rules open to 0.0.0.0/0 or ::/0", r.Exposure.OpenRules, "none")
 
+	fmt.Fprintf(b, "\nData stores: encryption key and who can reach them\n")
+	tw = tabwriter.NewWriter(b, 2, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "  KIND\tSTORE\tKEY\tREACHABLE BY\n")
+	for _, st := range r.Stores {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", st.Kind, st.Name, st.Key, joinOr(st.ReachableBy, "nobody"))
+	}
+	_ = tw.Flush()
+
+	fmt.Fprintf(b, "\nSecrets: encryption key and readers\n")
+	tw = tabwriter.NewWriter(b, 2, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "  SECRET\tKEY\tREADERS\n")
+	for _, sec := range r.Secrets {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", sec.Name, sec.Key, joinOr(sec.Readers, "nobody"))
+	}
+	_ = tw.Flush()
+
 	fmt.Fprintf(b, "\nSecurity invariants\n")
 	held := 0
 	for _, res := range r.Results {
@@ -262,6 +365,13 @@ func (r *Report) WriteText(w io.Writer) error {
 	fmt.Fprintf(b, "\n%d of %d invariants hold.\n", held, len(r.Results))
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+func joinOr(items []string, none string) string {
+	if len(items) == 0 {
+		return none
+	}
+	return strings.Join(items, ", ")
 }
 
 func sortedTypes(m map[string]int) []string {

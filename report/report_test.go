@@ -2,6 +2,7 @@ package report_test
 
 import (
 	"bytes"
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -34,20 +35,45 @@ func TestReportOfProd(t *testing.T) {
 	assert.Equal(t, map[string]int{"public": 3, "private": 3, "isolated": 3}, tiers)
 	assert.Len(t, rep.Exposure.PublicSubnets, 3, "exactly the public tier faces the internet")
 	assert.Len(t, rep.Exposure.NATGateways, 3)
-	assert.Empty(t, rep.Exposure.OpenRules)
+	assert.Len(t, rep.Exposure.OpenRules, 4, "443 and 80 on each of the two BFF load balancer groups")
+	for _, rule := range rep.Exposure.OpenRules {
+		assert.Regexp(t, `^lb-(web|mobile)-bff-from-internet-(443|80): tcp (443-443|80-80) from 0\.0\.0\.0/0$`, rule)
+	}
 
 	var names []string
 	for _, c := range rep.Components {
 		names = append(names, c.Type)
 		if c.Type == "secure-vpc:secrets:Keyring" {
-			assert.Equal(t, 1, c.Protect, "the prod key is protected")
+			assert.Equal(t, 3, c.Protect, "the prod keys are protected")
 		}
 	}
-	assert.ElementsMatch(t, []string{"secure-vpc:network:Vpc", "secure-vpc:secrets:Keyring"}, names, "every resource belongs to a component")
+	assert.NotContains(t, names, "(stack)", "every resource belongs to a component")
+	assert.Subset(t, names, []string{"secure-vpc:network:Vpc", "secure-vpc:network:Firewall", "secure-vpc:secrets:Keyring",
+		"secure-vpc:secrets:Vault", "secure-vpc:compute:Identities", "secure-vpc:data:Database", "secure-vpc:data:Bucket",
+		"secure-vpc:data:LogBucket", "secure-vpc:data:Cache"})
 
 	var text bytes.Buffer
 	require.NoError(t, rep.WriteText(&text))
-	assert.Contains(t, text.String(), "7 of 7 invariants hold")
+	n := len(policy.Catalogue())
+	assert.Contains(t, text.String(), fmt.Sprintf("%d of %d invariants hold", n, n))
+
+	stores := map[string]report.StoreRow{}
+	for _, st := range rep.Stores {
+		stores[st.Name] = st
+	}
+	assert.Equal(t, []string{"users (tcp 5432)"}, stores["users-db"].ReachableBy, "only the owner reaches the database")
+	assert.Equal(t, "alias/secure-vpc/prod/data", stores["users-db"].Key)
+	assert.Equal(t, []string{"mobile-bff (tcp 6379)", "web-bff (tcp 6379)"}, stores["sessions"].ReachableBy)
+	assert.Equal(t, []string{"users writes", "web-bff reads"}, stores["user-uploads"].ReachableBy)
+	assert.Contains(t, stores["access-logs"].Key, "SSE-S3")
+	readers := map[string][]string{}
+	for _, sec := range rep.Secrets {
+		readers[sec.Name] = sec.Readers
+		assert.Equal(t, "alias/secure-vpc/prod/secrets", sec.Key, sec.Name)
+	}
+	assert.Equal(t, []string{"orders (execution role)"}, readers["secure-vpc/prod/app/payments-api-key"])
+	assert.Equal(t, []string{"mobile-bff (execution role)", "web-bff (execution role)"}, readers["secure-vpc/prod/identity/signing-key"], "only BFFs sign identity tokens")
+	assert.Equal(t, []string{"users (execution role)"}, readers["secure-vpc/prod/tls/users"])
 }
 
 func TestReportShowsFailures(t *testing.T) {
@@ -62,5 +88,6 @@ func TestReportShowsFailures(t *testing.T) {
 	var text bytes.Buffer
 	require.NoError(t, rep.WriteText(&text))
 	assert.Contains(t, text.String(), "FAIL NET-05")
-	assert.Contains(t, text.String(), "6 of 7 invariants hold")
+	n := len(policy.Catalogue())
+	assert.Contains(t, text.String(), fmt.Sprintf("%d of %d invariants hold", n-1, n))
 }

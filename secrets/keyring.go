@@ -17,8 +17,13 @@ type Domain string
 
 // The key domains.
 const (
-	Logs Domain = "logs" // CloudWatch Logs: flow logs and service logs
+	Logs    Domain = "logs"    // CloudWatch Logs: flow logs, service logs, database logs
+	Data    Domain = "data"    // the stores that hold user data: RDS, S3, ElastiCache
+	Secrets Domain = "secrets" // Secrets Manager: app secrets, certificates, RDS master passwords
 )
+
+// Domains in the order they are created.
+var Domains = []Domain{Logs, Data, Secrets}
 
 // DeletionWindowDays is the longest window AWS allows, so a mistaken key deletion can be undone.
 const DeletionWindowDays = 30
@@ -37,8 +42,16 @@ type KeyringArgs struct {
 type Keyring struct {
 	pulumi.ResourceState
 
-	LogsKeyArn   pulumi.StringOutput `pulumi:"logsKeyArn"`
-	LogsKeyAlias pulumi.StringOutput `pulumi:"logsKeyAlias"`
+	LogsKeyArn    pulumi.StringOutput `pulumi:"logsKeyArn"`
+	DataKeyArn    pulumi.StringOutput `pulumi:"dataKeyArn"`
+	SecretsKeyArn pulumi.StringOutput `pulumi:"secretsKeyArn"`
+}
+
+// purposes describe each key in its description.
+var purposes = map[Domain]string{
+	Logs:    "CloudWatch Logs of the stack (flow logs, service and database logs)",
+	Data:    "stores holding user data (RDS, S3, ElastiCache), usable only through those services",
+	Secrets: "Secrets Manager entries (app secrets, certificates, RDS master passwords)",
 }
 
 func (a *KeyringArgs) validate() error {
@@ -66,28 +79,31 @@ func NewKeyring(ctx *pulumi.Context, name string, args *KeyringArgs, opts ...pul
 		return nil, fmt.Errorf("registering keyring: %w", err)
 	}
 
-	logsPolicy, err := LogsKeyPolicy(args.AccountID, args.Region).JSON()
-	if err != nil {
-		return nil, fmt.Errorf("building logs key policy: %w", err)
+	arns := map[Domain]pulumi.StringOutput{}
+	for _, domain := range Domains {
+		policy, err := KeyPolicy(domain, args.AccountID, args.Region).JSON()
+		if err != nil {
+			return nil, fmt.Errorf("building %s key policy: %w", domain, err)
+		}
+		key, err := k.newKey(ctx, name, domain, args, purposes[domain], policy)
+		if err != nil {
+			return nil, err
+		}
+		arns[domain] = key.Arn
 	}
-	logsKey, logsAlias, err := k.newKey(ctx, name, Logs, args,
-		"CloudWatch Logs of the stack (VPC flow logs, service logs)", logsPolicy)
-	if err != nil {
-		return nil, err
-	}
-	k.LogsKeyArn = logsKey.Arn
-	k.LogsKeyAlias = logsAlias.Name
+	k.LogsKeyArn, k.DataKeyArn, k.SecretsKeyArn = arns[Logs], arns[Data], arns[Secrets]
 
 	if err := ctx.RegisterResourceOutputs(k, pulumi.Map{
-		"logsKeyArn":   k.LogsKeyArn,
-		"logsKeyAlias": k.LogsKeyAlias,
+		"logsKeyArn":    k.LogsKeyArn,
+		"dataKeyArn":    k.DataKeyArn,
+		"secretsKeyArn": k.SecretsKeyArn,
 	}); err != nil {
 		return nil, fmt.Errorf("registering keyring outputs: %w", err)
 	}
 	return k, nil
 }
 
-func (k *Keyring) newKey(ctx *pulumi.Context, name string, domain Domain, args *KeyringArgs, purpose, policy string) (*kms.Key, *kms.Alias, error) {
+func (k *Keyring) newKey(ctx *pulumi.Context, name string, domain Domain, args *KeyringArgs, purpose, policy string) (*kms.Key, error) {
 	keyName := fmt.Sprintf("%s-%s", name, domain)
 	key, err := kms.NewKey(ctx, keyName, &kms.KeyArgs{
 		Description:           pulumi.Sprintf("%s/%s %s key: %s", args.Project, args.Stack, domain, purpose),
@@ -102,16 +118,16 @@ func (k *Keyring) newKey(ctx *pulumi.Context, name string, domain Domain, args *
 		},
 	}, pulumi.Parent(k), pulumi.Protect(args.Protect))
 	if err != nil {
-		return nil, nil, fmt.Errorf("creating %s key: %w", domain, err)
+		return nil, fmt.Errorf("creating %s key: %w", domain, err)
 	}
-	alias, err := kms.NewAlias(ctx, keyName, &kms.AliasArgs{
+	_, err = kms.NewAlias(ctx, keyName, &kms.AliasArgs{
 		Name:        pulumi.String(AliasName(args.Project, args.Stack, domain)),
 		TargetKeyId: key.KeyId,
 	}, pulumi.Parent(k))
 	if err != nil {
-		return nil, nil, fmt.Errorf("creating %s key alias: %w", domain, err)
+		return nil, fmt.Errorf("creating %s key alias: %w", domain, err)
 	}
-	return key, alias, nil
+	return key, nil
 }
 
 // AliasName is the alias of a domain's key: readable in the console and unique per stack.
@@ -124,25 +140,39 @@ func AccountRoot(accountID string) string {
 	return fmt.Sprintf("arn:aws:iam::%s:root", accountID)
 }
 
-// adminStatement keeps the key manageable by the account (through IAM policies), which AWS
-// requires to pass its policy lockout safety check.
-func adminStatement(accountID string) policydoc.Statement {
-	return policydoc.Statement{
-		Sid:       "AccountAdministersTheKey",
-		Effect:    policydoc.Allow,
-		Principal: policydoc.AWSPrincipal(AccountRoot(accountID)),
-		Action:    []string{"kms:*"},
-		Resource:  []string{"*"},
-	}
+// adminActions manage a key but never use it: with them the account (through IAM) can administer
+// every key, and AWS's policy lockout safety check passes, but no one can encrypt or decrypt
+// except as the usage statements below allow.
+var adminActions = []string{
+	"kms:CreateAlias", "kms:DeleteAlias", "kms:UpdateAlias",
+	"kms:Describe*", "kms:Get*", "kms:List*", "kms:Put*", "kms:Update*",
+	"kms:Enable*", "kms:Disable*", "kms:RevokeGrant", "kms:RotateKeyOnDemand",
+	"kms:TagResource", "kms:UntagResource", "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion",
 }
 
-// LogsKeyPolicy admits the account's administrators and the CloudWatch Logs service of this
-// region, and the latter only for log groups of this account and region (the encryption context
-// CloudWatch Logs sends names the log group).
-func LogsKeyPolicy(accountID, region string) policydoc.Document {
-	return policydoc.New(
-		adminStatement(accountID),
-		policydoc.Statement{
+// usageActions encrypt and decrypt.
+var usageActions = []string{"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"}
+
+// viaServices are the AWS services through which each key may be used.
+var viaServices = map[Domain][]string{
+	Data:    {"rds", "s3", "elasticache"},
+	Secrets: {"secretsmanager", "rds"},
+}
+
+// KeyPolicy is the key policy of a domain's key.
+func KeyPolicy(domain Domain, accountID, region string) policydoc.Document {
+	root := policydoc.AWSPrincipal(AccountRoot(accountID))
+	statements := []policydoc.Statement{{
+		Sid:       "AccountAdministersTheKey",
+		Effect:    policydoc.Allow,
+		Principal: root,
+		Action:    adminActions,
+		Resource:  []string{"*"},
+	}}
+	if domain == Logs {
+		// CloudWatch Logs of this region uses the key for this account's log groups only: the
+		// encryption context it sends names the log group.
+		return policydoc.New(append(statements, policydoc.Statement{
 			Sid:       "CloudWatchLogsEncryptsThisAccountsLogGroups",
 			Effect:    policydoc.Allow,
 			Principal: policydoc.ServicePrincipal(fmt.Sprintf("logs.%s.amazonaws.com", region)),
@@ -151,6 +181,32 @@ func LogsKeyPolicy(accountID, region string) policydoc.Document {
 			Condition: map[string]map[string]any{
 				"ArnLike": {"kms:EncryptionContext:aws:logs:arn": fmt.Sprintf("arn:aws:logs:%s:%s:log-group:*", region, accountID)},
 			},
+		})...)
+	}
+	var via []string
+	for _, svc := range viaServices[domain] {
+		via = append(via, fmt.Sprintf("%s.%s.amazonaws.com", svc, region))
+	}
+	onlyThrough := map[string]any{"kms:CallerAccount": accountID, "kms:ViaService": via}
+	return policydoc.New(append(statements,
+		policydoc.Statement{
+			Sid:       "AccountUsesTheKeyOnlyThroughItsServices",
+			Effect:    policydoc.Allow,
+			Principal: root,
+			Action:    usageActions,
+			Resource:  []string{"*"},
+			Condition: map[string]map[string]any{"StringEquals": onlyThrough},
 		},
-	)
+		policydoc.Statement{
+			Sid:       "ServicesCreateGrantsForTheirOwnResources",
+			Effect:    policydoc.Allow,
+			Principal: root,
+			Action:    []string{"kms:CreateGrant", "kms:ListGrants"},
+			Resource:  []string{"*"},
+			Condition: map[string]map[string]any{
+				"StringEquals": onlyThrough,
+				"Bool":         {"kms:GrantIsForAWSResource": "true"},
+			},
+		},
+	)...)
 }

@@ -9,23 +9,38 @@ import (
 	"github.com/secure-vpc/secure-vpc/internal/policydoc"
 )
 
-func TestLogsKeyPolicy(t *testing.T) {
-	text, err := LogsKeyPolicy("123456789012", "eu-west-1").JSON()
-	require.NoError(t, err)
-	doc, err := policydoc.Parse(text)
-	require.NoError(t, err)
-	require.Len(t, doc.Statement, 2)
+func TestKeyPolicies(t *testing.T) {
+	for _, domain := range Domains {
+		t.Run(string(domain), func(t *testing.T) {
+			text, err := KeyPolicy(domain, "123456789012", "eu-west-1").JSON()
+			require.NoError(t, err)
+			doc, err := policydoc.Parse(text)
+			require.NoError(t, err)
 
-	admin := doc.Statement[0]
-	assert.Equal(t, []string{"arn:aws:iam::123456789012:root"}, admin.Principals()["AWS"], "the account keeps control of the key")
-
-	logs := doc.Statement[1]
-	assert.Equal(t, []string{"logs.eu-west-1.amazonaws.com"}, logs.Principals()["Service"])
-	assert.Equal(t, map[string]any{"kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:eu-west-1:123456789012:log-group:*"}, logs.Condition["ArnLike"],
-		"CloudWatch Logs may use the key only for this account's log groups in this region")
-	assert.NotContains(t, logs.Action, "kms:*")
-	for _, st := range doc.Statement {
-		assert.NotContains(t, st.Principals(), "*", "no anonymous principal")
+			admin := doc.Statement[0]
+			assert.Equal(t, []string{"arn:aws:iam::123456789012:root"}, admin.Principals()["AWS"], "the account keeps control of the key")
+			for _, a := range admin.Action {
+				assert.NotContains(t, []string{"kms:*", "kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*", "kms:CreateGrant"}, a,
+					"administering a key must not include using it")
+			}
+			for _, st := range doc.Statement[1:] {
+				assert.NotEmpty(t, st.Condition, "every use of the key is bound by a condition: %s", st.Sid)
+				assert.NotContains(t, st.Principals(), "*", "no anonymous principal")
+			}
+			switch domain {
+			case Logs:
+				logs := doc.Statement[1]
+				assert.Equal(t, []string{"logs.eu-west-1.amazonaws.com"}, logs.Principals()["Service"])
+				assert.Equal(t, map[string]any{"kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:eu-west-1:123456789012:log-group:*"}, logs.Condition["ArnLike"],
+					"CloudWatch Logs may use the key only for this account's log groups in this region")
+			case Data:
+				assert.ElementsMatch(t, []any{"rds.eu-west-1.amazonaws.com", "s3.eu-west-1.amazonaws.com", "elasticache.eu-west-1.amazonaws.com"},
+					doc.Statement[1].Condition["StringEquals"]["kms:ViaService"], "the data key is usable only through the data services")
+				assert.Equal(t, "true", doc.Statement[2].Condition["Bool"]["kms:GrantIsForAWSResource"])
+			case Secrets:
+				assert.Contains(t, doc.Statement[1].Condition["StringEquals"]["kms:ViaService"], "secretsmanager.eu-west-1.amazonaws.com")
+			}
+		})
 	}
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/secure-vpc/secure-vpc/internal/stackstate"
 	"github.com/secure-vpc/secure-vpc/internal/testkit"
+	"github.com/secure-vpc/secure-vpc/policy"
 )
 
 func runCLI(args ...string) (int, string, string) {
@@ -28,7 +30,9 @@ func TestPlanCommittedStacks(t *testing.T) {
 			code, out, errOut := runCLI("plan", "-stack", stack, "-dir", testkit.ProjectDir(), "-out", planFile)
 			require.Equal(t, 0, code, "stdout:\n%s\nstderr:\n%s", out, errOut)
 			assert.Empty(t, errOut)
-			for _, want := range []string{"Subnets and routes", "What faces the internet", "isolated", "none (local only)", "7 of 7 invariants hold"} {
+			n := len(policy.Catalogue())
+			for _, want := range []string{"Subnets and routes", "What faces the internet", "isolated", "none (local only)",
+				"Data stores", "users-db", "users (tcp 5432)", "Secrets: encryption key and readers", fmt.Sprintf("%d of %d invariants hold", n, n)} {
 				assert.Contains(t, out, want)
 			}
 			export, err := stackstate.Read(planFile)
@@ -72,31 +76,67 @@ func TestPlanRejectsInvalidConfig(t *testing.T) {
 	}
 }
 
-func TestAuditCatchesAHandEditedPlan(t *testing.T) {
+// The edits a reviewer fears most, made by hand to a plan file: audit exits 1 and names the
+// resource and the invariant.
+func TestAuditCatchesHandEditedPlans(t *testing.T) {
 	dir := t.TempDir()
 	planFile := filepath.Join(dir, "plan.json")
 	code, _, _ := runCLI("plan", "-stack", "dev", "-dir", testkit.ProjectDir(), "-out", planFile)
 	require.Equal(t, 0, code)
 
-	export, err := stackstate.Read(planFile)
-	require.NoError(t, err)
-	var culprit string
-	for i, r := range export.Deployment.Resources {
-		if r.Type == "aws:ec2/subnet:Subnet" && strings.Contains(r.URN, "isolated") {
-			export.Deployment.Resources[i].Inputs["mapPublicIpOnLaunch"] = true
-			culprit = r.URN
-			break
+	byName := func(e *stackstate.Export, typ, name string) *stackstate.Resource {
+		for i, r := range e.Deployment.Resources {
+			if r.Type == typ && strings.HasSuffix(r.URN, "::"+name) {
+				return &e.Deployment.Resources[i]
+			}
 		}
+		t.Fatalf("no %s %s in the plan", typ, name)
+		return nil
 	}
-	data, err := json.Marshal(export)
-	require.NoError(t, err)
-	edited := filepath.Join(dir, "edited.json")
-	require.NoError(t, os.WriteFile(edited, data, 0o600))
+	ingress := func(e *stackstate.Export, name, group string, source map[string]any) {
+		in := map[string]any{"securityGroupId": byName(e, "aws:ec2/securityGroup:SecurityGroup", group).ID,
+			"ipProtocol": "tcp", "fromPort": 5432, "toPort": 5432, "description": "hand edit"}
+		for k, v := range source {
+			in[k] = v
+		}
+		e.Deployment.Resources = append(e.Deployment.Resources, stackstate.Resource{
+			URN:    "urn:pulumi:dev::secure-vpc::secure-vpc:network:Firewall$aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::" + name,
+			Custom: true, ID: "sgr-" + name, Type: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", Inputs: in})
+	}
+	const db = "urn:pulumi:dev::secure-vpc::secure-vpc:data:Database$aws:rds/instance:Instance::users-db"
+	cases := []struct {
+		name, invariant, culprit string
+		edit                     func(e *stackstate.Export)
+	}{
+		{"the internet reaches the database", "DATA-03", db, func(e *stackstate.Export) {
+			ingress(e, "internet-to-db", "db-users-db", map[string]any{"cidrIpv4": "0.0.0.0/0"})
+		}},
+		{"a second service reaches the database", "DATA-03", db, func(e *stackstate.Export) {
+			ingress(e, "orders-to-db", "db-users-db", map[string]any{"referencedSecurityGroupId": byName(e, "aws:ec2/securityGroup:SecurityGroup", "svc-orders").ID})
+		}},
+		{"the database is public", "DATA-06", db, func(e *stackstate.Export) {
+			byName(e, "aws:rds/instance:Instance", "users-db").Inputs["publiclyAccessible"] = true
+		}},
+		{"an isolated subnet maps public IPs", "NET-03", "urn:pulumi:dev::secure-vpc::secure-vpc:network:Vpc$aws:ec2/subnet:Subnet::network-isolated-a", func(e *stackstate.Export) {
+			byName(e, "aws:ec2/subnet:Subnet", "network-isolated-a").Inputs["mapPublicIpOnLaunch"] = true
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			export, err := stackstate.Read(planFile)
+			require.NoError(t, err)
+			tc.edit(export)
+			data, err := json.Marshal(export)
+			require.NoError(t, err)
+			edited := filepath.Join(t.TempDir(), "edited.json")
+			require.NoError(t, os.WriteFile(edited, data, 0o600))
 
-	code, out, _ := runCLI("audit", "-state", edited)
-	assert.Equal(t, 1, code)
-	assert.Contains(t, out, "FAIL NET-03")
-	assert.Contains(t, out, culprit)
+			code, out, _ := runCLI("audit", "-state", edited)
+			assert.Equal(t, 1, code)
+			assert.Contains(t, out, "FAIL "+tc.invariant)
+			assert.Contains(t, out, tc.culprit)
+		})
+	}
 }
 
 func TestUsageErrors(t *testing.T) {

@@ -13,10 +13,18 @@ import (
 )
 
 var (
-	iamName      = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)
-	logGroupName = regexp.MustCompile(`^[0-9A-Za-z_./#-]{1,512}$`)
-	kmsAlias     = regexp.MustCompile(`^alias/[a-zA-Z0-9:/_-]+$`)
-	ascii        = regexp.MustCompile(`^[\x20-\x7E]*$`)
+	rdsIdentifier = regexp.MustCompile(`^[a-z][a-z0-9-]{0,62}$`)
+	rdsGroupName  = regexp.MustCompile(`^[a-z][a-z0-9.-]{0,254}$`)
+	rdsSubnetName = regexp.MustCompile(`^[0-9a-z_ .-]{1,255}$`)
+	pgIdentifier  = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{0,62}$`)
+	bucketPrefix  = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{0,36}$`)
+	bucketName    = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+	secretName    = regexp.MustCompile(`^[0-9A-Za-z/_+=.@-]{1,512}$`)
+	cacheID       = regexp.MustCompile(`^[a-z][a-z0-9-]{0,39}$`)
+	iamName       = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)
+	logGroupName  = regexp.MustCompile(`^[0-9A-Za-z_./#-]{1,512}$`)
+	kmsAlias      = regexp.MustCompile(`^alias/[a-zA-Z0-9:/_-]+$`)
+	ascii         = regexp.MustCompile(`^[\x20-\x7E]*$`)
 )
 
 // LogRetentionDays are the retentions CloudWatch Logs accepts (terraform-provider-aws
@@ -33,6 +41,13 @@ func Check(resources []stackstate.Resource) []string {
 		out = append(out, fmt.Sprintf("%s: %s", r.URN, fmt.Sprintf(format, args...)))
 	}
 	naclRules := map[string]bool{}
+	paramGroups := map[string]string{} // name -> family
+	for _, r := range resources {
+		if r.Type == "aws:rds/parameterGroup:ParameterGroup" {
+			name, _ := r.Outputs["name"].(string)
+			paramGroups[name], _ = r.Inputs["family"].(string)
+		}
+	}
 	for _, r := range resources {
 		in := r.Inputs
 		name, _ := r.Outputs["name"].(string)
@@ -121,6 +136,68 @@ func Check(resources []stackstate.Resource) []string {
 					}
 				}
 			}
+		case "aws:rds/instance:Instance":
+			checkDBInstance(r, paramGroups, bad)
+		case "aws:rds/parameterGroup:ParameterGroup":
+			if !rdsGroupName.MatchString(name) || strings.Contains(name, "--") || strings.HasSuffix(name, "-") {
+				bad(r, "DB parameter group name %q must be lowercase letters, digits, dots and hyphens, starting with a letter", name)
+			}
+		case "aws:rds/subnetGroup:SubnetGroup", "aws:elasticache/subnetGroup:SubnetGroup":
+			if !rdsSubnetName.MatchString(name) || name == "default" {
+				bad(r, "subnet group name %q must be lowercase (AWS stores it lowercase, so mixed case diffs forever)", name)
+			}
+		case "aws:s3/bucketV2:BucketV2":
+			if p, _ := in["bucketPrefix"].(string); p != "" && !bucketPrefix.MatchString(p) {
+				bad(r, "bucket prefix %q must be at most 37 lowercase letters, digits, dots or hyphens (S3 appends 26 characters)", p)
+			}
+			if b, _ := r.Outputs["bucket"].(string); b != "" && (!bucketName.MatchString(b) || strings.Contains(b, "..")) {
+				bad(r, "bucket name %q is not a valid S3 bucket name", b)
+			}
+		case "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2":
+			if rules, _ := in["rules"].([]any); len(rules) != 1 {
+				bad(r, "a bucket encryption configuration takes exactly one rule (has %d)", len(rules))
+			}
+		case "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2":
+			rules, _ := in["rules"].([]any)
+			for _, x := range rules {
+				m, _ := x.(map[string]any)
+				if _, f := m["filter"]; !f {
+					if _, p := m["prefix"]; !p {
+						bad(r, "lifecycle rule %v needs a filter (empty for the whole bucket)", m["id"])
+					}
+				}
+			}
+		case "aws:secretsmanager/secret:Secret":
+			if !secretName.MatchString(name) {
+				bad(r, "secret name %q has characters Secrets Manager rejects", name)
+			}
+			if d, ok := asInt(in["recoveryWindowInDays"]); ok && d != 0 && (d < 7 || d > 30) {
+				bad(r, "recoveryWindowInDays %d must be 0 or 7-30", d)
+			}
+		case "aws:elasticache/replicationGroup:ReplicationGroup":
+			id, _ := in["replicationGroupId"].(string)
+			if !cacheID.MatchString(id) || strings.Contains(id, "--") || strings.HasSuffix(id, "-") {
+				bad(r, "replication group id %q must be 1-40 lowercase letters, digits and hyphens, starting with a letter", id)
+			}
+			multiAZ, _ := in["multiAzEnabled"].(bool)
+			failover, _ := in["automaticFailoverEnabled"].(bool)
+			nodes, _ := asInt(in["numCacheClusters"])
+			switch {
+			case multiAZ && (!failover || nodes < 2):
+				bad(r, "multiAzEnabled needs automaticFailoverEnabled and at least 2 cache clusters")
+			case failover && nodes < 2:
+				bad(r, "automaticFailoverEnabled needs at least 2 cache clusters")
+			}
+			if _, token := in["authToken"]; token {
+				if transit, _ := in["transitEncryptionEnabled"].(bool); !transit {
+					bad(r, "an auth token requires transitEncryptionEnabled")
+				}
+			}
+			if _, key := in["kmsKeyId"]; key {
+				if atRest, _ := in["atRestEncryptionEnabled"].(bool); !atRest {
+					bad(r, "kmsKeyId requires atRestEncryptionEnabled")
+				}
+			}
 		case "aws:ec2/flowLog:FlowLog":
 			if d, ok := asInt(in["maxAggregationInterval"]); ok && d != 60 && d != 600 {
 				bad(r, "maxAggregationInterval must be 60 or 600")
@@ -143,4 +220,60 @@ func asInt(v any) (int, bool) {
 		return n, true
 	}
 	return 0, false
+}
+
+// Master user names RDS for PostgreSQL rejects.
+var reservedPGUsers = map[string]bool{"admin": true, "rdsadmin": true, "postgres": false}
+
+var pgPIRetention = map[int]bool{7: true, 731: true}
+
+func checkDBInstance(r stackstate.Resource, paramGroups map[string]string, bad func(stackstate.Resource, string, ...any)) {
+	in := r.Inputs
+	id, _ := in["identifier"].(string)
+	if id == "" {
+		id, _ = r.Outputs["identifier"].(string)
+	}
+	if !rdsIdentifier.MatchString(id) || strings.Contains(id, "--") || strings.HasSuffix(id, "-") {
+		bad(r, "RDS identifier %q must be 1-63 lowercase letters, digits and hyphens, starting with a letter", id)
+	}
+	if user, _ := in["username"].(string); user != "" && (!pgIdentifier.MatchString(user) || reservedPGUsers[user] || strings.HasPrefix(user, "pg_")) {
+		bad(r, "master username %q is invalid or reserved for PostgreSQL", user)
+	}
+	if db, _ := in["dbName"].(string); db != "" && !pgIdentifier.MatchString(db) {
+		bad(r, "dbName %q must start with a letter and hold only letters, digits and underscores", db)
+	}
+	_, hasPassword := in["password"]
+	managed, _ := in["manageMasterUserPassword"].(bool)
+	if hasPassword == managed {
+		bad(r, "exactly one of password and manageMasterUserPassword must be set")
+	}
+	if key, _ := in["kmsKeyId"].(string); key != "" {
+		if !strings.HasPrefix(key, "arn:aws") {
+			bad(r, "kmsKeyId must be a key ARN, got %q", key)
+		}
+		if enc, _ := in["storageEncrypted"].(bool); !enc {
+			bad(r, "kmsKeyId requires storageEncrypted")
+		}
+	}
+	version, _ := in["engineVersion"].(string)
+	if auto, set := in["autoMinorVersionUpgrade"].(bool); (auto || !set) && strings.Contains(version, ".") {
+		bad(r, "engineVersion %q pins a minor version while minor upgrades are automatic; give the major version only", version)
+	}
+	if pg, _ := in["parameterGroupName"].(string); pg != "" {
+		if family, known := paramGroups[pg]; known && family != "postgres"+strings.Split(version, ".")[0] {
+			bad(r, "parameter group family %s does not match engine version %s", family, version)
+		}
+	}
+	if d, ok := asInt(in["backupRetentionPeriod"]); ok && (d < 0 || d > 35) {
+		bad(r, "backupRetentionPeriod %d must be 0-35", d)
+	}
+	if d, ok := asInt(in["performanceInsightsRetentionPeriod"]); ok && !pgPIRetention[d] && d%31 != 0 {
+		bad(r, "performanceInsightsRetentionPeriod %d must be 7, 731 or a multiple of 31", d)
+	}
+	if skip, _ := in["skipFinalSnapshot"].(bool); !skip {
+		final, _ := in["finalSnapshotIdentifier"].(string)
+		if !rdsIdentifier.MatchString(strings.ToLower(final)) || strings.Contains(final, "--") || strings.HasSuffix(final, "-") {
+			bad(r, "without skipFinalSnapshot a valid finalSnapshotIdentifier is required (got %q)", final)
+		}
+	}
 }

@@ -39,6 +39,21 @@ func TestCheck(t *testing.T) {
 		}, ""},
 		{"eip without domain", []stackstate.Resource{res("aws:ec2/eip:Eip", map[string]any{}, nil)}, "domain vpc"},
 		{"gateway endpoint with subnets", []stackstate.Resource{res("aws:ec2/vpcEndpoint:VpcEndpoint", map[string]any{"vpcEndpointType": "Gateway", "subnetIds": []any{"subnet-1"}}, nil)}, "takes no subnetIds"},
+		{"valid database", []stackstate.Resource{res("aws:rds/instance:Instance", map[string]any{"identifier": "users-db-dev", "username": "dbadmin", "manageMasterUserPassword": true, "engineVersion": "16", "skipFinalSnapshot": true}, nil)}, ""},
+		{"RDS identifier with uppercase", []stackstate.Resource{res("aws:rds/instance:Instance", map[string]any{"identifier": "UsersDb", "manageMasterUserPassword": true, "skipFinalSnapshot": true}, nil)}, "lowercase"},
+		{"reserved master user", []stackstate.Resource{res("aws:rds/instance:Instance", map[string]any{"identifier": "db", "username": "admin", "manageMasterUserPassword": true, "skipFinalSnapshot": true}, nil)}, "reserved"},
+		{"password and managed password", []stackstate.Resource{res("aws:rds/instance:Instance", map[string]any{"identifier": "db", "password": "x", "manageMasterUserPassword": true, "skipFinalSnapshot": true}, nil)}, "exactly one of password"},
+		{"minor version pinned", []stackstate.Resource{res("aws:rds/instance:Instance", map[string]any{"identifier": "db", "manageMasterUserPassword": true, "engineVersion": "16.3", "skipFinalSnapshot": true}, nil)}, "major version only"},
+		{"no final snapshot", []stackstate.Resource{res("aws:rds/instance:Instance", map[string]any{"identifier": "db", "manageMasterUserPassword": true}, nil)}, "finalSnapshotIdentifier"},
+		{"family mismatch", []stackstate.Resource{
+			res("aws:rds/parameterGroup:ParameterGroup", map[string]any{"family": "postgres15"}, map[string]any{"name": "db-1234567"}),
+			res("aws:rds/instance:Instance", map[string]any{"identifier": "db", "manageMasterUserPassword": true, "engineVersion": "16", "parameterGroupName": "db-1234567", "skipFinalSnapshot": true}, nil),
+		}, "does not match engine version"},
+		{"bucket prefix too long", []stackstate.Resource{res("aws:s3/bucketV2:BucketV2", map[string]any{"bucketPrefix": "a-very-long-bucket-name-for-a-long-stack-"}, nil)}, "at most 37"},
+		{"secret recovery window", []stackstate.Resource{res("aws:secretsmanager/secret:Secret", map[string]any{"recoveryWindowInDays": int64(3)}, map[string]any{"name": "a/b"})}, "0 or 7-30"},
+		{"multi-AZ cache with one node", []stackstate.Resource{res("aws:elasticache/replicationGroup:ReplicationGroup", map[string]any{"replicationGroupId": "sessions-dev", "multiAzEnabled": true, "automaticFailoverEnabled": true, "numCacheClusters": int64(1)}, nil)}, "at least 2"},
+		{"auth token without TLS", []stackstate.Resource{res("aws:elasticache/replicationGroup:ReplicationGroup", map[string]any{"replicationGroupId": "sessions-dev", "authToken": "x"}, nil)}, "transitEncryptionEnabled"},
+		{"lifecycle rule without filter", []stackstate.Resource{res("aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2", map[string]any{"rules": []any{map[string]any{"id": "x"}}}, nil)}, "needs a filter"},
 		{"flow log interval", []stackstate.Resource{res("aws:ec2/flowLog:FlowLog", map[string]any{"maxAggregationInterval": int64(30)}, nil)}, "60 or 600"},
 	}
 	for _, tc := range cases {
@@ -48,9 +63,9 @@ func TestCheck(t *testing.T) {
 				assert.Empty(t, got)
 				return
 			}
-			if assert.Len(t, got, 1) {
+			if assert.Len(t, got, 1, "%v", got) {
 				assert.Contains(t, got[0], tc.wantMsg)
-				assert.Contains(t, got[0], tc.r[0].URN, "names the resource")
+				assert.Contains(t, got[0], tc.r[len(tc.r)-1].URN, "names the resource")
 			}
 		})
 	}

@@ -68,6 +68,13 @@ func (c *Cloud) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 			"id":        AccountID,
 			"userId":    "AROAOFFLINEPLAN000000:offline-plan",
 		}), nil
+	case "aws:elb/getServiceAccount:getServiceAccount":
+		// The regional Elastic Load Balancing account (eu-west-1's is documented by AWS).
+		acct := map[string]string{"eu-west-1": "156460612806", "us-east-1": "127311923021"}[c.Region]
+		if acct == "" {
+			acct = "9" + hexDigits(c.Region, 11)
+		}
+		return resource.NewPropertyMapFromMap(map[string]any{"id": acct, "arn": "arn:aws:iam::" + acct + ":root"}), nil
 	case "aws:index/getPartition:getPartition":
 		return resource.NewPropertyMapFromMap(map[string]any{
 			"id": "aws", "partition": "aws", "dnsSuffix": "amazonaws.com", "reverseDnsPrefix": "com.amazonaws",
@@ -108,6 +115,14 @@ func (c *Cloud) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 	id, outputs := c.compute(rec)
 	if args.ID != "" {
 		id = args.ID
+	}
+	// The engine marks these outputs secret (for example a private key); so does the mock.
+	if rpc := args.RegisterRPC; rpc != nil {
+		for _, k := range rpc.GetAdditionalSecretOutputs() {
+			if v, ok := outputs[resource.PropertyKey(k)]; ok && !v.IsSecret() {
+				outputs[resource.PropertyKey(k)] = resource.MakeSecret(v)
+			}
+		}
 	}
 	rec.ID = id
 	rec.Outputs = outputs
@@ -162,6 +177,16 @@ func hexOf(seed string, n int) string {
 		h += hex.EncodeToString(sum[:])
 	}
 	return h[:n]
+}
+
+// hexDigits is a deterministic string of n decimal digits derived from the seed.
+func hexDigits(seed string, n int) string {
+	h := hexOf(seed, n)
+	out := make([]byte, n)
+	for i := 0; i < n; i++ {
+		out[i] = '0' + h[i]%10
+	}
+	return string(out)
 }
 
 // uuidOf formats a deterministic UUID from the seed.

@@ -54,6 +54,20 @@ var autonamed = map[string]bool{
 
 // compute returns the id and the outputs (inputs plus computed properties) of a registration.
 // Called with c.mu held.
+func intOr(m resource.PropertyMap, key string, def int) int {
+	if v, ok := m[resource.PropertyKey(key)]; ok && v.IsNumber() {
+		return int(v.NumberValue())
+	}
+	return def
+}
+
+func boolOf(m resource.PropertyMap, key string) (bool, bool) {
+	if v, ok := m[resource.PropertyKey(key)]; ok && v.IsBool() {
+		return v.BoolValue(), true
+	}
+	return false, false
+}
+
 func (c *Cloud) compute(rec *Record) (string, resource.PropertyMap) {
 	out := rec.Inputs.Copy()
 	set := func(k string, v any) {
@@ -72,7 +86,13 @@ func (c *Cloud) compute(rec *Record) (string, resource.PropertyMap) {
 	}
 
 	name := str(rec.Inputs, "name")
-	if name == "" && autonamed[rec.Type] {
+	switch {
+	case name != "":
+	case str(rec.Inputs, "namePrefix") != "":
+		// Terraform appends a 26-digit unique suffix to a name prefix.
+		name = str(rec.Inputs, "namePrefix") + hexDigits(seed+"/name", 26)
+		set("name", name)
+	case autonamed[rec.Type]:
 		name = rec.Name + "-" + hexOf(seed+"/name", 7)
 		set("name", name)
 	}
@@ -165,6 +185,84 @@ func (c *Cloud) compute(rec *Record) (string, resource.PropertyMap) {
 		set("arn", arn)
 		set("arnSuffix", suffix)
 		return arn, out
+	case "aws:rds/instance:Instance":
+		id := str(rec.Inputs, "identifier")
+		if id == "" {
+			id = rec.Name + hexOf(seed+"/name", 7)
+			set("identifier", id)
+		}
+		set("arn", fmt.Sprintf("arn:aws:rds:%s:%s:db:%s", region, acct, id))
+		host := fmt.Sprintf("%s.c%s.%s.rds.amazonaws.com", id, hexOf(seed+"/host", 11), region)
+		set("address", host)
+		set("endpoint", fmt.Sprintf("%s:%d", host, intOr(rec.Inputs, "port", 5432)))
+		set("resourceId", "db-"+strings.ToUpper(hexOf(seed+"/rid", 26)))
+		if b, _ := boolOf(rec.Inputs, "manageMasterUserPassword"); b {
+			set("masterUserSecrets", []any{map[string]any{
+				"secretArn":    fmt.Sprintf("arn:aws:secretsmanager:%s:%s:secret:rds!db-%s-%s", region, acct, uuidOf(seed+"/secret"), hexOf(seed+"/sfx", 6)),
+				"kmsKeyId":     str(rec.Inputs, "masterUserSecretKmsKeyId"),
+				"secretStatus": "active",
+			}})
+		}
+		return id, out
+	case "aws:rds/subnetGroup:SubnetGroup":
+		set("arn", fmt.Sprintf("arn:aws:rds:%s:%s:subgrp:%s", region, acct, name))
+		return name, out
+	case "aws:rds/parameterGroup:ParameterGroup":
+		set("arn", fmt.Sprintf("arn:aws:rds:%s:%s:pg:%s", region, acct, name))
+		return name, out
+	case "aws:s3/bucketV2:BucketV2":
+		bucket := str(rec.Inputs, "bucket")
+		if bucket == "" {
+			if prefix := str(rec.Inputs, "bucketPrefix"); prefix != "" {
+				bucket = prefix + hexDigits(seed+"/bucket", 26)
+			} else {
+				bucket = lower(rec.Name) + "-" + hexOf(seed+"/bucket", 7)
+			}
+			set("bucket", bucket)
+		}
+		set("arn", "arn:aws:s3:::"+bucket)
+		set("bucketDomainName", bucket+".s3.amazonaws.com")
+		set("bucketRegionalDomainName", fmt.Sprintf("%s.s3.%s.amazonaws.com", bucket, region))
+		set("region", region)
+		return bucket, out
+	case "aws:secretsmanager/secret:Secret":
+		arn := fmt.Sprintf("arn:aws:secretsmanager:%s:%s:secret:%s-%s", region, acct, name, hexOf(seed+"/sfx", 6))
+		set("arn", arn)
+		return arn, out
+	case "aws:secretsmanager/secretVersion:SecretVersion":
+		version := uuidOf(seed + "/version")
+		set("versionId", version)
+		set("arn", str(rec.Inputs, "secretId"))
+		return str(rec.Inputs, "secretId") + "|" + version, out
+	case "aws:secretsmanager/secretPolicy:SecretPolicy":
+		return str(rec.Inputs, "secretArn"), out
+	case "aws:elasticache/subnetGroup:SubnetGroup":
+		set("arn", fmt.Sprintf("arn:aws:elasticache:%s:%s:subnetgroup:%s", region, acct, name))
+		return name, out
+	case "aws:elasticache/replicationGroup:ReplicationGroup":
+		id := str(rec.Inputs, "replicationGroupId")
+		set("arn", fmt.Sprintf("arn:aws:elasticache:%s:%s:replicationgroup:%s", region, acct, id))
+		set("primaryEndpointAddress", fmt.Sprintf("master.%s.%s.cache.amazonaws.com", id, hexOf(seed+"/host", 6)))
+		set("readerEndpointAddress", fmt.Sprintf("replica.%s.%s.cache.amazonaws.com", id, hexOf(seed+"/host", 6)))
+		return id, out
+	case "tls:index/privateKey:PrivateKey":
+		// Stand-ins, not key material: nothing in the plan should ever look like a real key.
+		set("privateKeyPem", "mock-private-key:"+hexOf(seed+"/priv", 32))
+		set("privateKeyPemPkcs8", "mock-private-key-pkcs8:"+hexOf(seed+"/priv8", 32))
+		set("privateKeyOpenssh", "mock-private-key-openssh:"+hexOf(seed+"/privssh", 32))
+		set("publicKeyPem", "mock-public-key:"+hexOf(seed+"/pub", 32))
+		set("publicKeyOpenssh", "mock-public-key-openssh:"+hexOf(seed+"/pubssh", 32))
+		set("publicKeyFingerprintSha256", "SHA256:"+hexOf(seed+"/fp", 43))
+		return hexOf(seed, 40), out
+	case "tls:index/selfSignedCert:SelfSignedCert", "tls:index/locallySignedCert:LocallySignedCert":
+		set("certPem", "mock-certificate:"+hexOf(seed+"/cert", 32))
+		set("validityStartTime", "2026-01-01T00:00:00Z")
+		set("validityEndTime", "2027-01-01T00:00:00Z")
+		set("readyForRenewal", false)
+		return hexDigits(seed, 38), out
+	case "tls:index/certRequest:CertRequest":
+		set("certRequestPem", "mock-certificate-request:"+hexOf(seed+"/csr", 32))
+		return hexOf(seed, 40), out
 	case "aws:kms/alias:Alias":
 		if name == "" {
 			name = "alias/" + rec.Name + "-" + hexOf(seed+"/name", 7)

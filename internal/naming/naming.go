@@ -60,22 +60,37 @@ func ExecutionRole(service string) string { return service + "-exec-role" }
 // WebACL is the logical name of a BFF's WAF web ACL.
 func WebACL(service string) string { return service + "-waf" }
 
-// DBInstance is the logical name of a database instance.
-func DBInstance(database string) string { return database }
+// DBIdentifier is the explicit RDS identifier of a database: lowercase, unique per stack, and
+// known before the instance exists, so that its log groups can be created (encrypted, with a
+// retention) before RDS would create them itself.
+func DBIdentifier(database, stack string) string { return database + "-" + stack }
 
-// CacheGroup is the logical name of a cache replication group.
-func CacheGroup(cache string) string { return cache }
+// CacheGroupID is the explicit ElastiCache replication group id of a cache (at most 40 characters).
+func CacheGroupID(cache, stack string) string { return cache + "-" + stack }
 
-// BucketName is the logical name of a bucket.
-func BucketName(bucket string) string { return bucket }
+// BucketPrefix is the prefix of a bucket's name; S3 adds a 26-character unique suffix.
+func BucketPrefix(bucket, stack string) string { return bucket + "-" + stack + "-" }
 
-// SecretName is the explicit Secrets Manager name of an app secret.
-func SecretName(project, stack, secret string) string {
-	return fmt.Sprintf("%s/%s/app/%s", project, stack, secret)
+// BucketPrefixSuffix is the length of the unique suffix Terraform adds to a bucket prefix.
+const BucketPrefixSuffix = 26
+
+// SecretPrefix is the name prefix of a Secrets Manager secret of the stack; Secrets Manager
+// names then end in a unique suffix, so a replaced secret never collides with one pending deletion.
+func SecretPrefix(project, stack, kind, name string) string {
+	return fmt.Sprintf("%s/%s/%s/%s-", project, stack, kind, name)
 }
 
-// DerivedNames lists every AWS name derived from a configured name of the given kind.
-func DerivedNames(kind Kind, name string) []Derived {
+// ServiceNamespace is the Cloud Map private DNS namespace of a stack.
+func ServiceNamespace(stack string) string { return stack + ".secure-vpc.internal" }
+
+// ServiceDNS is the service-discovery name of a service: its mTLS certificate's SAN.
+func ServiceDNS(service, stack string) string { return service + "." + ServiceNamespace(stack) }
+
+// MaxStackLength keeps every name that embeds the stack within AWS limits.
+const MaxStackLength = 16
+
+// DerivedNames lists every AWS name derived from a configured name of the given kind in a stack.
+func DerivedNames(kind Kind, name, stack string) []Derived {
 	switch kind {
 	case Service:
 		return []Derived{
@@ -84,24 +99,25 @@ func DerivedNames(kind Kind, name string) []Derived {
 			{"IAM task role name", TaskRole(name), AutonameSuffix, 64},
 			{"IAM execution role name", ExecutionRole(name), AutonameSuffix, 64},
 			{"Cloud Map service name (a DNS label)", name, 0, 63},
+			{"service DNS name", ServiceDNS(name, stack), 0, 253},
 		}
 	case Database:
-		return []Derived{{"RDS instance identifier", DBInstance(name), RDSAutonameSuffix, 63}}
+		return []Derived{{"RDS instance identifier", DBIdentifier(name, stack), 0, 63}}
 	case Cache:
-		return []Derived{{"ElastiCache replication group id", CacheGroup(name), AutonameSuffix, 40}}
+		return []Derived{{"ElastiCache replication group id", CacheGroupID(name, stack), 0, 40}}
 	case Bucket:
-		return []Derived{{"S3 bucket name", BucketName(name), AutonameSuffix, 63}}
+		return []Derived{{"S3 bucket name", BucketPrefix(name, stack), BucketPrefixSuffix, 63}}
 	case Secret:
-		return []Derived{{"Secrets Manager secret name", SecretName("secure-vpc", "staging", name), 0, 512}}
+		return []Derived{{"Secrets Manager secret name", SecretPrefix("secure-vpc", stack, "app", name), BucketPrefixSuffix, 512}}
 	}
 	return nil
 }
 
-// MaxLength is the longest configured name of a kind whose derived names all fit.
-func MaxLength(kind Kind) int {
+// MaxLength is the longest configured name of a kind whose derived names all fit in a stack.
+func MaxLength(kind Kind, stack string) int {
 	best := 0
 	for n := 1; n <= 63; n++ {
-		if Check(kind, strings.Repeat("a", n)) != nil {
+		if Check(kind, strings.Repeat("a", n), stack) != nil {
 			break
 		}
 		best = n
@@ -110,8 +126,8 @@ func MaxLength(kind Kind) int {
 }
 
 // Check returns the first derived name of a configured name that exceeds its AWS limit.
-func Check(kind Kind, name string) *Derived {
-	for _, d := range DerivedNames(kind, name) {
+func Check(kind Kind, name, stack string) *Derived {
+	for _, d := range DerivedNames(kind, name, stack) {
 		if d.Physical() > d.Max {
 			d := d
 			return &d

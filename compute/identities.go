@@ -1,0 +1,118 @@
+// Package compute runs the services: their identities (IAM roles), and the ECS cluster, tasks,
+// services and BFF load balancers.
+package compute
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/secure-vpc/secure-vpc/internal/naming"
+	"github.com/secure-vpc/secure-vpc/internal/policydoc"
+)
+
+// ServiceTag names the service a resource belongs to; the audit reads it to say who can reach
+// what.
+const ServiceTag = "secure-vpc:service"
+
+// IdentitiesArgs configures the services' identities.
+type IdentitiesArgs struct {
+	Project   string
+	Stack     string
+	Region    string
+	AccountID string
+	Services  []string
+}
+
+// Identities are the IAM roles of every service: a task role (what the running code may do) and an
+// execution role (what ECS may do to start it: pull the image, write logs, fetch its secrets).
+// They are created first and carry no permissions here, so that keys, secrets and buckets can name
+// them in their policies, and permissions are attached later by whoever grants them: every
+// dependency points one way.
+type Identities struct {
+	pulumi.ResourceState
+
+	TaskRoleArns      pulumi.StringMapOutput `pulumi:"taskRoleArns"`
+	ExecutionRoleArns pulumi.StringMapOutput `pulumi:"executionRoleArns"`
+
+	taskRoles map[string]*iam.Role
+	execRoles map[string]*iam.Role
+}
+
+// TaskRole returns a service's task role.
+func (i *Identities) TaskRole(service string) *iam.Role { return i.taskRoles[service] }
+
+// ExecutionRole returns a service's execution role.
+func (i *Identities) ExecutionRole(service string) *iam.Role { return i.execRoles[service] }
+
+// NewIdentities creates the roles.
+func NewIdentities(ctx *pulumi.Context, name string, args *IdentitiesArgs, opts ...pulumi.ResourceOption) (*Identities, error) {
+	if args == nil || len(args.Services) == 0 {
+		return nil, fmt.Errorf("identities: at least one service is required")
+	}
+	if len(args.AccountID) != 12 || args.Region == "" {
+		return nil, fmt.Errorf("identities: account id and region are required")
+	}
+	id := &Identities{taskRoles: map[string]*iam.Role{}, execRoles: map[string]*iam.Role{}}
+	if err := ctx.RegisterComponentResource("secure-vpc:compute:Identities", name, id, opts...); err != nil {
+		return nil, fmt.Errorf("registering identities: %w", err)
+	}
+	trust, err := TaskTrustPolicy(args.AccountID, args.Region).JSON()
+	if err != nil {
+		return nil, fmt.Errorf("building task trust policy: %w", err)
+	}
+	services := append([]string(nil), args.Services...)
+	sort.Strings(services)
+	taskArns, execArns := pulumi.StringMap{}, pulumi.StringMap{}
+	for _, svc := range services {
+		for _, kind := range []struct {
+			logical, role, what string
+			into                map[string]*iam.Role
+			arns                pulumi.StringMap
+		}{
+			{naming.TaskRole(svc), "task", "what the %s service's code may do", id.taskRoles, taskArns},
+			{naming.ExecutionRole(svc), "execution", "what ECS may do to start %s: pull its image, write its logs, inject its secrets", id.execRoles, execArns},
+		} {
+			role, err := iam.NewRole(ctx, kind.logical, &iam.RoleArgs{
+				Description:        pulumi.String(fmt.Sprintf("%s/%s: ", args.Project, args.Stack) + fmt.Sprintf(kind.what, svc)),
+				AssumeRolePolicy:   pulumi.String(trust),
+				MaxSessionDuration: pulumi.Int(3600),
+				Tags: pulumi.StringMap{
+					ServiceTag:        pulumi.String(svc),
+					"secure-vpc:role": pulumi.String(kind.role),
+				},
+			}, pulumi.Parent(id))
+			if err != nil {
+				return nil, fmt.Errorf("creating %s role of %s: %w", kind.role, svc, err)
+			}
+			kind.into[svc] = role
+			kind.arns[svc] = role.Arn
+		}
+	}
+	id.TaskRoleArns = taskArns.ToStringMapOutput()
+	id.ExecutionRoleArns = execArns.ToStringMapOutput()
+	if err := ctx.RegisterResourceOutputs(id, pulumi.Map{
+		"taskRoleArns":      id.TaskRoleArns,
+		"executionRoleArns": id.ExecutionRoleArns,
+	}); err != nil {
+		return nil, fmt.Errorf("registering identities outputs: %w", err)
+	}
+	return id, nil
+}
+
+// TaskTrustPolicy lets ECS tasks of this account and region, and nothing else, assume a role
+// (the confused-deputy guard AWS recommends).
+func TaskTrustPolicy(accountID, region string) policydoc.Document {
+	return policydoc.New(policydoc.Statement{
+		Sid:       "EcsTasksOfThisAccountOnly",
+		Effect:    policydoc.Allow,
+		Principal: policydoc.ServicePrincipal("ecs-tasks.amazonaws.com"),
+		Action:    []string{"sts:AssumeRole"},
+		Condition: map[string]map[string]any{
+			"StringEquals": {"aws:SourceAccount": accountID},
+			"ArnLike":      {"aws:SourceArn": fmt.Sprintf("arn:aws:ecs:%s:%s:*", region, accountID)},
+		},
+	})
+}

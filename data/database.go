@@ -1,0 +1,205 @@
+package data
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/rds"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/secure-vpc/secure-vpc/internal/naming"
+)
+
+// DatabaseArgs configures a PostgreSQL database.
+type DatabaseArgs struct {
+	Project             string
+	Stack               string
+	Owner               string // the one service that may reach it
+	Version             string // major version, e.g. "16"
+	InstanceClass       string
+	Port                int
+	AllocatedStorage    int
+	MaxAllocatedStorage int
+	BackupRetentionDays int
+	MultiAZ             bool
+	// Production turns on deletion protection, a final snapshot and Pulumi's protect.
+	Production bool
+
+	IsolatedSubnetIDs pulumi.StringArrayInput
+	SecurityGroupID   pulumi.StringInput
+	DataKeyArn        pulumi.StringInput // storage and Performance Insights
+	SecretsKeyArn     pulumi.StringInput // the RDS-managed master password
+	LogsKeyArn        pulumi.StringInput // the database's log groups
+	LogRetentionDays  int
+}
+
+// Database is an RDS PostgreSQL instance in the isolated tier.
+type Database struct {
+	pulumi.ResourceState
+
+	Identifier      pulumi.StringOutput `pulumi:"identifier"`
+	Address         pulumi.StringOutput `pulumi:"address"`
+	Port            pulumi.IntOutput    `pulumi:"port"`
+	MasterSecretArn pulumi.StringOutput `pulumi:"masterSecretArn"`
+	ResourceID      pulumi.StringOutput `pulumi:"resourceId"`
+}
+
+// MasterUsername is the RDS master user; applications use IAM authentication or their own roles.
+const MasterUsername = "dbadmin"
+
+// Log types exported to CloudWatch Logs (Security Hub RDS.36).
+var logExports = []string{"postgresql", "upgrade"}
+
+// Backup and maintenance windows (UTC) must not overlap.
+const (
+	backupWindow      = "02:00-03:00"
+	maintenanceWindow = "sun:03:30-sun:04:30"
+)
+
+func (a *DatabaseArgs) validate(name string) error {
+	switch {
+	case a == nil:
+		return fmt.Errorf("database %s: args are required", name)
+	case a.Owner == "":
+		return fmt.Errorf("database %s: an owner service is required", name)
+	case a.IsolatedSubnetIDs == nil || a.SecurityGroupID == nil:
+		return fmt.Errorf("database %s: isolated subnets and a security group are required", name)
+	case a.DataKeyArn == nil || a.SecretsKeyArn == nil || a.LogsKeyArn == nil:
+		return fmt.Errorf("database %s: the data, secrets and logs keys are required", name)
+	case a.Version == "" || strings.Contains(a.Version, "."):
+		return fmt.Errorf("database %s: version %q must be a major version", name, a.Version)
+	case a.BackupRetentionDays < 7 || a.BackupRetentionDays > 35:
+		return fmt.Errorf("database %s: backup retention %d is outside 7-35 days", name, a.BackupRetentionDays)
+	}
+	return nil
+}
+
+// NewDatabase creates the database: storage and Performance Insights encrypted with the data key,
+// TLS forced by its parameter group, master password generated and kept by RDS in Secrets Manager
+// under the secrets key (never in code, config or state), IAM authentication, no public access,
+// logs exported to encrypted log groups, and in production Multi-AZ, deletion protection and a
+// final snapshot.
+func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...pulumi.ResourceOption) (*Database, error) {
+	if err := args.validate(name); err != nil {
+		return nil, err
+	}
+	d := &Database{}
+	if err := ctx.RegisterComponentResource("secure-vpc:data:Database", name, d, opts...); err != nil {
+		return nil, fmt.Errorf("registering database %s: %w", name, err)
+	}
+	parent := pulumi.Parent(d)
+	identifier := naming.DBIdentifier(name, args.Stack)
+	tags := pulumi.StringMap{"Name": pulumi.String(fmt.Sprintf("%s-%s-%s", args.Project, args.Stack, name)), OwnerTag: pulumi.String(args.Owner)}
+
+	subnets, err := rds.NewSubnetGroup(ctx, name, &rds.SubnetGroupArgs{
+		Description: pulumi.Sprintf("%s/%s: isolated subnets of the %s database", args.Project, args.Stack, name),
+		SubnetIds:   args.IsolatedSubnetIDs,
+		Tags:        tags,
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("creating subnet group of %s: %w", name, err)
+	}
+	params, err := rds.NewParameterGroup(ctx, name, &rds.ParameterGroupArgs{
+		Family:      pulumi.String("postgres" + args.Version),
+		Description: pulumi.Sprintf("%s/%s: TLS-only settings of the %s database", args.Project, args.Stack, name),
+		Parameters:  ParameterGroupParameters(),
+		Tags:        tags,
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("creating parameter group of %s: %w", name, err)
+	}
+
+	// Create the log groups RDS would otherwise create unencrypted and without a retention.
+	var logGroups []pulumi.Resource
+	for _, kind := range logExports {
+		lg, err := cloudwatch.NewLogGroup(ctx, name+"-"+kind, &cloudwatch.LogGroupArgs{
+			Name:            pulumi.String(fmt.Sprintf("/aws/rds/instance/%s/%s", identifier, kind)),
+			RetentionInDays: pulumi.Int(args.LogRetentionDays),
+			KmsKeyId:        args.LogsKeyArn,
+			Tags:            tags,
+		}, parent, pulumi.Protect(args.Production))
+		if err != nil {
+			return nil, fmt.Errorf("creating %s log group of %s: %w", kind, name, err)
+		}
+		logGroups = append(logGroups, lg)
+	}
+
+	instanceArgs := &rds.InstanceArgs{
+		Identifier:                         pulumi.String(identifier),
+		Engine:                             pulumi.String("postgres"),
+		EngineVersion:                      pulumi.String(args.Version),
+		AutoMinorVersionUpgrade:            pulumi.Bool(true),
+		AllowMajorVersionUpgrade:           pulumi.Bool(false),
+		InstanceClass:                      pulumi.String(args.InstanceClass),
+		AllocatedStorage:                   pulumi.Int(args.AllocatedStorage),
+		MaxAllocatedStorage:                pulumi.Int(args.MaxAllocatedStorage),
+		StorageType:                        pulumi.String("gp3"),
+		StorageEncrypted:                   pulumi.Bool(true),
+		KmsKeyId:                           args.DataKeyArn,
+		DbName:                             pulumi.String(strings.ReplaceAll(name, "-", "_")),
+		Username:                           pulumi.String(MasterUsername),
+		ManageMasterUserPassword:           pulumi.Bool(true),
+		MasterUserSecretKmsKeyId:           args.SecretsKeyArn,
+		IamDatabaseAuthenticationEnabled:   pulumi.Bool(true),
+		Port:                               pulumi.Int(args.Port),
+		DbSubnetGroupName:                  subnets.Name,
+		VpcSecurityGroupIds:                pulumi.StringArray{args.SecurityGroupID},
+		PubliclyAccessible:                 pulumi.Bool(false),
+		ParameterGroupName:                 params.Name,
+		CaCertIdentifier:                   pulumi.String("rds-ca-rsa2048-g1"),
+		MultiAz:                            pulumi.Bool(args.MultiAZ),
+		BackupRetentionPeriod:              pulumi.Int(args.BackupRetentionDays),
+		BackupWindow:                       pulumi.String(backupWindow),
+		MaintenanceWindow:                  pulumi.String(maintenanceWindow),
+		CopyTagsToSnapshot:                 pulumi.Bool(true),
+		DeleteAutomatedBackups:             pulumi.Bool(!args.Production),
+		EnabledCloudwatchLogsExports:       pulumi.ToStringArray(logExports),
+		PerformanceInsightsEnabled:         pulumi.Bool(true),
+		PerformanceInsightsKmsKeyId:        args.DataKeyArn,
+		PerformanceInsightsRetentionPeriod: pulumi.Int(7),
+		DeletionProtection:                 pulumi.Bool(args.Production),
+		Tags:                               tags,
+	}
+	if args.Production {
+		instanceArgs.SkipFinalSnapshot = pulumi.Bool(false)
+		instanceArgs.FinalSnapshotIdentifier = pulumi.String(identifier + "-final")
+	} else {
+		instanceArgs.SkipFinalSnapshot = pulumi.Bool(true)
+	}
+	instance, err := rds.NewInstance(ctx, name, instanceArgs, parent, pulumi.Protect(args.Production), pulumi.DependsOn(logGroups))
+	if err != nil {
+		return nil, fmt.Errorf("creating database %s: %w", name, err)
+	}
+
+	d.Identifier = instance.Identifier
+	d.Address = instance.Address
+	d.Port = instance.Port
+	d.ResourceID = instance.ResourceId
+	d.MasterSecretArn = instance.MasterUserSecrets.Index(pulumi.Int(0)).SecretArn().Elem()
+	if err := ctx.RegisterResourceOutputs(d, pulumi.Map{
+		"identifier":      d.Identifier,
+		"address":         d.Address,
+		"port":            d.Port,
+		"masterSecretArn": d.MasterSecretArn,
+		"resourceId":      d.ResourceID,
+	}); err != nil {
+		return nil, fmt.Errorf("registering database %s outputs: %w", name, err)
+	}
+	return d, nil
+}
+
+// ParameterGroupParameters force TLS 1.2+ on every connection and log schema changes and slow
+// statements. rds.force_ssl and the log settings are dynamic; ssl_min_protocol_version is set
+// for the next reboot, which a new instance has at creation.
+func ParameterGroupParameters() rds.ParameterGroupParameterArray {
+	p := func(name, value, apply string) *rds.ParameterGroupParameterArgs {
+		return &rds.ParameterGroupParameterArgs{Name: pulumi.String(name), Value: pulumi.String(value), ApplyMethod: pulumi.String(apply)}
+	}
+	return rds.ParameterGroupParameterArray{
+		p("rds.force_ssl", "1", "immediate"),
+		p("ssl_min_protocol_version", "TLSv1.2", "pending-reboot"),
+		p("log_statement", "ddl", "immediate"),
+		p("log_min_duration_statement", "1000", "immediate"),
+	}
+}

@@ -1,0 +1,103 @@
+package data
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/secure-vpc/secure-vpc/internal/policydoc"
+)
+
+// LogBucketArgs configures the access-log bucket.
+type LogBucketArgs struct {
+	Project   string
+	Stack     string
+	AccountID string
+	// ELBAccountArn is the regional Elastic Load Balancing account of regions older than August
+	// 2022 ("" in newer regions, which only know the log-delivery service principal).
+	ELBAccountArn string
+	RetentionDays int
+	Protect       bool
+}
+
+// LogBucket receives the load balancers' access logs and the data buckets' S3 access logs.
+type LogBucket struct {
+	pulumi.ResourceState
+
+	BucketName pulumi.StringOutput `pulumi:"bucketName"`
+	Arn        pulumi.StringOutput `pulumi:"arn"`
+	// Policy is the bucket policy; load balancers must wait for it before logging.
+	Policy *s3.BucketPolicy
+}
+
+// Prefixes of the log bucket.
+const (
+	ALBLogPrefix = "alb"
+	S3LogPrefix  = "s3"
+)
+
+// NewLogBucket creates the access-log bucket. It is the documented exception to "every store
+// uses a customer key": ALB access logs and S3 server access logs can only be delivered to SSE-S3
+// (AES256) buckets. Everything else holds: no public access, ACLs disabled, versioning, TLS only.
+func NewLogBucket(ctx *pulumi.Context, name string, args *LogBucketArgs, opts ...pulumi.ResourceOption) (*LogBucket, error) {
+	if args == nil || len(args.AccountID) != 12 || args.RetentionDays < 1 {
+		return nil, fmt.Errorf("log bucket: account id and retention are required")
+	}
+	lb := &LogBucket{}
+	if err := ctx.RegisterComponentResource("secure-vpc:data:LogBucket", name, lb, opts...); err != nil {
+		return nil, fmt.Errorf("registering log bucket: %w", err)
+	}
+	expire := &s3.BucketLifecycleConfigurationV2RuleArgs{
+		Id:         pulumi.String("expire-logs"),
+		Status:     pulumi.String("Enabled"),
+		Filter:     &s3.BucketLifecycleConfigurationV2RuleFilterArgs{},
+		Expiration: &s3.BucketLifecycleConfigurationV2RuleExpirationArgs{Days: pulumi.Int(args.RetentionDays)},
+	}
+	bucket, err := newPrivateBucket(ctx, lb, name, args.Project, args.Stack, map[string]string{PurposeTag: AccessLogsPurpose}, args.Protect, expire)
+	if err != nil {
+		return nil, err
+	}
+	if err := encryptBucket(ctx, lb, name, bucket, nil); err != nil {
+		return nil, err
+	}
+	policy := bucket.Arn.ApplyT(func(arn string) (string, error) {
+		return LogBucketPolicy(arn, args.AccountID, args.ELBAccountArn).JSON()
+	}).(pulumi.StringOutput)
+	bp, err := s3.NewBucketPolicy(ctx, name, &s3.BucketPolicyArgs{Bucket: bucket.ID(), Policy: policy}, pulumi.Parent(lb))
+	if err != nil {
+		return nil, fmt.Errorf("creating log bucket policy: %w", err)
+	}
+	lb.BucketName, lb.Arn, lb.Policy = bucket.Bucket, bucket.Arn, bp
+	if err := ctx.RegisterResourceOutputs(lb, pulumi.Map{"bucketName": lb.BucketName, "arn": lb.Arn}); err != nil {
+		return nil, fmt.Errorf("registering log bucket outputs: %w", err)
+	}
+	return lb, nil
+}
+
+// LogBucketPolicy admits only log delivery for this account: Elastic Load Balancing under
+// alb/AWSLogs/<account>/ and S3 server access logging under s3/; and only over TLS.
+func LogBucketPolicy(bucketArn, accountID, elbAccountArn string) policydoc.Document {
+	albLogs := fmt.Sprintf("%s/%s/AWSLogs/%s/*", bucketArn, ALBLogPrefix, accountID)
+	statements := append(TLSOnlyStatements(bucketArn),
+		policydoc.Statement{
+			Sid: "LoadBalancersDeliverAccessLogs", Effect: policydoc.Allow,
+			Principal: policydoc.ServicePrincipal("logdelivery.elasticloadbalancing.amazonaws.com"),
+			Action:    []string{"s3:PutObject"}, Resource: []string{albLogs},
+		},
+		policydoc.Statement{
+			Sid: "S3DeliversServerAccessLogs", Effect: policydoc.Allow,
+			Principal: policydoc.ServicePrincipal("logging.s3.amazonaws.com"),
+			Action:    []string{"s3:PutObject"}, Resource: []string{fmt.Sprintf("%s/%s/*", bucketArn, S3LogPrefix)},
+			Condition: map[string]map[string]any{"StringEquals": {"aws:SourceAccount": accountID}},
+		},
+	)
+	if elbAccountArn != "" {
+		statements = append(statements, policydoc.Statement{
+			Sid: "RegionalLoadBalancingAccountDeliversAccessLogs", Effect: policydoc.Allow,
+			Principal: policydoc.AWSPrincipal(elbAccountArn),
+			Action:    []string{"s3:PutObject"}, Resource: []string{albLogs},
+		})
+	}
+	return policydoc.New(statements...)
+}

@@ -1,0 +1,354 @@
+package secrets
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"sort"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/secretsmanager"
+	"github.com/pulumi/pulumi-tls/sdk/v5/go/tls"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/secure-vpc/secure-vpc/internal/naming"
+	"github.com/secure-vpc/secure-vpc/internal/policydoc"
+)
+
+// Secret kinds, the third segment of every secret name (secure-vpc/<stack>/<kind>/<name>-...).
+const (
+	KindApp      = "app"      // app credentials from config
+	KindTLS      = "tls"      // a service's mTLS certificate, key and the CA
+	KindIdentity = "identity" // the BFFs' identity-token signing key pair
+	KindCache    = "cache"    // a cache's auth token
+)
+
+// SecretKindTag records what a secret holds.
+const SecretKindTag = "secure-vpc:secret-kind"
+
+// Certificate lifetimes. Service certificates are renewed by `pulumi up` within the early renewal
+// window; the CA lives ten years and is rotated deliberately.
+const (
+	CAValidityHours      = 10 * 365 * 24
+	ServiceValidityHours = 365 * 24
+	EarlyRenewalHours    = 30 * 24
+)
+
+// VaultService is a service as the vault sees it.
+type VaultService struct {
+	Name string
+	// Public marks a BFF: only BFFs may read the identity-token signing key.
+	Public bool
+	// ExecutionRoleArn is the role ECS uses to inject the service's secrets at start.
+	ExecutionRoleArn pulumi.StringInput
+}
+
+// AppSecret is an application secret whose value comes from a Pulumi config secret.
+type AppSecret struct {
+	Name        string
+	Description string
+	Value       pulumi.StringInput // must be a Pulumi secret
+	Readers     []string
+}
+
+// CacheToken is a cache whose auth token the vault generates and keeps.
+type CacheToken struct {
+	Name  string
+	Users []string
+}
+
+// VaultArgs configures the vault.
+type VaultArgs struct {
+	Project       string
+	Stack         string
+	SecretsKeyArn pulumi.StringInput
+	Services      []VaultService
+	AppSecrets    []AppSecret
+	Caches        []CacheToken
+	// RecoveryWindowDays is how long a deleted secret can be restored (7 to 30).
+	RecoveryWindowDays int
+}
+
+// Vault holds every Secrets Manager entry the program creates, and the internal PKI whose
+// material goes into it: a CA, one mTLS certificate per service (its SAN is the service's
+// discovery name), and the identity-token signing key pair the BFFs use. Every secret is encrypted
+// with the secrets key and has a resource policy naming only its readers' execution roles.
+type Vault struct {
+	pulumi.ResourceState
+
+	CACertificate pulumi.StringOutput    `pulumi:"caCertificate"`
+	SecretArns    pulumi.StringMapOutput `pulumi:"secretArns"`
+
+	arns   map[string]pulumi.StringOutput
+	tokens map[string]pulumi.StringOutput
+}
+
+// CacheAuthToken returns the auth token of a cache (a Pulumi secret).
+func (v *Vault) CacheAuthToken(cache string) pulumi.StringOutput { return v.tokens[cache] }
+
+// SecretArn returns the ARN of a secret by kind and name (for example tls, users).
+func (v *Vault) SecretArn(kind, name string) pulumi.StringOutput { return v.arns[kind+"/"+name] }
+
+// NewVault creates the PKI and the secrets.
+func NewVault(ctx *pulumi.Context, name string, args *VaultArgs, opts ...pulumi.ResourceOption) (*Vault, error) {
+	if err := args.validate(); err != nil {
+		return nil, err
+	}
+	v := &Vault{arns: map[string]pulumi.StringOutput{}, tokens: map[string]pulumi.StringOutput{}}
+	if err := ctx.RegisterComponentResource("secure-vpc:secrets:Vault", name, v, opts...); err != nil {
+		return nil, fmt.Errorf("registering vault: %w", err)
+	}
+	w := &secretWriter{ctx: ctx, parent: v, project: args.Project, stack: args.Stack, keyArn: args.SecretsKeyArn, recoveryDays: args.RecoveryWindowDays}
+	roles := map[string]pulumi.StringInput{}
+	var all, bffs []string
+	for _, s := range args.Services {
+		roles[s.Name] = s.ExecutionRoleArn
+		all = append(all, s.Name)
+		if s.Public {
+			bffs = append(bffs, s.Name)
+		}
+	}
+	sort.Strings(all)
+	sort.Strings(bffs)
+	readers := func(names []string) []Reader {
+		out := make([]Reader, 0, len(names))
+		for _, n := range names {
+			out = append(out, Reader{Service: n, RoleArn: roles[n]})
+		}
+		return out
+	}
+
+	// The internal CA. Its private key never leaves Pulumi state (an encrypted secret there).
+	caKey, err := tls.NewPrivateKey(ctx, "internal-ca", &tls.PrivateKeyArgs{
+		Algorithm: pulumi.String("ECDSA"), EcdsaCurve: pulumi.String("P384"),
+	}, pulumi.Parent(v))
+	if err != nil {
+		return nil, fmt.Errorf("creating CA key: %w", err)
+	}
+	ca, err := tls.NewSelfSignedCert(ctx, "internal-ca", &tls.SelfSignedCertArgs{
+		PrivateKeyPem:       caKey.PrivateKeyPem,
+		IsCaCertificate:     pulumi.Bool(true),
+		ValidityPeriodHours: pulumi.Int(CAValidityHours),
+		AllowedUses:         pulumi.ToStringArray([]string{"cert_signing", "crl_signing"}),
+		SetSubjectKeyId:     pulumi.Bool(true),
+		Subject: &tls.SelfSignedCertSubjectArgs{
+			CommonName:   pulumi.Sprintf("%s %s internal CA", args.Project, args.Stack),
+			Organization: pulumi.String(args.Project),
+		},
+	}, pulumi.Parent(v))
+	if err != nil {
+		return nil, fmt.Errorf("creating CA certificate: %w", err)
+	}
+	v.CACertificate = ca.CertPem
+
+	// One certificate per service, for both ends of mTLS: it serves its discovery name and
+	// presents the same certificate as a client.
+	for _, svc := range all {
+		key, err := tls.NewPrivateKey(ctx, svc+"-tls", &tls.PrivateKeyArgs{
+			Algorithm: pulumi.String("ECDSA"), EcdsaCurve: pulumi.String("P256"),
+		}, pulumi.Parent(v))
+		if err != nil {
+			return nil, fmt.Errorf("creating %s key: %w", svc, err)
+		}
+		dns := naming.ServiceDNS(svc, args.Stack)
+		csr, err := tls.NewCertRequest(ctx, svc+"-tls", &tls.CertRequestArgs{
+			PrivateKeyPem: key.PrivateKeyPem,
+			DnsNames:      pulumi.ToStringArray([]string{dns}),
+			Subject:       &tls.CertRequestSubjectArgs{CommonName: pulumi.String(dns), Organization: pulumi.String(args.Project)},
+		}, pulumi.Parent(v))
+		if err != nil {
+			return nil, fmt.Errorf("creating %s certificate request: %w", svc, err)
+		}
+		cert, err := tls.NewLocallySignedCert(ctx, svc+"-tls", &tls.LocallySignedCertArgs{
+			CertRequestPem:      csr.CertRequestPem,
+			CaPrivateKeyPem:     caKey.PrivateKeyPem,
+			CaCertPem:           ca.CertPem,
+			ValidityPeriodHours: pulumi.Int(ServiceValidityHours),
+			EarlyRenewalHours:   pulumi.Int(EarlyRenewalHours),
+			AllowedUses:         pulumi.ToStringArray([]string{"digital_signature", "key_encipherment", "server_auth", "client_auth"}),
+		}, pulumi.Parent(v))
+		if err != nil {
+			return nil, fmt.Errorf("creating %s certificate: %w", svc, err)
+		}
+		bundle := pulumi.All(cert.CertPem, key.PrivateKeyPem, ca.CertPem).ApplyT(func(x []any) (string, error) {
+			return jsonObject(map[string]string{"certificate": x[0].(string), "privateKey": x[1].(string), "caCertificate": x[2].(string)})
+		}).(pulumi.StringOutput)
+		arn, err := w.Write(KindTLS, svc, fmt.Sprintf("mTLS certificate and key of %s (%s), with the internal CA", svc, dns), pulumi.ToSecret(bundle).(pulumi.StringOutput), readers([]string{svc}))
+		if err != nil {
+			return nil, err
+		}
+		v.arns[KindTLS+"/"+svc] = arn
+	}
+
+	// The identity token the BFFs sign after authenticating a user, and every service verifies.
+	tokenKey, err := tls.NewPrivateKey(ctx, "identity-token", &tls.PrivateKeyArgs{
+		Algorithm: pulumi.String("ECDSA"), EcdsaCurve: pulumi.String("P256"),
+	}, pulumi.Parent(v))
+	if err != nil {
+		return nil, fmt.Errorf("creating identity token key: %w", err)
+	}
+	if len(bffs) > 0 {
+		arn, err := w.Write(KindIdentity, "signing-key", "private key the BFFs sign identity tokens with (ES256)", tokenKey.PrivateKeyPem, readers(bffs))
+		if err != nil {
+			return nil, err
+		}
+		v.arns[KindIdentity+"/signing-key"] = arn
+	}
+	arn, err := w.Write(KindIdentity, "verification-key", "public key every service verifies identity tokens with", tokenKey.PublicKeyPem, readers(all))
+	if err != nil {
+		return nil, err
+	}
+	v.arns[KindIdentity+"/verification-key"] = arn
+
+	for _, s := range args.AppSecrets {
+		arn, err := w.Write(KindApp, s.Name, s.Description, s.Value, readers(sortedCopy(s.Readers)))
+		if err != nil {
+			return nil, err
+		}
+		v.arns[KindApp+"/"+s.Name] = arn
+	}
+
+	// Cache auth tokens. pulumi-random is not available to this project, so the random material
+	// of a pulumi-tls key (generated once, kept encrypted in state, replaced only on purpose) is
+	// hashed into a 64-character hex token.
+	for _, c := range args.Caches {
+		seed, err := tls.NewPrivateKey(ctx, c.Name+"-auth-token", &tls.PrivateKeyArgs{
+			Algorithm: pulumi.String("ED25519"),
+		}, pulumi.Parent(v))
+		if err != nil {
+			return nil, fmt.Errorf("creating auth token of cache %s: %w", c.Name, err)
+		}
+		token := pulumi.ToSecret(seed.PrivateKeyPem.ApplyT(func(pem string) string {
+			sum := sha256.Sum256([]byte(pem))
+			return hex.EncodeToString(sum[:])
+		})).(pulumi.StringOutput)
+		arn, err := w.Write(KindCache, c.Name, fmt.Sprintf("auth token of the %s cache", c.Name), token, readers(sortedCopy(c.Users)))
+		if err != nil {
+			return nil, err
+		}
+		v.arns[KindCache+"/"+c.Name] = arn
+		v.tokens[c.Name] = token
+	}
+
+	out := pulumi.StringMap{}
+	for k, a := range v.arns {
+		out[k] = a
+	}
+	v.SecretArns = out.ToStringMapOutput()
+	if err := ctx.RegisterResourceOutputs(v, pulumi.Map{"caCertificate": v.CACertificate, "secretArns": v.SecretArns}); err != nil {
+		return nil, fmt.Errorf("registering vault outputs: %w", err)
+	}
+	return v, nil
+}
+
+func (a *VaultArgs) validate() error {
+	switch {
+	case a == nil:
+		return fmt.Errorf("vault: args are required")
+	case a.SecretsKeyArn == nil:
+		return fmt.Errorf("vault: the secrets key is required")
+	case len(a.Services) == 0:
+		return fmt.Errorf("vault: at least one service is required")
+	case a.RecoveryWindowDays < 7 || a.RecoveryWindowDays > 30:
+		return fmt.Errorf("vault: recovery window %d is outside 7-30 days", a.RecoveryWindowDays)
+	}
+	known := map[string]bool{}
+	for _, s := range a.Services {
+		if s.ExecutionRoleArn == nil {
+			return fmt.Errorf("vault: service %s has no execution role", s.Name)
+		}
+		known[s.Name] = true
+	}
+	for _, s := range a.AppSecrets {
+		if s.Value == nil || len(s.Readers) == 0 {
+			return fmt.Errorf("vault: app secret %s needs a value and readers", s.Name)
+		}
+		for _, r := range s.Readers {
+			if !known[r] {
+				return fmt.Errorf("vault: app secret %s names unknown reader %s", s.Name, r)
+			}
+		}
+	}
+	return nil
+}
+
+// Reader is a service allowed to read a secret, by its execution role.
+type Reader struct {
+	Service string
+	RoleArn pulumi.StringInput
+}
+
+// secretWriter creates secrets the way this program always does: encrypted with the secrets key,
+// named by prefix (so a replacement never collides with a secret pending deletion), with a
+// resource policy that names only the readers' roles and blocks public policies.
+type secretWriter struct {
+	ctx          *pulumi.Context
+	parent       pulumi.Resource
+	project      string
+	stack        string
+	keyArn       pulumi.StringInput
+	recoveryDays int
+}
+
+// Write creates one secret with its value and policy and returns its ARN.
+func (w *secretWriter) Write(kind, name, description string, value pulumi.StringInput, readers []Reader) (pulumi.StringOutput, error) {
+	logical := kind + "-" + name
+	secret, err := secretsmanager.NewSecret(w.ctx, logical, &secretsmanager.SecretArgs{
+		NamePrefix:           pulumi.String(naming.SecretPrefix(w.project, w.stack, kind, name)),
+		Description:          pulumi.String(description),
+		KmsKeyId:             w.keyArn,
+		RecoveryWindowInDays: pulumi.Int(w.recoveryDays),
+		Tags:                 pulumi.StringMap{SecretKindTag: pulumi.String(kind)},
+	}, pulumi.Parent(w.parent))
+	if err != nil {
+		return pulumi.StringOutput{}, fmt.Errorf("creating secret %s: %w", logical, err)
+	}
+	if _, err := secretsmanager.NewSecretVersion(w.ctx, logical, &secretsmanager.SecretVersionArgs{
+		SecretId:     secret.ID(),
+		SecretString: pulumi.ToSecret(value).(pulumi.StringOutput),
+	}, pulumi.Parent(w.parent)); err != nil {
+		return pulumi.StringOutput{}, fmt.Errorf("storing secret %s: %w", logical, err)
+	}
+	arns := make([]any, 0, len(readers))
+	for _, r := range readers {
+		arns = append(arns, r.RoleArn)
+	}
+	policy := pulumi.All(arns...).ApplyT(func(xs []any) (string, error) {
+		roles := make([]string, len(xs))
+		for i, x := range xs {
+			roles[i] = x.(string)
+		}
+		return ReadersPolicy(roles).JSON()
+	}).(pulumi.StringOutput)
+	if _, err := secretsmanager.NewSecretPolicy(w.ctx, logical, &secretsmanager.SecretPolicyArgs{
+		SecretArn:         secret.Arn,
+		Policy:            policy,
+		BlockPublicPolicy: pulumi.Bool(true),
+	}, pulumi.Parent(w.parent)); err != nil {
+		return pulumi.StringOutput{}, fmt.Errorf("creating policy of secret %s: %w", logical, err)
+	}
+	return secret.Arn, nil
+}
+
+// ReadersPolicy lets exactly the given roles read a secret.
+func ReadersPolicy(roleArns []string) policydoc.Document {
+	sorted := sortedCopy(roleArns)
+	return policydoc.New(policydoc.Statement{
+		Sid:       "OnlyItsConsumersRead",
+		Effect:    policydoc.Allow,
+		Principal: map[string]any{"AWS": sorted},
+		Action:    []string{"secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"},
+		Resource:  []string{"*"},
+	})
+}
+
+func jsonObject(m map[string]string) (string, error) {
+	data, err := json.Marshal(m)
+	return string(data), err
+}
+
+func sortedCopy(in []string) []string {
+	out := append([]string(nil), in...)
+	sort.Strings(out)
+	return out
+}
