@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"slices"
 	"sort"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/elb"
@@ -12,6 +14,7 @@ import (
 
 	"github.com/secure-vpc/secure-vpc/compute"
 	"github.com/secure-vpc/secure-vpc/data"
+	"github.com/secure-vpc/secure-vpc/internal/naming"
 	"github.com/secure-vpc/secure-vpc/network"
 	"github.com/secure-vpc/secure-vpc/secrets"
 )
@@ -59,8 +62,6 @@ func Build(ctx *pulumi.Context, spec *Spec) error {
 		return fmt.Errorf("looking up the AWS account: %w", err)
 	}
 	account := identity.AccountId
-	services := sortedNames(spec.Services)
-
 	keys, err := secrets.NewKeyring(ctx, "keys", &secrets.KeyringArgs{
 		Project:   Project,
 		Stack:     spec.Stack,
@@ -90,7 +91,7 @@ func Build(ctx *pulumi.Context, spec *Spec) error {
 	}
 
 	ids, err := compute.NewIdentities(ctx, "identities", &compute.IdentitiesArgs{
-		Project: Project, Stack: spec.Stack, Region: spec.Region, AccountID: account, Services: services,
+		Project: Project, Stack: spec.Stack, Region: spec.Region, AccountID: account, Services: sortedNames(spec.Services),
 	})
 	if err != nil {
 		return fmt.Errorf("creating identities: %w", err)
@@ -118,7 +119,16 @@ func Build(ctx *pulumi.Context, spec *Spec) error {
 		return err
 	}
 
+	services, err := buildCompute(ctx, spec, account, keys, vpc, ids, fw, vault, stores)
+	if err != nil {
+		return err
+	}
+
 	ctx.Export("environment", pulumi.String(string(spec.Environment)))
+	ctx.Export("bffUrls", services.urls)
+	ctx.Export("clusterName", services.cluster.ClusterName)
+	ctx.Export("serviceDiscoveryNamespace", pulumi.String(services.cluster.Namespace))
+	ctx.Export("serviceSecretArns", services.secretArns)
 	ctx.Export("vpcId", vpc.VpcID)
 	ctx.Export("vpcCidr", pulumi.String(vpc.CIDR))
 	ctx.Export("publicSubnetIds", vpc.PublicSubnetIDs)
@@ -162,11 +172,17 @@ func vaultArgs(spec *Spec, keys *secrets.Keyring, ids *compute.Identities) *secr
 
 type storeOutputs struct {
 	databases, buckets, caches pulumi.Map
+
+	logBucket *data.LogBucket
+	dbs       map[string]*data.Database
+	bucketsBy map[string]*data.Bucket
+	cachesBy  map[string]*data.Cache
 }
 
 func buildStores(ctx *pulumi.Context, spec *Spec, account string, keys *secrets.Keyring, vpc *network.Vpc,
 	ids *compute.Identities, fw *network.Firewall, vault *secrets.Vault) (*storeOutputs, error) {
-	out := &storeOutputs{databases: pulumi.Map{}, buckets: pulumi.Map{}, caches: pulumi.Map{}}
+	out := &storeOutputs{databases: pulumi.Map{}, buckets: pulumi.Map{}, caches: pulumi.Map{},
+		dbs: map[string]*data.Database{}, bucketsBy: map[string]*data.Bucket{}, cachesBy: map[string]*data.Cache{}}
 
 	elbAccount := ""
 	if sa, err := elb.GetServiceAccount(ctx, &elb.GetServiceAccountArgs{}); err == nil {
@@ -181,6 +197,7 @@ func buildStores(ctx *pulumi.Context, spec *Spec, account string, keys *secrets.
 		return nil, fmt.Errorf("creating access-log bucket: %w", err)
 	}
 	out.buckets[ReservedBucket] = logs.BucketName
+	out.logBucket = logs
 
 	taskRoles := func(names []string) []data.Reader {
 		var rs []data.Reader
@@ -199,6 +216,7 @@ func buildStores(ctx *pulumi.Context, spec *Spec, account string, keys *secrets.
 			return nil, fmt.Errorf("creating bucket %s: %w", name, err)
 		}
 		out.buckets[name] = bucket.BucketName
+		out.bucketsBy[name] = bucket
 	}
 
 	for _, name := range sortedNames(spec.Databases) {
@@ -215,6 +233,7 @@ func buildStores(ctx *pulumi.Context, spec *Spec, account string, keys *secrets.
 			return nil, fmt.Errorf("creating database %s: %w", name, err)
 		}
 		out.databases[name] = pulumi.Map{"address": db.Address, "port": db.Port, "masterSecretArn": db.MasterSecretArn}
+		out.dbs[name] = db
 	}
 
 	for _, name := range sortedNames(spec.Caches) {
@@ -229,8 +248,142 @@ func buildStores(ctx *pulumi.Context, spec *Spec, account string, keys *secrets.
 			return nil, fmt.Errorf("creating cache %s: %w", name, err)
 		}
 		out.caches[name] = cache.PrimaryEndpoint
+		out.cachesBy[name] = cache
 	}
 	return out, nil
+}
+
+type computeOutputs struct {
+	cluster    *compute.Cluster
+	urls       pulumi.StringMap
+	secretArns pulumi.Map
+}
+
+// buildCompute creates the cluster, the edge of every BFF and every service, with the secrets
+// each one needs injected and the stores it uses granted.
+func buildCompute(ctx *pulumi.Context, spec *Spec, account string, keys *secrets.Keyring, vpc *network.Vpc,
+	ids *compute.Identities, fw *network.Firewall, vault *secrets.Vault, stores *storeOutputs) (*computeOutputs, error) {
+	out := &computeOutputs{urls: pulumi.StringMap{}, secretArns: pulumi.Map{}}
+	cluster, err := compute.NewCluster(ctx, "cluster", &compute.ClusterArgs{
+		Project: Project, Stack: spec.Stack, VpcID: vpc.VpcID.ToStringOutput(), LogsKeyArn: keys.LogsKeyArn,
+		LogRetentionDays: spec.Network.FlowLogRetentionDays, Protect: spec.Protect,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("creating cluster: %w", err)
+	}
+	out.cluster = cluster
+
+	for _, name := range sortedNames(spec.Services) {
+		svc := spec.Services[name]
+		args := &compute.ServiceArgs{
+			Project: Project, Stack: spec.Stack, Region: spec.Region, AccountID: account,
+			Image: svc.Image, Port: svc.Port, CPU: svc.CPU, Memory: svc.Memory, DesiredCount: svc.DesiredCount,
+			ClusterArn: cluster.ClusterArn, NamespaceID: cluster.NamespaceID,
+			PrivateSubnetIDs: vpc.PrivateSubnetIDs,
+			SecurityGroupIDs: pulumi.StringArray{fw.Service(name), fw.AllServices()},
+			TaskRole:         ids.TaskRole(name), ExecutionRole: ids.ExecutionRole(name),
+			LogsKeyArn: keys.LogsKeyArn, LogRetentionDays: spec.Network.FlowLogRetentionDays,
+			SecretsKeyArn: keys.SecretsKeyArn, DataKeyArn: keys.DataKeyArn, Protect: spec.Protect,
+		}
+		wireService(spec, name, args, vault, stores)
+		if svc.Public {
+			edge, err := compute.NewEdge(ctx, name, &compute.EdgeArgs{
+				Project: Project, Stack: spec.Stack, Port: svc.Port, HealthCheckPath: svc.HealthCheckPath,
+				VpcID: vpc.VpcID.ToStringOutput(), PublicSubnetIDs: vpc.PublicSubnetIDs, SecurityGroupID: fw.LoadBalancer(name),
+				CertificateArn: spec.Edge.CertificateARN, DomainName: spec.Edge.DomainName, RateLimit: spec.Edge.RateLimit,
+				LogBucket: stores.logBucket.BucketName, LogBucketPolicy: stores.logBucket.Policy,
+				LogsKeyArn: keys.LogsKeyArn, LogRetentionDays: spec.Network.FlowLogRetentionDays, Production: spec.Protect,
+			})
+			if err != nil {
+				return nil, fmt.Errorf("creating edge of %s: %w", name, err)
+			}
+			args.TargetGroupArn = edge.TargetGroupArn
+			args.HealthCheckGraceSeconds = 60
+			args.DependsOn = []pulumi.Resource{edge.HTTPSListener}
+			out.urls[name] = edge.URL
+		}
+		if _, err := compute.NewService(ctx, name, args); err != nil {
+			return nil, fmt.Errorf("creating service %s: %w", name, err)
+		}
+		arns := pulumi.StringMap{}
+		for _, sec := range args.Secrets {
+			arns[sec.Env] = sec.Arn
+		}
+		out.secretArns[name] = arns
+	}
+	return out, nil
+}
+
+// envName turns a config name into an environment variable name (users-db -> USERS_DB).
+func envName(name string) string {
+	return strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
+}
+
+// dbUser is the database user a service connects as with IAM authentication.
+func dbUser(service string) string { return strings.ReplaceAll(service, "-", "_") }
+
+// wireService fills in what a service is given: secrets to inject, addresses in its environment,
+// and grants on its buckets and databases, all from the declared graph.
+func wireService(spec *Spec, name string, args *compute.ServiceArgs, vault *secrets.Vault, stores *storeOutputs) {
+	svc := spec.Services[name]
+	inject := func(env string, arn pulumi.StringOutput, key string) {
+		args.Secrets = append(args.Secrets, compute.InjectedSecret{Env: env, Arn: arn, JSONKey: key})
+	}
+	tlsArn := vault.SecretArn(secrets.KindTLS, name)
+	inject("TLS_CERTIFICATE", tlsArn, "certificate")
+	inject("TLS_PRIVATE_KEY", tlsArn, "privateKey")
+	inject("TLS_CA_CERTIFICATE", tlsArn, "caCertificate")
+	inject("IDENTITY_VERIFICATION_KEY", vault.SecretArn(secrets.KindIdentity, "verification-key"), "")
+	if svc.Public {
+		inject("IDENTITY_SIGNING_KEY", vault.SecretArn(secrets.KindIdentity, "signing-key"), "")
+	}
+	for _, sname := range sortedNames(spec.Secrets) {
+		if slices.Contains(spec.Secrets[sname].Readers, name) {
+			inject("APP_"+envName(sname), vault.SecretArn(secrets.KindApp, sname), "")
+		}
+	}
+
+	env := map[string]pulumi.StringInput{
+		"SERVICE_NAME": pulumi.String(name),
+		"SERVICE_DNS":  pulumi.String(naming.ServiceDNS(name, spec.Stack)),
+		"PORT":         pulumi.String(fmt.Sprint(svc.Port)),
+		"ENVIRONMENT":  pulumi.String(string(spec.Environment)),
+	}
+	for _, callee := range svc.Calls {
+		env[envName(callee)+"_URL"] = pulumi.String(fmt.Sprintf("https://%s:%d", naming.ServiceDNS(callee, spec.Stack), spec.Services[callee].Port))
+	}
+	for _, dname := range sortedNames(spec.Databases) {
+		d := spec.Databases[dname]
+		if d.Owner != name {
+			continue
+		}
+		db := stores.dbs[dname]
+		inject("DB_"+envName(dname)+"_SECRET", db.MasterSecretArn, "")
+		env["DB_"+envName(dname)+"_HOST"] = db.Address
+		env["DB_"+envName(dname)+"_PORT"] = pulumi.String(fmt.Sprint(d.Port))
+		env["DB_"+envName(dname)+"_NAME"] = pulumi.String(strings.ReplaceAll(dname, "-", "_"))
+		env["DB_"+envName(dname)+"_IAM_USER"] = pulumi.String(dbUser(name))
+		args.Databases = append(args.Databases, compute.DatabaseAccess{Name: dname, ResourceID: db.ResourceID, User: dbUser(name)})
+	}
+	for _, cname := range sortedNames(spec.Caches) {
+		c := spec.Caches[cname]
+		if !slices.Contains(c.Users, name) {
+			continue
+		}
+		inject("CACHE_"+envName(cname)+"_AUTH_TOKEN", vault.SecretArn(secrets.KindCache, cname), "")
+		env["CACHE_"+envName(cname)+"_HOST"] = stores.cachesBy[cname].PrimaryEndpoint
+		env["CACHE_"+envName(cname)+"_PORT"] = pulumi.String(fmt.Sprint(c.Port))
+	}
+	for _, bname := range sortedNames(spec.Buckets) {
+		b := spec.Buckets[bname]
+		read, write := slices.Contains(b.Readers, name), slices.Contains(b.Writers, name)
+		if !read && !write {
+			continue
+		}
+		env["BUCKET_"+envName(bname)] = stores.bucketsBy[bname].BucketName
+		args.Buckets = append(args.Buckets, compute.BucketAccess{Name: bname, Arn: stores.bucketsBy[bname].Arn, Read: read, Write: write})
+	}
+	args.Environment = env
 }
 
 // FirewallGraph is the service graph as the firewall plans it.

@@ -3,6 +3,7 @@ package platform_test
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/netip"
 	"strings"
 	"testing"
@@ -250,6 +251,68 @@ func TestCommittedStacks(t *testing.T) {
 					}
 					require.NotNil(t, csr, name)
 					assert.Equal(t, []string{name + "." + stack + ".secure-vpc.internal"}, policy.Strings(csr, "dnsNames"))
+				}
+			})
+
+			t.Run("the service matrix is exactly the declared graph", func(t *testing.T) {
+				var got, want []string
+				for _, e := range ix.GroupEdges() {
+					if e.FromKind == "service" && e.ToKind == "service" {
+						got = append(got, fmt.Sprintf("%s->%s:%d", e.From, e.To, e.Port))
+					}
+					if e.FromKind == "load-balancer" {
+						assert.Equal(t, e.From, e.To, "a BFF's load balancer reaches only that BFF")
+						assert.True(t, spec.Services[e.To].Public)
+					}
+				}
+				for name, svc := range spec.Services {
+					for _, callee := range svc.Calls {
+						want = append(want, fmt.Sprintf("%s->%s:%d", name, callee, spec.Services[callee].Port))
+					}
+				}
+				assert.ElementsMatch(t, want, got)
+			})
+
+			t.Run("the internet reaches exactly the BFF load balancers on 443 and 80", func(t *testing.T) {
+				var got, want []string
+				for _, e := range ix.InternetExposure() {
+					got = append(got, fmt.Sprintf("%s:%d", e.LoadBalancer, e.Port))
+					assert.NotEmpty(t, e.WAF)
+				}
+				for name, svc := range spec.Services {
+					if svc.Public {
+						want = append(want, name+"-alb:443", name+"-alb:80")
+					}
+				}
+				assert.ElementsMatch(t, want, got)
+			})
+
+			t.Run("only a database's owner can read its master secret", func(t *testing.T) {
+				for _, db := range ix.OfType(policy.TypeDBInstance) {
+					owner := spec.Databases[policy.Name(db)].Owner
+					for _, sec := range policy.List(db, "masterUserSecrets") {
+						arn := sec.(map[string]any)["secretArn"].(string)
+						assert.Equal(t, []string{owner + " (execution role)"}, ix.IdentityPolicyReaders(arn))
+					}
+				}
+			})
+
+			t.Run("staging and prod use the configured certificate, dev imports a self-signed one", func(t *testing.T) {
+				certs := ix.OfType("aws:acm/certificate:Certificate")
+				for _, l := range ix.OfType(policy.TypeListener) {
+					if policy.Str(l, "protocol") != "HTTPS" {
+						continue
+					}
+					if spec.Edge.CertificateARN != "" {
+						assert.Equal(t, spec.Edge.CertificateARN, policy.Str(l, "certificateArn"))
+					} else {
+						require.NotNil(t, ix.Ref(policy.Str(l, "certificateArn")), "dev listeners use the imported certificate")
+					}
+				}
+				if stack == "dev" {
+					assert.NotEmpty(t, certs)
+				} else {
+					assert.Empty(t, certs, "no self-signed certificate outside dev")
 				}
 			})
 

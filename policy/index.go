@@ -45,13 +45,14 @@ const TierTag = "secure-vpc:tier"
 type Index struct {
 	Resources []*Resource
 	byType    map[string][]*Resource
-	byRef     map[string]*Resource // id and arn -> resource
+	byArn     map[string]*Resource // arn -> resource (the first to claim it)
+	byID      map[string]*Resource // id -> resource (the first to claim it)
 	byURN     map[string]*Resource
 }
 
 // NewIndex indexes an export.
 func NewIndex(e *stackstate.Export) *Index {
-	ix := &Index{byType: map[string][]*Resource{}, byRef: map[string]*Resource{}, byURN: map[string]*Resource{}}
+	ix := &Index{byType: map[string][]*Resource{}, byArn: map[string]*Resource{}, byID: map[string]*Resource{}, byURN: map[string]*Resource{}}
 	for i := range e.Deployment.Resources {
 		r := &e.Deployment.Resources[i]
 		ix.Resources = append(ix.Resources, r)
@@ -60,11 +61,13 @@ func NewIndex(e *stackstate.Export) *Index {
 		if !r.Custom {
 			continue
 		}
-		if r.ID != "" {
-			ix.byRef[r.ID] = r
+		// Some resources take another's ARN as their id (a secret's policy, a web ACL's logging
+		// configuration): an ARN names its own resource first.
+		if _, taken := ix.byID[r.ID]; r.ID != "" && !taken {
+			ix.byID[r.ID] = r
 		}
-		if arn := Str(r, "arn"); arn != "" {
-			ix.byRef[arn] = r
+		if _, taken := ix.byArn[Str(r, "arn")]; Str(r, "arn") != "" && !taken {
+			ix.byArn[Str(r, "arn")] = r
 		}
 	}
 	return ix
@@ -85,7 +88,10 @@ func (ix *Index) Ref(ref string) *Resource {
 	if ref == "" {
 		return nil
 	}
-	return ix.byRef[ref]
+	if r, ok := ix.byArn[ref]; ok {
+		return r
+	}
+	return ix.byID[ref]
 }
 
 // URN returns the resource with the given URN, or nil.

@@ -37,7 +37,9 @@ func (r Result) Passed() bool { return len(r.Findings) == 0 }
 
 // Catalogue is every invariant, in report order.
 func Catalogue() []Invariant {
-	return append(append([]Invariant(nil), networkInvariants...), dataInvariants...)
+	out := append([]Invariant(nil), networkInvariants...)
+	out = append(out, dataInvariants...)
+	return append(out, computeInvariants...)
 }
 
 // Evaluate checks every invariant against an export or plan.

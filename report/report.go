@@ -21,6 +21,8 @@ type Report struct {
 	Components []Component
 	Subnets    []SubnetRow
 	Exposure   Exposure
+	Internet   []policy.Exposure
+	Paths      []policy.Edge
 	Stores     []StoreRow
 	Secrets    []SecretRow
 	Results    []policy.Result
@@ -62,6 +64,7 @@ type Exposure struct {
 	NATGateways      []string
 	LoadBalancers    []string
 	OpenRules        []string
+	InternetEgress   []string
 }
 
 // Build assembles the report of an export.
@@ -71,6 +74,8 @@ func Build(title string, e *stackstate.Export, results []policy.Result) *Report 
 	r.Components = components(ix)
 	r.Subnets = subnets(ix)
 	r.Exposure = exposure(ix, r.Subnets)
+	r.Internet = ix.InternetExposure()
+	r.Paths = ix.GroupEdges()
 	r.Stores = stores(ix)
 	r.Secrets = secretRows(ix)
 	return r
@@ -197,6 +202,17 @@ func exposure(ix *policy.Index, rows []SubnetRow) Exposure {
 	for _, lb := range ix.OfType("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer") {
 		if internal, _ := policy.Bool(lb, "internal"); !internal {
 			ex.LoadBalancers = append(ex.LoadBalancers, policy.Name(lb))
+		}
+	}
+	for _, rule := range ix.OfType(policy.TypeSGEgressRule) {
+		cidr := policy.Str(rule, "cidrIpv4") + policy.Str(rule, "cidrIpv6")
+		if cidr == "0.0.0.0/0" || cidr == "::/0" {
+			from, _ := policy.Int(rule, "fromPort")
+			owner := policy.Str(rule, "securityGroupId")
+			if sg := ix.Ref(owner); sg != nil {
+				owner = policy.Tags(sg)[policy.GroupNameTag]
+			}
+			ex.InternetEgress = append(ex.InternetEgress, fmt.Sprintf("%s: %s %d to %s", owner, policy.Str(rule, "ipProtocol"), from, cidr))
 		}
 	}
 	for _, rule := range ix.OfType(policy.TypeSGIngressRule) {
@@ -331,6 +347,27 @@ func (r *Report) WriteText(w io.Writer) error {
 	list("NAT gateways (outbound only)", r.Exposure.NATGateways, "none: the private tier reaches AWS through VPC endpoints only")
 	list("Internet-facing load balancers", r.Exposure.LoadBalancers, "none")
 	list("Security group rules open to 0.0.0.0/0 or ::/0", r.Exposure.OpenRules, "none")
+	list("Services allowed out to the internet (internetEgress)", r.Exposure.InternetEgress, "none")
+
+	fmt.Fprintf(b, "\nWhat the internet can reach\n")
+	if len(r.Internet) == 0 {
+		fmt.Fprintf(b, "  nothing: no internet-facing load balancer\n")
+	} else {
+		tw = tabwriter.NewWriter(b, 2, 4, 2, ' ', 0)
+		fmt.Fprintf(tw, "  LOAD BALANCER\tPORT\tPROTOCOL\tDOES\tWAF\n")
+		for _, e := range r.Internet {
+			fmt.Fprintf(tw, "  %s\t%d\t%s\t%s\t%s\n", e.LoadBalancer, e.Port, e.Protocol, e.Action, orDash(e.WAF))
+		}
+		_ = tw.Flush()
+	}
+
+	fmt.Fprintf(b, "\nWho can reach whom (paths both security groups allow)\n")
+	tw = tabwriter.NewWriter(b, 2, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "  FROM\tTO\tPORT\n")
+	for _, p := range r.Paths {
+		fmt.Fprintf(tw, "  %s\t%s\t%d\n", groupLabel(p.FromKind, p.From), groupLabel(p.ToKind, p.To), p.Port)
+	}
+	_ = tw.Flush()
 
 	fmt.Fprintf(b, "\nData stores: encryption key and who can reach them\n")
 	tw = tabwriter.NewWriter(b, 2, 4, 2, ' ', 0)
@@ -365,6 +402,26 @@ func (r *Report) WriteText(w io.Writer) error {
 	fmt.Fprintf(b, "\n%d of %d invariants hold.\n", held, len(r.Results))
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// groupLabel names the owner of a security group for a reader.
+func groupLabel(kind, name string) string {
+	switch kind {
+	case "service":
+		return name
+	case "load-balancer":
+		return name + " load balancer"
+	case "all-services", "endpoints":
+		return map[string]string{"all-services": "every service", "endpoints": "AWS endpoints"}[kind]
+	}
+	return name + " (" + kind + ")"
 }
 
 func joinOr(items []string, none string) string {

@@ -40,6 +40,18 @@ func TestReportOfProd(t *testing.T) {
 		assert.Regexp(t, `^lb-(web|mobile)-bff-from-internet-(443|80): tcp (443-443|80-80) from 0\.0\.0\.0/0$`, rule)
 	}
 
+	require.Len(t, rep.Internet, 4)
+	for _, e := range rep.Internet {
+		assert.Contains(t, []int{443, 80}, e.Port)
+		if e.Port == 80 {
+			assert.Equal(t, "redirect to HTTPS", e.Action)
+		} else {
+			assert.Contains(t, e.Action, "forward over HTTPS")
+			assert.Contains(t, e.Protocol, "TLS13-1-2-2021-06")
+		}
+	}
+	assert.Empty(t, rep.Exposure.InternetEgress, "no committed service declares internetEgress")
+
 	var names []string
 	for _, c := range rep.Components {
 		names = append(names, c.Type)

@@ -21,6 +21,10 @@ var (
 	bucketName    = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
 	secretName    = regexp.MustCompile(`^[0-9A-Za-z/_+=.@-]{1,512}$`)
 	cacheID       = regexp.MustCompile(`^[a-z][a-z0-9-]{0,39}$`)
+	elbName       = regexp.MustCompile(`^[0-9A-Za-z]([0-9A-Za-z-]{0,30}[0-9A-Za-z])?$`)
+	ecsName       = regexp.MustCompile(`^[A-Za-z0-9_-]{1,255}$`)
+	wafName       = regexp.MustCompile(`^[0-9A-Za-z_-]{1,128}$`)
+	dnsName       = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
 	iamName       = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)
 	logGroupName  = regexp.MustCompile(`^[0-9A-Za-z_./#-]{1,512}$`)
 	kmsAlias      = regexp.MustCompile(`^alias/[a-zA-Z0-9:/_-]+$`)
@@ -42,10 +46,14 @@ func Check(resources []stackstate.Resource) []string {
 	}
 	naclRules := map[string]bool{}
 	paramGroups := map[string]string{} // name -> family
+	subnetAZ := map[string]string{}    // subnet id -> AZ
 	for _, r := range resources {
-		if r.Type == "aws:rds/parameterGroup:ParameterGroup" {
+		switch r.Type {
+		case "aws:rds/parameterGroup:ParameterGroup":
 			name, _ := r.Outputs["name"].(string)
 			paramGroups[name], _ = r.Inputs["family"].(string)
+		case "aws:ec2/subnet:Subnet":
+			subnetAZ[r.ID], _ = r.Inputs["availabilityZone"].(string)
 		}
 	}
 	for _, r := range resources {
@@ -198,6 +206,63 @@ func Check(resources []stackstate.Resource) []string {
 					bad(r, "kmsKeyId requires atRestEncryptionEnabled")
 				}
 			}
+		case "aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer":
+			if !elbName.MatchString(name) || strings.HasPrefix(name, "internal-") {
+				bad(r, "load balancer name %q must be at most 32 letters, digits and hyphens, not starting or ending with a hyphen", name)
+			}
+			subnets, _ := in["subnets"].([]any)
+			azs := map[string]bool{}
+			for _, x := range subnets {
+				id, _ := x.(string)
+				if az := subnetAZ[id]; az != "" {
+					if azs[az] {
+						bad(r, "has two subnets in %s; an ALB takes one subnet per AZ", az)
+					}
+					azs[az] = true
+				}
+			}
+			if typ, _ := in["loadBalancerType"].(string); (typ == "" || typ == "application") && len(azs) < 2 {
+				bad(r, "an application load balancer needs subnets in at least two AZs (has %d)", len(azs))
+			}
+		case "aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup":
+			if !elbName.MatchString(name) {
+				bad(r, "target group name %q must be at most 32 letters, digits and hyphens", name)
+			}
+			if tt, _ := in["targetType"].(string); tt != "ip" {
+				bad(r, "Fargate tasks (awsvpc) register by IP: targetType must be ip, not %q", tt)
+			}
+		case "aws:lb/listener:Listener", "aws:alb/listener:Listener":
+			if p, _ := in["protocol"].(string); p == "HTTPS" {
+				if c, _ := in["certificateArn"].(string); c == "" {
+					bad(r, "an HTTPS listener needs a certificateArn")
+				}
+			}
+		case "aws:ecs/taskDefinition:TaskDefinition":
+			family, _ := in["family"].(string)
+			if !ecsName.MatchString(family) {
+				bad(r, "task family %q must be 1-255 letters, digits, hyphens and underscores", family)
+			}
+			cpu, _ := in["cpu"].(string)
+			mem, _ := in["memory"].(string)
+			if !fargateSize(cpu, mem) {
+				bad(r, "cpu %s with memory %s is not a Fargate task size", cpu, mem)
+			}
+		case "aws:ecs/cluster:Cluster", "aws:ecs/service:Service":
+			if !ecsName.MatchString(name) {
+				bad(r, "ECS name %q must be 1-255 letters, digits, hyphens and underscores", name)
+			}
+		case "aws:wafv2/webAcl:WebAcl":
+			if !wafName.MatchString(name) {
+				bad(r, "web ACL name %q must be 1-128 letters, digits, hyphens and underscores", name)
+			}
+			if scope, _ := in["scope"].(string); scope != "REGIONAL" {
+				bad(r, "a web ACL for an ALB must have scope REGIONAL")
+			}
+		case "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace", "aws:servicediscovery/service:Service":
+			n, _ := in["name"].(string)
+			if n == "" || !dnsName.MatchString(n) {
+				bad(r, "Cloud Map name %q must be set explicitly and be a DNS name (an autoname would never resolve)", n)
+			}
 		case "aws:ec2/flowLog:FlowLog":
 			if d, ok := asInt(in["maxAggregationInterval"]); ok && d != 60 && d != 600 {
 				bad(r, "maxAggregationInterval must be 60 or 600")
@@ -276,4 +341,32 @@ func checkDBInstance(r stackstate.Resource, paramGroups map[string]string, bad f
 			bad(r, "without skipFinalSnapshot a valid finalSnapshotIdentifier is required (got %q)", final)
 		}
 	}
+}
+
+// fargateSize reports whether cpu (units) and memory (MiB) form a Fargate task size.
+func fargateSize(cpu, memory string) bool {
+	var c, m int
+	if _, err := fmt.Sscan(cpu, &c); err != nil {
+		return false
+	}
+	if _, err := fmt.Sscan(memory, &m); err != nil {
+		return false
+	}
+	switch c {
+	case 256:
+		return m == 512 || m == 1024 || m == 2048
+	case 512:
+		return m >= 1024 && m <= 4096 && m%1024 == 0
+	case 1024:
+		return m >= 2048 && m <= 8192 && m%1024 == 0
+	case 2048:
+		return m >= 4096 && m <= 16384 && m%1024 == 0
+	case 4096:
+		return m >= 8192 && m <= 30720 && m%1024 == 0
+	case 8192:
+		return m >= 16384 && m <= 61440 && m%4096 == 0
+	case 16384:
+		return m >= 32768 && m <= 122880 && m%8192 == 0
+	}
+	return false
 }

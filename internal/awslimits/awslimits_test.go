@@ -54,6 +54,16 @@ func TestCheck(t *testing.T) {
 		{"multi-AZ cache with one node", []stackstate.Resource{res("aws:elasticache/replicationGroup:ReplicationGroup", map[string]any{"replicationGroupId": "sessions-dev", "multiAzEnabled": true, "automaticFailoverEnabled": true, "numCacheClusters": int64(1)}, nil)}, "at least 2"},
 		{"auth token without TLS", []stackstate.Resource{res("aws:elasticache/replicationGroup:ReplicationGroup", map[string]any{"replicationGroupId": "sessions-dev", "authToken": "x"}, nil)}, "transitEncryptionEnabled"},
 		{"lifecycle rule without filter", []stackstate.Resource{res("aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2", map[string]any{"rules": []any{map[string]any{"id": "x"}}}, nil)}, "needs a filter"},
+		{"ALB name too long", []stackstate.Resource{res("aws:lb/loadBalancer:LoadBalancer", map[string]any{"loadBalancerType": "network"}, map[string]any{"name": "a-very-long-service-name-alb-1234567"})}, "at most 32"},
+		{"ALB in one AZ", []stackstate.Resource{
+			{URN: "urn:pulumi:s::p::aws:ec2/subnet:Subnet::a", Type: "aws:ec2/subnet:Subnet", ID: "subnet-a", Inputs: map[string]any{"availabilityZone": "eu-west-1a"}},
+			res("aws:lb/loadBalancer:LoadBalancer", map[string]any{"subnets": []any{"subnet-a"}}, map[string]any{"name": "web-alb-1234567"}),
+		}, "at least two AZs"},
+		{"target group by instance", []stackstate.Resource{res("aws:lb/targetGroup:TargetGroup", map[string]any{"targetType": "instance"}, map[string]any{"name": "web-tg-1234567"})}, "targetType must be ip"},
+		{"HTTPS listener without certificate", []stackstate.Resource{res("aws:lb/listener:Listener", map[string]any{"protocol": "HTTPS"}, nil)}, "needs a certificateArn"},
+		{"Fargate size", []stackstate.Resource{res("aws:ecs/taskDefinition:TaskDefinition", map[string]any{"family": "svc", "cpu": "256", "memory": "4096"}, nil)}, "not a Fargate task size"},
+		{"autonamed Cloud Map service", []stackstate.Resource{res("aws:servicediscovery/service:Service", map[string]any{}, nil)}, "set explicitly"},
+		{"web ACL for CloudFront", []stackstate.Resource{res("aws:wafv2/webAcl:WebAcl", map[string]any{"scope": "CLOUDFRONT"}, map[string]any{"name": "web-waf-1234567"})}, "REGIONAL"},
 		{"flow log interval", []stackstate.Resource{res("aws:ec2/flowLog:FlowLog", map[string]any{"maxAggregationInterval": int64(30)}, nil)}, "60 or 600"},
 	}
 	for _, tc := range cases {

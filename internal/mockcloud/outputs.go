@@ -263,6 +263,49 @@ func (c *Cloud) compute(rec *Record) (string, resource.PropertyMap) {
 	case "tls:index/certRequest:CertRequest":
 		set("certRequestPem", "mock-certificate-request:"+hexOf(seed+"/csr", 32))
 		return hexOf(seed, 40), out
+	case "aws:ecs/cluster:Cluster":
+		arn := fmt.Sprintf("arn:aws:ecs:%s:%s:cluster/%s", region, acct, name)
+		set("arn", arn)
+		return arn, out
+	case "aws:ecs/taskDefinition:TaskDefinition":
+		family := str(rec.Inputs, "family")
+		set("arn", fmt.Sprintf("arn:aws:ecs:%s:%s:task-definition/%s:1", region, acct, family))
+		set("arnWithoutRevision", fmt.Sprintf("arn:aws:ecs:%s:%s:task-definition/%s", region, acct, family))
+		set("revision", 1)
+		return family, out
+	case "aws:ecs/service:Service":
+		cluster := str(rec.Inputs, "cluster")
+		clusterName := cluster[strings.LastIndex(cluster, "/")+1:]
+		arn := fmt.Sprintf("arn:aws:ecs:%s:%s:service/%s/%s", region, acct, clusterName, name)
+		return arn, out
+	case "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace":
+		id := "ns-" + hexOf(seed, 16)
+		set("arn", fmt.Sprintf("arn:aws:servicediscovery:%s:%s:namespace/%s", region, acct, id))
+		set("hostedZone", "Z"+strings.ToUpper(hexOf(seed+"/zone", 13)))
+		return id, out
+	case "aws:servicediscovery/service:Service":
+		id := "srv-" + hexOf(seed, 16)
+		set("arn", fmt.Sprintf("arn:aws:servicediscovery:%s:%s:service/%s", region, acct, id))
+		return id, out
+	case "aws:lb/listener:Listener", "aws:alb/listener:Listener":
+		lbArn := str(rec.Inputs, "loadBalancerArn")
+		arn := strings.Replace(lbArn, ":loadbalancer/", ":listener/", 1) + "/" + hexOf(seed, 16)
+		set("arn", arn)
+		return arn, out
+	case "aws:wafv2/webAcl:WebAcl":
+		id := uuidOf(seed)
+		set("arn", fmt.Sprintf("arn:aws:wafv2:%s:%s:regional/webacl/%s/%s", region, acct, name, id))
+		set("capacity", 1400)
+		return id, out
+	case "aws:wafv2/webAclAssociation:WebAclAssociation":
+		return str(rec.Inputs, "webAclArn") + "," + str(rec.Inputs, "resourceArn"), out
+	case "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration":
+		return str(rec.Inputs, "resourceArn"), out
+	case "aws:acm/certificate:Certificate":
+		arn := fmt.Sprintf("arn:aws:acm:%s:%s:certificate/%s", region, acct, uuidOf(seed))
+		set("arn", arn)
+		set("status", "ISSUED")
+		return arn, out
 	case "aws:kms/alias:Alias":
 		if name == "" {
 			name = "alias/" + rec.Name + "-" + hexOf(seed+"/name", 7)

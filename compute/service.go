@@ -1,0 +1,452 @@
+package compute
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecs"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/servicediscovery"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/secure-vpc/secure-vpc/internal/policydoc"
+)
+
+// ContainerUser is the non-root user every container runs as (Security Hub ECS.20).
+const ContainerUser = "10001:10001"
+
+// InjectedSecret is a Secrets Manager value ECS injects into the container as an environment
+// variable at start, through the execution role; it never appears in the task definition.
+type InjectedSecret struct {
+	Env     string
+	Arn     pulumi.StringInput // the secret's ARN
+	JSONKey string             // a key of the secret's JSON value, or "" for the whole value
+}
+
+// BucketAccess is what a service may do with a bucket.
+type BucketAccess struct {
+	Name  string
+	Arn   pulumi.StringInput
+	Read  bool
+	Write bool
+}
+
+// DatabaseAccess lets a service (the database's owner) connect with IAM authentication.
+type DatabaseAccess struct {
+	Name       string
+	ResourceID pulumi.StringInput // the instance's resource id (db-...), which IAM auth names
+	User       string             // the database user the service connects as
+}
+
+// ServiceArgs configures a service.
+type ServiceArgs struct {
+	Project   string
+	Stack     string
+	Region    string
+	AccountID string
+
+	Image        string
+	Port         int
+	CPU          int
+	Memory       int
+	DesiredCount int
+	// HealthCheckGraceSeconds gives tasks behind a load balancer time to start (0 otherwise).
+	HealthCheckGraceSeconds int
+
+	ClusterArn       pulumi.StringInput
+	NamespaceID      pulumi.StringInput
+	PrivateSubnetIDs pulumi.StringArrayInput
+	SecurityGroupIDs pulumi.StringArrayInput
+	TaskRole         *iam.Role
+	ExecutionRole    *iam.Role
+
+	LogsKeyArn       pulumi.StringInput
+	LogRetentionDays int
+	SecretsKeyArn    pulumi.StringInput
+	DataKeyArn       pulumi.StringInput
+
+	Secrets     []InjectedSecret
+	Environment map[string]pulumi.StringInput
+	Buckets     []BucketAccess
+	Databases   []DatabaseAccess
+	// TargetGroupArn registers the tasks with a BFF's load balancer.
+	TargetGroupArn pulumi.StringInput
+	// DependsOn holds what must exist before the service starts (a BFF's listener).
+	DependsOn []pulumi.Resource
+	// Protect keeps the service's log group from deletion (staging and prod).
+	Protect bool
+}
+
+// Service is one microservice on Fargate, in the private tier, registered in Cloud Map.
+type Service struct {
+	pulumi.ResourceState
+
+	ServiceName    pulumi.StringOutput `pulumi:"serviceName"`
+	TaskDefinition pulumi.StringOutput `pulumi:"taskDefinition"`
+	LogGroupName   pulumi.StringOutput `pulumi:"logGroupName"`
+}
+
+var ecrImage = regexp.MustCompile(`^([0-9]{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com/([^:@]+)`)
+
+func (a *ServiceArgs) validate(name string) error {
+	switch {
+	case a == nil:
+		return fmt.Errorf("service %s: args are required", name)
+	case a.TaskRole == nil || a.ExecutionRole == nil:
+		return fmt.Errorf("service %s: task and execution roles are required", name)
+	case a.ClusterArn == nil || a.NamespaceID == nil || a.PrivateSubnetIDs == nil || a.SecurityGroupIDs == nil:
+		return fmt.Errorf("service %s: cluster, namespace, private subnets and security groups are required", name)
+	case a.LogsKeyArn == nil || a.SecretsKeyArn == nil:
+		return fmt.Errorf("service %s: the logs and secrets keys are required", name)
+	case len(a.Buckets) > 0 && a.DataKeyArn == nil:
+		return fmt.Errorf("service %s: the data key is required to use buckets", name)
+	case a.Port < 1 || a.Port > 65535 || a.DesiredCount < 1:
+		return fmt.Errorf("service %s: port and desired count are required", name)
+	}
+	return nil
+}
+
+// NewService creates a service: its log group, the permissions of its two roles (naming exact
+// ARNs), its task definition (read-only root filesystem, non-root, secrets injected from Secrets
+// Manager) and its ECS service (private subnets, no public IP, circuit breaker with rollback).
+func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pulumi.ResourceOption) (*Service, error) {
+	if err := args.validate(name); err != nil {
+		return nil, err
+	}
+	s := &Service{}
+	if err := ctx.RegisterComponentResource("secure-vpc:compute:Service", name, s, opts...); err != nil {
+		return nil, fmt.Errorf("registering service %s: %w", name, err)
+	}
+	parent := pulumi.Parent(s)
+	tags := pulumi.StringMap{ServiceTag: pulumi.String(name)}
+
+	logs, err := cloudwatch.NewLogGroup(ctx, name+"-logs", &cloudwatch.LogGroupArgs{
+		Name:            pulumi.Sprintf("/%s/%s/services/%s", args.Project, args.Stack, name),
+		RetentionInDays: pulumi.Int(args.LogRetentionDays),
+		KmsKeyId:        args.LogsKeyArn,
+		Tags:            tags,
+	}, parent, pulumi.Protect(args.Protect))
+	if err != nil {
+		return nil, fmt.Errorf("creating log group of %s: %w", name, err)
+	}
+
+	execPolicy, err := s.executionPolicy(ctx, name, args, logs)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.taskPolicy(ctx, name, args); err != nil {
+		return nil, err
+	}
+
+	containers := s.containerDefinitions(name, args, logs)
+	family := fmt.Sprintf("%s-%s-%s", args.Project, args.Stack, name)
+	td, err := ecs.NewTaskDefinition(ctx, name, &ecs.TaskDefinitionArgs{
+		Family:                  pulumi.String(family),
+		Cpu:                     pulumi.String(fmt.Sprint(args.CPU)),
+		Memory:                  pulumi.String(fmt.Sprint(args.Memory)),
+		NetworkMode:             pulumi.String("awsvpc"),
+		RequiresCompatibilities: pulumi.ToStringArray([]string{"FARGATE"}),
+		RuntimePlatform: &ecs.TaskDefinitionRuntimePlatformArgs{
+			OperatingSystemFamily: pulumi.String("LINUX"),
+			CpuArchitecture:       pulumi.String("X86_64"),
+		},
+		ExecutionRoleArn:     args.ExecutionRole.Arn,
+		TaskRoleArn:          args.TaskRole.Arn,
+		ContainerDefinitions: containers,
+		Volumes:              ecs.TaskDefinitionVolumeArray{&ecs.TaskDefinitionVolumeArgs{Name: pulumi.String("tmp")}},
+		Tags:                 tags,
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("creating task definition of %s: %w", name, err)
+	}
+
+	discovery, err := servicediscovery.NewService(ctx, name, &servicediscovery.ServiceArgs{
+		Name:        pulumi.String(name),
+		Description: pulumi.Sprintf("tasks of the %s service", name),
+		DnsConfig: &servicediscovery.ServiceDnsConfigArgs{
+			NamespaceId:   args.NamespaceID,
+			RoutingPolicy: pulumi.String("MULTIVALUE"),
+			DnsRecords:    servicediscovery.ServiceDnsConfigDnsRecordArray{&servicediscovery.ServiceDnsConfigDnsRecordArgs{Ttl: pulumi.Int(10), Type: pulumi.String("A")}},
+		},
+		Tags: tags,
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("creating service discovery of %s: %w", name, err)
+	}
+
+	svcArgs := &ecs.ServiceArgs{
+		Cluster:         args.ClusterArn,
+		TaskDefinition:  td.Arn,
+		DesiredCount:    pulumi.Int(args.DesiredCount),
+		LaunchType:      pulumi.String("FARGATE"),
+		PlatformVersion: pulumi.String("LATEST"),
+		NetworkConfiguration: &ecs.ServiceNetworkConfigurationArgs{
+			Subnets:        args.PrivateSubnetIDs,
+			SecurityGroups: args.SecurityGroupIDs,
+			AssignPublicIp: pulumi.Bool(false),
+		},
+		DeploymentCircuitBreaker:        &ecs.ServiceDeploymentCircuitBreakerArgs{Enable: pulumi.Bool(true), Rollback: pulumi.Bool(true)},
+		DeploymentMinimumHealthyPercent: pulumi.Int(100),
+		DeploymentMaximumPercent:        pulumi.Int(200),
+		AvailabilityZoneRebalancing:     pulumi.String("ENABLED"),
+		EnableExecuteCommand:            pulumi.Bool(false),
+		EnableEcsManagedTags:            pulumi.Bool(true),
+		PropagateTags:                   pulumi.String("SERVICE"),
+		ServiceRegistries:               &ecs.ServiceServiceRegistriesArgs{RegistryArn: discovery.Arn},
+		Tags:                            tags,
+	}
+	if args.TargetGroupArn != nil {
+		svcArgs.LoadBalancers = ecs.ServiceLoadBalancerArray{&ecs.ServiceLoadBalancerArgs{
+			TargetGroupArn: args.TargetGroupArn, ContainerName: pulumi.String(name), ContainerPort: pulumi.Int(args.Port),
+		}}
+		svcArgs.HealthCheckGracePeriodSeconds = pulumi.Int(args.HealthCheckGraceSeconds)
+	}
+	service, err := ecs.NewService(ctx, name, svcArgs, parent, pulumi.DependsOn(append([]pulumi.Resource{execPolicy}, args.DependsOn...)))
+	if err != nil {
+		return nil, fmt.Errorf("creating ecs service %s: %w", name, err)
+	}
+
+	s.ServiceName, s.TaskDefinition, s.LogGroupName = service.Name, td.Arn, logs.Name
+	if err := ctx.RegisterResourceOutputs(s, pulumi.Map{"serviceName": s.ServiceName, "taskDefinition": s.TaskDefinition, "logGroupName": s.LogGroupName}); err != nil {
+		return nil, fmt.Errorf("registering service %s outputs: %w", name, err)
+	}
+	return s, nil
+}
+
+// executionPolicy lets ECS pull the image, write the logs and inject the secrets of this one
+// service, naming each resource.
+func (s *Service) executionPolicy(ctx *pulumi.Context, name string, args *ServiceArgs, logs *cloudwatch.LogGroup) (*iam.RolePolicy, error) {
+	inputs := []any{logs.Arn, args.SecretsKeyArn}
+	for _, sec := range args.Secrets {
+		inputs = append(inputs, sec.Arn)
+	}
+	doc := pulumi.All(inputs...).ApplyT(func(xs []any) (string, error) {
+		var secretArns []string
+		for _, x := range xs[2:] {
+			secretArns = append(secretArns, x.(string))
+		}
+		return ExecutionPolicy(args.Image, args.Region, xs[0].(string), xs[1].(string), secretArns).JSON()
+	}).(pulumi.StringOutput)
+	policy, err := iam.NewRolePolicy(ctx, name+"-exec", &iam.RolePolicyArgs{Role: args.ExecutionRole.Name, Policy: doc}, pulumi.Parent(s))
+	if err != nil {
+		return nil, fmt.Errorf("granting the execution role of %s: %w", name, err)
+	}
+	return policy, nil
+}
+
+// ExecutionPolicy is the execution role's policy. ecr:GetAuthorizationToken is the one action
+// AWS only grants on "*"; it hands out a registry login, not access to any image.
+func ExecutionPolicy(image, region, logGroupArn, secretsKeyArn string, secretArns []string) policydoc.Document {
+	var sts []policydoc.Statement
+	if m := ecrImage.FindStringSubmatch(image); m != nil {
+		sts = append(sts,
+			policydoc.Statement{Sid: "RegistryLogin", Effect: policydoc.Allow, Action: []string{"ecr:GetAuthorizationToken"}, Resource: []string{"*"}},
+			policydoc.Statement{Sid: "PullItsImage", Effect: policydoc.Allow,
+				Action:   []string{"ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"},
+				Resource: []string{fmt.Sprintf("arn:aws:ecr:%s:%s:repository/%s", m[2], m[1], m[3])}},
+		)
+	}
+	sts = append(sts, policydoc.Statement{Sid: "WriteItsLogs", Effect: policydoc.Allow,
+		Action: []string{"logs:CreateLogStream", "logs:PutLogEvents"}, Resource: []string{logGroupArn + ":*"}})
+	if len(secretArns) > 0 {
+		unique := map[string]bool{}
+		for _, a := range secretArns {
+			unique[a] = true
+		}
+		var arns []string
+		for a := range unique {
+			arns = append(arns, a)
+		}
+		sort.Strings(arns)
+		sts = append(sts,
+			policydoc.Statement{Sid: "InjectItsSecrets", Effect: policydoc.Allow, Action: []string{"secretsmanager:GetSecretValue"}, Resource: arns},
+			policydoc.Statement{Sid: "DecryptItsSecrets", Effect: policydoc.Allow, Action: []string{"kms:Decrypt"}, Resource: []string{secretsKeyArn},
+				Condition: map[string]map[string]any{"StringEquals": {"kms:ViaService": fmt.Sprintf("secretsmanager.%s.amazonaws.com", region)}}},
+		)
+	}
+	return policydoc.New(sts...)
+}
+
+// taskPolicy lets the running code use its buckets and connect to the databases it owns; a
+// service with neither gets no policy at all.
+func (s *Service) taskPolicy(ctx *pulumi.Context, name string, args *ServiceArgs) error {
+	if len(args.Buckets) == 0 && len(args.Databases) == 0 {
+		return nil
+	}
+	inputs := []any{args.DataKeyArn}
+	if args.DataKeyArn == nil {
+		inputs = []any{pulumi.String("")}
+	}
+	for _, b := range args.Buckets {
+		inputs = append(inputs, b.Arn)
+	}
+	for _, d := range args.Databases {
+		inputs = append(inputs, d.ResourceID)
+	}
+	doc := pulumi.All(inputs...).ApplyT(func(xs []any) (string, error) {
+		buckets := make([]BucketGrant, len(args.Buckets))
+		for i, b := range args.Buckets {
+			buckets[i] = BucketGrant{Arn: xs[1+i].(string), Read: b.Read, Write: b.Write}
+		}
+		dbs := make([]DatabaseGrant, len(args.Databases))
+		for i, d := range args.Databases {
+			dbs[i] = DatabaseGrant{ResourceID: xs[1+len(args.Buckets)+i].(string), User: d.User}
+		}
+		return TaskPolicy(args.Region, args.AccountID, xs[0].(string), buckets, dbs).JSON()
+	}).(pulumi.StringOutput)
+	if _, err := iam.NewRolePolicy(ctx, name+"-task", &iam.RolePolicyArgs{Role: args.TaskRole.Name, Policy: doc}, pulumi.Parent(s)); err != nil {
+		return fmt.Errorf("granting the task role of %s: %w", name, err)
+	}
+	return nil
+}
+
+// BucketGrant and DatabaseGrant are resolved accesses for TaskPolicy.
+type (
+	BucketGrant struct {
+		Arn         string
+		Read, Write bool
+	}
+	DatabaseGrant struct{ ResourceID, User string }
+)
+
+// TaskPolicy is the task role's policy: object access to its buckets (and the data key only
+// through S3), and IAM authentication as its user on the databases it owns.
+func TaskPolicy(region, accountID, dataKeyArn string, buckets []BucketGrant, dbs []DatabaseGrant) policydoc.Document {
+	var sts []policydoc.Statement
+	var keyActions []string
+	for _, b := range buckets {
+		label := strings.NewReplacer("-", "", ".", "").Replace(b.Arn[strings.LastIndex(b.Arn, ":")+1:])
+		if b.Read {
+			sts = append(sts, policydoc.Statement{Sid: "Read" + label, Effect: policydoc.Allow,
+				Action: []string{"s3:GetObject", "s3:GetObjectVersion"}, Resource: []string{b.Arn + "/*"}},
+				policydoc.Statement{Sid: "List" + label, Effect: policydoc.Allow, Action: []string{"s3:ListBucket"}, Resource: []string{b.Arn}})
+			keyActions = append(keyActions, "kms:Decrypt")
+		}
+		if b.Write {
+			sts = append(sts, policydoc.Statement{Sid: "Write" + label, Effect: policydoc.Allow,
+				Action: []string{"s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"}, Resource: []string{b.Arn + "/*"}})
+			keyActions = append(keyActions, "kms:GenerateDataKey", "kms:Decrypt")
+		}
+	}
+	if len(keyActions) > 0 {
+		sort.Strings(keyActions)
+		sts = append(sts, policydoc.Statement{Sid: "UseTheDataKeyThroughS3", Effect: policydoc.Allow,
+			Action: compact(keyActions), Resource: []string{dataKeyArn},
+			Condition: map[string]map[string]any{"StringEquals": {"kms:ViaService": fmt.Sprintf("s3.%s.amazonaws.com", region)}}})
+	}
+	for _, d := range dbs {
+		sts = append(sts, policydoc.Statement{Sid: "ConnectWithIAM", Effect: policydoc.Allow, Action: []string{"rds-db:connect"},
+			Resource: []string{fmt.Sprintf("arn:aws:rds-db:%s:%s:dbuser:%s/%s", region, accountID, d.ResourceID, d.User)}})
+	}
+	return policydoc.New(sts...)
+}
+
+func compact(sorted []string) []string {
+	var out []string
+	for i, s := range sorted {
+		if i == 0 || s != sorted[i-1] {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+type containerDefinition struct {
+	Name                   string           `json:"name"`
+	Image                  string           `json:"image"`
+	Essential              bool             `json:"essential"`
+	User                   string           `json:"user"`
+	ReadonlyRootFilesystem bool             `json:"readonlyRootFilesystem"`
+	Privileged             bool             `json:"privileged"`
+	PortMappings           []portMapping    `json:"portMappings"`
+	Environment            []nameValue      `json:"environment"`
+	Secrets                []secretRef      `json:"secrets,omitempty"`
+	MountPoints            []mountPoint     `json:"mountPoints"`
+	LinuxParameters        linuxParameters  `json:"linuxParameters"`
+	LogConfiguration       logConfiguration `json:"logConfiguration"`
+}
+
+type portMapping struct {
+	ContainerPort int    `json:"containerPort"`
+	Protocol      string `json:"protocol"`
+	Name          string `json:"name"`
+}
+
+type nameValue struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+type secretRef struct {
+	Name      string `json:"name"`
+	ValueFrom string `json:"valueFrom"`
+}
+
+type mountPoint struct {
+	SourceVolume  string `json:"sourceVolume"`
+	ContainerPath string `json:"containerPath"`
+	ReadOnly      bool   `json:"readOnly"`
+}
+
+type linuxParameters struct {
+	Capabilities       capabilities `json:"capabilities"`
+	InitProcessEnabled bool         `json:"initProcessEnabled"`
+}
+
+type capabilities struct {
+	Drop []string `json:"drop"`
+}
+
+type logConfiguration struct {
+	LogDriver string            `json:"logDriver"`
+	Options   map[string]string `json:"options"`
+}
+
+// containerDefinitions renders the one container of a task. Everything secret arrives through
+// `secrets` (valueFrom a Secrets Manager ARN); the environment holds only names and addresses.
+func (s *Service) containerDefinitions(name string, args *ServiceArgs, logs *cloudwatch.LogGroup) pulumi.StringOutput {
+	envNames := make([]string, 0, len(args.Environment))
+	for k := range args.Environment {
+		envNames = append(envNames, k)
+	}
+	sort.Strings(envNames)
+	inputs := []any{logs.Name}
+	for _, k := range envNames {
+		inputs = append(inputs, args.Environment[k])
+	}
+	for _, sec := range args.Secrets {
+		inputs = append(inputs, sec.Arn)
+	}
+	return pulumi.All(inputs...).ApplyT(func(xs []any) (string, error) {
+		def := containerDefinition{
+			Name:                   name,
+			Image:                  args.Image,
+			Essential:              true,
+			User:                   ContainerUser,
+			ReadonlyRootFilesystem: true,
+			PortMappings:           []portMapping{{ContainerPort: args.Port, Protocol: "tcp", Name: name}},
+			MountPoints:            []mountPoint{{SourceVolume: "tmp", ContainerPath: "/tmp"}},
+			LinuxParameters:        linuxParameters{Capabilities: capabilities{Drop: []string{"ALL"}}, InitProcessEnabled: true},
+			LogConfiguration: logConfiguration{LogDriver: "awslogs", Options: map[string]string{
+				"awslogs-group": xs[0].(string), "awslogs-region": args.Region, "awslogs-stream-prefix": name,
+			}},
+		}
+		for i, k := range envNames {
+			def.Environment = append(def.Environment, nameValue{Name: k, Value: xs[1+i].(string)})
+		}
+		for i, sec := range args.Secrets {
+			from := xs[1+len(envNames)+i].(string)
+			if sec.JSONKey != "" {
+				from += ":" + sec.JSONKey + "::"
+			}
+			def.Secrets = append(def.Secrets, secretRef{Name: sec.Env, ValueFrom: from})
+		}
+		sort.Slice(def.Secrets, func(i, j int) bool { return def.Secrets[i].Name < def.Secrets[j].Name })
+		data, err := json.Marshal([]containerDefinition{def})
+		return string(data), err
+	}).(pulumi.StringOutput)
+}

@@ -1,0 +1,62 @@
+package compute
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/secure-vpc/secure-vpc/internal/policydoc"
+)
+
+func statements(t *testing.T, d policydoc.Document) map[string]policydoc.Statement {
+	t.Helper()
+	text, err := d.JSON()
+	require.NoError(t, err)
+	parsed, err := policydoc.Parse(text)
+	require.NoError(t, err)
+	out := map[string]policydoc.Statement{}
+	for _, st := range parsed.Statement {
+		out[st.Sid] = st
+		assert.Nil(t, st.Principal, "identity policies name no principal")
+	}
+	return out
+}
+
+func TestExecutionPolicy(t *testing.T) {
+	const (
+		image = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/orders:3.2.0"
+		logs  = "arn:aws:logs:eu-west-1:123456789012:log-group:/secure-vpc/dev/services/orders"
+		key   = "arn:aws:kms:eu-west-1:123456789012:key/k"
+		tls   = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:secure-vpc/dev/tls/orders-1-abcdef"
+		app   = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:secure-vpc/dev/app/payments-api-key-1-abcdef"
+	)
+	sts := statements(t, ExecutionPolicy(image, "eu-west-1", logs, key, []string{tls, app, tls}))
+	assert.Equal(t, []string{"*"}, sts["RegistryLogin"].Resource, "the registry login is the one action AWS grants only on *")
+	assert.Equal(t, []string{"ecr:GetAuthorizationToken"}, sts["RegistryLogin"].Action)
+	assert.Equal(t, []string{"arn:aws:ecr:eu-west-1:123456789012:repository/orders"}, sts["PullItsImage"].Resource, "only its own repository")
+	assert.Equal(t, []string{logs + ":*"}, sts["WriteItsLogs"].Resource)
+	assert.Equal(t, []string{app, tls}, sts["InjectItsSecrets"].Resource, "exactly its secrets, once each")
+	assert.Equal(t, []string{key}, sts["DecryptItsSecrets"].Resource)
+	assert.Equal(t, "secretsmanager.eu-west-1.amazonaws.com", sts["DecryptItsSecrets"].Condition["StringEquals"]["kms:ViaService"])
+
+	public := statements(t, ExecutionPolicy("ghcr.io/example/web:1.0", "eu-west-1", logs, key, nil))
+	assert.NotContains(t, public, "RegistryLogin", "no ECR permissions for an image that is not in ECR")
+	assert.NotContains(t, public, "InjectItsSecrets")
+}
+
+func TestTaskPolicy(t *testing.T) {
+	bucket := "arn:aws:s3:::user-uploads-dev-123"
+	sts := statements(t, TaskPolicy("eu-west-1", "123456789012", "arn:aws:kms:eu-west-1:123456789012:key/d",
+		[]BucketGrant{{Arn: bucket, Read: true}}, []DatabaseGrant{{ResourceID: "db-ABC", User: "users"}}))
+	read := sts["Readuseruploadsdev123"]
+	assert.Equal(t, []string{bucket + "/*"}, read.Resource)
+	assert.NotContains(t, read.Action, "s3:PutObject", "a reader cannot write")
+	assert.NotContains(t, sts, "Writeuseruploadsdev123")
+	assert.Equal(t, []string{"kms:Decrypt"}, sts["UseTheDataKeyThroughS3"].Action)
+	assert.Equal(t, []string{"arn:aws:rds-db:eu-west-1:123456789012:dbuser:db-ABC/users"}, sts["ConnectWithIAM"].Resource)
+
+	writer := statements(t, TaskPolicy("eu-west-1", "123456789012", "k", []BucketGrant{{Arn: bucket, Write: true}}, nil))
+	assert.Equal(t, []string{"kms:Decrypt", "kms:GenerateDataKey"}, writer["UseTheDataKeyThroughS3"].Action)
+	assert.NotContains(t, writer, "ConnectWithIAM")
+}
