@@ -155,7 +155,12 @@ func plainValue(v resource.PropertyValue) (any, bool) {
 		}
 		return out, true
 	case v.IsObject():
-		return plain(v.ObjectValue()), true
+		// An empty object is a value (WAF's allow {}, an override action none {}), not an absence.
+		obj := plain(v.ObjectValue())
+		if obj == nil {
+			obj = map[string]any{}
+		}
+		return obj, true
 	case v.IsResourceReference():
 		return string(v.ResourceReferenceValue().URN), true
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -93,6 +94,12 @@ func TestExportWithholdsSecrets(t *testing.T) {
 	require.NoError(t, err)
 	assert.NotContains(t, string(data), plaintext)
 	assert.Contains(t, string(data), `"4dabf18193072939515e22adb298388d":"1b47061264138c4ac30d75fd1eb44270"`)
+}
+
+func TestExportKeepsEmptyObjects(t *testing.T) {
+	assert.Equal(t, map[string]any{"allow": map[string]any{}},
+		plain(resource.NewPropertyMapFromMap(map[string]any{"allow": map[string]any{}})),
+		"an empty object (WAF's allow {}) is a value, not an absence")
 }
 
 func TestConfigReachesTheProgram(t *testing.T) {
