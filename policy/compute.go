@@ -467,13 +467,8 @@ type Edge struct {
 // egressRules returns the normalised egress rules of a security group.
 func (ix *Index) egressRules(sg *Resource) []sgRule {
 	var out []sgRule
-	for _, r := range ix.OfType(TypeSGEgressRule) {
-		if Str(r, "securityGroupId") == sg.ID {
-			from, _ := Int(r, "fromPort")
-			to, _ := Int(r, "toPort")
-			out = append(out, sgRule{source: r, proto: Str(r, "ipProtocol"), from: from, to: to,
-				group: Str(r, "referencedSecurityGroupId"), cidr: Str(r, "cidrIpv4") + Str(r, "cidrIpv6"), prefixList: Str(r, "prefixListId")})
-		}
+	for _, r := range ix.Where(TypeSGEgressRule, "securityGroupId", sg.ID) {
+		out = append(out, vpcRule(r))
 	}
 	return out
 }

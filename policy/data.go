@@ -103,11 +103,9 @@ func (ix *Index) keyOf(ref string) *Resource {
 
 // SideResources returns the resources of a type that configure a bucket.
 func (ix *Index) SideResources(bucket *Resource, typ string) []*Resource {
-	var out []*Resource
-	for _, r := range ix.OfType(typ) {
-		if b := Str(r, "bucket"); b == bucket.ID || b == Str(bucket, "bucket") {
-			out = append(out, r)
-		}
+	out := ix.Where(typ, "bucket", bucket.ID)
+	if name := Str(bucket, "bucket"); name != bucket.ID {
+		out = append(out, ix.Where(typ, "bucket", name)...)
 	}
 	return out
 }
@@ -232,8 +230,8 @@ func (ix *Index) parameterGroup(name string) *Resource {
 func (ix *Index) bucketPolicies(b *Resource) []policydoc.Document {
 	var out []policydoc.Document
 	for _, p := range ix.SideResources(b, TypeBucketPolicy) {
-		if doc, err := policydoc.Parse(Str(p, "policy")); err == nil {
-			out = append(out, doc)
+		if doc := ix.PolicyOf(p); doc != nil {
+			out = append(out, *doc)
 		}
 	}
 	return out
@@ -255,16 +253,11 @@ func (ix *Index) bucketDeniesPlaintext(b *Resource) bool {
 // ingressRules returns the normalised ingress rules of a security group.
 func (ix *Index) ingressRules(sg *Resource) []sgRule {
 	var out []sgRule
-	for _, r := range ix.OfType(TypeSGIngressRule) {
-		if Str(r, "securityGroupId") == sg.ID {
-			from, _ := Int(r, "fromPort")
-			to, _ := Int(r, "toPort")
-			out = append(out, sgRule{source: r, proto: Str(r, "ipProtocol"), from: from, to: to,
-				group: Str(r, "referencedSecurityGroupId"), cidr: Str(r, "cidrIpv4") + Str(r, "cidrIpv6"), prefixList: Str(r, "prefixListId")})
-		}
+	for _, r := range ix.Where(TypeSGIngressRule, "securityGroupId", sg.ID) {
+		out = append(out, vpcRule(r))
 	}
-	for _, r := range ix.OfType(TypeSGRule) {
-		if Str(r, "securityGroupId") == sg.ID && Str(r, "type") == "ingress" {
+	for _, r := range ix.Where(TypeSGRule, "securityGroupId", sg.ID) {
+		if Str(r, "type") == "ingress" {
 			from, _ := Int(r, "fromPort")
 			to, _ := Int(r, "toPort")
 			out = append(out, sgRule{source: r, proto: Str(r, "protocol"), from: from, to: to,
@@ -277,6 +270,18 @@ func (ix *Index) ingressRules(sg *Resource) []sgRule {
 			group: strings.Join(policydoc.StringList(m["securityGroups"]), ","), cidr: strings.Join(append(policydoc.StringList(m["cidrBlocks"]), policydoc.StringList(m["ipv6CidrBlocks"])...), ",")})
 	}
 	return out
+}
+
+// vpcRule normalises a standalone vpc.SecurityGroupIngressRule or EgressRule.
+func vpcRule(r *Resource) sgRule {
+	from, _ := Int(r, "fromPort")
+	to, _ := Int(r, "toPort")
+	proto := Str(r, "ipProtocol")
+	if proto == "-1" || proto == "all" {
+		from, to = 0, 65535
+	}
+	return sgRule{source: r, proto: proto, from: from, to: to,
+		group: Str(r, "referencedSecurityGroupId"), cidr: Str(r, "cidrIpv4") + Str(r, "cidrIpv6"), prefixList: Str(r, "prefixListId")}
 }
 
 type sgRule struct {
@@ -555,10 +560,7 @@ func checkBucketsPrivate(ix *Index) (int, []Finding) {
 // SecretReaders resolves the roles a secret's policy admits to service names (or role ARNs when
 // a role is not a service's).
 func (ix *Index) SecretReaders(secret *Resource) ([]string, *Resource) {
-	for _, p := range ix.OfType(TypeSecretPolicy) {
-		if a := Str(p, "secretArn"); a != secret.ID && a != Str(secret, "arn") {
-			continue
-		}
+	for _, p := range append(ix.Where(TypeSecretPolicy, "secretArn", Str(secret, "arn")), ix.Where(TypeSecretPolicy, "secretArn", secret.ID)...) {
 		doc, err := policydoc.Parse(Str(p, "policy"))
 		if err != nil {
 			return nil, p
@@ -669,27 +671,31 @@ func (ix *Index) BucketPrincipals(b *Resource) []string {
 
 // IdentityPolicyReaders lists the services whose role policies allow reading a secret by ARN.
 func (ix *Index) IdentityPolicyReaders(secretArn string) []string {
-	if secretArn == "" {
-		return nil
-	}
-	var out []string
-	for _, rp := range ix.OfType("aws:iam/rolePolicy:RolePolicy") {
-		doc, err := policydoc.Parse(Str(rp, "policy"))
-		if err != nil {
-			continue
-		}
-		for _, st := range doc.Statement {
-			if st.Effect == policydoc.Allow && slices.Contains(st.Resource, secretArn) &&
-				(slices.Contains(st.Action, "secretsmanager:GetSecretValue") || slices.Contains(st.Action, "secretsmanager:*")) {
-				role := Str(rp, "role")
-				for _, r := range ix.OfType(TypeIAMRole) {
-					if r.ID == role || Str(r, "name") == role {
-						out = append(out, ix.serviceOfRole(Str(r, "arn")))
-					}
+	if ix.secretGrants == nil {
+		ix.secretGrants = map[string][]string{}
+		for _, rp := range ix.OfType(TypeRolePolicy) {
+			doc := ix.PolicyOf(rp)
+			if doc == nil {
+				continue
+			}
+			var who string
+			for _, r := range ix.Where(TypeIAMRole, "name", Str(rp, "role")) {
+				who = ix.serviceOfRole(Str(r, "arn"))
+			}
+			if who == "" {
+				continue
+			}
+			for _, st := range doc.Statement {
+				if st.Effect != policydoc.Allow || !(slices.Contains(st.Action, "secretsmanager:GetSecretValue") || slices.Contains(st.Action, "secretsmanager:*")) {
+					continue
+				}
+				for _, res := range st.Resource {
+					ix.secretGrants[res] = append(ix.secretGrants[res], who)
 				}
 			}
 		}
 	}
+	out := append([]string(nil), ix.secretGrants[secretArn]...)
 	sort.Strings(out)
 	return slices.Compact(out)
 }

@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/secure-vpc/secure-vpc/internal/policydoc"
+
 	"github.com/secure-vpc/secure-vpc/internal/stackstate"
 )
 
@@ -48,11 +50,59 @@ type Index struct {
 	byArn     map[string]*Resource // arn -> resource (the first to claim it)
 	byID      map[string]*Resource // id -> resource (the first to claim it)
 	byURN     map[string]*Resource
+	where     map[string]map[string][]*Resource // type+"."+key -> value -> resources
+
+	reach        []Path                            // computed once by Reachability
+	secretGrants map[string][]string               // secret ARN -> services whose role policies may read it
+	policies     map[*Resource]*policydoc.Document // parsed "policy" inputs, by resource
+}
+
+// PolicyOf parses the "policy" input of a resource once; nil when absent or invalid.
+func (ix *Index) PolicyOf(r *Resource) *policydoc.Document {
+	if doc, done := ix.policies[r]; done {
+		return doc
+	}
+	var out *policydoc.Document
+	if doc, err := policydoc.Parse(Str(r, "policy")); err == nil && Str(r, "policy") != "" {
+		out = &doc
+	}
+	ix.policies[r] = out
+	return out
+}
+
+// Where returns the resources of a type whose property key equals value (or, for a list
+// property, contains it). Each (type, key) is indexed once, so lookups stay constant-time and a
+// whole evaluation stays linear in the size of the stack.
+func (ix *Index) Where(typ, key, value string) []*Resource {
+	if value == "" {
+		return nil
+	}
+	k := typ + "." + key
+	m, built := ix.where[k]
+	if !built {
+		m = map[string][]*Resource{}
+		for _, r := range ix.byType[typ] {
+			v, _ := Prop(r, key)
+			switch t := v.(type) {
+			case string:
+				m[t] = append(m[t], r)
+			case []any:
+				for _, x := range t {
+					if s, ok := x.(string); ok {
+						m[s] = append(m[s], r)
+					}
+				}
+			}
+		}
+		ix.where[k] = m
+	}
+	return m[value]
 }
 
 // NewIndex indexes an export.
 func NewIndex(e *stackstate.Export) *Index {
-	ix := &Index{byType: map[string][]*Resource{}, byArn: map[string]*Resource{}, byID: map[string]*Resource{}, byURN: map[string]*Resource{}}
+	ix := &Index{byType: map[string][]*Resource{}, byArn: map[string]*Resource{}, byID: map[string]*Resource{}, byURN: map[string]*Resource{},
+		where: map[string]map[string][]*Resource{}, policies: map[*Resource]*policydoc.Document{}}
 	for i := range e.Deployment.Resources {
 		r := &e.Deployment.Resources[i]
 		ix.Resources = append(ix.Resources, r)
@@ -184,11 +234,9 @@ func Tier(r *Resource) string { return Tags(r)[TierTag] }
 // SubnetRouteTables returns the route tables explicitly associated with a subnet.
 func (ix *Index) SubnetRouteTables(subnet *Resource) []*Resource {
 	var out []*Resource
-	for _, a := range ix.OfType(TypeRouteTableAssoc) {
-		if Str(a, "subnetId") == subnet.ID {
-			if rt := ix.Ref(Str(a, "routeTableId")); rt != nil {
-				out = append(out, rt)
-			}
+	for _, a := range ix.Where(TypeRouteTableAssoc, "subnetId", subnet.ID) {
+		if rt := ix.Ref(Str(a, "routeTableId")); rt != nil {
+			out = append(out, rt)
 		}
 	}
 	return out
@@ -213,22 +261,16 @@ func (ix *Index) Routes(rt *Resource) []Route {
 			}
 		}
 	}
-	for _, r := range ix.OfType(TypeRoute) {
-		if Str(r, "routeTableId") == rt.ID {
-			add(r, r.Inputs)
-		}
+	for _, r := range ix.Where(TypeRoute, "routeTableId", rt.ID) {
+		add(r, r.Inputs)
 	}
 	for _, x := range List(rt, "routes") {
 		if m, ok := x.(map[string]any); ok {
 			add(rt, m)
 		}
 	}
-	for _, ep := range ix.OfType(TypeVpcEndpoint) {
-		for _, id := range Strings(ep, "routeTableIds") {
-			if id == rt.ID {
-				out = append(out, Route{Source: ep, Destination: "prefix list of " + Str(ep, "serviceName"), Target: ep.ID, TargetKind: "vpc-endpoint"})
-			}
-		}
+	for _, ep := range ix.Where(TypeVpcEndpoint, "routeTableIds", rt.ID) {
+		out = append(out, Route{Source: ep, Destination: "prefix list of " + Str(ep, "serviceName"), Target: ep.ID, TargetKind: "vpc-endpoint"})
 	}
 	return out
 }

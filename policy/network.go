@@ -153,9 +153,11 @@ func checkDefaultSecurityGroupLocked(ix *Index) (int, []Finding) {
 			fs = append(fs, finding(adopted, "keeps %d rule(s) on the default security group; it must have none", n))
 		}
 		ids := map[string]bool{adopted.ID: true, Str(vpc, "defaultSecurityGroupId"): true}
-		for _, rule := range ix.OfType(TypeSGRule, TypeSGIngressRule, TypeSGEgressRule) {
-			if ids[Str(rule, "securityGroupId")] {
-				fs = append(fs, finding(rule, "adds a rule to the default security group of %s; use a dedicated group", Name(vpc)))
+		for id := range ids {
+			for _, typ := range []string{TypeSGRule, TypeSGIngressRule, TypeSGEgressRule} {
+				for _, rule := range ix.Where(typ, "securityGroupId", id) {
+					fs = append(fs, finding(rule, "adds a rule to the default security group of %s; use a dedicated group", Name(vpc)))
+				}
 			}
 		}
 	}
@@ -167,10 +169,8 @@ func checkFlowLogs(ix *Index) (int, []Finding) {
 	vpcs := ix.OfType(TypeVpc)
 	for _, vpc := range vpcs {
 		var types []string
-		for _, fl := range ix.OfType(TypeFlowLog) {
-			if Str(fl, "vpcId") == vpc.ID {
-				types = append(types, Str(fl, "trafficType"))
-			}
+		for _, fl := range ix.Where(TypeFlowLog, "vpcId", vpc.ID) {
+			types = append(types, Str(fl, "trafficType"))
 		}
 		switch {
 		case len(types) == 0:
@@ -212,10 +212,7 @@ func checkEndpoints(ix *Index) (int, []Finding) {
 	vpcs := ix.OfType(TypeVpc)
 	for _, vpc := range vpcs {
 		found := map[string]*Resource{}
-		for _, ep := range ix.OfType(TypeVpcEndpoint) {
-			if Str(ep, "vpcId") != vpc.ID {
-				continue
-			}
+		for _, ep := range ix.Where(TypeVpcEndpoint, "vpcId", vpc.ID) {
 			svc := Str(ep, "serviceName")
 			short := svc[strings.LastIndex(svc, ".")+1:]
 			for _, want := range append([]string{"s3"}, RequiredInterfaceEndpoints...) {

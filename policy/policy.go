@@ -39,7 +39,8 @@ func (r Result) Passed() bool { return len(r.Findings) == 0 }
 func Catalogue() []Invariant {
 	out := append([]Invariant(nil), networkInvariants...)
 	out = append(out, dataInvariants...)
-	return append(out, computeInvariants...)
+	out = append(out, computeInvariants...)
+	return append(out, reachInvariants...)
 }
 
 // Evaluate checks every invariant against an export or plan.

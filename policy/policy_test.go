@@ -67,7 +67,12 @@ type brokenPlan struct {
 
 // alsoFails lists, by the message a case expects, other invariants the same edit rightly breaks.
 var alsoFails = map[string][]string{
-	"declares no tier": {"SVC-01"}, // a subnet without a tier can no longer be shown to be private
+	"declares no tier":                    {"SVC-01"}, // a subnet without a tier can no longer be shown to be private
+	"not a BFF's load balancer":           {"REACH-01"},
+	"tcp 443 and 80 only":                 {"REACH-01"},
+	"the internet can reach it on tcp 22": {"EDGE-02"},
+	"orders can reach it":                 {"DATA-03"},
+	"cannot be decided":                   {"SVC-01"},
 }
 
 // Each invariant is shown to catch a deliberately broken plan, naming the resource at fault.
@@ -178,6 +183,7 @@ func TestInvariantsCatchBrokenPlans(t *testing.T) {
 	}
 	cases = append(cases, dataCases()...)
 	cases = append(cases, computeCases()...)
+	cases = append(cases, reachCases()...)
 	for _, tc := range cases {
 		t.Run(tc.invariant+" "+tc.wantMsg, func(t *testing.T) {
 			e := devPlan(t)
@@ -462,5 +468,72 @@ func computeCases() []brokenPlan {
 			role.Inputs["assumeRolePolicy"] = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ecs-tasks.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
 			return role.URN
 		}, "confused deputy"},
+	}
+}
+
+func reachCases() []brokenPlan {
+	rule := func(typ, name string, in map[string]any) stackstate.Resource {
+		return stackstate.Resource{URN: "urn:pulumi:dev::secure-vpc::" + typ + "::" + name, Custom: true, ID: "sgr-" + name, Type: typ, Inputs: in}
+	}
+	return []brokenPlan{
+		{"REACH-01", func(t *testing.T, e *stackstate.Export) string {
+			addResource(e, rule(policy.TypeSGIngressRule, "ssh-to-lb", map[string]any{"securityGroupId": groupOf(e, "lb-web-bff").ID,
+				"ipProtocol": "tcp", "fromPort": float64(22), "toPort": float64(22), "cidrIpv4": "0.0.0.0/0"}))
+			// The public tier's network ACL does not admit 22: make it, so the path is effective.
+			acl := find(e, func(r *stackstate.Resource) bool {
+				return r.Type == policy.TypeNetworkACL && policy.Tier(r) == "public"
+			})
+			addResource(e, rule(policy.TypeNetworkACLRule, "public-in-22", map[string]any{"networkAclId": acl.ID, "ruleNumber": float64(90),
+				"egress": false, "protocol": "tcp", "ruleAction": "allow", "cidrBlock": "0.0.0.0/0", "fromPort": float64(22), "toPort": float64(22)}))
+			return find(e, named(policy.TypeLoadBalancer, "web-bff-alb")).URN
+		}, "the internet can reach it on tcp 22"},
+		{"REACH-02", func(t *testing.T, e *stackstate.Export) string {
+			db, orders := groupOf(e, "db-users-db").ID, groupOf(e, "svc-orders").ID
+			addResource(e, rule(policy.TypeSGIngressRule, "db-from-orders", map[string]any{"securityGroupId": db, "referencedSecurityGroupId": orders,
+				"ipProtocol": "tcp", "fromPort": float64(5432), "toPort": float64(5432)}))
+			addResource(e, rule(policy.TypeSGEgressRule, "orders-to-db", map[string]any{"securityGroupId": orders, "referencedSecurityGroupId": db,
+				"ipProtocol": "tcp", "fromPort": float64(5432), "toPort": float64(5432)}))
+			return find(e, named(policy.TypeDBInstance, "users-db")).URN
+		}, "orders can reach it"},
+		{"REACH-03", func(t *testing.T, e *stackstate.Export) string {
+			svc := find(e, named(policy.TypeECSService, "orders"))
+			nc := svc.Inputs["networkConfiguration"].(map[string]any)
+			nc["securityGroups"] = append(nc["securityGroups"].([]any), "sg-0000000000unknown")
+			return svc.URN
+		}, "cannot be decided"},
+	}
+}
+
+// An opening in a security group that the network ACLs still block is not exposure: the
+// analysis looks at both.
+func TestReachabilityRespectsNetworkACLs(t *testing.T) {
+	e := devPlan(t)
+	addResource(e, stackstate.Resource{URN: "urn:pulumi:dev::secure-vpc::aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::lb-22", Custom: true, ID: "sgr-22",
+		Type: policy.TypeSGIngressRule, Inputs: map[string]any{"securityGroupId": groupOf(e, "lb-web-bff").ID, "ipProtocol": "tcp", "fromPort": float64(22), "toPort": float64(22), "cidrIpv4": "0.0.0.0/0"}})
+	for _, p := range policy.NewIndex(e).Reachability() {
+		assert.False(t, p.From.Kind == "internet" && p.FromPort == 22, "the public NACL does not admit 22: %s", p.Key())
+	}
+	failed := map[string]bool{}
+	for _, f := range policy.Failed(policy.Evaluate(e)) {
+		failed[f.Invariant] = true
+	}
+	assert.True(t, failed["EDGE-02"], "the security group rule itself is still a finding")
+	assert.False(t, failed["REACH-01"], "but it is not effective exposure")
+}
+
+func TestEveryInvariantHasAFailingFixture(t *testing.T) {
+	var all []brokenPlan
+	all = append(all, dataCases()...)
+	all = append(all, computeCases()...)
+	all = append(all, reachCases()...)
+	covered := map[string]bool{}
+	for _, c := range all {
+		covered[c.invariant] = true
+	}
+	for _, id := range []string{"NET-01", "NET-02", "NET-03", "NET-04", "NET-05", "NET-06", "NET-07"} {
+		covered[id] = true // the network cases live in TestInvariantsCatchBrokenPlans itself
+	}
+	for _, inv := range policy.Catalogue() {
+		assert.True(t, covered[inv.ID], "%s has no failing fixture", inv.ID)
 	}
 }

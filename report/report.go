@@ -16,74 +16,102 @@ import (
 
 // Report is the reviewer's view of one stack.
 type Report struct {
-	Title      string
-	Notes      []string
-	Components []Component
-	Subnets    []SubnetRow
-	Exposure   Exposure
-	Internet   []policy.Exposure
-	Paths      []policy.Edge
-	Stores     []StoreRow
-	Secrets    []SecretRow
-	Results    []policy.Result
+	Title      string            `json:"title"`
+	Notes      []string          `json:"notes,omitempty"`
+	Passed     bool              `json:"passed"`
+	Components []Component       `json:"components"`
+	Subnets    []SubnetRow       `json:"subnets"`
+	Exposure   Exposure          `json:"exposure"`
+	Internet   []policy.Exposure `json:"internetListeners"`
+	Paths      []PathRow         `json:"paths"`
+	Nodes      []NodeRow         `json:"nodes"`
+	Stores     []StoreRow        `json:"stores"`
+	Secrets    []SecretRow       `json:"secrets"`
+	Results    []ResultRow       `json:"invariants"`
+
+	results []policy.Result
 }
 
 // StoreRow is a database, cache or bucket with its key and who can reach it.
 type StoreRow struct {
-	Kind, Name, Key string
-	ReachableBy     []string
+	Kind        string   `json:"kind"`
+	Name        string   `json:"name"`
+	Key         string   `json:"key"`
+	ReachableBy []string `json:"reachableBy"`
 }
 
 // SecretRow is a secret with its key and who can read it.
 type SecretRow struct {
-	Name, Key string
-	Readers   []string
+	Name    string   `json:"name"`
+	Key     string   `json:"key"`
+	Readers []string `json:"readers"`
 }
 
 // Component is a top-level component of the stack and what it contains.
 type Component struct {
-	Type    string
-	Name    string
-	ByType  map[string]int
-	Total   int
-	Protect int
+	Type    string         `json:"type"`
+	Name    string         `json:"name"`
+	ByType  map[string]int `json:"byType"`
+	Total   int            `json:"total"`
+	Protect int            `json:"protected"`
 }
 
 // SubnetRow is one subnet with its routing.
 type SubnetRow struct {
-	Name, Tier, AZ, CIDR string
-	DefaultRoute         string
-	OtherRoutes          []string
-	PublicIPs            bool
+	Name         string   `json:"name"`
+	Tier         string   `json:"tier"`
+	AZ           string   `json:"availabilityZone"`
+	CIDR         string   `json:"cidr"`
+	DefaultRoute string   `json:"defaultRoute"`
+	OtherRoutes  []string `json:"otherRoutes,omitempty"`
+	PublicIPs    bool     `json:"mapsPublicIps"`
 }
 
 // Exposure is what faces the internet.
 type Exposure struct {
-	InternetGateways []string
-	PublicSubnets    []string
-	NATGateways      []string
-	LoadBalancers    []string
-	OpenRules        []string
-	InternetEgress   []string
+	InternetGateways []string `json:"internetGateways"`
+	PublicSubnets    []string `json:"publicSubnets"`
+	NATGateways      []string `json:"natGateways"`
+	LoadBalancers    []string `json:"internetFacingLoadBalancers"`
+	OpenRules        []string `json:"worldOpenRules"`
+	InternetEgress   []string `json:"internetEgress"`
+}
+
+// ResultRow is the outcome of one invariant.
+type ResultRow struct {
+	ID        string   `json:"id"`
+	Statement string   `json:"statement"`
+	Enforces  string   `json:"enforces"`
+	Passed    bool     `json:"passed"`
+	Checked   int      `json:"checked"`
+	Findings  []string `json:"findings,omitempty"`
 }
 
 // Build assembles the report of an export.
 func Build(title string, e *stackstate.Export, results []policy.Result) *Report {
 	ix := policy.NewIndex(e)
-	r := &Report{Title: title, Results: results}
+	r := &Report{Title: title, results: results}
+	for _, res := range results {
+		row := ResultRow{ID: res.Invariant.ID, Statement: res.Invariant.Statement, Enforces: res.Invariant.Enforces, Passed: res.Passed(), Checked: res.Checked}
+		for _, f := range res.Findings {
+			row.Findings = append(row.Findings, f.URN+": "+f.Message)
+		}
+		r.Results = append(r.Results, row)
+	}
 	r.Components = components(ix)
 	r.Subnets = subnets(ix)
 	r.Exposure = exposure(ix, r.Subnets)
 	r.Internet = ix.InternetExposure()
-	r.Paths = ix.GroupEdges()
+	r.Paths, r.Nodes = paths(ix)
 	r.Stores = stores(ix)
 	r.Secrets = secretRows(ix)
+	r.Passed = r.AllHold()
 	return r
 }
 
-// Passed reports whether every invariant holds.
-func (r *Report) Passed() bool {
-	for _, res := range r.Results {
+// AllHold reports whether every invariant holds.
+func (r *Report) AllHold() bool {
+	for _, res := range r.results {
 		if !res.Passed() {
 			return false
 		}
@@ -361,11 +389,11 @@ func (r *Report) WriteText(w io.Writer) error {
 		_ = tw.Flush()
 	}
 
-	fmt.Fprintf(b, "\nWho can reach whom (paths both security groups allow)\n")
+	fmt.Fprintf(b, "\nWho can reach whom (security groups, routes and network ACLs together)\n")
 	tw = tabwriter.NewWriter(b, 2, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "  FROM\tTO\tPORT\n")
+	fmt.Fprintf(tw, "  FROM\tTO\tPORTS\tSTATUS\n")
 	for _, p := range r.Paths {
-		fmt.Fprintf(tw, "  %s\t%s\t%d\n", groupLabel(p.FromKind, p.From), groupLabel(p.ToKind, p.To), p.Port)
+		fmt.Fprintf(tw, "  %s\t%s\t%s %s\t%s\n", p.From, p.To, p.Protocol, p.Ports, p.Status)
 	}
 	_ = tw.Flush()
 
@@ -388,15 +416,14 @@ func (r *Report) WriteText(w io.Writer) error {
 	fmt.Fprintf(b, "\nSecurity invariants\n")
 	held := 0
 	for _, res := range r.Results {
-		status := "PASS"
-		if !res.Passed() {
-			status = "FAIL"
-		} else {
+		status := "FAIL"
+		if res.Passed {
+			status = "PASS"
 			held++
 		}
-		fmt.Fprintf(b, "  %s %s  %s (%d checked)\n", status, res.Invariant.ID, res.Invariant.Statement, res.Checked)
+		fmt.Fprintf(b, "  %s %s  %s (%d checked)\n", status, res.ID, res.Statement, res.Checked)
 		for _, f := range res.Findings {
-			fmt.Fprintf(b, "         %s: %s\n", f.URN, f.Message)
+			fmt.Fprintf(b, "         %s\n", f)
 		}
 	}
 	fmt.Fprintf(b, "\n%d of %d invariants hold.\n", held, len(r.Results))

@@ -35,13 +35,16 @@ func main() {
 }
 
 const usage = `usage:
-  securevpc plan  -stack <name> [-out plan.json] [-dir <project dir>]
-  securevpc audit -state <export.json>
+  securevpc plan  -stack <name> [-out plan.json] [-dir <project dir>] [-format text|json|markdown]
+  securevpc audit -state <export.json> [-format text|json|markdown]
+  securevpc diff  -before <a.json> -after <b.json> [-format text|json|markdown]
 
 plan runs the program for Pulumi.<name>.yaml under offline mocks, writes the plan in the shape of
 'pulumi stack export', prints what the stack builds and checks the security invariants.
 audit checks the same invariants on 'pulumi stack export' output of a real stack, or on a plan.
-Exit codes: 0 all invariants hold, 1 an invariant fails, 2 invalid input.
+diff says what a change adds or removes in reachability, exposure, encryption and secret readers.
+Exit codes: 0 all invariants hold (diff: access does not widen), 1 an invariant fails (diff: access
+widens), 2 invalid input.
 `
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -54,6 +57,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return plan(args[1:], stdout, stderr)
 	case "audit":
 		return audit(args[1:], stdout, stderr)
+	case "diff":
+		return diff(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
@@ -68,7 +73,12 @@ func plan(args []string, stdout, stderr io.Writer) int {
 	stack := fs.String("stack", "", "stack name: reads Pulumi.<stack>.yaml")
 	out := fs.String("out", "", "write the plan (stack-export JSON) to this file")
 	dir := fs.String("dir", ".", "the project directory (holding Pulumi.yaml)")
+	format := fs.String("format", report.FormatText, "report format: text, json or markdown")
 	if err := fs.Parse(args); err != nil {
+		return exitInvalid
+	}
+	if !validFormat(*format) {
+		fmt.Fprintf(stderr, "error: -format %q: use text, json or markdown\n", *format)
 		return exitInvalid
 	}
 	if *stack == "" {
@@ -125,14 +135,19 @@ func plan(args []string, stdout, stderr io.Writer) int {
 		rep.Notes = append(rep.Notes, fmt.Sprintf("no value is set yet for secret(s) %s; the plan used placeholders, and pulumi up will refuse to run until each is set with pulumi config set --secret --path 'secretValues.<name>' <value>",
 			strings.Join(placeholders, ", ")))
 	}
-	return finish(rep, stdout, stderr)
+	return finish(rep, *format, stdout, stderr)
 }
 
 func audit(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("audit", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	state := fs.String("state", "", "a `pulumi stack export` file, or a plan written by securevpc plan")
+	format := fs.String("format", report.FormatText, "report format: text, json or markdown")
 	if err := fs.Parse(args); err != nil {
+		return exitInvalid
+	}
+	if !validFormat(*format) {
+		fmt.Fprintf(stderr, "error: -format %q: use text, json or markdown\n", *format)
 		return exitInvalid
 	}
 	if *state == "" {
@@ -145,15 +160,53 @@ func audit(args []string, stdout, stderr io.Writer) int {
 		return exitInvalid
 	}
 	title := fmt.Sprintf("secure-vpc audit: %s (%d resources)", *state, len(export.Deployment.Resources))
-	return finish(report.Build(title, export, policy.Evaluate(export)), stdout, stderr)
+	return finish(report.Build(title, export, policy.Evaluate(export)), *format, stdout, stderr)
 }
 
-func finish(rep *report.Report, stdout, stderr io.Writer) int {
-	if err := rep.WriteText(stdout); err != nil {
+func diff(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("diff", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	before := fs.String("before", "", "the plan or export before the change")
+	after := fs.String("after", "", "the plan or export after the change")
+	format := fs.String("format", report.FormatText, "output format: text, json or markdown")
+	if err := fs.Parse(args); err != nil {
+		return exitInvalid
+	}
+	if !validFormat(*format) {
+		fmt.Fprintf(stderr, "error: -format %q: use text, json or markdown\n", *format)
+		return exitInvalid
+	}
+	if *before == "" || *after == "" {
+		fmt.Fprintln(stderr, "error: -before and -after are required")
+		return exitInvalid
+	}
+	a, err := stackstate.Read(*before)
+	if err != nil {
+		fmt.Fprintf(stderr, "error: %v\n", err)
+		return exitInvalid
+	}
+	b, err := stackstate.Read(*after)
+	if err != nil {
+		fmt.Fprintf(stderr, "error: %v\n", err)
+		return exitInvalid
+	}
+	d := report.Compare(*before, a, *after, b)
+	if err := d.Write(stdout, *format); err != nil {
+		fmt.Fprintf(stderr, "error: writing the diff: %v\n", err)
+		return exitInvalid
+	}
+	if d.Widens() {
+		return exitFailed
+	}
+	return exitOK
+}
+
+func finish(rep *report.Report, format string, stdout, stderr io.Writer) int {
+	if err := rep.Write(stdout, format); err != nil {
 		fmt.Fprintf(stderr, "error: writing the report: %v\n", err)
 		return exitInvalid
 	}
-	if !rep.Passed() {
+	if !rep.AllHold() {
 		return exitFailed
 	}
 	return exitOK
@@ -179,4 +232,8 @@ func secretKeys(src platform.Source) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+func validFormat(f string) bool {
+	return f == report.FormatText || f == report.FormatJSON || f == report.FormatMarkdown
 }

@@ -158,3 +158,100 @@ func TestUsageErrors(t *testing.T) {
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errOut, "version 2 is not supported")
 }
+
+func TestReportFormats(t *testing.T) {
+	code, out, _ := runCLI("plan", "-stack", "dev", "-dir", testkit.ProjectDir(), "-format", "json")
+	require.Equal(t, 0, code)
+	var doc map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &doc), "json output parses")
+	assert.Equal(t, true, doc["passed"])
+	assert.NotEmpty(t, doc["paths"])
+	assert.Len(t, doc["invariants"], len(policy.Catalogue()))
+
+	code, out, _ = runCLI("plan", "-stack", "dev", "-dir", testkit.ProjectDir(), "-format", "markdown")
+	require.Equal(t, 0, code)
+	for _, want := range []string{"## secure-vpc plan", "```mermaid", "flowchart LR", `subgraph tier_isolated["isolated tier"]`,
+		"service_users -->|5432| database_users_db", "internet_internet -->|443| load_balancer_web_bff_alb", "| ✅ | NET-01 |"} {
+		assert.Contains(t, out, want)
+	}
+	assert.NotContains(t, out, "internet_internet -->|443| service_", "the diagram shows no path from the internet to a service")
+
+	code, _, errOut := runCLI("plan", "-stack", "dev", "-dir", testkit.ProjectDir(), "-format", "yaml")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "use text, json or markdown")
+}
+
+// planWith writes dev's stack file with an edit, plans it and returns the plan file.
+func planWith(t *testing.T, old, new string) string {
+	t.Helper()
+	dev := testkit.CommittedStackYAML(t, "dev")
+	require.Contains(t, dev, old)
+	dir := testkit.StackDir(t, "dev", strings.Replace(dev, old, new, 1))
+	out := filepath.Join(t.TempDir(), "plan.json")
+	code, stdout, stderr := runCLI("plan", "-stack", "dev", "-dir", dir, "-out", out)
+	require.Equal(t, 0, code, "%s\n%s", stdout, stderr)
+	return out
+}
+
+func TestDiff(t *testing.T) {
+	base := planWith(t, "natGateways: single", "natGateways: single")
+	billing := planWith(t, `      image: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/orders:3.2.0
+      calls: [users]`, `      image: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/orders:3.2.0
+      calls: [users, billing]
+    billing:
+      port: 9443
+      image: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/billing:1.0.0`)
+
+	t.Run("a new private service: exactly the service and its paths", func(t *testing.T) {
+		code, out, _ := runCLI("diff", "-before", base, "-after", billing)
+		assert.Equal(t, 1, code, "new paths widen access")
+		assert.Contains(t, out, "+ service billing is added")
+		assert.Contains(t, out, "+ orders -> billing tcp 9443 becomes reachable")
+		var changes []string
+		for _, line := range strings.Split(out, "\n") {
+			if strings.HasPrefix(line, "  +") || strings.HasPrefix(line, "  -") || strings.HasPrefix(line, "  ~") {
+				changes = append(changes, line)
+				assert.Contains(t, line, "billing", "a change that is not about billing: %s", line)
+				assert.True(t, strings.HasPrefix(line, "  +"), "nothing is removed or changed: %s", line)
+			}
+		}
+		assert.Len(t, changes, 6, "the service, orders -> billing, billing -> endpoints and S3, billing's two secrets:\n%s", out)
+	})
+
+	t.Run("narrowing only exits 0", func(t *testing.T) {
+		narrowed := planWith(t, "calls: [users, orders]", "calls: [users]")
+		code, out, _ := runCLI("diff", "-before", base, "-after", narrowed)
+		assert.Equal(t, 0, code, out)
+		assert.Contains(t, out, "- web-bff -> orders tcp 8443 is no longer reachable")
+		assert.Contains(t, out, "does not widen access")
+	})
+
+	t.Run("no change", func(t *testing.T) {
+		code, out, _ := runCLI("diff", "-before", base, "-after", base)
+		assert.Equal(t, 0, code)
+		assert.Contains(t, out, "no change")
+	})
+
+	t.Run("weaker encryption widens", func(t *testing.T) {
+		export, err := stackstate.Read(base)
+		require.NoError(t, err)
+		for i, r := range export.Deployment.Resources {
+			if r.Type == "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2" && strings.HasSuffix(r.URN, "::user-uploads") {
+				export.Deployment.Resources[i].Inputs["rules"] = []any{map[string]any{"applyServerSideEncryptionByDefault": map[string]any{"sseAlgorithm": "AES256"}}}
+			}
+		}
+		data, err := json.Marshal(export)
+		require.NoError(t, err)
+		weaker := filepath.Join(t.TempDir(), "weaker.json")
+		require.NoError(t, os.WriteFile(weaker, data, 0o600))
+		code, out, _ := runCLI("diff", "-before", base, "-after", weaker, "-format", "json")
+		assert.Equal(t, 1, code)
+		var d map[string]any
+		require.NoError(t, json.Unmarshal([]byte(out), &d))
+		assert.Equal(t, true, d["widens"])
+		assert.Contains(t, out, "bucket user-uploads: encryption changes from alias/secure-vpc/dev/data to SSE-S3")
+	})
+
+	code, _, _ := runCLI("diff", "-before", base)
+	assert.Equal(t, 2, code, "both sides are required")
+}

@@ -58,6 +58,7 @@ func Check(resources []stackstate.Resource) []string {
 	}
 	for _, r := range resources {
 		in := r.Inputs
+		checkGroupsPerInterface(r, bad)
 		name, _ := r.Outputs["name"].(string)
 		switch r.Type {
 		case "aws:iam/role:Role":
@@ -369,4 +370,26 @@ func fargateSize(cpu, memory string) bool {
 		return m >= 32768 && m <= 122880 && m%8192 == 0
 	}
 	return false
+}
+
+// MaxGroupsPerInterface is AWS's default quota of security groups on one network interface.
+const MaxGroupsPerInterface = 5
+
+// checkGroupsPerInterface counts the security groups a resource puts on its network interfaces.
+func checkGroupsPerInterface(r stackstate.Resource, bad func(stackstate.Resource, string, ...any)) {
+	var groups []any
+	switch r.Type {
+	case "aws:ecs/service:Service":
+		nc, _ := r.Inputs["networkConfiguration"].(map[string]any)
+		groups, _ = nc["securityGroups"].([]any)
+	case "aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer":
+		groups, _ = r.Inputs["securityGroups"].([]any)
+	case "aws:rds/instance:Instance":
+		groups, _ = r.Inputs["vpcSecurityGroupIds"].([]any)
+	case "aws:elasticache/replicationGroup:ReplicationGroup", "aws:ec2/vpcEndpoint:VpcEndpoint":
+		groups, _ = r.Inputs["securityGroupIds"].([]any)
+	}
+	if len(groups) > MaxGroupsPerInterface {
+		bad(r, "puts %d security groups on a network interface; AWS allows %d", len(groups), MaxGroupsPerInterface)
+	}
 }

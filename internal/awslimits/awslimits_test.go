@@ -64,6 +64,7 @@ func TestCheck(t *testing.T) {
 		{"Fargate size", []stackstate.Resource{res("aws:ecs/taskDefinition:TaskDefinition", map[string]any{"family": "svc", "cpu": "256", "memory": "4096"}, nil)}, "not a Fargate task size"},
 		{"autonamed Cloud Map service", []stackstate.Resource{res("aws:servicediscovery/service:Service", map[string]any{}, nil)}, "set explicitly"},
 		{"web ACL for CloudFront", []stackstate.Resource{res("aws:wafv2/webAcl:WebAcl", map[string]any{"scope": "CLOUDFRONT"}, map[string]any{"name": "web-waf-1234567"})}, "REGIONAL"},
+		{"six groups on a task", []stackstate.Resource{res("aws:ecs/service:Service", map[string]any{"networkConfiguration": map[string]any{"securityGroups": []any{"a", "b", "c", "d", "e", "f"}}}, map[string]any{"name": "svc-1234567"})}, "AWS allows 5"},
 		{"flow log interval", []stackstate.Resource{res("aws:ec2/flowLog:FlowLog", map[string]any{"maxAggregationInterval": int64(30)}, nil)}, "60 or 600"},
 	}
 	for _, tc := range cases {
