@@ -53,7 +53,7 @@ var logExports = []string{"postgresql", "upgrade"}
 
 // Backup and maintenance windows (UTC) must not overlap.
 const (
-	backupWindow      = "02:00-03:00"
+	backupWindow      = "02:00-03:00" // #nosec G101 -- a time window, not a credential
 	maintenanceWindow = "sun:03:30-sun:04:30"
 )
 

@@ -1,6 +1,7 @@
 package network
 
 import (
+	"encoding/binary"
 	"fmt"
 	"net/netip"
 )
@@ -101,9 +102,12 @@ func (p *CIDRPlan) ByTier(tier Tier) []Subnet {
 // subBlock returns the index-th block of size /(bits+extra) inside parent.
 func subBlock(parent netip.Prefix, extra, index int) netip.Prefix {
 	bits := parent.Bits() + extra
+	if index < 0 || index >= 1<<extra || bits > 32 {
+		panic(fmt.Sprintf("subBlock: block %d of /%d inside %s", index, bits, parent))
+	}
 	base := parent.Addr().As4()
-	n := uint32(base[0])<<24 | uint32(base[1])<<16 | uint32(base[2])<<8 | uint32(base[3])
-	n += uint32(index) << (32 - bits)
-	addr := netip.AddrFrom4([4]byte{byte(n >> 24), byte(n >> 16), byte(n >> 8), byte(n)})
-	return netip.PrefixFrom(addr, bits)
+	n := binary.BigEndian.Uint32(base[:]) + uint32(index)<<(32-bits) // #nosec G115 -- index is checked above to fit in extra bits
+	var out [4]byte
+	binary.BigEndian.PutUint32(out[:], n)
+	return netip.PrefixFrom(netip.AddrFrom4(out), bits)
 }

@@ -49,7 +49,7 @@ func ReadStackFiles(dir, stack string) (Source, error) {
 			if v, ok := decl[field]; ok {
 				text, secret, err := configText(v)
 				if err != nil {
-					return src, fmt.Errorf("Pulumi.yaml: config %s: %w", key, err)
+					return src, fmt.Errorf("reading config %s of Pulumi.yaml: %w", key, err)
 				}
 				src.Values[full], src.Secret[full] = text, secret
 			}

@@ -573,9 +573,7 @@ func (ix *Index) SecretReaders(secret *Resource) ([]string, *Resource) {
 			for _, arn := range st.Principals()["AWS"] {
 				readers = append(readers, ix.serviceOfRole(arn))
 			}
-			for _, any := range st.Principals()["*"] {
-				readers = append(readers, any)
-			}
+			readers = append(readers, st.Principals()["*"]...)
 		}
 		sort.Strings(readers)
 		return readers, p

@@ -438,19 +438,6 @@ func orDash(s string) string {
 	return s
 }
 
-// groupLabel names the owner of a security group for a reader.
-func groupLabel(kind, name string) string {
-	switch kind {
-	case "service":
-		return name
-	case "load-balancer":
-		return name + " load balancer"
-	case "all-services", "endpoints":
-		return map[string]string{"all-services": "every service", "endpoints": "AWS endpoints"}[kind]
-	}
-	return name + " (" + kind + ")"
-}
-
 func joinOr(items []string, none string) string {
 	if len(items) == 0 {
 		return none

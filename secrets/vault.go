@@ -24,7 +24,7 @@ const (
 )
 
 // SecretKindTag records what a secret holds.
-const SecretKindTag = "secure-vpc:secret-kind"
+const SecretKindTag = "secure-vpc:secret-kind" // #nosec G101 -- a tag key, not a credential
 
 // Certificate lifetimes. Service certificates are renewed by `pulumi up` within the early renewal
 // window; the CA lives ten years and is rotated deliberately.

@@ -9,7 +9,7 @@ import (
 )
 
 // SecretSig is the key Pulumi uses to mark a secret value in state and exports.
-const SecretSig = "4dabf18193072939515e22adb298388d"
+const SecretSig = "4dabf18193072939515e22adb298388d" // #nosec G101 -- Pulumi's public secret marker, not a credential
 
 // SecretSigValue is the value that accompanies SecretSig.
 const SecretSigValue = "1b47061264138c4ac30d75fd1eb44270"

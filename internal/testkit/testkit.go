@@ -66,14 +66,24 @@ func Plan(t testing.TB, stack string) (*mockcloud.Cloud, *stackstate.Export) {
 func StackDir(t testing.TB, stack, stackYAML string) string {
 	t.Helper()
 	dir := t.TempDir()
-	proj, err := os.ReadFile(filepath.Join(ProjectDir(), "Pulumi.yaml"))
+	project, err := os.OpenRoot(ProjectDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), proj, 0o600); err != nil {
+	defer project.Close()
+	proj, err := project.ReadFile("Pulumi.yaml")
+	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "Pulumi."+stack+".yaml"), []byte(stackYAML), 0o600); err != nil {
+	out, err := os.OpenRoot(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Close()
+	if err := out.WriteFile("Pulumi.yaml", proj, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := out.WriteFile("Pulumi."+stack+".yaml", []byte(stackYAML), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	return dir
@@ -82,7 +92,12 @@ func StackDir(t testing.TB, stack, stackYAML string) string {
 // CommittedStackYAML returns the text of a committed stack file.
 func CommittedStackYAML(t testing.TB, stack string) string {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(ProjectDir(), "Pulumi."+stack+".yaml"))
+	project, err := os.OpenRoot(ProjectDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer project.Close()
+	data, err := project.ReadFile("Pulumi." + stack + ".yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

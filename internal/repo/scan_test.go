@@ -1,0 +1,49 @@
+package repo
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/secure-vpc/secure-vpc/internal/testkit"
+)
+
+// TestRepositoryHoldsNoCredentials fails the build when anything credential-like is committed.
+func TestRepositoryHoldsNoCredentials(t *testing.T) {
+	leaks, err := ScanTree(testkit.ProjectDir())
+	assert.NoError(t, err)
+	for _, l := range leaks {
+		t.Errorf("credential-like string committed: %s", l)
+	}
+}
+
+// The samples are assembled at run time, so that this file itself holds none of them.
+func TestScanFileCatchesCredentials(t *testing.T) {
+	cases := []struct {
+		file, text, want string
+	}{
+		{"main.go", `key := "AKIA` + strings.Repeat("Q", 16) + `"`, "AWS access key id"},
+		{"env.sh", `AWS_SECRET_ACCESS_KEY=` + strings.Repeat("a", 40), "AWS secret access key"},
+		{"key.pem", "-----BEGIN " + "RSA PRIVATE KEY-----", "private key"},
+		{"x.txt", "token ghp_" + strings.Repeat("a", 36), "GitHub token"},
+		{"Pulumi.dev.yaml", "  secure-vpc:dbPassword: hunter2hunter2", `plaintext value for "secure-vpc:dbPassword"`},
+		{"Pulumi.dev.yaml", "    payments-api-key: sk_live_not_a_real_one", `plaintext value for "payments-api-key"`},
+	}
+	for _, tc := range cases {
+		leaks := ScanFile(tc.file, []byte(tc.text))
+		if assert.Len(t, leaks, 1, tc.text) {
+			assert.Contains(t, leaks[0].What, tc.want)
+			assert.Equal(t, 1, leaks[0].Line)
+		}
+	}
+	for _, clean := range []string{
+		"  secure-vpc:secretValues:\n    payments-api-key:\n      secure: v1:AAAA",
+		"      - uses: aws-actions/configure-aws-credentials@v4\n        with:\n          role-to-assume: ${{ vars.AWS_ROLE_ARN }}",
+		"    github-token: ${{ secrets.GITHUB_TOKEN }}",
+		"  secure-vpc:secrets:\n    payments-api-key:\n      readers: [orders]",
+		`const SecretSig = "4dabf18193072939515e22adb298388d"`,
+	} {
+		assert.Empty(t, ScanFile("Pulumi.dev.yaml", []byte(clean)), clean)
+	}
+}

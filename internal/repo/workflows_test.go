@@ -1,0 +1,158 @@
+package repo
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"gopkg.in/yaml.v3"
+
+	"github.com/secure-vpc/secure-vpc/internal/testkit"
+)
+
+// knownActions are the actions the workflows may use, with the inputs each really takes (from
+// each action's action.yml). A typo in an action, a version or an input fails here, not in CI.
+var knownActions = map[string][]string{
+	"actions/checkout@v4":                      {"fetch-depth", "ref", "token", "persist-credentials"},
+	"actions/setup-go@v5":                      {"go-version", "go-version-file", "cache", "cache-dependency-path", "check-latest"},
+	"actions/cache@v4":                         {"path", "key", "restore-keys"},
+	"actions/upload-artifact@v4":               {"name", "path", "retention-days", "if-no-files-found"},
+	"actions/github-script@v7":                 {"script", "github-token", "result-encoding"},
+	"aws-actions/configure-aws-credentials@v4": {"role-to-assume", "aws-region", "role-session-name", "role-duration-seconds", "audience"},
+	"pulumi/actions@v6":                        {"command", "stack-name", "work-dir", "cloud-url", "comment-on-pr", "github-token", "diff", "refresh", "upsert", "secrets-provider", "edit-pr-comment", "expect-no-changes"},
+	"zaproxy/action-baseline@v0.14.0":          {"target", "rules_file_name", "cmd_options", "fail_action", "allow_issue_writing", "artifact_name", "issue_title", "token", "docker_name"},
+}
+
+var localWorkflow = regexp.MustCompile(`^\./\.github/workflows/[a-z-]+\.yml$`)
+
+type workflow struct {
+	Name        string         `yaml:"name"`
+	On          map[string]any `yaml:"on"`
+	Permissions map[string]any `yaml:"permissions"`
+	Jobs        map[string]struct {
+		RunsOn   string         `yaml:"runs-on"`
+		Uses     string         `yaml:"uses"`
+		With     map[string]any `yaml:"with"`
+		Needs    any            `yaml:"needs"`
+		Steps    []step         `yaml:"steps"`
+		Strategy map[string]any `yaml:"strategy"`
+	} `yaml:"jobs"`
+}
+
+type step struct {
+	Name string            `yaml:"name"`
+	Uses string            `yaml:"uses"`
+	Run  string            `yaml:"run"`
+	With map[string]any    `yaml:"with"`
+	Env  map[string]string `yaml:"env"`
+}
+
+func TestWorkflowsParseAndUseRealActions(t *testing.T) {
+	dir := filepath.Join(testkit.ProjectDir(), ".github", "workflows")
+	files, err := filepath.Glob(filepath.Join(dir, "*.yml"))
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, len(files), 4, "ci, preview, deploy and deploy-stack")
+	usesOIDC := false
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			data, err := os.ReadFile(f)
+			require.NoError(t, err)
+			var wf workflow
+			require.NoError(t, yaml.Unmarshal(data, &wf), "valid YAML")
+			assert.NotEmpty(t, wf.Name)
+			assert.NotEmpty(t, wf.On, "has triggers")
+			assert.NotEmpty(t, wf.Permissions, "declares least-privilege permissions")
+			require.NotEmpty(t, wf.Jobs)
+			for name, job := range wf.Jobs {
+				if job.Uses != "" {
+					assert.Regexp(t, localWorkflow, job.Uses, "job %s calls a workflow of this repository", name)
+					_, err := os.Stat(filepath.Join(testkit.ProjectDir(), job.Uses))
+					assert.NoError(t, err, "job %s calls a workflow that exists", name)
+					continue
+				}
+				assert.NotEmpty(t, job.RunsOn, "job %s", name)
+				for _, s := range job.Steps {
+					assert.True(t, (s.Uses == "") != (s.Run == ""), "a step either uses an action or runs a command: %+v", s)
+					if s.Uses == "" {
+						continue
+					}
+					inputs, known := knownActions[s.Uses]
+					require.True(t, known, "job %s uses %s, which is not a known action at a known version", name, s.Uses)
+					for in := range s.With {
+						assert.Contains(t, inputs, in, "%s takes no input %q", s.Uses, in)
+					}
+					if strings.HasPrefix(s.Uses, "aws-actions/configure-aws-credentials") {
+						usesOIDC = true
+						assert.Contains(t, s.With, "role-to-assume", "AWS access by role assumption")
+					}
+				}
+			}
+			text := string(data)
+			for _, stored := range []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "aws-access-key-id", "aws-secret-access-key", "PULUMI_CONFIG_PASSPHRASE"} {
+				assert.NotContains(t, text, stored, "no stored keys or passphrases: OIDC and awskms only")
+			}
+		})
+	}
+	assert.True(t, usesOIDC)
+}
+
+func TestDeployPipelineShape(t *testing.T) {
+	read := func(name string) workflow {
+		data, err := os.ReadFile(filepath.Join(testkit.ProjectDir(), ".github", "workflows", name))
+		require.NoError(t, err)
+		var wf workflow
+		require.NoError(t, yaml.Unmarshal(data, &wf))
+		return wf
+	}
+	deploy := read("deploy.yml")
+	assert.Contains(t, deploy.On, "push")
+	assert.Equal(t, "dev", deploy.Jobs["dev"].With["stack"])
+	assert.Equal(t, "dast", deploy.Jobs["staging"].Needs, "staging waits for the DAST scan of dev")
+	assert.Equal(t, "staging", deploy.Jobs["prod"].Needs, "prod waits for staging")
+	assert.Equal(t, "zaproxy/action-baseline@v0.14.0", deploy.Jobs["dast"].Steps[0].Uses)
+
+	stack := read("deploy-stack.yml")
+	data, err := os.ReadFile(filepath.Join(testkit.ProjectDir(), ".github", "workflows", "deploy-stack.yml"))
+	require.NoError(t, err)
+	assert.Contains(t, string(data), "environment: ${{ inputs.stack }}", "each stack deploys through its protected GitHub environment")
+	steps := stack.Jobs["deploy"].Steps
+	var order []string
+	for _, s := range steps {
+		order = append(order, s.Uses+s.Run)
+	}
+	joined := strings.Join(order, "\n")
+	assert.Less(t, strings.Index(joined, "securevpc plan"), strings.Index(joined, "pulumi/actions@v6"), "the offline audit runs before pulumi up")
+	assert.Less(t, strings.Index(joined, "pulumi/actions@v6"), strings.Index(joined, "securevpc audit -state export.json"), "the deployed stack is audited after")
+
+	preview := read("preview.yml")
+	assert.Contains(t, preview.On, "pull_request")
+	found := map[string]bool{}
+	for _, job := range preview.Jobs {
+		for _, s := range job.Steps {
+			found["diff"] = found["diff"] || strings.Contains(s.Run, "securevpc diff")
+			found["preview"] = found["preview"] || (s.Uses == "pulumi/actions@v6" && s.With["command"] == "preview")
+			found["comment"] = found["comment"] || s.Uses == "actions/github-script@v7"
+		}
+	}
+	assert.Equal(t, map[string]bool{"diff": true, "preview": true, "comment": true}, found)
+
+	dependabot, err := os.ReadFile(filepath.Join(testkit.ProjectDir(), ".github", "dependabot.yml"))
+	require.NoError(t, err)
+	var cfg struct {
+		Version int `yaml:"version"`
+		Updates []struct {
+			Ecosystem string `yaml:"package-ecosystem"`
+		} `yaml:"updates"`
+	}
+	require.NoError(t, yaml.Unmarshal(dependabot, &cfg))
+	assert.Equal(t, 2, cfg.Version)
+	var ecosystems []string
+	for _, u := range cfg.Updates {
+		ecosystems = append(ecosystems, u.Ecosystem)
+	}
+	assert.ElementsMatch(t, []string{"gomod", "github-actions"}, ecosystems)
+}
