@@ -77,8 +77,7 @@ func plan(args []string, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return exitInvalid
 	}
-	if !validFormat(*format) {
-		fmt.Fprintf(stderr, "error: -format %q: use text, json or markdown\n", *format)
+	if !validFormat(*format, stderr) {
 		return exitInvalid
 	}
 	if *stack == "" {
@@ -146,8 +145,7 @@ func audit(args []string, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return exitInvalid
 	}
-	if !validFormat(*format) {
-		fmt.Fprintf(stderr, "error: -format %q: use text, json or markdown\n", *format)
+	if !validFormat(*format, stderr) {
 		return exitInvalid
 	}
 	if *state == "" {
@@ -172,8 +170,7 @@ func diff(args []string, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return exitInvalid
 	}
-	if !validFormat(*format) {
-		fmt.Fprintf(stderr, "error: -format %q: use text, json or markdown\n", *format)
+	if !validFormat(*format, stderr) {
 		return exitInvalid
 	}
 	if *before == "" || *after == "" {
@@ -234,6 +231,11 @@ func secretKeys(src platform.Source) []string {
 	return out
 }
 
-func validFormat(f string) bool {
-	return f == report.FormatText || f == report.FormatJSON || f == report.FormatMarkdown
+// validFormat reports whether -format names a known format, and says so when it does not.
+func validFormat(f string, stderr io.Writer) bool {
+	if f == report.FormatText || f == report.FormatJSON || f == report.FormatMarkdown {
+		return true
+	}
+	fmt.Fprintf(stderr, "error: -format %q: use text, json or markdown\n", f)
+	return false
 }
