@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -253,15 +254,7 @@ func ExecutionPolicy(image, region, logGroupArn, secretsKeyArn string, secretArn
 	sts = append(sts, policydoc.Statement{Sid: "WriteItsLogs", Effect: policydoc.Allow,
 		Action: []string{"logs:CreateLogStream", "logs:PutLogEvents"}, Resource: []string{logGroupArn + ":*"}})
 	if len(secretArns) > 0 {
-		unique := map[string]bool{}
-		for _, a := range secretArns {
-			unique[a] = true
-		}
-		var arns []string
-		for a := range unique {
-			arns = append(arns, a)
-		}
-		sort.Strings(arns)
+		arns := slices.Compact(slices.Sorted(slices.Values(secretArns)))
 		sts = append(sts,
 			policydoc.Statement{Sid: "InjectItsSecrets", Effect: policydoc.Allow, Action: []string{"secretsmanager:GetSecretValue"}, Resource: arns},
 			policydoc.Statement{Sid: "DecryptItsSecrets", Effect: policydoc.Allow, Action: []string{"kms:Decrypt"}, Resource: []string{secretsKeyArn},
@@ -335,7 +328,7 @@ func TaskPolicy(region, accountID, dataKeyArn string, buckets []BucketGrant, dbs
 	if len(keyActions) > 0 {
 		sort.Strings(keyActions)
 		sts = append(sts, policydoc.Statement{Sid: "UseTheDataKeyThroughS3", Effect: policydoc.Allow,
-			Action: compact(keyActions), Resource: []string{dataKeyArn},
+			Action: slices.Compact(keyActions), Resource: []string{dataKeyArn},
 			Condition: map[string]map[string]any{"StringEquals": {"kms:ViaService": fmt.Sprintf("s3.%s.amazonaws.com", region)}}})
 	}
 	for _, d := range dbs {
@@ -343,16 +336,6 @@ func TaskPolicy(region, accountID, dataKeyArn string, buckets []BucketGrant, dbs
 			Resource: []string{fmt.Sprintf("arn:aws:rds-db:%s:%s:dbuser:%s/%s", region, accountID, d.ResourceID, d.User)}})
 	}
 	return policydoc.New(sts...)
-}
-
-func compact(sorted []string) []string {
-	var out []string
-	for i, s := range sorted {
-		if i == 0 || s != sorted[i-1] {
-			out = append(out, s)
-		}
-	}
-	return out
 }
 
 type containerDefinition struct {

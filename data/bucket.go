@@ -5,6 +5,7 @@ package data
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -130,7 +131,7 @@ func DataBucketPolicy(bucketArn string, readers, writers []string) policydoc.Doc
 			})
 			return
 		}
-		sorted := sortedCopy(roles)
+		sorted := slices.Sorted(slices.Values(roles))
 		statements = append(statements,
 			policydoc.Statement{Sid: sid, Effect: policydoc.Deny, Principal: policydoc.AnyPrincipal, Action: actions, Resource: []string{objects},
 				Condition: map[string]map[string]any{"ArnNotEquals": {"aws:PrincipalArn": sorted}}},
@@ -140,11 +141,11 @@ func DataBucketPolicy(bucketArn string, readers, writers []string) policydoc.Doc
 	only("DenyWritesButWriters", writeActions, writers)
 	if len(readers) > 0 {
 		statements = append(statements, policydoc.Statement{Sid: "ReadersRead", Effect: policydoc.Allow,
-			Principal: map[string]any{"AWS": sortedCopy(readers)}, Action: readActions, Resource: []string{objects}})
+			Principal: map[string]any{"AWS": slices.Sorted(slices.Values(readers))}, Action: readActions, Resource: []string{objects}})
 	}
 	if len(writers) > 0 {
 		statements = append(statements, policydoc.Statement{Sid: "WritersWrite", Effect: policydoc.Allow,
-			Principal: map[string]any{"AWS": sortedCopy(writers)}, Action: writeActions, Resource: []string{objects}})
+			Principal: map[string]any{"AWS": slices.Sorted(slices.Values(writers))}, Action: writeActions, Resource: []string{objects}})
 	}
 	return policydoc.New(statements...)
 }

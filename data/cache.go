@@ -2,6 +2,7 @@ package data
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/elasticache"
@@ -59,7 +60,7 @@ func NewCache(ctx *pulumi.Context, name string, args *CacheArgs, opts ...pulumi.
 	}
 	parent := pulumi.Parent(c)
 	id := naming.CacheGroupID(name, args.Stack)
-	tags := pulumi.StringMap{"Name": pulumi.String(fmt.Sprintf("%s-%s-%s", args.Project, args.Stack, name)), UsersTag: pulumi.String(strings.Join(sortedCopy(args.Users), " "))}
+	tags := pulumi.StringMap{"Name": pulumi.String(fmt.Sprintf("%s-%s-%s", args.Project, args.Stack, name)), UsersTag: pulumi.String(strings.Join(slices.Sorted(slices.Values(args.Users)), " "))}
 
 	subnets, err := elasticache.NewSubnetGroup(ctx, name, &elasticache.SubnetGroupArgs{
 		Description: pulumi.Sprintf("%s/%s: isolated subnets of the %s cache", args.Project, args.Stack, name),

@@ -2,6 +2,7 @@ package network
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 )
 
@@ -141,7 +142,7 @@ func PlanFirewall(g FirewallGraph) ([]Group, []FirewallRule) {
 			}
 			pair(lb, svc, s.Port, fmt.Sprintf("the %s load balancer forwards to its tasks over TLS", s.Name))
 		}
-		for _, callee := range sortedCopy(s.Calls) {
+		for _, callee := range slices.Sorted(slices.Values(s.Calls)) {
 			c, ok := services[callee]
 			if !ok {
 				continue
@@ -158,7 +159,7 @@ func PlanFirewall(g FirewallGraph) ([]Group, []FirewallRule) {
 		for _, st := range sorted {
 			store := Group{Kind: kind, Name: st.Name}
 			groups = append(groups, store)
-			for _, user := range sortedCopy(st.Users) {
+			for _, user := range slices.Sorted(slices.Values(st.Users)) {
 				if _, ok := services[user]; ok {
 					pair(Group{Kind: ServiceGroup, Name: user}, store, st.Port, fmt.Sprintf("%s uses the %s %s (TLS)", user, st.Name, what))
 				}
@@ -194,11 +195,5 @@ const MaxRulesPerGroup = 60
 func sortedServices(in []ServiceNode) []ServiceNode {
 	out := append([]ServiceNode(nil), in...)
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out
-}
-
-func sortedCopy(in []string) []string {
-	out := append([]string(nil), in...)
-	sort.Strings(out)
 	return out
 }

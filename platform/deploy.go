@@ -210,7 +210,7 @@ func buildStores(ctx *pulumi.Context, spec *Spec, account string, keys *secrets.
 		b := spec.Buckets[name]
 		bucket, err := data.NewBucket(ctx, name, &data.BucketArgs{
 			Project: Project, Stack: spec.Stack, DataKeyArn: keys.DataKeyArn, LogBucket: logs.BucketName,
-			Readers: taskRoles(sortedStrings(b.Readers)), Writers: taskRoles(sortedStrings(b.Writers)), Protect: spec.Protect,
+			Readers: taskRoles(slices.Sorted(slices.Values(b.Readers))), Writers: taskRoles(slices.Sorted(slices.Values(b.Writers))), Protect: spec.Protect,
 		})
 		if err != nil {
 			return nil, fmt.Errorf("creating bucket %s: %w", name, err)

@@ -256,13 +256,13 @@ func TestCommittedStacks(t *testing.T) {
 
 			t.Run("the service matrix is exactly the declared graph", func(t *testing.T) {
 				var got, want []string
-				for _, e := range ix.GroupEdges() {
-					if e.FromKind == "service" && e.ToKind == "service" {
-						got = append(got, fmt.Sprintf("%s->%s:%d", e.From, e.To, e.Port))
+				for _, p := range ix.Reachability() {
+					if p.From.Kind == "service" && p.To.Kind == "service" {
+						got = append(got, fmt.Sprintf("%s->%s:%s", p.From.Name, p.To.Name, p.Ports()))
 					}
-					if e.FromKind == "load-balancer" {
-						assert.Equal(t, e.From, e.To, "a BFF's load balancer reaches only that BFF")
-						assert.True(t, spec.Services[e.To].Public)
+					if p.From.Kind == "load-balancer" {
+						assert.Equal(t, p.From.Tags[policy.BFFTag], p.To.Name, "a BFF's load balancer reaches only that BFF")
+						assert.True(t, spec.Services[p.To.Name].Public)
 					}
 				}
 				for name, svc := range spec.Services {

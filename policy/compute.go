@@ -221,7 +221,7 @@ func checkEdgeProtections(ix *Index) (int, []Finding) {
 		bucket, _ := logs["bucket"].(string)
 		if !enabled || bucket == "" {
 			fs = append(fs, finding(lb, "does not write access logs"))
-		} else if b := ix.bucketNamed(bucket); b == nil || Tags(b)[PurposeTag] != AccessLogsTag {
+		} else if b := ix.Named(TypeBucket, "bucket", bucket); b == nil || Tags(b)[PurposeTag] != AccessLogsTag {
 			fs = append(fs, finding(lb, "writes access logs to %s, which is not the stack's access-log bucket", bucket))
 		}
 		var acl *Resource
@@ -256,15 +256,6 @@ func checkEdgeProtections(ix *Index) (int, []Finding) {
 		}
 	}
 	return checked, fs
-}
-
-func (ix *Index) bucketNamed(name string) *Resource {
-	for _, b := range ix.OfType(TypeBucket) {
-		if b.ID == name || Str(b, "bucket") == name {
-			return b
-		}
-	}
-	return nil
 }
 
 func checkServicesPrivate(ix *Index) (int, []Finding) {
@@ -352,7 +343,7 @@ func checkTaskDefinitions(ix *Index) (int, []Finding) {
 				fs = append(fs, finding(td, "container %s is privileged", c.Name))
 			}
 			group := c.LogConfiguration.Options["awslogs-group"]
-			if c.LogConfiguration.LogDriver != "awslogs" || ix.logGroupNamed(group) == nil {
+			if c.LogConfiguration.LogDriver != "awslogs" || ix.Named(TypeLogGroup, "name", group) == nil {
 				fs = append(fs, finding(td, "container %s does not log to a log group of this stack", c.Name))
 			}
 			for _, e := range c.Environment {
@@ -368,15 +359,6 @@ func checkTaskDefinitions(ix *Index) (int, []Finding) {
 		}
 	}
 	return len(tds), fs
-}
-
-func (ix *Index) logGroupNamed(name string) *Resource {
-	for _, g := range ix.OfType(TypeLogGroup) {
-		if name != "" && (g.ID == name || Str(g, "name") == name) {
-			return g
-		}
-	}
-	return nil
 }
 
 // identityPolicies returns every identity policy document with the resource that carries it.
@@ -456,52 +438,12 @@ func checkIAM(ix *Index) (int, []Finding) {
 	return checked, fs
 }
 
-// Edge is a network path allowed by both sides' security groups: the source's egress and the
-// destination's ingress name each other on the port.
-type Edge struct {
-	From, To         string // group labels: the service, load balancer, database... name
-	FromKind, ToKind string
-	Port             int
-}
-
 // egressRules returns the normalised egress rules of a security group.
 func (ix *Index) egressRules(sg *Resource) []sgRule {
 	var out []sgRule
 	for _, r := range ix.Where(TypeSGEgressRule, "securityGroupId", sg.ID) {
 		out = append(out, vpcRule(r))
 	}
-	return out
-}
-
-// GroupEdges lists every path between two security groups of the stack that both the source's
-// egress and the destination's ingress allow.
-func (ix *Index) GroupEdges() []Edge {
-	var out []Edge
-	for _, src := range ix.OfType(TypeSecurityGroup) {
-		for _, e := range ix.egressRules(src) {
-			dst := ix.Ref(e.group)
-			if dst == nil {
-				continue
-			}
-			for _, in := range ix.ingressRules(dst) {
-				if in.group != src.ID {
-					continue
-				}
-				lo, hi := max(e.from, in.from), min(e.to, in.to)
-				for port := lo; port <= hi && port-lo < 5; port++ {
-					out = append(out, Edge{From: Tags(src)[GroupNameTag], To: Tags(dst)[GroupNameTag],
-						FromKind: Tags(src)[GroupKindTag], ToKind: Tags(dst)[GroupKindTag], Port: port})
-				}
-			}
-		}
-	}
-	sort.Slice(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		if a.FromKind+a.From != b.FromKind+b.From {
-			return a.FromKind+a.From < b.FromKind+b.From
-		}
-		return a.ToKind+a.To < b.ToKind+b.To
-	})
 	return out
 }
 

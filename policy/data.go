@@ -16,6 +16,7 @@ const (
 	TypeDBInstance       = "aws:rds/instance:Instance"
 	TypeDBSubnetGroup    = "aws:rds/subnetGroup:SubnetGroup"
 	TypeDBParameterGroup = "aws:rds/parameterGroup:ParameterGroup"
+	TypeCacheSubnetGroup = "aws:elasticache/subnetGroup:SubnetGroup"
 	TypeBucket           = "aws:s3/bucketV2:BucketV2"
 	TypeBucketSSE        = "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"
 	TypeBucketPAB        = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
@@ -187,7 +188,7 @@ func checkTLSForced(ix *Index) (int, []Finding) {
 	checked := 0
 	for _, db := range ix.OfType(TypeDBInstance) {
 		checked++
-		pg := ix.parameterGroup(Str(db, "parameterGroupName"))
+		pg := ix.Named(TypeDBParameterGroup, "name", Str(db, "parameterGroupName"))
 		if pg == nil {
 			fs = append(fs, finding(db, "uses no parameter group of this stack, so rds.force_ssl is not set"))
 			continue
@@ -216,15 +217,6 @@ func checkTLSForced(ix *Index) (int, []Finding) {
 		}
 	}
 	return checked, fs
-}
-
-func (ix *Index) parameterGroup(name string) *Resource {
-	for _, pg := range ix.OfType(TypeDBParameterGroup) {
-		if name != "" && (pg.ID == name || Str(pg, "name") == name) {
-			return pg
-		}
-	}
-	return nil
 }
 
 func (ix *Index) bucketPolicies(b *Resource) []policydoc.Document {
@@ -495,12 +487,7 @@ func checkDatabasesPrivate(ix *Index) (int, []Finding) {
 		if _, has := Prop(db, "password"); has {
 			fs = append(fs, finding(db, "sets a master password in the program; let RDS manage it (manageMasterUserPassword)"))
 		}
-		var group *Resource
-		for _, g := range ix.OfType(TypeDBSubnetGroup) {
-			if n := Str(db, "dbSubnetGroupName"); n != "" && (g.ID == n || Str(g, "name") == n) {
-				group = g
-			}
-		}
+		group := ix.Named(TypeDBSubnetGroup, "name", Str(db, "dbSubnetGroupName"))
 		if group == nil {
 			fs = append(fs, finding(db, "uses no DB subnet group of this stack"))
 			continue

@@ -54,7 +54,24 @@ type Index struct {
 
 	reach        []Path                            // computed once by Reachability
 	secretGrants map[string][]string               // secret ARN -> services whose role policies may read it
+	nacls        map[string][]naclEntry            // subnet id -> the entries of its network ACL, in evaluation order
 	policies     map[*Resource]*policydoc.Document // parsed "policy" inputs, by resource
+}
+
+// Named returns the resource of a type that a reference by name points to: the one with that id,
+// or else the first whose property key holds the name (subnet groups, parameter groups, buckets
+// and log groups are referred to by name).
+func (ix *Index) Named(typ, key, name string) *Resource {
+	if name == "" {
+		return nil
+	}
+	if r := ix.byID[name]; r != nil && r.Type == typ {
+		return r
+	}
+	if rs := ix.Where(typ, key, name); len(rs) > 0 {
+		return rs[0]
+	}
+	return nil
 }
 
 // PolicyOf parses the "policy" input of a resource once; nil when absent or invalid.
@@ -102,7 +119,8 @@ func (ix *Index) Where(typ, key, value string) []*Resource {
 // NewIndex indexes an export.
 func NewIndex(e *stackstate.Export) *Index {
 	ix := &Index{byType: map[string][]*Resource{}, byArn: map[string]*Resource{}, byID: map[string]*Resource{}, byURN: map[string]*Resource{},
-		where: map[string]map[string][]*Resource{}, policies: map[*Resource]*policydoc.Document{}}
+		where: map[string]map[string][]*Resource{}, policies: map[*Resource]*policydoc.Document{},
+		nacls: map[string][]naclEntry{}}
 	for i := range e.Deployment.Resources {
 		r := &e.Deployment.Resources[i]
 		ix.Resources = append(ix.Resources, r)

@@ -3,6 +3,7 @@ package policy
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"sort"
 	"strings"
 
@@ -92,19 +93,15 @@ func (ix *Index) Nodes() []Node {
 	for _, db := range ix.OfType(TypeDBInstance) {
 		pub, _ := Bool(db, "publiclyAccessible")
 		var subnets []string
-		for _, g := range ix.OfType(TypeDBSubnetGroup) {
-			if n := Str(db, "dbSubnetGroupName"); n != "" && (g.ID == n || Str(g, "name") == n) {
-				subnets = Strings(g, "subnetIds")
-			}
+		if g := ix.Named(TypeDBSubnetGroup, "name", Str(db, "dbSubnetGroupName")); g != nil {
+			subnets = Strings(g, "subnetIds")
 		}
 		out = append(out, Node{Kind: "database", Name: Name(db), Public: pub, URN: db.URN, Tags: Tags(db), Groups: Strings(db, "vpcSecurityGroupIds"), Subnets: subnets})
 	}
 	for _, c := range ix.OfType(TypeCache) {
 		var subnets []string
-		for _, g := range ix.OfType("aws:elasticache/subnetGroup:SubnetGroup") {
-			if n := Str(c, "subnetGroupName"); n != "" && (g.ID == n || Str(g, "name") == n) {
-				subnets = Strings(g, "subnetIds")
-			}
+		if g := ix.Named(TypeCacheSubnetGroup, "name", Str(c, "subnetGroupName")); g != nil {
+			subnets = Strings(g, "subnetIds")
 		}
 		out = append(out, Node{Kind: "cache", Name: Name(c), URN: c.URN, Tags: Tags(c), Groups: Strings(c, "securityGroupIds"), Subnets: subnets})
 	}
@@ -388,6 +385,15 @@ type naclEntry struct {
 // and whether the ACL is known. A subnet without an explicit association uses the VPC's default
 // ACL: locked (no entries) when the stack adopts it, AWS's allow-all otherwise.
 func (ix *Index) naclEntries(subnet *Resource) []naclEntry {
+	if entries, done := ix.nacls[subnet.ID]; done {
+		return entries
+	}
+	entries := ix.computeNACLEntries(subnet)
+	ix.nacls[subnet.ID] = entries
+	return entries
+}
+
+func (ix *Index) computeNACLEntries(subnet *Resource) []naclEntry {
 	var acl *Resource
 	for _, a := range ix.Where(TypeNetworkACLAssoc, "subnetId", subnet.ID) {
 		acl = ix.Ref(Str(a, "networkAclId"))
@@ -398,8 +404,8 @@ func (ix *Index) naclEntries(subnet *Resource) []naclEntry {
 		}
 	}
 	if acl == nil {
-		if len(ix.Where(TypeDefaultNetworkACL, "defaultNetworkAclId", ix.defaultACLOf(subnet))) > 0 {
-			acl = ix.Where(TypeDefaultNetworkACL, "defaultNetworkAclId", ix.defaultACLOf(subnet))[0]
+		if adopted := ix.Where(TypeDefaultNetworkACL, "defaultNetworkAclId", ix.defaultACLOf(subnet)); len(adopted) > 0 {
+			acl = adopted[0]
 		} else {
 			all := netip.MustParsePrefix("0.0.0.0/0")
 			return []naclEntry{{100, false, true, all, "-1", 0, 65535}, {100, true, true, all, "-1", 0, 65535}}
@@ -519,7 +525,7 @@ func checkStoreReach(ix *Index) (int, []Finding) {
 		users := declared(p.To)
 		port, _ := Int(ix.URN(p.To.URN), "port")
 		switch {
-		case p.From.Kind != "service" || !contains(users, p.From.Name):
+		case p.From.Kind != "service" || !slices.Contains(users, p.From.Name):
 			fs = append(fs, nodeFinding(p.To, "%s can reach it on %s %s, but its declared users are %s", p.From.Label(), p.Protocol, p.Ports(), strings.Join(users, ", ")))
 		case port != 0 && (p.FromPort != port || p.ToPort != port):
 			fs = append(fs, nodeFinding(p.To, "%s can reach it on %s %s, not only on its port %d", p.From.Label(), p.Protocol, p.Ports(), port))
@@ -537,13 +543,4 @@ func checkUnknownPaths(ix *Index) (int, []Finding) {
 		}
 	}
 	return len(paths), fs
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

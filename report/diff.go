@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -54,7 +56,7 @@ func Compare(beforeName string, before *stackstate.Export, afterName string, aft
 	}
 
 	pathsB, pathsA := pathMap(b.Paths), pathMap(a.Paths)
-	for _, k := range sortedKeys(pathsA) {
+	for _, k := range slices.Sorted(maps.Keys(pathsA)) {
 		p := pathsA[k]
 		old, existed := pathsB[k]
 		switch {
@@ -64,7 +66,7 @@ func Compare(beforeName string, before *stackstate.Export, afterName string, aft
 			add("reachability", "~", fmt.Sprintf("%s -> %s %s %s changes from %s to %s", p.From, p.To, p.Protocol, p.Ports, old.Status, p.Status), p.Status != string(policy.Reachable))
 		}
 	}
-	for _, k := range sortedKeys(pathsB) {
+	for _, k := range slices.Sorted(maps.Keys(pathsB)) {
 		if _, kept := pathsA[k]; !kept {
 			p := pathsB[k]
 			add("reachability", "-", fmt.Sprintf("%s -> %s %s %s is no longer reachable", p.From, p.To, p.Protocol, p.Ports), false)
@@ -72,7 +74,7 @@ func Compare(beforeName string, before *stackstate.Export, afterName string, aft
 	}
 
 	storesB, storesA := storeMap(b.Stores), storeMap(a.Stores)
-	for _, k := range sortedKeys(storesA) {
+	for _, k := range slices.Sorted(maps.Keys(storesA)) {
 		s := storesA[k]
 		old, existed := storesB[k]
 		if !existed {
@@ -89,14 +91,14 @@ func Compare(beforeName string, before *stackstate.Export, afterName string, aft
 			}
 		}
 	}
-	for _, k := range sortedKeys(storesB) {
+	for _, k := range slices.Sorted(maps.Keys(storesB)) {
 		if _, kept := storesA[k]; !kept {
 			add("encryption", "-", fmt.Sprintf("%s %s is removed", storesB[k].Kind, storesB[k].Name), false)
 		}
 	}
 
 	secB, secA := secretMap(b.Secrets), secretMap(a.Secrets)
-	for _, k := range sortedKeys(secA) {
+	for _, k := range slices.Sorted(maps.Keys(secA)) {
 		s := secA[k]
 		old, existed := secB[k]
 		suffix := ""
@@ -113,7 +115,7 @@ func Compare(beforeName string, before *stackstate.Export, afterName string, aft
 			add("encryption", "~", fmt.Sprintf("secret %s: encryption changes from %s to %s", s.Name, old.Key, s.Key), weakKey(s.Key) && !weakKey(old.Key))
 		}
 	}
-	for _, k := range sortedKeys(secB) {
+	for _, k := range slices.Sorted(maps.Keys(secB)) {
 		if _, kept := secA[k]; !kept {
 			add("secret readers", "-", fmt.Sprintf("secret %s is removed", k), false)
 		}
@@ -176,15 +178,6 @@ func setDiff(a, b []string) []string {
 			out = append(out, x)
 			in[x] = true
 		}
-	}
-	sort.Strings(out)
-	return out
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
 	}
 	sort.Strings(out)
 	return out

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/secretsmanager"
@@ -201,7 +202,7 @@ func NewVault(ctx *pulumi.Context, name string, args *VaultArgs, opts ...pulumi.
 	v.arns[KindIdentity+"/verification-key"] = arn
 
 	for _, s := range args.AppSecrets {
-		arn, err := w.Write(KindApp, s.Name, s.Description, s.Value, readers(sortedCopy(s.Readers)))
+		arn, err := w.Write(KindApp, s.Name, s.Description, s.Value, readers(slices.Sorted(slices.Values(s.Readers))))
 		if err != nil {
 			return nil, err
 		}
@@ -222,7 +223,7 @@ func NewVault(ctx *pulumi.Context, name string, args *VaultArgs, opts ...pulumi.
 			sum := sha256.Sum256([]byte(pem))
 			return hex.EncodeToString(sum[:])
 		})).(pulumi.StringOutput)
-		arn, err := w.Write(KindCache, c.Name, fmt.Sprintf("auth token of the %s cache", c.Name), token, readers(sortedCopy(c.Users)))
+		arn, err := w.Write(KindCache, c.Name, fmt.Sprintf("auth token of the %s cache", c.Name), token, readers(slices.Sorted(slices.Values(c.Users))))
 		if err != nil {
 			return nil, err
 		}
@@ -332,7 +333,7 @@ func (w *secretWriter) Write(kind, name, description string, value pulumi.String
 
 // ReadersPolicy lets exactly the given roles read a secret.
 func ReadersPolicy(roleArns []string) policydoc.Document {
-	sorted := sortedCopy(roleArns)
+	sorted := slices.Sorted(slices.Values(roleArns))
 	return policydoc.New(policydoc.Statement{
 		Sid:       "OnlyItsConsumersRead",
 		Effect:    policydoc.Allow,
@@ -345,10 +346,4 @@ func ReadersPolicy(roleArns []string) policydoc.Document {
 func jsonObject(m map[string]string) (string, error) {
 	data, err := json.Marshal(m)
 	return string(data), err
-}
-
-func sortedCopy(in []string) []string {
-	out := append([]string(nil), in...)
-	sort.Strings(out)
-	return out
 }
