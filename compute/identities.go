@@ -17,6 +17,21 @@ import (
 // what.
 const ServiceTag = "secure-vpc:service"
 
+// Tags every service role carries: which of the two roles it is, and the stack it belongs to. A
+// secret that every service reads (the identity verification key) admits the stack's execution
+// roles by these tags rather than by a list of ARNs, so its resource policy stays within Secrets
+// Manager's 20,480-character limit at any number of services.
+const (
+	RoleTag  = "secure-vpc:role"  // TaskRoleKind or ExecutionRoleKind
+	StackTag = "secure-vpc:stack" // the Pulumi stack
+)
+
+// The values of RoleTag.
+const (
+	TaskRoleKind      = "task"
+	ExecutionRoleKind = "execution"
+)
+
 // IdentitiesArgs configures the services' identities.
 type IdentitiesArgs struct {
 	Project   string
@@ -24,6 +39,10 @@ type IdentitiesArgs struct {
 	Region    string
 	AccountID string
 	Services  []string
+	// Protect keeps the roles from deletion (staging and prod): the buckets and secrets that are
+	// kept name them in their policies, and a role deleted and made again is a different
+	// principal to those policies.
+	Protect bool
 }
 
 // Identities are the IAM roles of every service: a task role (what the running code may do) and an
@@ -72,18 +91,19 @@ func NewIdentities(ctx *pulumi.Context, name string, args *IdentitiesArgs, opts 
 			into                map[string]*iam.Role
 			arns                pulumi.StringMap
 		}{
-			{naming.TaskRole(svc), "task", "what the %s service's code may do", id.taskRoles, taskArns},
-			{naming.ExecutionRole(svc), "execution", "what ECS may do to start %s: pull its image, write its logs, inject its secrets", id.execRoles, execArns},
+			{naming.TaskRole(svc), TaskRoleKind, "what the %s service's code may do", id.taskRoles, taskArns},
+			{naming.ExecutionRole(svc), ExecutionRoleKind, "what ECS may do to start %s: pull its image, write its logs, inject its secrets", id.execRoles, execArns},
 		} {
 			role, err := iam.NewRole(ctx, kind.logical, &iam.RoleArgs{
 				Description:        pulumi.String(fmt.Sprintf("%s/%s: ", args.Project, args.Stack) + fmt.Sprintf(kind.what, svc)),
 				AssumeRolePolicy:   pulumi.String(trust),
 				MaxSessionDuration: pulumi.Int(3600),
 				Tags: pulumi.StringMap{
-					ServiceTag:        pulumi.String(svc),
-					"secure-vpc:role": pulumi.String(kind.role),
+					ServiceTag: pulumi.String(svc),
+					RoleTag:    pulumi.String(kind.role),
+					StackTag:   pulumi.String(args.Stack),
 				},
-			}, pulumi.Parent(id))
+			}, pulumi.Parent(id), pulumi.Protect(args.Protect))
 			if err != nil {
 				return nil, fmt.Errorf("creating %s role of %s: %w", kind.role, svc, err)
 			}

@@ -20,12 +20,26 @@ import (
 // ContainerUser is the non-root user every container runs as (Security Hub ECS.20).
 const ContainerUser = "10001:10001"
 
+// The writable /tmp of a container whose root filesystem is read-only: a tmpfs (memory-backed,
+// gone with the task, counted against the task's memory), which ECS on Fargate mounts since
+// January 2026 (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Tmpfs.html). A
+// tmpfs is world-writable with the sticky bit (mode 1777) unless told otherwise, so the non-root
+// user can write to it; a Fargate bind-mount volume is owned by root (0755) and it could not.
+// nosuid and nodev keep setuid binaries and device files out of it; exec stays allowed, since
+// runtimes (Java, Python wheels) unpack native libraries into /tmp.
+const TmpSizeMiB = 64
+
+var tmpMountOptions = []string{"nosuid", "nodev"}
+
 // InjectedSecret is a Secrets Manager value ECS injects into the container as an environment
 // variable at start, through the execution role; it never appears in the task definition.
 type InjectedSecret struct {
 	Env     string
 	Arn     pulumi.StringInput // the secret's ARN
 	JSONKey string             // a key of the secret's JSON value, or "" for the whole value
+	// Ready is what must exist before a task can read the secret (its value and its resource
+	// policy): ECS resolves the secrets when it launches a task, so the ECS service waits for it.
+	Ready []pulumi.Resource
 }
 
 // BucketAccess is what a service may do with a bucket.
@@ -36,11 +50,14 @@ type BucketAccess struct {
 	Write bool
 }
 
-// DatabaseAccess lets a service (the database's owner) connect with IAM authentication.
+// DatabaseAccess lets a service (the database's owner) connect with IAM authentication, and
+// read the master secret when it connects (for migrations): RDS rotates that password every 7
+// days, so a value injected at task start would go stale.
 type DatabaseAccess struct {
-	Name       string
-	ResourceID pulumi.StringInput // the instance's resource id (db-...), which IAM auth names
-	User       string             // the database user the service connects as
+	Name            string
+	ResourceID      pulumi.StringInput // the instance's resource id (db-...), which IAM auth names
+	User            string             // the database user the service connects as
+	MasterSecretArn pulumi.StringInput // the RDS-managed master secret
 }
 
 // ServiceArgs configures a service.
@@ -76,7 +93,9 @@ type ServiceArgs struct {
 	Databases   []DatabaseAccess
 	// TargetGroupArn registers the tasks with a BFF's load balancer.
 	TargetGroupArn pulumi.StringInput
-	// DependsOn holds what must exist before the service starts (a BFF's listener).
+	// DependsOn holds what else must exist before the service starts its first task: a BFF's
+	// listener (ECS refuses a target group without a load balancer), and the network its tasks
+	// need at start (the security group rules of its groups, the VPC endpoints, the route to NAT).
 	DependsOn []pulumi.Resource
 	// Protect keeps the service's log group from deletion (staging and prod).
 	Protect bool
@@ -139,7 +158,8 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 	if err != nil {
 		return nil, err
 	}
-	if err := s.taskPolicy(ctx, name, args); err != nil {
+	taskPolicy, err := s.taskPolicy(ctx, name, args)
+	if err != nil {
 		return nil, err
 	}
 
@@ -158,7 +178,6 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 		ExecutionRoleArn:     args.ExecutionRole.Arn,
 		TaskRoleArn:          args.TaskRole.Arn,
 		ContainerDefinitions: containers,
-		Volumes:              ecs.TaskDefinitionVolumeArray{&ecs.TaskDefinitionVolumeArgs{Name: pulumi.String("tmp")}},
 		Tags:                 tags,
 	}, parent)
 	if err != nil {
@@ -206,7 +225,17 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 		}}
 		svcArgs.HealthCheckGracePeriodSeconds = pulumi.Int(args.HealthCheckGraceSeconds)
 	}
-	service, err := ecs.NewService(ctx, name, svcArgs, parent, pulumi.DependsOn(append([]pulumi.Resource{execPolicy}, args.DependsOn...)))
+	// A task reads its secrets, pulls its image and writes its logs as it starts, and its code
+	// uses its grants at once: nothing it needs may still be in flight when the first one launches.
+	before := []pulumi.Resource{execPolicy}
+	if taskPolicy != nil {
+		before = append(before, taskPolicy)
+	}
+	for _, sec := range args.Secrets {
+		before = append(before, sec.Ready...)
+	}
+	before = append(before, args.DependsOn...)
+	service, err := ecs.NewService(ctx, name, svcArgs, parent, pulumi.DependsOn(before))
 	if err != nil {
 		return nil, fmt.Errorf("creating ecs service %s: %w", name, err)
 	}
@@ -265,36 +294,40 @@ func ExecutionPolicy(image, region, logGroupArn, secretsKeyArn string, secretArn
 }
 
 // taskPolicy lets the running code use its buckets and connect to the databases it owns; a
-// service with neither gets no policy at all.
-func (s *Service) taskPolicy(ctx *pulumi.Context, name string, args *ServiceArgs) error {
+// service with neither gets no policy at all (nil).
+func (s *Service) taskPolicy(ctx *pulumi.Context, name string, args *ServiceArgs) (*iam.RolePolicy, error) {
 	if len(args.Buckets) == 0 && len(args.Databases) == 0 {
-		return nil
+		return nil, nil
 	}
-	inputs := []any{args.DataKeyArn}
-	if args.DataKeyArn == nil {
-		inputs = []any{pulumi.String("")}
+	dataKey := args.DataKeyArn
+	if dataKey == nil {
+		dataKey = pulumi.String("")
 	}
+	inputs := []any{dataKey, args.SecretsKeyArn}
 	for _, b := range args.Buckets {
 		inputs = append(inputs, b.Arn)
 	}
 	for _, d := range args.Databases {
-		inputs = append(inputs, d.ResourceID)
+		inputs = append(inputs, d.ResourceID, d.MasterSecretArn)
 	}
 	doc := pulumi.All(inputs...).ApplyT(func(xs []any) (string, error) {
+		grants := xs[2:]
 		buckets := make([]BucketGrant, len(args.Buckets))
 		for i, b := range args.Buckets {
-			buckets[i] = BucketGrant{Arn: xs[1+i].(string), Read: b.Read, Write: b.Write}
+			buckets[i] = BucketGrant{Arn: grants[i].(string), Read: b.Read, Write: b.Write}
 		}
+		grants = grants[len(args.Buckets):]
 		dbs := make([]DatabaseGrant, len(args.Databases))
 		for i, d := range args.Databases {
-			dbs[i] = DatabaseGrant{ResourceID: xs[1+len(args.Buckets)+i].(string), User: d.User}
+			dbs[i] = DatabaseGrant{ResourceID: grants[2*i].(string), User: d.User, MasterSecretArn: grants[2*i+1].(string)}
 		}
-		return TaskPolicy(args.Region, args.AccountID, xs[0].(string), buckets, dbs).JSON()
+		return TaskPolicy(args.Region, args.AccountID, xs[0].(string), xs[1].(string), buckets, dbs).JSON()
 	}).(pulumi.StringOutput)
-	if _, err := iam.NewRolePolicy(ctx, name+"-task", &iam.RolePolicyArgs{Role: args.TaskRole.Name, Policy: doc}, pulumi.Parent(s)); err != nil {
-		return fmt.Errorf("granting the task role of %s: %w", name, err)
+	policy, err := iam.NewRolePolicy(ctx, name+"-task", &iam.RolePolicyArgs{Role: args.TaskRole.Name, Policy: doc}, pulumi.Parent(s))
+	if err != nil {
+		return nil, fmt.Errorf("granting the task role of %s: %w", name, err)
 	}
-	return nil
+	return policy, nil
 }
 
 // BucketGrant and DatabaseGrant are resolved accesses for TaskPolicy.
@@ -303,12 +336,13 @@ type (
 		Arn         string
 		Read, Write bool
 	}
-	DatabaseGrant struct{ ResourceID, User string }
+	DatabaseGrant struct{ ResourceID, User, MasterSecretArn string }
 )
 
 // TaskPolicy is the task role's policy: object access to its buckets (and the data key only
-// through S3), and IAM authentication as its user on the databases it owns.
-func TaskPolicy(region, accountID, dataKeyArn string, buckets []BucketGrant, dbs []DatabaseGrant) policydoc.Document {
+// through S3), IAM authentication as its user on the databases it owns, and reading their
+// RDS-managed master secrets when it connects (the secrets key only through Secrets Manager).
+func TaskPolicy(region, accountID, dataKeyArn, secretsKeyArn string, buckets []BucketGrant, dbs []DatabaseGrant) policydoc.Document {
 	var sts []policydoc.Statement
 	var keyActions []string
 	for _, b := range buckets {
@@ -331,9 +365,22 @@ func TaskPolicy(region, accountID, dataKeyArn string, buckets []BucketGrant, dbs
 			Action: slices.Compact(keyActions), Resource: []string{dataKeyArn},
 			Condition: map[string]map[string]any{"StringEquals": {"kms:ViaService": fmt.Sprintf("s3.%s.amazonaws.com", region)}}})
 	}
+	var users, masters []string
 	for _, d := range dbs {
-		sts = append(sts, policydoc.Statement{Sid: "ConnectWithIAM", Effect: policydoc.Allow, Action: []string{"rds-db:connect"},
-			Resource: []string{fmt.Sprintf("arn:aws:rds-db:%s:%s:dbuser:%s/%s", region, accountID, d.ResourceID, d.User)}})
+		users = append(users, fmt.Sprintf("arn:aws:rds-db:%s:%s:dbuser:%s/%s", region, accountID, d.ResourceID, d.User))
+		if d.MasterSecretArn != "" {
+			masters = append(masters, d.MasterSecretArn)
+		}
+	}
+	if len(users) > 0 {
+		sts = append(sts, policydoc.Statement{Sid: "ConnectWithIAM", Effect: policydoc.Allow, Action: []string{"rds-db:connect"}, Resource: users})
+	}
+	if len(masters) > 0 {
+		sts = append(sts,
+			policydoc.Statement{Sid: "ReadTheMasterSecretWhenConnecting", Effect: policydoc.Allow, Action: []string{"secretsmanager:GetSecretValue"}, Resource: masters},
+			policydoc.Statement{Sid: "DecryptTheMasterSecret", Effect: policydoc.Allow, Action: []string{"kms:Decrypt"}, Resource: []string{secretsKeyArn},
+				Condition: map[string]map[string]any{"StringEquals": {"kms:ViaService": fmt.Sprintf("secretsmanager.%s.amazonaws.com", region)}}},
+		)
 	}
 	return policydoc.New(sts...)
 }
@@ -378,6 +425,13 @@ type mountPoint struct {
 type linuxParameters struct {
 	Capabilities       capabilities `json:"capabilities"`
 	InitProcessEnabled bool         `json:"initProcessEnabled"`
+	Tmpfs              []tmpfs      `json:"tmpfs"`
+}
+
+type tmpfs struct {
+	ContainerPath string   `json:"containerPath"`
+	Size          int      `json:"size"`
+	MountOptions  []string `json:"mountOptions"`
 }
 
 type capabilities struct {
@@ -412,8 +466,9 @@ func (s *Service) containerDefinitions(name string, args *ServiceArgs, logs *clo
 			User:                   ContainerUser,
 			ReadonlyRootFilesystem: true,
 			PortMappings:           []portMapping{{ContainerPort: args.Port, Protocol: "tcp", Name: name}},
-			MountPoints:            []mountPoint{{SourceVolume: "tmp", ContainerPath: "/tmp"}},
-			LinuxParameters:        linuxParameters{Capabilities: capabilities{Drop: []string{"ALL"}}, InitProcessEnabled: true},
+			MountPoints:            []mountPoint{},
+			LinuxParameters: linuxParameters{Capabilities: capabilities{Drop: []string{"ALL"}}, InitProcessEnabled: true,
+				Tmpfs: []tmpfs{{ContainerPath: "/tmp", Size: TmpSizeMiB, MountOptions: tmpMountOptions}}},
 			LogConfiguration: logConfiguration{LogDriver: "awslogs", Options: map[string]string{
 				"awslogs-group": xs[0].(string), "awslogs-region": args.Region, "awslogs-stream-prefix": name,
 			}},

@@ -46,7 +46,13 @@ type BucketArgs struct {
 	Writers    []Reader
 	// LogBucket receives the bucket's S3 server access logs.
 	LogBucket pulumi.StringInput
-	Protect   bool
+	// LogBucketPolicy is the log bucket's policy: S3 checks, when logging is turned on, that the
+	// target bucket lets the logging service write (InvalidTargetBucketForLogging otherwise), so
+	// logging is configured only after it exists. Required.
+	LogBucketPolicy pulumi.Resource
+	// Protect keeps the bucket and everything that guards it (public access block, ownership,
+	// versioning, encryption, lifecycle, logging, policy) from deletion: staging and prod.
+	Protect bool
 }
 
 // Bucket is an S3 bucket for user data.
@@ -61,8 +67,8 @@ type Bucket struct {
 // access block, ACLs disabled, versioning, access logs, and a policy that refuses anything but
 // TLS 1.2+ and any reader or writer but the configured services.
 func NewBucket(ctx *pulumi.Context, name string, args *BucketArgs, opts ...pulumi.ResourceOption) (*Bucket, error) {
-	if args == nil || args.DataKeyArn == nil || args.LogBucket == nil {
-		return nil, fmt.Errorf("bucket %s: the data key and the log bucket are required", name)
+	if args == nil || args.DataKeyArn == nil || args.LogBucket == nil || args.LogBucketPolicy == nil {
+		return nil, fmt.Errorf("bucket %s: the data key, the log bucket and its policy are required", name)
 	}
 	if len(args.Readers)+len(args.Writers) == 0 {
 		return nil, fmt.Errorf("bucket %s: at least one reader or writer is required", name)
@@ -75,14 +81,14 @@ func NewBucket(ctx *pulumi.Context, name string, args *BucketArgs, opts ...pulum
 	if err != nil {
 		return nil, err
 	}
-	if err := encryptBucket(ctx, b, name, bucket, args.DataKeyArn); err != nil {
+	if err := encryptBucket(ctx, b, name, bucket, args.DataKeyArn, args.Protect); err != nil {
 		return nil, err
 	}
 	if _, err := s3.NewBucketLoggingV2(ctx, name, &s3.BucketLoggingV2Args{
 		Bucket:       bucket.ID(),
 		TargetBucket: args.LogBucket,
 		TargetPrefix: pulumi.String(fmt.Sprintf("s3/%s/", name)),
-	}, pulumi.Parent(b)); err != nil {
+	}, pulumi.Parent(b), pulumi.Protect(args.Protect), pulumi.DependsOn([]pulumi.Resource{args.LogBucketPolicy})); err != nil {
 		return nil, fmt.Errorf("logging bucket %s: %w", name, err)
 	}
 
@@ -102,7 +108,7 @@ func NewBucket(ctx *pulumi.Context, name string, args *BucketArgs, opts ...pulum
 		}
 		return DataBucketPolicy(strs[0], strs[1:1+nr], strs[1+nr:]).JSON()
 	}).(pulumi.StringOutput)
-	if _, err := s3.NewBucketPolicy(ctx, name, &s3.BucketPolicyArgs{Bucket: bucket.ID(), Policy: policy}, pulumi.Parent(b)); err != nil {
+	if _, err := s3.NewBucketPolicy(ctx, name, &s3.BucketPolicyArgs{Bucket: bucket.ID(), Policy: policy}, pulumi.Parent(b), pulumi.Protect(args.Protect)); err != nil {
 		return nil, fmt.Errorf("creating policy of bucket %s: %w", name, err)
 	}
 
@@ -163,7 +169,9 @@ func TLSOnlyStatements(bucketArn string) []policydoc.Statement {
 }
 
 // newPrivateBucket creates a bucket with every public access block, ACLs disabled, versioning
-// and a lifecycle that cleans up, the parts every bucket of this program shares.
+// and a lifecycle that cleans up, the parts every bucket of this program shares. With protect,
+// the bucket and each of those guards are protected alike, so that no destroy order can leave a
+// kept bucket public, ACL-governed or unversioned.
 func newPrivateBucket(ctx *pulumi.Context, parent pulumi.Resource, name, project, stack string, tags map[string]string, protect bool, extraRules ...s3.BucketLifecycleConfigurationV2RuleInput) (*s3.BucketV2, error) {
 	t := pulumi.StringMap{"Name": pulumi.String(fmt.Sprintf("%s-%s-%s", project, stack, name))}
 	for k, v := range tags {
@@ -183,19 +191,19 @@ func newPrivateBucket(ctx *pulumi.Context, parent pulumi.Resource, name, project
 		BlockPublicPolicy:     pulumi.Bool(true),
 		IgnorePublicAcls:      pulumi.Bool(true),
 		RestrictPublicBuckets: pulumi.Bool(true),
-	}, pulumi.Parent(parent)); err != nil {
+	}, pulumi.Parent(parent), pulumi.Protect(protect)); err != nil {
 		return nil, fmt.Errorf("blocking public access to bucket %s: %w", name, err)
 	}
 	if _, err := s3.NewBucketOwnershipControls(ctx, name, &s3.BucketOwnershipControlsArgs{
 		Bucket: bucket.ID(),
 		Rule:   &s3.BucketOwnershipControlsRuleArgs{ObjectOwnership: pulumi.String("BucketOwnerEnforced")},
-	}, pulumi.Parent(parent)); err != nil {
+	}, pulumi.Parent(parent), pulumi.Protect(protect)); err != nil {
 		return nil, fmt.Errorf("disabling ACLs of bucket %s: %w", name, err)
 	}
 	if _, err := s3.NewBucketVersioningV2(ctx, name, &s3.BucketVersioningV2Args{
 		Bucket:                  bucket.ID(),
 		VersioningConfiguration: &s3.BucketVersioningV2VersioningConfigurationArgs{Status: pulumi.String("Enabled")},
-	}, pulumi.Parent(parent)); err != nil {
+	}, pulumi.Parent(parent), pulumi.Protect(protect)); err != nil {
 		return nil, fmt.Errorf("versioning bucket %s: %w", name, err)
 	}
 	rules := s3.BucketLifecycleConfigurationV2RuleArray{&s3.BucketLifecycleConfigurationV2RuleArgs{
@@ -209,7 +217,7 @@ func newPrivateBucket(ctx *pulumi.Context, parent pulumi.Resource, name, project
 	if _, err := s3.NewBucketLifecycleConfigurationV2(ctx, name, &s3.BucketLifecycleConfigurationV2Args{
 		Bucket: bucket.ID(),
 		Rules:  rules,
-	}, pulumi.Parent(parent)); err != nil {
+	}, pulumi.Parent(parent), pulumi.Protect(protect)); err != nil {
 		return nil, fmt.Errorf("setting lifecycle of bucket %s: %w", name, err)
 	}
 	return bucket, nil
@@ -218,7 +226,7 @@ func newPrivateBucket(ctx *pulumi.Context, parent pulumi.Resource, name, project
 // encryptBucket sets a bucket's default encryption: SSE-KMS with the given key and a bucket key
 // (which cuts KMS calls, and cost, by ~99% without weakening the encryption), or SSE-S3 when key
 // is nil.
-func encryptBucket(ctx *pulumi.Context, parent pulumi.Resource, name string, bucket *s3.BucketV2, key pulumi.StringInput) error {
+func encryptBucket(ctx *pulumi.Context, parent pulumi.Resource, name string, bucket *s3.BucketV2, key pulumi.StringInput, protect bool) error {
 	rule := &s3.BucketServerSideEncryptionConfigurationV2RuleArgs{
 		ApplyServerSideEncryptionByDefault: &s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{
 			SseAlgorithm: pulumi.String("AES256"),
@@ -234,7 +242,7 @@ func encryptBucket(ctx *pulumi.Context, parent pulumi.Resource, name string, buc
 	if _, err := s3.NewBucketServerSideEncryptionConfigurationV2(ctx, name, &s3.BucketServerSideEncryptionConfigurationV2Args{
 		Bucket: bucket.ID(),
 		Rules:  s3.BucketServerSideEncryptionConfigurationV2RuleArray{rule},
-	}, pulumi.Parent(parent)); err != nil {
+	}, pulumi.Parent(parent), pulumi.Protect(protect)); err != nil {
 		return fmt.Errorf("encrypting bucket %s: %w", name, err)
 	}
 	return nil

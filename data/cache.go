@@ -66,7 +66,7 @@ func NewCache(ctx *pulumi.Context, name string, args *CacheArgs, opts ...pulumi.
 		Description: pulumi.Sprintf("%s/%s: isolated subnets of the %s cache", args.Project, args.Stack, name),
 		SubnetIds:   args.IsolatedSubnetIDs,
 		Tags:        tags,
-	}, parent)
+	}, parent, pulumi.Protect(args.Production)) // keeps the cache in the isolated tier
 	if err != nil {
 		return nil, fmt.Errorf("creating subnet group of cache %s: %w", name, err)
 	}

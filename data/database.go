@@ -1,11 +1,14 @@
 package data
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/rds"
+	"github.com/pulumi/pulumi-tls/sdk/v5/go/tls"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/secure-vpc/secure-vpc/internal/naming"
@@ -96,7 +99,7 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 		Description: pulumi.Sprintf("%s/%s: isolated subnets of the %s database", args.Project, args.Stack, name),
 		SubnetIds:   args.IsolatedSubnetIDs,
 		Tags:        tags,
-	}, parent)
+	}, parent, pulumi.Protect(args.Production)) // keeps the database in the isolated tier
 	if err != nil {
 		return nil, fmt.Errorf("creating subnet group of %s: %w", name, err)
 	}
@@ -105,7 +108,7 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 		Description: pulumi.Sprintf("%s/%s: TLS-only settings of the %s database", args.Project, args.Stack, name),
 		Parameters:  ParameterGroupParameters(),
 		Tags:        tags,
-	}, parent)
+	}, parent, pulumi.Protect(args.Production)) // forces TLS on every connection
 	if err != nil {
 		return nil, fmt.Errorf("creating parameter group of %s: %w", name, err)
 	}
@@ -137,7 +140,7 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 		StorageType:                        pulumi.String("gp3"),
 		StorageEncrypted:                   pulumi.Bool(true),
 		KmsKeyId:                           args.DataKeyArn,
-		DbName:                             pulumi.String(strings.ReplaceAll(name, "-", "_")),
+		DbName:                             pulumi.String(naming.DatabaseName(name)),
 		Username:                           pulumi.String(MasterUsername),
 		ManageMasterUserPassword:           pulumi.Bool(true),
 		MasterUserSecretKmsKeyId:           args.SecretsKeyArn,
@@ -162,8 +165,12 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 		Tags:                               tags,
 	}
 	if args.Production {
+		suffix, err := finalSnapshotSuffix(ctx, name, instanceArgs, parent)
+		if err != nil {
+			return nil, err
+		}
 		instanceArgs.SkipFinalSnapshot = pulumi.Bool(false)
-		instanceArgs.FinalSnapshotIdentifier = pulumi.String(identifier + "-final")
+		instanceArgs.FinalSnapshotIdentifier = pulumi.Sprintf("%s-final-%s", identifier, suffix)
 	} else {
 		instanceArgs.SkipFinalSnapshot = pulumi.Bool(true)
 	}
@@ -187,6 +194,26 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 		return nil, fmt.Errorf("registering database %s outputs: %w", name, err)
 	}
 	return d, nil
+}
+
+// finalSnapshotSuffix is 8 hex characters unique to one incarnation of a database: RDS refuses to
+// delete an instance whose final snapshot identifier is taken (DBSnapshotAlreadyExists), so a fixed
+// name would fail the second destroy of a stack, or the second replacement of a database. They
+// come from a key pair (pulumi-random is not available to this project) that is made with the
+// database's stack and replaced whenever an input that replaces the instance changes (in the
+// Terraform AWS provider 5.x: engine, dbName, username, storageEncrypted, kmsKeyId), so each
+// instance deleted keeps a snapshot of its own. The public half is used: it is not secret.
+func finalSnapshotSuffix(ctx *pulumi.Context, name string, instance *rds.InstanceArgs, parent pulumi.ResourceOption) (pulumi.StringOutput, error) {
+	incarnation := pulumi.All(instance.Engine, instance.DbName, instance.Username, instance.StorageEncrypted, instance.KmsKeyId)
+	seed, err := tls.NewPrivateKey(ctx, name+"-final-snapshot", &tls.PrivateKeyArgs{Algorithm: pulumi.String("ED25519")},
+		parent, pulumi.ReplacementTrigger(incarnation))
+	if err != nil {
+		return pulumi.StringOutput{}, fmt.Errorf("creating the final snapshot name of %s: %w", name, err)
+	}
+	return seed.PublicKeyPem.ApplyT(func(pem string) string {
+		sum := sha256.Sum256([]byte(pem))
+		return hex.EncodeToString(sum[:4])
+	}).(pulumi.StringOutput), nil
 }
 
 // ParameterGroupParameters force TLS 1.2+ on every connection and log schema changes and slow

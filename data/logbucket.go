@@ -58,13 +58,13 @@ func NewLogBucket(ctx *pulumi.Context, name string, args *LogBucketArgs, opts ..
 	if err != nil {
 		return nil, err
 	}
-	if err := encryptBucket(ctx, lb, name, bucket, nil); err != nil {
+	if err := encryptBucket(ctx, lb, name, bucket, nil, args.Protect); err != nil {
 		return nil, err
 	}
 	policy := bucket.Arn.ApplyT(func(arn string) (string, error) {
 		return LogBucketPolicy(arn, args.AccountID, args.ELBAccountArn).JSON()
 	}).(pulumi.StringOutput)
-	bp, err := s3.NewBucketPolicy(ctx, name, &s3.BucketPolicyArgs{Bucket: bucket.ID(), Policy: policy}, pulumi.Parent(lb))
+	bp, err := s3.NewBucketPolicy(ctx, name, &s3.BucketPolicyArgs{Bucket: bucket.ID(), Policy: policy}, pulumi.Parent(lb), pulumi.Protect(args.Protect))
 	if err != nil {
 		return nil, fmt.Errorf("creating log bucket policy: %w", err)
 	}

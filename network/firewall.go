@@ -33,7 +33,18 @@ type Firewall struct {
 
 	GroupIDs pulumi.StringMapOutput `pulumi:"groupIds"`
 
-	ids map[Group]pulumi.StringOutput
+	ids   map[Group]pulumi.StringOutput
+	rules map[Group][]pulumi.Resource // the rules of a group and the rules naming it as their peer
+}
+
+// ServiceRules returns every rule a service's tasks rely on from their first start: the rules of
+// its own group and the rules that name it (its load balancer, callers, callees, stores), and the
+// rules of the shared all-services and endpoints groups (image pulls, logs and secrets go through
+// the VPC endpoints). The ECS service waits for them, so no task starts without its network.
+func (f *Firewall) ServiceRules(name string) []pulumi.Resource {
+	out := append([]pulumi.Resource(nil), f.rules[Group{Kind: ServiceGroup, Name: name}]...)
+	out = append(out, f.rules[Group{Kind: AllServicesGroup}]...)
+	return append(out, f.rules[Group{Kind: EndpointsGroup}]...)
 }
 
 // ID returns the security group id of a planned group.
@@ -81,7 +92,7 @@ func NewFirewall(ctx *pulumi.Context, name string, args *FirewallArgs, opts ...p
 			return nil, fmt.Errorf("firewall: group %s needs %d inbound and %d outbound rules; AWS allows %d each", g.Label(), counts[0], counts[1], MaxRulesPerGroup)
 		}
 	}
-	f := &Firewall{ids: map[Group]pulumi.StringOutput{}}
+	f := &Firewall{ids: map[Group]pulumi.StringOutput{}, rules: map[Group][]pulumi.Resource{}}
 	if err := ctx.RegisterComponentResource("secure-vpc:network:Firewall", name, f, opts...); err != nil {
 		return nil, fmt.Errorf("registering firewall: %w", err)
 	}
@@ -115,9 +126,12 @@ func NewFirewall(ctx *pulumi.Context, name string, args *FirewallArgs, opts ...p
 		default:
 			peerCIDR = pulumi.String(r.Peer.CIDR)
 		}
-		var err error
+		var (
+			rule pulumi.Resource
+			err  error
+		)
 		if r.Egress {
-			_, err = vpc.NewSecurityGroupEgressRule(ctx, r.Name(), &vpc.SecurityGroupEgressRuleArgs{
+			rule, err = vpc.NewSecurityGroupEgressRule(ctx, r.Name(), &vpc.SecurityGroupEgressRuleArgs{
 				SecurityGroupId:           f.ids[r.Group],
 				IpProtocol:                pulumi.String("tcp"),
 				FromPort:                  pulumi.Int(r.Port),
@@ -128,7 +142,7 @@ func NewFirewall(ctx *pulumi.Context, name string, args *FirewallArgs, opts ...p
 				Description:               pulumi.String(r.Description),
 			}, pulumi.Parent(f))
 		} else {
-			_, err = vpc.NewSecurityGroupIngressRule(ctx, r.Name(), &vpc.SecurityGroupIngressRuleArgs{
+			rule, err = vpc.NewSecurityGroupIngressRule(ctx, r.Name(), &vpc.SecurityGroupIngressRuleArgs{
 				SecurityGroupId:           f.ids[r.Group],
 				IpProtocol:                pulumi.String("tcp"),
 				FromPort:                  pulumi.Int(r.Port),
@@ -141,6 +155,10 @@ func NewFirewall(ctx *pulumi.Context, name string, args *FirewallArgs, opts ...p
 		}
 		if err != nil {
 			return nil, fmt.Errorf("creating rule %s: %w", r.Name(), err)
+		}
+		f.rules[r.Group] = append(f.rules[r.Group], rule)
+		if r.Peer.Group != nil && *r.Peer.Group != r.Group {
+			f.rules[*r.Peer.Group] = append(f.rules[*r.Peer.Group], rule)
 		}
 	}
 

@@ -36,10 +36,44 @@ func TestPlanNACLs(t *testing.T) {
 		assert.False(t, admits(Isolated, true, internet, 443), "nothing out to the internet")
 		assert.False(t, admits(Isolated, true, publicHost, 40000), "no replies to the public tier")
 	})
-	t.Run("no tier admits RDP or SSH from the internet", func(t *testing.T) {
+	t.Run("no tier admits SSH from the internet; only the NAT return range covers 3389", func(t *testing.T) {
 		for _, tier := range Tiers {
 			assert.False(t, admits(tier, false, internet, 22), tier)
-			assert.False(t, admits(tier, false, internet, 3389), tier)
+		}
+		assert.False(t, admits(Isolated, false, internet, 3389))
+		for _, tier := range []Tier{Public, Private} {
+			var rdp []NACLRule
+			for _, r := range rules[tier] {
+				if !r.Egress && r.Covers(internet, 3389) {
+					rdp = append(rdp, r)
+				}
+			}
+			require.Len(t, rdp, 1, "%s: 3389 sits in one rule of its own (the documented EC2.21 exception)", tier)
+			assert.Equal(t, [2]int{3389, 3389}, [2]int{rdp[0].FromPort, rdp[0].ToPort})
+		}
+	})
+	t.Run("return traffic through NAT and the S3 gateway comes back on every port 1024-65535", func(t *testing.T) {
+		for _, tier := range []Tier{Public, Private} {
+			for port := 1024; port <= 65535; port++ {
+				if !admits(tier, false, internet, port) {
+					t.Fatalf("%s tier drops return traffic on port %d", tier, port)
+				}
+			}
+		}
+		for port := 1024; port <= 65535; port++ {
+			require.True(t, admits(Public, true, internet, port), "replies to clients on %d", port)
+			require.True(t, admits(Isolated, true, privateHost, port), "isolated replies on %d", port)
+		}
+	})
+	t.Run("ICMP fragmentation needed in and out of the public and private tiers", func(t *testing.T) {
+		for _, tier := range Tiers {
+			for _, egress := range []bool{false, true} {
+				found := false
+				for _, r := range rules[tier] {
+					found = found || (r.Protocol == "icmp" && r.Egress == egress && r.CIDR == Anywhere && r.ICMPType == 3 && r.ICMPCode == 4)
+				}
+				assert.Equal(t, tier != Isolated, found, "%s egress=%v", tier, egress)
+			}
 		}
 	})
 	t.Run("public tier serves HTTPS and the HTTP redirect", func(t *testing.T) {
@@ -56,7 +90,15 @@ func TestPlanNACLs(t *testing.T) {
 				seen[key] = true
 				assert.True(t, r.Number >= 1 && r.Number <= 32766)
 			}
-			assert.LessOrEqual(t, len(rs), 40, "%s stays within the NACL rule quota", tier)
+			in, out := 0, 0
+			for _, r := range rs {
+				if r.Egress {
+					out++
+				} else {
+					in++
+				}
+			}
+			assert.LessOrEqual(t, max(in, out), 20, "%s stays within the default quota of 20 rules per direction", tier)
 		}
 	})
 	t.Run("no data ports closes the isolated tier entirely", func(t *testing.T) {

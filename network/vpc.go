@@ -47,6 +47,13 @@ type Vpc struct {
 	EndpointSecurityGroupID pulumi.IDOutput          `pulumi:"endpointSecurityGroupId"`
 	S3PrefixListID          pulumi.StringOutput      `pulumi:"s3PrefixListId"`
 	FlowLogGroupName        pulumi.StringOutput      `pulumi:"flowLogGroupName"`
+
+	// Endpoints are the VPC endpoints (interface and S3 gateway): a task pulls its image, reads
+	// its secrets and writes its logs through them when it starts, so services wait for them.
+	Endpoints []pulumi.Resource
+	// NATRoutes are the private tier's default routes to NAT (none without NAT): a service that
+	// declares internet egress waits for them.
+	NATRoutes []pulumi.Resource
 }
 
 // InterfaceEndpoints are the AWS APIs a Fargate service needs with no NAT at all: image pulls
@@ -272,13 +279,15 @@ func (b *vpcBuilder) buildRouting() error {
 		}
 		if len(nats) > 0 {
 			nat := nats[min(i, len(nats)-1)]
-			if _, err := ec2.NewRoute(b.ctx, fmt.Sprintf("%s-%s-nat", b.name, label), &ec2.RouteArgs{
+			route, err := ec2.NewRoute(b.ctx, fmt.Sprintf("%s-%s-nat", b.name, label), &ec2.RouteArgs{
 				RouteTableId:         rt.ID(),
 				DestinationCidrBlock: pulumi.String(Anywhere),
 				NatGatewayId:         nat.ID(),
-			}, b.parent); err != nil {
+			}, b.parent)
+			if err != nil {
 				return fmt.Errorf("creating %s default route: %w", label, err)
 			}
+			b.v.NATRoutes = append(b.v.NATRoutes, route)
 		}
 		if err := b.associate(rt, Private, i); err != nil {
 			return err
@@ -315,16 +324,22 @@ func (b *vpcBuilder) buildNACLs() error {
 			if r.Egress {
 				dir = "out"
 			}
-			if _, err := ec2.NewNetworkAclRule(b.ctx, fmt.Sprintf("%s-%s-%s-%d", b.name, tier, dir, r.Number), &ec2.NetworkAclRuleArgs{
+			ruleArgs := &ec2.NetworkAclRuleArgs{
 				NetworkAclId: acl.ID(),
 				RuleNumber:   pulumi.Int(r.Number),
 				Egress:       pulumi.Bool(r.Egress),
-				Protocol:     pulumi.String("tcp"),
+				Protocol:     pulumi.String(r.Protocol),
 				RuleAction:   pulumi.String("allow"),
 				CidrBlock:    pulumi.String(r.CIDR),
-				FromPort:     pulumi.Int(r.FromPort),
-				ToPort:       pulumi.Int(r.ToPort),
-			}, b.parent); err != nil {
+			}
+			if r.Protocol == "icmp" {
+				ruleArgs.IcmpType, ruleArgs.IcmpCode = pulumi.Int(r.ICMPType), pulumi.Int(r.ICMPCode)
+			} else {
+				ruleArgs.FromPort, ruleArgs.ToPort = pulumi.Int(r.FromPort), pulumi.Int(r.ToPort)
+			}
+			// The rule number is the entry's key in its ACL: a changed rule must go before its
+			// replacement is made, or AWS refuses the duplicate number.
+			if _, err := ec2.NewNetworkAclRule(b.ctx, fmt.Sprintf("%s-%s-%s-%d", b.name, tier, dir, r.Number), ruleArgs, b.parent, pulumi.DeleteBeforeReplace(true)); err != nil {
 				return fmt.Errorf("creating %s network acl rule %s %d: %w", tier, dir, r.Number, err)
 			}
 		}
@@ -464,7 +479,7 @@ func (b *vpcBuilder) buildEndpoints() error {
 	}
 	for _, svc := range InterfaceEndpoints {
 		label := strings.ReplaceAll(svc, ".", "-")
-		if _, err := ec2.NewVpcEndpoint(b.ctx, fmt.Sprintf("%s-%s", b.name, label), &ec2.VpcEndpointArgs{
+		ep, err := ec2.NewVpcEndpoint(b.ctx, fmt.Sprintf("%s-%s", b.name, label), &ec2.VpcEndpointArgs{
 			VpcId:             b.vpc.ID(),
 			ServiceName:       pulumi.String(EndpointServiceName(a.Region, svc)),
 			VpcEndpointType:   pulumi.String("Interface"),
@@ -473,9 +488,11 @@ func (b *vpcBuilder) buildEndpoints() error {
 			PrivateDnsEnabled: pulumi.Bool(true),
 			Policy:            pulumi.String(interfacePolicy),
 			Tags:              b.tags("endpoint-"+label, nil),
-		}, b.parent); err != nil {
+		}, b.parent)
+		if err != nil {
 			return fmt.Errorf("creating %s endpoint: %w", svc, err)
 		}
+		b.v.Endpoints = append(b.v.Endpoints, ep)
 	}
 
 	gatewayPolicy, err := EndpointPolicy(a.AccountID, true).JSON()
@@ -500,6 +517,7 @@ func (b *vpcBuilder) buildEndpoints() error {
 		return fmt.Errorf("creating s3 gateway endpoint: %w", err)
 	}
 	b.v.S3PrefixListID = s3.PrefixListId
+	b.v.Endpoints = append(b.v.Endpoints, s3)
 	return nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/secure-vpc/secure-vpc/internal/awslimits"
 	"github.com/secure-vpc/secure-vpc/internal/naming"
@@ -21,6 +22,13 @@ type Source struct {
 	Stack  string
 	Values map[string]string
 	Secret map[string]bool
+	// SecretEntries says, for each entry of a mapping-valued key (for example
+	// "secure-vpc:secretValues.payments-api-key"), whether the stack file holds it encrypted. It
+	// is known only where a stack file was read; Pulumi itself marks secrecy per key, not per entry.
+	SecretEntries map[string]bool
+	// At is when the stack is being deployed, for facts that change with time (which PostgreSQL
+	// majors RDS still supports); the zero value means now.
+	At time.Time
 }
 
 // The config keys of the project namespace.
@@ -34,11 +42,12 @@ const (
 	keySecrets      = "secrets"
 	keySecretValues = "secretValues"
 	keyEdge         = "edge"
+	keyQuotas       = "quotas"
 	keyRegion       = "aws:region"
 )
 
 // Keys lists the project's config keys (without the namespace).
-var Keys = []string{keyEnvironment, keyNetwork, keyServices, keyDatabases, keyBuckets, keyCaches, keySecrets, keySecretValues, keyEdge}
+var Keys = []string{keyEnvironment, keyNetwork, keyServices, keyDatabases, keyBuckets, keyCaches, keySecrets, keySecretValues, keyEdge, keyQuotas}
 
 func nsKey(k string) string { return Project + ":" + k }
 
@@ -65,6 +74,7 @@ type rawService struct {
 type rawDatabase struct {
 	Engine              string     `json:"engine"`
 	Version             flexString `json:"version"`
+	ExtendedSupport     bool       `json:"extendedSupport"`
 	Owner               any        `json:"owner"`
 	InstanceClass       string     `json:"instanceClass"`
 	Port                *int       `json:"port"`
@@ -112,20 +122,11 @@ var envDefaults = map[Environment]struct {
 }
 
 var (
-	regionPattern   = regexp.MustCompile(`^[a-z]{2}-[a-z]+-[0-9]$`)
-	imagePattern    = regexp.MustCompile(`^[a-z0-9]([a-z0-9._/-]*[a-z0-9])?(:[0-9]+)?/?[a-z0-9._/-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$`)
-	dbClassPattern  = regexp.MustCompile(`^db\.[a-z0-9]+\.[0-9a-z]+$`)
-	cacheClassRegex = regexp.MustCompile(`^cache\.[a-z0-9]+\.[0-9a-z]+$`)
-	certARNPattern  = regexp.MustCompile(`^arn:aws:acm:([a-z0-9-]+):[0-9]{12}:certificate/[0-9a-f-]{36}$`)
-	domainPattern   = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
-	healthPattern   = regexp.MustCompile(`^/[A-Za-z0-9._~/-]{0,999}$`)
+	imagePattern   = regexp.MustCompile(`^[a-z0-9]([a-z0-9._/-]*[a-z0-9])?(:[0-9]+)?/?[a-z0-9._/-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$`)
+	certARNPattern = regexp.MustCompile(`^arn:aws:acm:([a-z0-9-]+):[0-9]{12}:certificate/[0-9a-f-]{36}$`)
+	domainPattern  = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
+	healthPattern  = regexp.MustCompile(`^/[A-Za-z0-9._~/-]{0,999}$`)
 )
-
-// PostgreSQL major versions RDS offers.
-var postgresMajors = []string{"13", "14", "15", "16", "17"}
-
-// Instance families RDS no longer offers for current PostgreSQL majors.
-var retiredDBFamilies = []string{"db.t1.", "db.t2.", "db.m1.", "db.m2.", "db.m3.", "db.r3."}
 
 // Load parses and validates a stack's config into a Spec. It returns a *ConfigError listing every
 // problem, each naming its key and the fix.
@@ -162,11 +163,17 @@ func Load(src Source) (*Spec, error) {
 	spec.Protect = defaults.protect
 
 	spec.Region = src.Values[keyRegion]
-	switch {
+	switch partition := awslimits.PartitionOf(spec.Region); {
 	case spec.Region == "":
 		ps.add(keyRegion, "required; set the AWS region of the stack (pulumi config set aws:region eu-west-1)")
-	case !regionPattern.MatchString(spec.Region):
-		ps.add(keyRegion, "%q is not an AWS commercial region name such as eu-west-1", spec.Region)
+	case partition == "":
+		hint := ""
+		if guess := closest(spec.Region, sortedNames(awslimits.Regions)); guess != "" && editDistance(guess, spec.Region) <= 2 {
+			hint = fmt.Sprintf(" (did you mean %s?)", guess)
+		}
+		ps.add(keyRegion, "%q is not an AWS region; use a commercial region such as eu-west-1%s", spec.Region, hint)
+	case partition != "aws":
+		ps.add(keyRegion, "%s is in the %s partition; this program builds for the commercial partition (aws) only, whose ARNs, endpoints and service principals it writes: use a commercial region such as eu-west-1", spec.Region, partition)
 	}
 
 	loadNetwork(src, spec, defaults.nat, defaults.flowLogRetention, &ps)
@@ -176,7 +183,9 @@ func Load(src Source) (*Spec, error) {
 	loadCaches(src, spec, &ps)
 	loadSecrets(src, spec, &ps)
 	loadEdge(src, spec, &ps)
+	loadQuotas(src, spec, &ps)
 	checkGraph(spec, &ps)
+	checkQuotas(spec, &ps)
 
 	if err := ps.err(src.Stack); err != nil {
 		return nil, err
@@ -187,16 +196,41 @@ func Load(src Source) (*Spec, error) {
 func checkUnknownKeys(src Source, ps *problems) {
 	prefix := Project + ":"
 	for _, key := range sortedNames(src.Values) {
-		name, ours := strings.CutPrefix(key, prefix)
-		if !ours || slices.Contains(Keys, name) {
-			continue
-		}
-		if guess := closest(name, Keys); guess != "" {
-			ps.add(key, "unknown config key; did you mean %s%s? (remove or rename it)", prefix, guess)
-		} else {
-			ps.add(key, "unknown config key (valid keys: %s)", strings.Join(Keys, ", "))
+		ns, name, _ := strings.Cut(key, ":")
+		switch {
+		case ns == Project:
+			if slices.Contains(Keys, name) {
+				continue
+			}
+			if guess := closest(name, Keys); guess != "" {
+				ps.add(key, "unknown config key; did you mean %s%s? (remove or rename it)", prefix, guess)
+			} else {
+				ps.add(key, "unknown config key (valid keys: %s)", strings.Join(Keys, ", "))
+			}
+		case ns == "aws":
+			// The AWS provider reads its own keys; the one this program reads is aws:region, and a
+			// near miss of it would leave the stack without a region.
+			if name != "region" && editDistance(strings.ToLower(name), "region") <= 2 {
+				ps.add(key, "unknown AWS provider key; did you mean %s? (rename it)", keyRegion)
+			}
+		case nearProject(ns):
+			// Pulumi hands keys of other namespaces through unread: a typo in the namespace would
+			// silently drop the whole setting (a bucket, a secret, a service).
+			guess := name
+			if !slices.Contains(Keys, name) {
+				if g := closest(name, Keys); g != "" {
+					guess = g
+				}
+			}
+			ps.add(key, "the namespace %q is not this project's, so the setting would be ignored; did you mean %s%s? (rename the key)", ns, prefix, guess)
 		}
 	}
+}
+
+// nearProject reports whether a config namespace is a likely misspelling of the project's.
+func nearProject(ns string) bool {
+	norm := strings.NewReplacer("-", "", "_", "", ".", "").Replace(strings.ToLower(ns))
+	return ns != Project && (norm == strings.ReplaceAll(Project, "-", "") || editDistance(strings.ToLower(ns), Project) <= 2)
 }
 
 func raw(src Source, key string) (json.RawMessage, bool) {
@@ -278,12 +312,13 @@ func loadNetwork(src Source, spec *Spec, nat NATStrategy, retention int, ps *pro
 
 	azKey := key + ".availabilityZones"
 	seen := map[string]bool{}
+	region, knownRegion := awslimits.LookupRegion(spec.Region)
 	for _, az := range rn.AvailabilityZones {
 		switch {
 		case seen[az]:
 			ps.add(azKey, "%s is listed twice; each AZ must be distinct", az)
-		case spec.Region != "" && !regexp.MustCompile(`^`+regexp.QuoteMeta(spec.Region)+`[a-z]$`).MatchString(az):
-			ps.add(azKey, "%q is not an availability zone of %s (expected e.g. %sa)", az, spec.Region, spec.Region)
+		case knownRegion && !region.HasZone(az):
+			ps.add(azKey, "%q is not an availability zone of %s; its zones are %s (each account sees some of them: aws ec2 describe-availability-zones)", az, spec.Region, strings.Join(region.ZoneNames(), ", "))
 		}
 		seen[az] = true
 	}
@@ -333,7 +368,7 @@ func loadServices(src Source, spec *Spec, desired int, ps *problems) {
 		if rs.HealthCheckPath != "" {
 			svc.HealthCheckPath = rs.HealthCheckPath
 		}
-		checkPort(sk+".port", svc.Port, 1, ps)
+		checkPort(sk+".port", svc.Port, awslimits.TaskPorts, ps)
 		switch {
 		case svc.Image == "":
 			ps.add(sk+".image", "required; give the container image as <repository>:<tag> or <repository>@sha256:<digest>")
@@ -342,14 +377,20 @@ func loadServices(src Source, spec *Spec, desired int, ps *problems) {
 		case !imagePattern.MatchString(svc.Image):
 			ps.add(sk+".image", "%q is not an image reference with a tag or digest (<repository>:<tag> or <repository>@sha256:<digest>)", svc.Image)
 		}
-		if !validFargateSize(svc.CPU, svc.Memory) {
-			ps.add(sk+".memory", "cpu %d with memory %d is not a Fargate task size; e.g. cpu 256 takes memory 512, 1024 or 2048 (see README)", svc.CPU, svc.Memory)
+		switch {
+		case awslimits.FargateMemoryChoices(svc.CPU) == "":
+			ps.add(sk+".cpu", "%d is not a Fargate task CPU size; use 256, 512, 1024, 2048, 4096, 8192 or 16384 (CPU units)", svc.CPU)
+		case !awslimits.ValidFargateSize(svc.CPU, svc.Memory):
+			ps.add(sk+".memory", "cpu %d with memory %d is not a Fargate task size; cpu %d takes memory %s (MiB)", svc.CPU, svc.Memory, svc.CPU, awslimits.FargateMemoryChoices(svc.CPU))
 		}
 		if svc.DesiredCount < 1 || svc.DesiredCount > 100 {
 			ps.add(sk+".desiredCount", "%d is out of range; run 1 to 100 tasks", svc.DesiredCount)
 		}
 		if !healthPattern.MatchString(svc.HealthCheckPath) {
 			ps.add(sk+".healthCheckPath", "%q is not a URL path such as /healthz", svc.HealthCheckPath)
+		}
+		if lb := naming.LoadBalancer(name); svc.Public && strings.HasPrefix(lb, awslimits.LoadBalancerReservedPrefix) {
+			ps.add(sk, "the BFF's load balancer would be named %s-..., and Elastic Load Balancing refuses names that begin with %q (it reserves them for internal load balancers' DNS names); rename the service", lb, awslimits.LoadBalancerReservedPrefix)
 		}
 		spec.Services[name] = svc
 	})
@@ -362,13 +403,17 @@ func loadServices(src Source, spec *Spec, desired int, ps *problems) {
 }
 
 func loadDatabases(src Source, spec *Spec, backup int, multiAZ bool, ps *problems) {
+	at := src.At
+	if at.IsZero() {
+		at = time.Now().UTC()
+	}
 	eachEntry(src, keyDatabases, naming.Database, ps, func(name, dk string, rd *rawDatabase, ok bool) {
 		if !ok {
 			spec.Databases[name] = Database{Name: name}
 			return
 		}
 		db := Database{
-			Name: name, Engine: rd.Engine, Version: string(rd.Version), InstanceClass: rd.InstanceClass,
+			Name: name, Engine: rd.Engine, Version: string(rd.Version), ExtendedSupport: rd.ExtendedSupport, InstanceClass: rd.InstanceClass,
 			Port: 5432, AllocatedStorage: 20, MaxAllocatedStorage: 100, BackupRetentionDays: backup, MultiAZ: multiAZ,
 		}
 		switch owner := rd.Owner.(type) {
@@ -384,32 +429,35 @@ func loadDatabases(src Source, spec *Spec, backup int, multiAZ bool, ps *problem
 		if db.Engine != "postgres" {
 			ps.add(dk+".engine", "%q is not supported; use postgres", db.Engine)
 		}
-		if !slices.Contains(postgresMajors, db.Version) {
-			ps.add(dk+".version", "%q is not a PostgreSQL major version RDS offers; use one of %s (major only, so minor upgrades apply without drift)", db.Version, strings.Join(postgresMajors, ", "))
-		}
+		checkPostgresMajor(dk, db, at, ps)
 		switch {
 		case db.InstanceClass == "":
 			ps.add(dk+".instanceClass", "required; e.g. db.t4g.micro")
-		case !dbClassPattern.MatchString(db.InstanceClass):
-			ps.add(dk+".instanceClass", "%q is not an RDS instance class such as db.t4g.micro", db.InstanceClass)
-		case hasAnyPrefix(db.InstanceClass, retiredDBFamilies):
-			ps.add(dk+".instanceClass", "%s is not offered for current PostgreSQL versions; use a current class such as db.t4g.micro", db.InstanceClass)
+		default:
+			if err := awslimits.CheckDBInstanceClass(db.InstanceClass, db.Version); err != nil {
+				ps.add(dk+".instanceClass", "%v", err)
+			}
+		}
+		if err := awslimits.CheckDatabaseName(naming.DatabaseName(name)); err != nil {
+			ps.add(dk, "RDS would create the PostgreSQL database %s from this name (hyphens become underscores), but %v; rename the database", naming.DatabaseName(name), err)
 		}
 		if rd.Port != nil {
 			db.Port = *rd.Port
 		}
-		checkPort(dk+".port", db.Port, 1150, ps)
+		checkPort(dk+".port", db.Port, awslimits.PostgresPorts, ps)
 		if rd.AllocatedStorage != nil {
 			db.AllocatedStorage = *rd.AllocatedStorage
 		}
 		if db.AllocatedStorage < 20 || db.AllocatedStorage > 65536 {
 			ps.add(dk+".allocatedStorage", "%d GiB is out of range; use 20 to 65536", db.AllocatedStorage)
 		}
+		// Storage autoscaling needs its ceiling at least 10% above the allocated storage.
+		db.MaxAllocatedStorage = max(db.MaxAllocatedStorage, awslimits.MinMaxAllocatedStorage(db.AllocatedStorage))
 		if rd.MaxAllocatedStorage != nil {
 			db.MaxAllocatedStorage = *rd.MaxAllocatedStorage
 		}
-		if db.MaxAllocatedStorage < db.AllocatedStorage || db.MaxAllocatedStorage > 65536 {
-			ps.add(dk+".maxAllocatedStorage", "%d GiB must be between allocatedStorage (%d) and 65536", db.MaxAllocatedStorage, db.AllocatedStorage)
+		if low := awslimits.MinMaxAllocatedStorage(db.AllocatedStorage); db.MaxAllocatedStorage < low || db.MaxAllocatedStorage > 65536 {
+			ps.add(dk+".maxAllocatedStorage", "%d GiB is out of range; storage autoscaling needs at least 10%% above allocatedStorage (%d), so use %d to 65536", db.MaxAllocatedStorage, db.AllocatedStorage, low)
 		}
 		if rd.BackupRetentionDays != nil {
 			db.BackupRetentionDays = *rd.BackupRetentionDays
@@ -428,6 +476,10 @@ func loadBuckets(src Source, spec *Spec, ps *problems) {
 	eachEntry(src, keyBuckets, naming.Bucket, ps, func(name, bk string, rb *rawBucket, ok bool) {
 		if ok && len(rb.Readers)+len(rb.Writers) == 0 {
 			ps.add(bk, "has no readers or writers; name the services that use it, or remove the bucket")
+		}
+		// S3 appends 26 digits to the prefix; what it reserves is at the start of the name.
+		if err := awslimits.CheckBucketName(naming.BucketPrefix(name, src.Stack) + strings.Repeat("0", naming.BucketPrefixSuffix)); err != nil && naming.Check(naming.Bucket, name, src.Stack) == nil && naming.Label.MatchString(name) {
+			ps.add(bk, "the bucket would be named %s<26 digits>, and %v; rename the bucket", naming.BucketPrefix(name, src.Stack), err)
 		}
 		spec.Buckets[name] = Bucket{Name: name, Readers: rb.Readers, Writers: rb.Writers}
 	})
@@ -448,14 +500,14 @@ func loadCaches(src Source, spec *Spec, ps *problems) {
 		}
 		if rc.NodeType != "" {
 			c.NodeType = rc.NodeType
-			if !cacheClassRegex.MatchString(c.NodeType) {
-				ps.add(ck+".nodeType", "%q is not an ElastiCache node type such as cache.t4g.micro", c.NodeType)
-			}
+		}
+		if err := awslimits.CheckCacheNodeType(c.NodeType, spec.Region); err != nil {
+			ps.add(ck+".nodeType", "%v", err)
 		}
 		if rc.Port != nil {
 			c.Port = *rc.Port
 		}
-		checkPort(ck+".port", c.Port, 1, ps)
+		checkPort(ck+".port", c.Port, awslimits.CachePorts, ps)
 		if len(c.Users) == 0 {
 			ps.add(ck+".users", "required; name the services that use this cache")
 		}
@@ -493,11 +545,19 @@ func loadSecrets(src Source, spec *Spec, ps *problems) {
 		ps.add(vk, "must be a mapping of secret names to values set with pulumi config set --secret --path")
 		return
 	}
-	if len(values) > 0 && !src.Secret[vk] {
-		ps.add(vk, "holds plaintext values; remove them from the stack file and set each with pulumi config set --secret --path 'secretValues.<name>' <value>")
-		return
-	}
 	for _, name := range sortedNames(values) {
+		encrypted := src.Secret[vk]
+		if known, ok := src.SecretEntries[vk+"."+name]; ok {
+			encrypted = known // the stack file says, entry by entry
+		}
+		if !encrypted {
+			ps.add(vk+"."+name, "is stored in plaintext; remove it from the stack file and set it with pulumi config set --secret --path 'secretValues.%s' <value>", name)
+			if s, declared := spec.Secrets[name]; declared {
+				s.HasValue = true // reported once, as plaintext, not again as missing
+				spec.Secrets[name] = s
+			}
+			continue
+		}
 		s, declared := spec.Secrets[name]
 		if !declared {
 			ps.add(vk+"."+name, "no secret %q is declared under %s; declare it with its readers or remove the value", name, key)
@@ -581,8 +641,28 @@ func checkGraph(spec *Spec, ps *problems) {
 		}
 	}
 	for _, name := range sortedNames(spec.Databases) {
-		if o := spec.Databases[name].Owner; o != "" {
-			refs(nsKey(keyDatabases)+"."+name+".owner", []string{o})
+		o := spec.Databases[name].Owner
+		if o == "" {
+			continue
+		}
+		ok := nsKey(keyDatabases) + "." + name + ".owner"
+		refs(ok, []string{o})
+		owner, exists := spec.Services[o]
+		switch {
+		case !exists:
+		case owner.Public:
+			ps.add(ok, "%s is a BFF (public: true), and a BFF never owns a database: the strategy keeps data behind private services (only the Users Service reaches the user database). Let a private service own it and have the BFF call that service", o)
+		default:
+			if err := awslimits.CheckRoleName(naming.DatabaseUser(o)); err != nil {
+				ps.add(ok, "the owner connects as the database role %s (its name with underscores for hyphens), and %v; rename the service or pick another owner", naming.DatabaseUser(o), err)
+			}
+		}
+	}
+	if spec.Network.NATGateways == NATNone {
+		for _, name := range sortedNames(spec.Services) {
+			if spec.Services[name].InternetEgress {
+				ps.add(svcKey+"."+name+".internetEgress", "is true, but %s.natGateways is none: the egress rule would exist with no route out of the VPC; set %s.natGateways to single or perAz, or remove internetEgress", nsKey(keyNetwork), nsKey(keyNetwork))
+			}
 		}
 	}
 	for _, name := range sortedNames(spec.Buckets) {
@@ -666,9 +746,9 @@ func groupKey(g network.Group) string {
 // ReservedBucket is the name of the access-log bucket every stack has.
 const ReservedBucket = "access-logs"
 
-// MaxDataPorts is how many distinct store ports the isolated NACL can admit: AWS allows 20
-// rules per direction by default.
-const MaxDataPorts = 20
+// MaxDataPorts is how many distinct store ports the isolated NACL can admit: one rule per port,
+// within AWS's default quota of rules per direction, which counts the default deny rule.
+var MaxDataPorts = awslimits.RulesPerNetworkACL.Limit - 1
 
 func checkName(key string, kind naming.Kind, name, stack string, ps *problems) {
 	if !naming.Label.MatchString(name) || strings.Contains(name, "--") {
@@ -680,13 +760,33 @@ func checkName(key string, kind naming.Kind, name, stack string, ps *problems) {
 	}
 }
 
-func checkPort(key string, port, lowest int, ps *problems) {
-	if port == 0 {
-		ps.add(key, "required; give the TCP port (%d-65535)", lowest)
-		return
+// checkPostgresMajor refuses a PostgreSQL major RDS does not run, and one past RDS standard
+// support unless the database opts in to paid RDS Extended Support (extendedSupport: true).
+func checkPostgresMajor(dk string, db Database, at time.Time, ps *problems) {
+	vk := dk + ".version"
+	major, known := awslimits.LookupPostgresMajor(db.Version)
+	current := strings.Join(awslimits.StandardSupportMajors(at), ", ")
+	day := func(t time.Time) string { return t.Format("2006-01-02") }
+	switch {
+	case !known:
+		ps.add(vk, "%q is not a PostgreSQL major version RDS runs; use one of %s (major only, so minor upgrades apply without drift)", db.Version, current)
+	case major.InStandardSupport(at):
+	case !major.InExtendedSupport(at):
+		ps.add(vk, "RDS no longer runs PostgreSQL %s (Extended Support ended %s); use one of %s", db.Version, day(major.ExtendedSupportEnds), current)
+	case !db.ExtendedSupport:
+		ps.add(vk, "PostgreSQL %s left RDS standard support on %s and would run on paid RDS Extended Support (until %s); use one of %s, or set %s.extendedSupport: true to accept the charge",
+			db.Version, day(major.StandardSupportEnds), day(major.ExtendedSupportEnds), current, dk)
 	}
-	if port < lowest || port > 65535 {
-		ps.add(key, "%d is out of range; use %d-65535", port, lowest)
+}
+
+func checkPort(key string, port int, r awslimits.PortRange, ps *problems) {
+	switch {
+	case port == 0:
+		ps.add(key, "required; give the TCP port (%d-%d)", r.Lowest, r.Highest)
+	case port < 1 || port > 65535:
+		ps.add(key, "%d is out of range; use %d-%d", port, r.Lowest, r.Highest)
+	case !r.Contains(port):
+		ps.add(key, "%d cannot work: %s; use %d-%d", port, r.Why, r.Lowest, r.Highest)
 	}
 }
 
@@ -695,28 +795,6 @@ func suggest(name string, services map[string]Service) string {
 		return fmt.Sprintf(" (did you mean %q?)", guess)
 	}
 	return ""
-}
-
-// Fargate task sizes: CPU units to the memory (MiB) values allowed with them.
-var fargateSizes = map[int]struct{ min, max, step int }{
-	256:   {512, 2048, 0},
-	512:   {1024, 4096, 1024},
-	1024:  {2048, 8192, 1024},
-	2048:  {4096, 16384, 1024},
-	4096:  {8192, 30720, 1024},
-	8192:  {16384, 61440, 4096},
-	16384: {32768, 122880, 8192},
-}
-
-func validFargateSize(cpu, memory int) bool {
-	s, ok := fargateSizes[cpu]
-	if !ok {
-		return false
-	}
-	if s.step == 0 { // 256 CPU units: 512, 1024 or 2048
-		return memory == 512 || memory == 1024 || memory == 2048
-	}
-	return memory >= s.min && memory <= s.max && (memory-s.min)%s.step == 0
 }
 
 var privateRanges = []netip.Prefix{
@@ -728,15 +806,6 @@ var privateRanges = []netip.Prefix{
 func isPrivate(p netip.Prefix) bool {
 	for _, r := range privateRanges {
 		if r.Bits() <= p.Bits() && r.Contains(p.Addr()) {
-			return true
-		}
-	}
-	return false
-}
-
-func hasAnyPrefix(s string, prefixes []string) bool {
-	for _, p := range prefixes {
-		if strings.HasPrefix(s, p) {
 			return true
 		}
 	}

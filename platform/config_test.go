@@ -1,10 +1,12 @@
 package platform
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -106,7 +108,10 @@ func TestLoadRejectsEachRule(t *testing.T) {
 		{"cidr too small", net(`{"cidr":"10.20.0.0/24","availabilityZones":["eu-west-1a","eu-west-1b"]}`), "secure-vpc:network.cidr", "too small for 3 tiers"},
 		{"overlapping connected cidr", net(`{"cidr":"10.20.0.0/16","availabilityZones":["eu-west-1a","eu-west-1b"],"connectedCidrs":["10.20.128.0/17"]}`), "secure-vpc:network.connectedCidrs[0]", "overlaps the VPC CIDR"},
 		{"one AZ", net(`{"cidr":"10.20.0.0/16","availabilityZones":["eu-west-1a"]}`), "secure-vpc:network.availabilityZones", "list 2 or 3 distinct zones"},
-		{"four AZs", net(`{"cidr":"10.20.0.0/16","availabilityZones":["eu-west-1a","eu-west-1b","eu-west-1c","eu-west-1d"]}`), "secure-vpc:network.availabilityZones", "list 2 or 3"},
+		{"four AZs", func(s *Source) {
+			s.Values["aws:region"] = "us-west-2"
+			s.Values["secure-vpc:network"] = `{"cidr":"10.20.0.0/16","availabilityZones":["us-west-2a","us-west-2b","us-west-2c","us-west-2d"]}`
+		}, "secure-vpc:network.availabilityZones", "list 2 or 3"},
 		{"duplicate AZ", net(`{"cidr":"10.20.0.0/16","availabilityZones":["eu-west-1a","eu-west-1a"]}`), "secure-vpc:network.availabilityZones", "listed twice"},
 		{"AZ of another region", net(`{"cidr":"10.20.0.0/16","availabilityZones":["eu-west-1a","us-east-1b"]}`), "secure-vpc:network.availabilityZones", "not an availability zone of eu-west-1"},
 		{"bad NAT strategy", net(`{"cidr":"10.20.0.0/16","availabilityZones":["eu-west-1a","eu-west-1b"],"natGateways":"double"}`), "secure-vpc:network.natGateways", "none, single or perAz"},
@@ -127,14 +132,14 @@ func TestLoadRejectsEachRule(t *testing.T) {
 		{"database owned by unknown service", set("secure-vpc:databases", `{"users-db":{"engine":"postgres","version":"16","owner":"user","instanceClass":"db.t4g.micro"}}`), "secure-vpc:databases.users-db.owner", `did you mean "users"`},
 		{"database engine", set("secure-vpc:databases", `{"users-db":{"engine":"mysql","version":"16","owner":"users","instanceClass":"db.t4g.micro"}}`), "secure-vpc:databases.users-db.engine", "use postgres"},
 		{"database version", set("secure-vpc:databases", `{"users-db":{"engine":"postgres","version":"16.3","owner":"users","instanceClass":"db.t4g.micro"}}`), "secure-vpc:databases.users-db.version", "major only"},
-		{"retired instance class", set("secure-vpc:databases", `{"users-db":{"engine":"postgres","version":"16","owner":"users","instanceClass":"db.t2.micro"}}`), "secure-vpc:databases.users-db.instanceClass", "not offered"},
+		{"retired instance class", set("secure-vpc:databases", `{"users-db":{"engine":"postgres","version":"16","owner":"users","instanceClass":"db.t2.micro"}}`), "secure-vpc:databases.users-db.instanceClass", "deprecated (previous generation)"},
 		{"database port", set("secure-vpc:databases", `{"users-db":{"engine":"postgres","version":"16","owner":"users","instanceClass":"db.t4g.micro","port":80}}`), "secure-vpc:databases.users-db.port", "use 1150-65535"},
 		{"bucket reader unknown", set("secure-vpc:buckets", `{"user-uploads":{"readers":["web"]}}`), "secure-vpc:buckets.user-uploads.readers", `unknown service "web"`},
 		{"bucket without users", set("secure-vpc:buckets", `{"user-uploads":{}}`), "secure-vpc:buckets.user-uploads", "no readers or writers"},
 		{"cache user unknown", set("secure-vpc:caches", `{"sessions":{"users":["api"]}}`), "secure-vpc:caches.sessions.users", `unknown service "api"`},
 		{"cache engine", set("secure-vpc:caches", `{"sessions":{"users":["web-bff"],"engine":"memcached"}}`), "secure-vpc:caches.sessions.engine", "valkey or redis"},
 		{"secret reader unknown", set("secure-vpc:secrets", `{"payments-api-key":{"readers":["payments"]}}`), "secure-vpc:secrets.payments-api-key.readers", `unknown service "payments"`},
-		{"secret value in plaintext", func(s *Source) { s.Secret["secure-vpc:secretValues"] = false }, "secure-vpc:secretValues", "--secret"},
+		{"secret value in plaintext", func(s *Source) { s.Secret["secure-vpc:secretValues"] = false }, "secure-vpc:secretValues.payments-api-key", "stored in plaintext"},
 		{"secret value not set", set("secure-vpc:secretValues", `{}`), "secure-vpc:secretValues.payments-api-key", "pulumi config set --secret --path 'secretValues.payments-api-key'"},
 		{"value for undeclared secret", set("secure-vpc:secretValues", `{"payments-api-key":"x","stripe":"y"}`), "secure-vpc:secretValues.stripe", "no secret \"stripe\" is declared"},
 		{"name used twice", set("secure-vpc:buckets", `{"users":{"readers":["users"]}}`), "secure-vpc:buckets.users", "already used under secure-vpc:services"},
@@ -206,15 +211,231 @@ func TestLoadRejectsSecurityGroupQuota(t *testing.T) {
 	assert.NoError(t, err)
 }
 
-func TestFargateSizes(t *testing.T) {
-	for _, tc := range []struct {
-		cpu, mem int
-		ok       bool
-	}{
-		{256, 512, true}, {256, 2048, true}, {256, 3072, false}, {512, 4096, true}, {512, 512, false},
-		{1024, 3072, true}, {4096, 30720, true}, {4096, 8000, false}, {8192, 20480, true}, {8192, 18432, false},
-		{300, 1024, false},
-	} {
-		assert.Equal(t, tc.ok, validFargateSize(tc.cpu, tc.mem), "cpu %d memory %d", tc.cpu, tc.mem)
+// Each kind of thing AWS (or the engines, or the platform's own runtime) would refuse, or that
+// would deploy and then not work, with the config that triggers it, the key the error must name
+// and words of the fix; and for each kind a neighbour AWS accepts.
+func TestLoadRefusesWhatAWSRefuses(t *testing.T) {
+	set := func(key, value string) func(*Source) {
+		return func(s *Source) { s.Values[key] = value }
 	}
+	region := func(name string, azs ...string) func(*Source) {
+		return func(s *Source) {
+			s.Values["aws:region"] = name
+			z, _ := json.Marshal(azs)
+			s.Values["secure-vpc:network"] = `{"cidr":"10.20.0.0/16","availabilityZones":` + string(z) + `}`
+		}
+	}
+	db := func(fields string) func(*Source) {
+		return set("secure-vpc:databases", `{"users-db":{"engine":"postgres","owner":"users",`+fields+`}}`)
+	}
+	services := func(extra string) func(*Source) {
+		return set("secure-vpc:services", `{"web-bff":{"public":true,"port":8443,"image":"repo/web-bff:1.0.0","calls":["users","orders"]},"mobile-bff":{"public":true,"port":8443,"image":"repo/mobile-bff:1.0.0","calls":["users"]},"orders":{"port":8443,"image":"repo/orders:1.0.0","calls":["users"]},`+extra+`}`)
+	}
+	cases := []struct {
+		kind, name string
+		mutate     func(*Source)
+		wantKey    string // "" = accepted
+		wantMsg    string
+	}{
+		{"region", "not a region", region("xx-fake-1", "xx-fake-1a", "xx-fake-1b"), "aws:region", "not an AWS region"},
+		{"region", "typo of a region", region("eu-west-9", "eu-west-9a", "eu-west-9b"), "aws:region", "did you mean eu-west-"},
+		{"region", "GovCloud", region("us-gov-west-1", "us-gov-west-1a", "us-gov-west-1b"), "aws:region", "aws-us-gov partition"},
+		{"region", "China", region("cn-north-1", "cn-north-1a", "cn-north-1b"), "aws:region", "aws-cn partition"},
+		{"region", "European Sovereign Cloud", region("eusc-de-east-1", "eusc-de-east-1a", "eusc-de-east-1b"), "aws:region", "aws-eusc partition"},
+		{"region", "a region opened in 2025", region("mx-central-1", "mx-central-1a", "mx-central-1b"), "", ""},
+		{"zone", "no such zone", region("eu-west-1", "eu-west-1a", "eu-west-1z"), "secure-vpc:network.availabilityZones", "its zones are eu-west-1a, eu-west-1b, eu-west-1c"},
+		{"zone", "a fourth zone where there are three", region("eu-west-1", "eu-west-1a", "eu-west-1d"), "secure-vpc:network.availabilityZones", "not an availability zone of eu-west-1"},
+		{"zone", "us-east-1f exists", region("us-east-1", "us-east-1a", "us-east-1f"), "", ""},
+		{"instance class", "not a class", db(`"version":"16","instanceClass":"db.x99.mega"`), "secure-vpc:databases.users-db.instanceClass", "not an RDS for PostgreSQL instance class"},
+		{"instance class", "no such size", db(`"version":"16","instanceClass":"db.t4g.mega"`), "secure-vpc:databases.users-db.instanceClass", "has no size mega"},
+		{"instance class", "Multi-AZ DB clusters only", db(`"version":"16","instanceClass":"db.c6gd.large"`), "secure-vpc:databases.users-db.instanceClass", "Multi-AZ DB clusters only"},
+		{"instance class", "current class", db(`"version":"16","instanceClass":"db.r8g.large"`), "", ""},
+		{"PostgreSQL major", "past standard support", db(`"version":"13","instanceClass":"db.t4g.micro"`), "secure-vpc:databases.users-db.version", "extendedSupport: true"},
+		{"PostgreSQL major", "past standard support, opted in", db(`"version":"13","extendedSupport":true,"instanceClass":"db.t4g.micro"`), "", ""},
+		{"PostgreSQL major", "in Extended Support only", db(`"version":"11","instanceClass":"db.t3.micro"`), "secure-vpc:databases.users-db.version", "left RDS standard support on 2024-02-29"},
+		{"PostgreSQL major", "unknown major", db(`"version":"19","instanceClass":"db.t4g.micro"`), "secure-vpc:databases.users-db.version", "use one of 14, 15, 16, 17, 18"},
+		{"PostgreSQL major", "the newest major", db(`"version":"18","instanceClass":"db.t4g.micro"`), "", ""},
+		{"storage", "autoscaling ceiling too close", db(`"version":"16","instanceClass":"db.t4g.micro","allocatedStorage":100,"maxAllocatedStorage":105`), "secure-vpc:databases.users-db.maxAllocatedStorage", "use 110 to 65536"},
+		{"storage", "default ceiling follows allocated storage", db(`"version":"16","instanceClass":"db.t4g.micro","allocatedStorage":200`), "", ""},
+		{"reserved name", "database named user", set("secure-vpc:databases", `{"user":{"engine":"postgres","version":"16","owner":"users","instanceClass":"db.t4g.micro"}}`), "secure-vpc:databases.user", "user is a PostgreSQL reserved word"},
+		{"reserved name", "database named template1", set("secure-vpc:databases", `{"template1":{"engine":"postgres","version":"16","owner":"users","instanceClass":"db.t4g.micro"}}`), "secure-vpc:databases.template1", "template1"},
+		{"reserved name", "owner whose role is reserved", func(s *Source) {
+			services(`"pg-admin":{"port":8443,"image":"repo/x:1.0.0"},"users":{"port":8443,"image":"repo/users:1.0.0"}`)(s)
+			s.Values["secure-vpc:databases"] = `{"users-db":{"engine":"postgres","version":"16","owner":"pg-admin","instanceClass":"db.t4g.micro"}}`
+		}, "secure-vpc:databases.users-db.owner", "database role pg_admin"},
+		{"reserved name", "BFF named internal-...", set("secure-vpc:services", `{"internal-web":{"public":true,"port":8443,"image":"repo/w:1.0.0","calls":["users"]},"users":{"port":8443,"image":"repo/users:1.0.0"}}`), "secure-vpc:services.internal-web", `begin with "internal-"`},
+		{"reserved name", "private service named internal-... has no load balancer", services(`"users":{"port":8443,"image":"repo/users:1.0.0"},"internal-api":{"port":8443,"image":"repo/i:1.0.0"}`), "", ""},
+		{"reserved name", "bucket whose name S3 reserves", set("secure-vpc:buckets", `{"sthree-uploads":{"writers":["users"]}}`), "secure-vpc:buckets.sthree-uploads", "begins with sthree-"},
+		{"task port", "privileged port", services(`"users":{"port":443,"image":"repo/users:1.0.0"}`), "secure-vpc:services.users.port", "cannot bind a port below 1024"},
+		{"task port", "HTTP port", services(`"users":{"port":80,"image":"repo/users:1.0.0"}`), "secure-vpc:services.users.port", "use 1024-65535"},
+		{"task port", "first unprivileged port", services(`"users":{"port":1024,"image":"repo/users:1.0.0"}`), "", ""},
+		{"node type", "T2 cache", set("secure-vpc:caches", `{"sessions":{"users":["web-bff"],"nodeType":"cache.t2.micro"}}`), "secure-vpc:caches.sessions.nodeType", "no longer offered"},
+		{"node type", "data tiering", set("secure-vpc:caches", `{"sessions":{"users":["web-bff"],"nodeType":"cache.r6gd.xlarge"}}`), "secure-vpc:caches.sessions.nodeType", "data tiering"},
+		{"node type", "not a node type", set("secure-vpc:caches", `{"sessions":{"users":["web-bff"],"nodeType":"cache.x1.huge"}}`), "secure-vpc:caches.sessions.nodeType", "cache.x1"},
+		{"node type", "current type", set("secure-vpc:caches", `{"sessions":{"users":["web-bff"],"nodeType":"cache.r7g.large"}}`), "", ""},
+		{"Fargate size", "not a CPU size", services(`"users":{"port":8443,"image":"repo/users:1.0.0","cpu":300,"memory":1024}`), "secure-vpc:services.users.cpu", "not a Fargate task CPU size"},
+		{"graph", "a BFF owns a database", db(`"version":"16","instanceClass":"db.t4g.micro","owner":"web-bff"`), "secure-vpc:databases.users-db.owner", "a BFF never owns a database"},
+		{"graph", "internet egress without NAT", func(s *Source) {
+			services(`"users":{"port":8443,"image":"repo/users:1.0.0","internetEgress":true}`)(s)
+			s.Values["secure-vpc:network"] = `{"cidr":"10.20.0.0/16","availabilityZones":["eu-west-1a","eu-west-1b"],"natGateways":"none"}`
+		}, "secure-vpc:services.users.internetEgress", "secure-vpc:network.natGateways is none"},
+		{"graph", "internet egress through NAT", services(`"users":{"port":8443,"image":"repo/users:1.0.0","internetEgress":true}`), "", ""},
+		{"namespace", "namespace without the hyphen", set("securevpc:buckets", `{}`), "securevpc:buckets", "did you mean secure-vpc:buckets"},
+		{"namespace", "namespace with an underscore", set("secure_vpc:secrets", `{}`), "secure_vpc:secrets", "did you mean secure-vpc:secrets"},
+		{"namespace", "misspelt namespace and key", set("secure-vcp:bucket", `{}`), "secure-vcp:bucket", "did you mean secure-vpc:buckets"},
+		{"namespace", "misspelt region key", set("aws:regoin", "eu-west-1"), "aws:regoin", "did you mean aws:region"},
+		{"namespace", "another provider's key", set("aws:profile", "ops"), "", ""},
+		{"secret value", "one entry in plaintext", func(s *Source) {
+			s.Values["secure-vpc:secrets"] = `{"payments-api-key":{"readers":["orders"]},"stripe-key":{"readers":["orders"]}}`
+			s.Values["secure-vpc:secretValues"] = `{"payments-api-key":"offline","stripe-key":"sk-plain"}`
+			s.SecretEntries = map[string]bool{"secure-vpc:secretValues.payments-api-key": true, "secure-vpc:secretValues.stripe-key": false}
+		}, "secure-vpc:secretValues.stripe-key", "is stored in plaintext"},
+		{"secret value", "every entry encrypted", func(s *Source) {
+			s.Values["secure-vpc:secrets"] = `{"payments-api-key":{"readers":["orders"]},"stripe-key":{"readers":["orders"]}}`
+			s.Values["secure-vpc:secretValues"] = `{"payments-api-key":"offline","stripe-key":"offline"}`
+			s.SecretEntries = map[string]bool{"secure-vpc:secretValues.payments-api-key": true, "secure-vpc:secretValues.stripe-key": true}
+		}, "", ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.kind+"/"+tc.name, func(t *testing.T) {
+			src := validSource()
+			src.At = time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC)
+			tc.mutate(&src)
+			_, err := Load(src)
+			if tc.wantKey == "" {
+				require.NoError(t, err)
+				return
+			}
+			requireProblem(t, err, tc.wantKey, tc.wantMsg)
+		})
+	}
+}
+
+// A major leaves standard support on the day after its last day, whatever the stack says.
+func TestPostgresMajorsFollowTheCalendar(t *testing.T) {
+	for _, tc := range []struct {
+		at      string
+		version string
+		ok      bool
+	}{
+		{"2027-02-28", "14", true},
+		{"2027-03-01", "14", false},
+		{"2026-02-28", "13", true},
+		{"2026-03-01", "13", false},
+		{"2030-01-01", "18", true},
+		{"2027-04-01", "11", false},
+	} {
+		src := validSource()
+		src.At, _ = time.Parse("2006-01-02", tc.at)
+		src.Values["secure-vpc:databases"] = `{"users-db":{"engine":"postgres","version":"` + tc.version + `","owner":"users","instanceClass":"db.t4g.micro"}}`
+		_, err := Load(src)
+		assert.Equal(t, tc.ok, err == nil, "PostgreSQL %s on %s: %v", tc.version, tc.at, err)
+	}
+	src := validSource()
+	src.At = time.Date(2027, 4, 1, 0, 0, 0, 0, time.UTC)
+	src.Values["secure-vpc:databases"] = `{"users-db":{"engine":"postgres","version":"11","extendedSupport":true,"owner":"users","instanceClass":"db.t3.micro"}}`
+	_, err := Load(src)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "RDS no longer runs PostgreSQL 11 (Extended Support ended 2027-03-31)", "opting in does not help past Extended Support")
+}
+
+// The quotas a large graph reaches are refused before pulumi up, each naming its AWS quota; an
+// account that had one raised says so in secure-vpc:quotas.
+func TestLoadRefusesWhatExceedsAWSQuotas(t *testing.T) {
+	many := func(n int, public bool, extra string) string {
+		var b strings.Builder
+		b.WriteString(`{"users":{"port":8443,"image":"repo/users:1.0.0"}`)
+		for i := 0; i < n; i++ {
+			fmt.Fprintf(&b, `,"s%03d":{"port":8443,"public":%v,"image":"repo/s:1.0.0"%s}`, i, public, extra)
+		}
+		return b.String() + "}"
+	}
+	small := func(s *Source) {
+		for _, k := range []string{"databases", "buckets", "caches", "secrets", "secretValues"} {
+			s.Values["secure-vpc:"+k] = "{}"
+		}
+	}
+	cases := []struct {
+		name    string
+		mutate  func(*Source)
+		wantKey string
+		wantMsg string
+	}{
+		{"IAM roles", func(s *Source) { small(s); s.Values["secure-vpc:services"] = many(500, false, "") }, "secure-vpc:services", "1003 IAM roles"},
+		{"IAM roles, quota raised", func(s *Source) {
+			small(s)
+			s.Values["secure-vpc:services"] = many(500, false, "")
+			s.Values["secure-vpc:quotas"] = `{"iamRoles":2000}`
+		}, "", ""},
+		{"load balancers", func(s *Source) { small(s); s.Values["secure-vpc:services"] = many(51, true, "") }, "secure-vpc:services", "51 Application Load Balancers"},
+		{"Cloud Map instances", func(s *Source) { small(s); s.Values["secure-vpc:services"] = many(11, false, `,"desiredCount":100`) }, "secure-vpc:services", "Cloud Map instances"},
+		{"unknown quota", func(s *Source) { s.Values["secure-vpc:quotas"] = `{"iamRole":2000}` }, "secure-vpc:quotas.iamRole", `did you mean "iamRoles"`},
+		{"secret policy size", func(s *Source) {
+			small(s)
+			s.Values["secure-vpc:services"] = many(380, false, "")
+			var readers []string
+			for i := 0; i < 380; i++ {
+				readers = append(readers, fmt.Sprintf("%q", fmt.Sprintf("s%03d", i)))
+			}
+			s.Values["secure-vpc:secrets"] = `{"shared":{"readers":[` + strings.Join(readers, ",") + `]}}`
+			s.Values["secure-vpc:secretValues"] = `{"shared":"x"}`
+		}, "secure-vpc:secrets.shared.readers", "Secrets Manager resource policy size (20480 characters)"},
+		{"execution role policy size", func(s *Source) {
+			small(s)
+			var secrets, values []string
+			for i := 0; i < 80; i++ {
+				secrets = append(secrets, fmt.Sprintf(`"app-secret-%02d":{"readers":["users"]}`, i))
+				values = append(values, fmt.Sprintf(`"app-secret-%02d":"x"`, i))
+			}
+			s.Values["secure-vpc:services"] = `{"users":{"port":8443,"image":"repo/users:1.0.0"}}`
+			s.Values["secure-vpc:secrets"] = "{" + strings.Join(secrets, ",") + "}"
+			s.Values["secure-vpc:secretValues"] = "{" + strings.Join(values, ",") + "}"
+		}, "secure-vpc:services.users", "IAM inline policy size per role"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			src := validSource()
+			tc.mutate(&src)
+			_, err := Load(src)
+			if tc.wantKey == "" {
+				require.NoError(t, err)
+				return
+			}
+			requireProblem(t, err, tc.wantKey, tc.wantMsg)
+		})
+	}
+}
+
+// The identity verification key, which every service reads, keeps a policy of one length at
+// any size: it names the stack's execution roles by tag, not one by one.
+func TestEveryServiceSecretFitsAtAnyScale(t *testing.T) {
+	src := validSource()
+	var b strings.Builder
+	b.WriteString(`{"users":{"port":8443,"image":"repo/users:1.0.0"}`)
+	for i := 0; i < 400; i++ {
+		fmt.Fprintf(&b, `,"s%03d":{"port":8443,"image":"repo/s:1.0.0"}`, i)
+	}
+	src.Values["secure-vpc:services"] = b.String() + "}"
+	for _, k := range []string{"databases", "buckets", "caches", "secrets", "secretValues"} {
+		src.Values["secure-vpc:"+k] = "{}"
+	}
+	_, err := Load(src)
+	require.NoError(t, err, "401 services (past the ~345 at which a list of every execution role outgrew 20,480 characters) fit every secret policy")
+}
+
+// requireProblem asserts that err lists, one line each, a problem naming key whose message
+// contains msg.
+func requireProblem(t *testing.T, err error, key, msg string) {
+	t.Helper()
+	var cfgErr *ConfigError
+	require.True(t, errors.As(err, &cfgErr), "want a *ConfigError, got %v", err)
+	var messages []string
+	for _, p := range cfgErr.Problems {
+		assert.NotContains(t, p.String(), "\n", "each problem is one line")
+		if p.Key == key {
+			messages = append(messages, p.Message)
+		}
+	}
+	require.NotEmpty(t, messages, "no problem names %s; got:\n%s", key, err)
+	assert.Contains(t, strings.Join(messages, "\n"), msg)
 }

@@ -3,6 +3,7 @@ package platform
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"slices"
 	"sort"
@@ -50,6 +51,15 @@ func SourceFromContext(ctx *pulumi.Context) Source {
 			src.Secret[k] = ctx.IsConfigSecret(k)
 		}
 	}
+	if !ctx.RunningWithMocks() {
+		// Pulumi marks a key secret when any entry of it is; the stack file tells them apart.
+		// (The offline plan reads the stack file itself, before it runs the program.)
+		root := ctx.RootDirectory()
+		if root == "" {
+			root = "."
+		}
+		src.SecretEntries = SecretEntriesOf(root, ctx.Stack())
+	}
 	return src
 }
 
@@ -91,7 +101,7 @@ func Build(ctx *pulumi.Context, spec *Spec) error {
 	}
 
 	ids, err := compute.NewIdentities(ctx, "identities", &compute.IdentitiesArgs{
-		Project: Project, Stack: spec.Stack, Region: spec.Region, AccountID: account, Services: sortedNames(spec.Services),
+		Project: Project, Stack: spec.Stack, Region: spec.Region, AccountID: account, Services: sortedNames(spec.Services), Protect: spec.Protect,
 	})
 	if err != nil {
 		return fmt.Errorf("creating identities: %w", err)
@@ -109,7 +119,7 @@ func Build(ctx *pulumi.Context, spec *Spec) error {
 		return fmt.Errorf("creating firewall: %w", err)
 	}
 
-	vault, err := secrets.NewVault(ctx, "vault", vaultArgs(spec, keys, ids))
+	vault, err := secrets.NewVault(ctx, "vault", vaultArgs(spec, account, keys, ids))
 	if err != nil {
 		return fmt.Errorf("creating vault: %w", err)
 	}
@@ -144,12 +154,15 @@ func Build(ctx *pulumi.Context, spec *Spec) error {
 	return nil
 }
 
-func vaultArgs(spec *Spec, keys *secrets.Keyring, ids *compute.Identities) *secrets.VaultArgs {
+func vaultArgs(spec *Spec, account string, keys *secrets.Keyring, ids *compute.Identities) *secrets.VaultArgs {
 	args := &secrets.VaultArgs{
 		Project:            Project,
 		Stack:              spec.Stack,
 		SecretsKeyArn:      keys.SecretsKeyArn,
 		RecoveryWindowDays: map[bool]int{false: 7, true: 30}[spec.Protect],
+		AccountID:          account,
+		ExecutionRoleTags:  map[string]string{compute.RoleTag: compute.ExecutionRoleKind, compute.StackTag: spec.Stack},
+		Protect:            spec.Protect,
 	}
 	for _, name := range sortedNames(spec.Services) {
 		args.Services = append(args.Services, secrets.VaultService{
@@ -209,7 +222,7 @@ func buildStores(ctx *pulumi.Context, spec *Spec, account string, keys *secrets.
 	for _, name := range sortedNames(spec.Buckets) {
 		b := spec.Buckets[name]
 		bucket, err := data.NewBucket(ctx, name, &data.BucketArgs{
-			Project: Project, Stack: spec.Stack, DataKeyArn: keys.DataKeyArn, LogBucket: logs.BucketName,
+			Project: Project, Stack: spec.Stack, DataKeyArn: keys.DataKeyArn, LogBucket: logs.BucketName, LogBucketPolicy: logs.Policy,
 			Readers: taskRoles(slices.Sorted(slices.Values(b.Readers))), Writers: taskRoles(slices.Sorted(slices.Values(b.Writers))), Protect: spec.Protect,
 		})
 		if err != nil {
@@ -286,6 +299,11 @@ func buildCompute(ctx *pulumi.Context, spec *Spec, account string, keys *secrets
 			SecretsKeyArn: keys.SecretsKeyArn, DataKeyArn: keys.DataKeyArn, Protect: spec.Protect,
 		}
 		wireService(spec, name, args, vault, stores)
+		args.DependsOn = append(args.DependsOn, fw.ServiceRules(name)...)
+		args.DependsOn = append(args.DependsOn, vpc.Endpoints...)
+		if svc.InternetEgress {
+			args.DependsOn = append(args.DependsOn, vpc.NATRoutes...)
+		}
 		if svc.Public {
 			edge, err := compute.NewEdge(ctx, name, &compute.EdgeArgs{
 				Project: Project, Stack: spec.Stack, Port: svc.Port, HealthCheckPath: svc.HealthCheckPath,
@@ -299,7 +317,7 @@ func buildCompute(ctx *pulumi.Context, spec *Spec, account string, keys *secrets
 			}
 			args.TargetGroupArn = edge.TargetGroupArn
 			args.HealthCheckGraceSeconds = 60
-			args.DependsOn = []pulumi.Resource{edge.HTTPSListener}
+			args.DependsOn = append(args.DependsOn, edge.HTTPSListener)
 			out.urls[name] = edge.URL
 		}
 		if _, err := compute.NewService(ctx, name, args); err != nil {
@@ -319,27 +337,24 @@ func envName(name string) string {
 	return strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
 }
 
-// dbUser is the database user a service connects as with IAM authentication.
-func dbUser(service string) string { return strings.ReplaceAll(service, "-", "_") }
-
 // wireService fills in what a service is given: secrets to inject, addresses in its environment,
 // and grants on its buckets and databases, all from the declared graph.
 func wireService(spec *Spec, name string, args *compute.ServiceArgs, vault *secrets.Vault, stores *storeOutputs) {
 	svc := spec.Services[name]
-	inject := func(env string, arn pulumi.StringOutput, key string) {
-		args.Secrets = append(args.Secrets, compute.InjectedSecret{Env: env, Arn: arn, JSONKey: key})
+	inject := func(env, kind, secret, key string) {
+		args.Secrets = append(args.Secrets, compute.InjectedSecret{Env: env, Arn: vault.SecretArn(kind, secret), JSONKey: key,
+			Ready: vault.SecretReady(kind, secret)})
 	}
-	tlsArn := vault.SecretArn(secrets.KindTLS, name)
-	inject("TLS_CERTIFICATE", tlsArn, "certificate")
-	inject("TLS_PRIVATE_KEY", tlsArn, "privateKey")
-	inject("TLS_CA_CERTIFICATE", tlsArn, "caCertificate")
-	inject("IDENTITY_VERIFICATION_KEY", vault.SecretArn(secrets.KindIdentity, "verification-key"), "")
+	inject("TLS_CERTIFICATE", secrets.KindTLS, name, "certificate")
+	inject("TLS_PRIVATE_KEY", secrets.KindTLS, name, "privateKey")
+	inject("TLS_CA_CERTIFICATE", secrets.KindTLS, name, "caCertificate")
+	inject("IDENTITY_VERIFICATION_KEY", secrets.KindIdentity, "verification-key", "")
 	if svc.Public {
-		inject("IDENTITY_SIGNING_KEY", vault.SecretArn(secrets.KindIdentity, "signing-key"), "")
+		inject("IDENTITY_SIGNING_KEY", secrets.KindIdentity, "signing-key", "")
 	}
 	for _, sname := range sortedNames(spec.Secrets) {
 		if slices.Contains(spec.Secrets[sname].Readers, name) {
-			inject("APP_"+envName(sname), vault.SecretArn(secrets.KindApp, sname), "")
+			inject("APP_"+envName(sname), secrets.KindApp, sname, "")
 		}
 	}
 
@@ -358,19 +373,21 @@ func wireService(spec *Spec, name string, args *compute.ServiceArgs, vault *secr
 			continue
 		}
 		db := stores.dbs[dname]
-		inject("DB_"+envName(dname)+"_SECRET", db.MasterSecretArn, "")
+		// RDS rotates the master password every 7 days: a value injected at task start would go
+		// stale, so the service gets the secret's ARN and reads it when it connects.
+		env["DB_"+envName(dname)+"_MASTER_SECRET_ARN"] = db.MasterSecretArn
 		env["DB_"+envName(dname)+"_HOST"] = db.Address
 		env["DB_"+envName(dname)+"_PORT"] = pulumi.String(fmt.Sprint(d.Port))
-		env["DB_"+envName(dname)+"_NAME"] = pulumi.String(strings.ReplaceAll(dname, "-", "_"))
-		env["DB_"+envName(dname)+"_IAM_USER"] = pulumi.String(dbUser(name))
-		args.Databases = append(args.Databases, compute.DatabaseAccess{Name: dname, ResourceID: db.ResourceID, User: dbUser(name)})
+		env["DB_"+envName(dname)+"_NAME"] = pulumi.String(naming.DatabaseName(dname))
+		env["DB_"+envName(dname)+"_IAM_USER"] = pulumi.String(naming.DatabaseUser(name))
+		args.Databases = append(args.Databases, compute.DatabaseAccess{Name: dname, ResourceID: db.ResourceID, User: naming.DatabaseUser(name), MasterSecretArn: db.MasterSecretArn})
 	}
 	for _, cname := range sortedNames(spec.Caches) {
 		c := spec.Caches[cname]
 		if !slices.Contains(c.Users, name) {
 			continue
 		}
-		inject("CACHE_"+envName(cname)+"_AUTH_TOKEN", vault.SecretArn(secrets.KindCache, cname), "")
+		inject("CACHE_"+envName(cname)+"_AUTH_TOKEN", secrets.KindCache, cname, "")
 		env["CACHE_"+envName(cname)+"_HOST"] = stores.cachesBy[cname].PrimaryEndpoint
 		env["CACHE_"+envName(cname)+"_PORT"] = pulumi.String(fmt.Sprint(c.Port))
 	}
@@ -408,12 +425,9 @@ func (s *Spec) FirewallGraph() network.FirewallGraph {
 // value gets a placeholder secret value. The offline plan uses it to show what a stack builds
 // before its secrets are set; a real deployment never does (Load then asks for the values).
 func WithPlaceholderSecrets(src Source) (Source, []string) {
-	out := Source{Stack: src.Stack, Values: map[string]string{}, Secret: map[string]bool{}}
-	for k, v := range src.Values {
-		out.Values[k] = v
-	}
-	for k, v := range src.Secret {
-		out.Secret[k] = v
+	out := Source{Stack: src.Stack, Values: maps.Clone(src.Values), Secret: maps.Clone(src.Secret), SecretEntries: maps.Clone(src.SecretEntries)}
+	if out.SecretEntries == nil {
+		out.SecretEntries = map[string]bool{}
 	}
 	var declared map[string]json.RawMessage
 	if err := json.Unmarshal([]byte(src.Values[nsKey(keySecrets)]), &declared); err != nil || len(declared) == 0 {
@@ -431,6 +445,7 @@ func WithPlaceholderSecrets(src Source) (Source, []string) {
 		if _, has := values[name]; !has {
 			values[name] = "offline-plan-placeholder"
 			filled = append(filled, name)
+			out.SecretEntries[vk+"."+name] = true // a stand-in, never a real value
 		}
 	}
 	if len(filled) == 0 {

@@ -287,12 +287,14 @@ func TestCommittedStacks(t *testing.T) {
 				assert.ElementsMatch(t, want, got)
 			})
 
-			t.Run("only a database's owner can read its master secret", func(t *testing.T) {
+			t.Run("only a database's owner can read its master secret, when it connects", func(t *testing.T) {
 				for _, db := range ix.OfType(policy.TypeDBInstance) {
 					owner := spec.Databases[policy.Name(db)].Owner
 					for _, sec := range policy.List(db, "masterUserSecrets") {
 						arn := sec.(map[string]any)["secretArn"].(string)
-						assert.Equal(t, []string{owner + " (execution role)"}, ix.IdentityPolicyReaders(arn))
+						// RDS rotates it every 7 days: the task role reads it at connect time; ECS
+						// does not inject it at start, where it would go stale.
+						assert.Equal(t, []string{owner + " (task role)"}, ix.IdentityPolicyReaders(arn))
 					}
 				}
 			})
@@ -388,4 +390,96 @@ func aliasOf(ix *policy.Index, keyRef string) string {
 		}
 	}
 	return ""
+}
+
+// What the issue of a plan that passes but does not deploy or work found, checked on what the
+// program registers for every committed stack.
+func TestCommittedStacksDeployAndWork(t *testing.T) {
+	for _, stack := range testkit.Stacks {
+		t.Run(stack, func(t *testing.T) {
+			spec, err := platform.Load(testkit.Source(t, stack))
+			require.NoError(t, err)
+			cloud, export := testkit.Plan(t, stack)
+			ix := policy.NewIndex(export)
+
+			t.Run("every guard of a kept store is kept with it", func(t *testing.T) {
+				guards := 0
+				for _, store := range ix.OfType(policy.TypeKMSKey, policy.TypeBucket, policy.TypeDBInstance, policy.TypeCache, policy.TypeSecret, policy.TypeLogGroup) {
+					assert.Equal(t, spec.Protect, store.Protect, "%s", store.URN)
+					for g := range ix.Guards(store) {
+						guards++
+						assert.Equal(t, spec.Protect, g.Protect, "%s guards %s", g.URN, store.URN)
+					}
+				}
+				assert.Greater(t, guards, 30, "guards were found")
+			})
+
+			t.Run("a final snapshot name of its own per database incarnation", func(t *testing.T) {
+				for _, db := range cloud.ByType(policy.TypeDBInstance) {
+					final := db.Inputs["finalSnapshotIdentifier"]
+					if !spec.Protect {
+						assert.True(t, final.IsNull(), "dev skips the final snapshot")
+						continue
+					}
+					assert.Regexp(t, `^users-db-`+stack+`-final-[0-9a-f]{8}$`, final.StringValue())
+					seed := db.PropertyDependencies["finalSnapshotIdentifier"]
+					require.Len(t, seed, 1)
+					assert.Contains(t, seed[0], "tls:index/privateKey:PrivateKey::users-db-final-snapshot")
+					for _, r := range cloud.Records() {
+						if r.URN == seed[0] {
+							trigger := fmt.Sprint(r.ReplacementTrigger)
+							for _, input := range []string{"postgres", "users_db", "dbadmin", "key/"} {
+								assert.Contains(t, trigger, input, "the name changes whenever the instance is replaced")
+							}
+						}
+					}
+				}
+			})
+
+			t.Run("network ACL rules go before their replacement", func(t *testing.T) {
+				rules := cloud.ByType(policy.TypeNetworkACLRule)
+				require.NotEmpty(t, rules)
+				for _, r := range rules {
+					assert.True(t, r.DeleteBeforeReplace, "%s: a rule number is unique in its ACL", r.URN)
+				}
+			})
+
+			t.Run("tasks get a tmpfs /tmp, bind unprivileged ports and read the master secret when they connect", func(t *testing.T) {
+				for _, td := range ix.OfType(policy.TypeTaskDefinition) {
+					var cs []struct {
+						PortMappings []struct {
+							ContainerPort int `json:"containerPort"`
+						} `json:"portMappings"`
+						Environment []struct{ Name, Value string } `json:"environment"`
+						Secrets     []struct{ Name string }        `json:"secrets"`
+						LinuxParams struct {
+							Tmpfs []struct {
+								ContainerPath string   `json:"containerPath"`
+								Size          int      `json:"size"`
+								MountOptions  []string `json:"mountOptions"`
+							} `json:"tmpfs"`
+						} `json:"linuxParameters"`
+					}
+					require.NoError(t, json.Unmarshal([]byte(policy.Str(td, "containerDefinitions")), &cs))
+					require.Len(t, cs[0].LinuxParams.Tmpfs, 1)
+					tmp := cs[0].LinuxParams.Tmpfs[0]
+					assert.Equal(t, "/tmp", tmp.ContainerPath)
+					assert.Positive(t, tmp.Size)
+					assert.NotContains(t, tmp.MountOptions, "ro")
+					assert.Empty(t, policy.List(td, "volumes"), "no bind mount, which Fargate would own as root")
+					assert.GreaterOrEqual(t, cs[0].PortMappings[0].ContainerPort, 1024)
+					for _, s := range cs[0].Secrets {
+						assert.NotContains(t, s.Name, "DB_", "a rotating master password is never injected at start")
+					}
+					if policy.Name(td) == "users" {
+						found := false
+						for _, e := range cs[0].Environment {
+							found = found || (e.Name == "DB_USERS_DB_MASTER_SECRET_ARN" && strings.HasPrefix(e.Value, "arn:aws:secretsmanager:"))
+						}
+						assert.True(t, found, "the owner learns where the master secret is")
+					}
+				}
+			})
+		})
+	}
 }

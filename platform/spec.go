@@ -53,6 +53,9 @@ type Spec struct {
 	Caches      map[string]Cache
 	Secrets     map[string]AppSecret
 	Edge        Edge
+	// Quotas are the account's applied values of the adjustable AWS quotas the loader checks,
+	// by secure-vpc:quotas key (AWS's defaults unless the config says otherwise).
+	Quotas map[string]int
 	// Protect marks stateful resources (keys, log groups, databases, buckets) with Pulumi's
 	// `protect` and turns on AWS deletion protection.
 	Protect bool
@@ -86,6 +89,7 @@ type Database struct {
 	Name                string
 	Engine              string
 	Version             string
+	ExtendedSupport     bool // accept a major past RDS standard support, on paid RDS Extended Support
 	Owner               string
 	InstanceClass       string
 	Port                int

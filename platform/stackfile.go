@@ -47,11 +47,9 @@ func ReadStackFiles(dir, stack string) (Source, error) {
 		}
 		for _, field := range []string{"default", "value"} {
 			if v, ok := decl[field]; ok {
-				text, secret, err := configText(v)
-				if err != nil {
+				if err := src.set(full, v); err != nil {
 					return src, fmt.Errorf("reading config %s of Pulumi.yaml: %w", key, err)
 				}
-				src.Values[full], src.Secret[full] = text, secret
 			}
 		}
 	}
@@ -69,13 +67,84 @@ func ReadStackFiles(dir, stack string) (Source, error) {
 		if !strings.Contains(key, ":") {
 			full = nsKey(key)
 		}
-		text, secret, err := configText(v)
-		if err != nil {
+		if err := src.set(full, v); err != nil {
 			return src, fmt.Errorf("%s: config %s: %w", path, key, err)
 		}
-		src.Values[full], src.Secret[full] = text, secret
 	}
 	return src, nil
+}
+
+// set records one config value as the CLI would pass it, and which of its entries are encrypted.
+func (src *Source) set(key string, v any) error {
+	text, secret, err := configText(v)
+	if err != nil {
+		return err
+	}
+	src.Values[key], src.Secret[key] = text, secret
+	for k := range src.SecretEntries {
+		if strings.HasPrefix(k, key+".") {
+			delete(src.SecretEntries, k) // a stack value replaces the project default whole
+		}
+	}
+	if m, ok := v.(map[string]any); ok {
+		if src.SecretEntries == nil {
+			src.SecretEntries = map[string]bool{}
+		}
+		for name, e := range m {
+			src.SecretEntries[key+"."+name] = isEncrypted(e)
+		}
+	}
+	return nil
+}
+
+// isEncrypted reports whether a config value is wholly encrypted: a {secure: ...} value, or a
+// mapping or list whose every leaf is one.
+func isEncrypted(v any) bool {
+	switch t := v.(type) {
+	case map[string]any:
+		if s, ok := t["secure"].(string); ok && len(t) == 1 && s != "" {
+			return true
+		}
+		for _, e := range t {
+			if !isEncrypted(e) {
+				return false
+			}
+		}
+		return len(t) > 0
+	case []any:
+		for _, e := range t {
+			if !isEncrypted(e) {
+				return false
+			}
+		}
+		return len(t) > 0
+	}
+	return false
+}
+
+// SecretEntriesOf reads, from the stack file in dir, which entries of each mapping-valued key
+// are encrypted. Pulumi hands a Go program only whole keys and marks a key secret when any of its
+// entries is, so this is how the program tells an encrypted secretValues entry from a plaintext
+// one. It returns nil when the stack file cannot be read (config kept elsewhere).
+func SecretEntriesOf(dir, stack string) map[string]bool {
+	src := Source{Stack: stack, Values: map[string]string{}, Secret: map[string]bool{}}
+	var sf stackFile
+	if err := readYAML(filepath.Join(dir, "Pulumi."+stack+".yaml"), &sf); err != nil {
+		return nil
+	}
+	for key, v := range sf.Config {
+		full := key
+		if !strings.Contains(key, ":") {
+			full = nsKey(key)
+		}
+		if err := src.set(full, v); err != nil {
+			return nil
+		}
+	}
+	if src.SecretEntries == nil {
+		return map[string]bool{}
+	}
+	return src.SecretEntries
 }
 
 // Stacks lists the stacks that have a stack file in dir.

@@ -1,6 +1,7 @@
 package platform
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -65,5 +66,39 @@ func TestWithPlaceholderSecrets(t *testing.T) {
 	filled, _ = WithPlaceholderSecrets(plaintext)
 	_, err = Load(filled)
 	require.Error(t, err, "placeholders never launder a plaintext value")
-	assert.Contains(t, err.Error(), "holds plaintext values")
+	assert.Contains(t, err.Error(), "stored in plaintext")
+}
+
+// Pulumi marks a whole key secret when any entry of it is; the stack file tells each secretValues
+// entry apart, so one plaintext value among encrypted ones is refused.
+func TestSecretEntriesAreJudgedOneByOne(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600))
+	}
+	write("Pulumi.yaml", "name: secure-vpc\nruntime: go\n")
+	write("Pulumi.test.yaml", `config:
+  secure-vpc:secretValues:
+    api-key:
+      secure: v1:AAAABBBBCCCC
+    other-key: plain-text-value
+`)
+	src, err := ReadStackFiles(dir, "test")
+	require.NoError(t, err)
+	assert.True(t, src.Secret["secure-vpc:secretValues"], "Pulumi would mark the whole key secret")
+	assert.Equal(t, map[string]bool{"secure-vpc:secretValues.api-key": true, "secure-vpc:secretValues.other-key": false}, src.SecretEntries)
+	assert.Equal(t, src.SecretEntries, SecretEntriesOf(dir, "test"), "the program reads the same from the stack file under the engine")
+	assert.Nil(t, SecretEntriesOf(dir, "missing"), "no stack file: nothing known")
+
+	full := validSource()
+	full.Values["secure-vpc:secrets"] = `{"api-key":{"readers":["orders"]},"other-key":{"readers":["orders"]}}`
+	full.Values["secure-vpc:secretValues"] = src.Values["secure-vpc:secretValues"]
+	full.Secret["secure-vpc:secretValues"] = true
+	full.SecretEntries = src.SecretEntries
+	_, err = Load(full)
+	var cfgErr *ConfigError
+	require.True(t, errors.As(err, &cfgErr), "%v", err)
+	require.Len(t, cfgErr.Problems, 1)
+	assert.Equal(t, "secure-vpc:secretValues.other-key", cfgErr.Problems[0].Key)
+	assert.Contains(t, cfgErr.Problems[0].Message, "pulumi config set --secret --path 'secretValues.other-key'")
 }

@@ -74,7 +74,7 @@ var computeInvariants = []Invariant{
 	},
 	{
 		ID:        "SVC-02",
-		Statement: "Every container runs non-root on a read-only root filesystem, unprivileged, logs to an encrypted log group, and receives secrets only from Secrets Manager",
+		Statement: "Every container runs non-root on a read-only root filesystem with a /tmp it can write, unprivileged, on a port it can bind, logs to an encrypted log group, and receives secrets only from Secrets Manager",
 		Enforces:  `Strategy 3, "Secrets Management"; Security Hub ECS.4, ECS.5, ECS.8, ECS.9, ECS.20`,
 		check:     checkTaskDefinitions,
 	},
@@ -315,6 +315,52 @@ type container struct {
 		LogDriver string            `json:"logDriver"`
 		Options   map[string]string `json:"options"`
 	} `json:"logConfiguration"`
+	MountPoints []struct {
+		SourceVolume  string `json:"sourceVolume"`
+		ContainerPath string `json:"containerPath"`
+		ReadOnly      bool   `json:"readOnly"`
+	} `json:"mountPoints"`
+	PortMappings []struct {
+		ContainerPort int `json:"containerPort"`
+	} `json:"portMappings"`
+	LinuxParameters struct {
+		Capabilities struct {
+			Add []string `json:"add"`
+		} `json:"capabilities"`
+		Tmpfs []struct {
+			ContainerPath string `json:"containerPath"`
+			Size          int    `json:"size"`
+		} `json:"tmpfs"`
+	} `json:"linuxParameters"`
+}
+
+// nonRoot reports whether a container's user is not root.
+func (c container) nonRoot() bool {
+	return c.User != "" && c.User != "root" && c.User != "0" && !strings.HasPrefix(c.User, "0:")
+}
+
+// writableTmp says how a container with a read-only root filesystem can write temporary files:
+// "" when /tmp is a tmpfs (writable by any user), else what is wrong. A Fargate bind-mount volume
+// is owned by root with mode 0755, so a non-root user cannot write to it.
+func (c container) writableTmp(volumes map[string]bool) string {
+	for _, t := range c.LinuxParameters.Tmpfs {
+		if t.ContainerPath == "/tmp" && t.Size > 0 {
+			return ""
+		}
+	}
+	for _, m := range c.MountPoints {
+		if m.ContainerPath != "/tmp" {
+			continue
+		}
+		switch {
+		case m.ReadOnly:
+			return "mounts /tmp read-only"
+		case volumes[m.SourceVolume] && c.nonRoot():
+			return fmt.Sprintf("mounts /tmp from the bind-mount volume %s, which Fargate owns as root (0755), so user %s cannot write to it; mount a tmpfs at /tmp", m.SourceVolume, c.User)
+		}
+		return ""
+	}
+	return "has no writable /tmp; mount a tmpfs at /tmp"
 }
 
 func checkTaskDefinitions(ix *Index) (int, []Finding) {
@@ -332,12 +378,29 @@ func checkTaskDefinitions(ix *Index) (int, []Finding) {
 			fs = append(fs, finding(td, "has unreadable container definitions"))
 			continue
 		}
+		bindVolumes := map[string]bool{}
+		for _, x := range List(td, "volumes") {
+			v, _ := x.(map[string]any)
+			_, efs := v["efsVolumeConfiguration"]
+			_, docker := v["dockerVolumeConfiguration"]
+			if name, _ := v["name"].(string); name != "" && !efs && !docker {
+				bindVolumes[name] = true
+			}
+		}
 		for _, c := range containers {
 			if !c.ReadonlyRootFilesystem {
 				fs = append(fs, finding(td, "container %s has a writable root filesystem", c.Name))
+			} else if problem := c.writableTmp(bindVolumes); problem != "" {
+				fs = append(fs, finding(td, "container %s has a read-only root filesystem and %s", c.Name, problem))
 			}
-			if c.User == "" || c.User == "root" || c.User == "0" || strings.HasPrefix(c.User, "0:") {
+			if !c.nonRoot() {
 				fs = append(fs, finding(td, "container %s runs as root (user %q)", c.Name, c.User))
+			} else if !slices.Contains(c.LinuxParameters.Capabilities.Add, "NET_BIND_SERVICE") {
+				for _, p := range c.PortMappings {
+					if p.ContainerPort > 0 && p.ContainerPort < 1024 {
+						fs = append(fs, finding(td, "container %s listens on port %d, which its non-root user cannot bind (ports below 1024 need CAP_NET_BIND_SERVICE); use a port of 1024 or above", c.Name, p.ContainerPort))
+					}
+				}
 			}
 			if c.Privileged {
 				fs = append(fs, finding(td, "container %s is privileged", c.Name))
@@ -347,7 +410,10 @@ func checkTaskDefinitions(ix *Index) (int, []Finding) {
 				fs = append(fs, finding(td, "container %s does not log to a log group of this stack", c.Name))
 			}
 			for _, e := range c.Environment {
-				if slices.Contains(forbiddenEnv, e.Name) || (secretEnvName.MatchString(e.Name) && e.Value != "") {
+				// A Secrets Manager ARN names where a secret is, for the code to read when it needs
+				// it (a rotating master password); it is not secret material.
+				reference := secretArnShape.MatchString(e.Value)
+				if slices.Contains(forbiddenEnv, e.Name) || (secretEnvName.MatchString(e.Name) && e.Value != "" && !reference) {
 					fs = append(fs, finding(td, "container %s passes %s in its environment; inject it from Secrets Manager", c.Name, e.Name))
 				}
 			}

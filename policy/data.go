@@ -38,6 +38,8 @@ const (
 	GroupKindTag  = "secure-vpc:group-kind"
 	GroupNameTag  = "secure-vpc:group-name"
 	ServiceTag    = "secure-vpc:service"
+	RoleTag       = "secure-vpc:role"  // task or execution, on a service's roles
+	StackTag      = "secure-vpc:stack" // the stack, on a service's roles
 	AccessLogsTag = "access-logs"
 )
 
@@ -544,8 +546,9 @@ func checkBucketsPrivate(ix *Index) (int, []Finding) {
 	return len(buckets), fs
 }
 
-// SecretReaders resolves the roles a secret's policy admits to service names (or role ARNs when
-// a role is not a service's).
+// SecretReaders resolves the principals a secret's policy admits to service names (or role ARNs
+// when a role is not a service's). A statement that admits this account's roles by tag (the
+// stack's execution roles) is resolved to the roles of the stack that carry those tags.
 func (ix *Index) SecretReaders(secret *Resource) ([]string, *Resource) {
 	for _, p := range append(ix.Where(TypeSecretPolicy, "secretArn", Str(secret, "arn")), ix.Where(TypeSecretPolicy, "secretArn", secret.ID)...) {
 		doc, err := policydoc.Parse(Str(p, "policy"))
@@ -558,7 +561,18 @@ func (ix *Index) SecretReaders(secret *Resource) ([]string, *Resource) {
 				continue
 			}
 			for _, arn := range st.Principals()["AWS"] {
-				readers = append(readers, ix.serviceOfRole(arn))
+				if !isAccountRoot(arn) {
+					readers = append(readers, ix.serviceOfRole(arn))
+					continue
+				}
+				tags := principalTags(st)
+				if len(tags) == 0 {
+					readers = append(readers, "account "+accountOf(arn)+" (any principal its IAM policies allow)")
+					continue
+				}
+				for _, role := range ix.rolesTagged(tags) {
+					readers = append(readers, ix.serviceOfRole(Str(role, "arn")))
+				}
 			}
 			readers = append(readers, st.Principals()["*"]...)
 		}
@@ -568,10 +582,51 @@ func (ix *Index) SecretReaders(secret *Resource) ([]string, *Resource) {
 	return nil, nil
 }
 
+// isAccountRoot reports whether a principal is a whole account (its root, or its bare id).
+func isAccountRoot(arn string) bool {
+	return strings.HasSuffix(arn, ":root") || (len(arn) == 12 && strings.Trim(arn, "0123456789") == "")
+}
+
+func accountOf(arn string) string {
+	if parts := strings.Split(arn, ":"); len(parts) > 4 {
+		return parts[4]
+	}
+	return arn
+}
+
+// principalTags returns the aws:PrincipalTag/<key> values a statement requires (StringEquals).
+func principalTags(st policydoc.Statement) map[string]string {
+	out := map[string]string{}
+	for k, v := range st.Condition["StringEquals"] {
+		if key, ok := strings.CutPrefix(k, "aws:PrincipalTag/"); ok {
+			if s, isString := v.(string); isString {
+				out[key] = s
+			}
+		}
+	}
+	return out
+}
+
+// rolesTagged returns the roles of the stack that carry every given tag.
+func (ix *Index) rolesTagged(tags map[string]string) []*Resource {
+	var out []*Resource
+	for _, r := range ix.OfType(TypeIAMRole) {
+		have := Tags(r)
+		match := true
+		for k, v := range tags {
+			match = match && have[k] == v
+		}
+		if match {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 func (ix *Index) serviceOfRole(arn string) string {
 	if r := ix.Ref(arn); r != nil && r.Type == TypeIAMRole {
 		if svc := Tags(r)[ServiceTag]; svc != "" {
-			return svc + " (" + Tags(r)["secure-vpc:role"] + " role)"
+			return svc + " (" + Tags(r)[RoleTag] + " role)"
 		}
 		return Name(r)
 	}
@@ -604,7 +659,13 @@ func checkSecretPolicies(ix *Index) (int, []Finding) {
 				fs = append(fs, finding(s, "policy statement %s admits %v, not specific roles", st.Sid, ps))
 			}
 			for _, arn := range ps["AWS"] {
-				if !strings.Contains(arn, ":role/") {
+				tags := principalTags(st)
+				switch {
+				case isAccountRoot(arn) && (tags[RoleTag] == "" || tags[StackTag] == ""):
+					fs = append(fs, finding(s, "policy statement %s admits the whole account %s; name the reader roles, or the stack's roles by the tags %s and %s", st.Sid, accountOf(arn), RoleTag, StackTag))
+				case isAccountRoot(arn) && len(ix.rolesTagged(tags)) == 0:
+					fs = append(fs, finding(s, "policy statement %s admits the roles tagged %v, and no role of this stack carries those tags", st.Sid, tags))
+				case !isAccountRoot(arn) && !strings.Contains(arn, ":role/"):
 					fs = append(fs, finding(s, "policy statement %s admits %s, which is not a role", st.Sid, arn))
 				}
 			}

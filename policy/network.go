@@ -53,6 +53,85 @@ var networkInvariants = []Invariant{
 		Enforces:  `Strategy 2, "Controlled Ingress/Egress": services reach AWS without the internet; Security Hub EC2.10`,
 		check:     checkEndpoints,
 	},
+	{
+		ID: "NET-08",
+		Statement: "Network ACLs admit the replies of every connection the platform makes: tcp 1024-65535 from the internet into subnets that hold a NAT gateway " +
+			"or route to one or to a gateway endpoint, tcp 1024-65535 out of subnets with internet-facing load balancers, " +
+			"and ICMP fragmentation-needed (type 3, code 4) both ways in all of them",
+		Enforces: `Strategy 2 (a path the platform opens must work): NAT gateways and load balancers use source ports 1024-65535, path MTU discovery needs ICMP 3/4 ` +
+			`(VPC jumbo frames vs 1500 bytes on the internet). Documented exception to Security Hub EC2.21: the return range includes 3389, in a rule of its own; ` +
+			`security groups still admit nothing from the internet but the load balancers' 443 and 80 (EDGE-02)`,
+		check: checkReturnTraffic,
+	},
+}
+
+// Return traffic: NAT gateways and Elastic Load Balancing use source ports 1024-65535
+// (https://docs.aws.amazon.com/vpc/latest/userguide/nacl-ephemeral-ports.html).
+const ephemeralLow, ephemeralHigh = 1024, 65535
+
+func checkReturnTraffic(ix *Index) (int, []Finding) {
+	var fs []Finding
+	why := map[string][]string{} // subnet URN -> what it carries
+	var order []*Resource
+	mark := func(s *Resource, what string) {
+		if s == nil {
+			return
+		}
+		if _, seen := why[s.URN]; !seen {
+			order = append(order, s)
+		}
+		why[s.URN] = append(why[s.URN], what)
+	}
+	for _, nat := range ix.OfType(TypeNatGateway) {
+		mark(ix.Ref(Str(nat, "subnetId")), "nat")
+	}
+	for _, lb := range ix.loadBalancers() {
+		if internetFacing(lb) {
+			for _, id := range Strings(lb, "subnets") {
+				mark(ix.Ref(id), "load-balancer")
+			}
+		}
+	}
+	for _, s := range ix.OfType(TypeSubnet) {
+		if ix.routesTo(s, "nat-gateway") {
+			mark(s, "via-nat")
+		}
+		for _, rt := range ix.SubnetRouteTables(s) {
+			for _, r := range ix.Routes(rt) {
+				if r.TargetKind == "vpc-endpoint" {
+					mark(s, "via-gateway-endpoint")
+				}
+			}
+		}
+	}
+	gaps := func(s *Resource, egress bool) string {
+		var parts []string
+		for _, g := range ix.naclTCPGaps(s, egress, sampleInternet, ephemeralLow, ephemeralHigh) {
+			if g[0] == g[1] {
+				parts = append(parts, fmt.Sprint(g[0]))
+			} else {
+				parts = append(parts, fmt.Sprintf("%d-%d", g[0], g[1]))
+			}
+		}
+		return strings.Join(parts, ", ")
+	}
+	for _, s := range order {
+		roles := why[s.URN]
+		inbound := slices.Contains(roles, "nat") || slices.Contains(roles, "via-nat") || slices.Contains(roles, "via-gateway-endpoint")
+		if g := gaps(s, false); inbound && g != "" {
+			fs = append(fs, finding(s, "its network ACL drops replies from the internet on tcp %s; NAT gateways and gateway endpoints answer on any port 1024-65535, so some connections hang", g))
+		}
+		if g := gaps(s, true); slices.Contains(roles, "load-balancer") && g != "" {
+			fs = append(fs, finding(s, "its network ACL drops the load balancers' replies to clients on tcp %s (clients use ports 1024-65535)", g))
+		}
+		for _, egress := range []bool{false, true} {
+			if !ix.naclAllowsICMP(s, egress, sampleInternet, 3, 4) {
+				dir := map[bool]string{false: "in", true: "out"}[egress]
+				fs = append(fs, finding(s, "its network ACL does not let ICMP fragmentation-needed (type 3, code 4) %s; path MTU discovery between the VPC's jumbo frames and the internet fails and large transfers stall", dir))
+			}
+		}
+	}
+	return len(order), fs
 }
 
 func checkIsolatedNoRouteOut(ix *Index) (int, []Finding) {

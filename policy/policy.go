@@ -39,8 +39,10 @@ func (r Result) Passed() bool { return len(r.Findings) == 0 }
 func Catalogue() []Invariant {
 	out := append([]Invariant(nil), networkInvariants...)
 	out = append(out, dataInvariants...)
+	out = append(out, protectInvariants...)
 	out = append(out, computeInvariants...)
-	return append(out, reachInvariants...)
+	out = append(out, reachInvariants...)
+	return append(out, orderInvariants...)
 }
 
 // Evaluate checks every invariant against an export or plan.

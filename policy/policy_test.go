@@ -71,8 +71,15 @@ var alsoFails = map[string][]string{
 	"not a BFF's load balancer":           {"REACH-01"},
 	"tcp 443 and 80 only":                 {"REACH-01"},
 	"the internet can reach it on tcp 22": {"EDGE-02"},
-	"orders can reach it":                 {"DATA-03"},
+	"orders can reach it":                 {"DATA-03", "ORDER-01"},
 	"cannot be decided":                   {"SVC-01"},
+	// A route to a gateway endpoint, or a load balancer, put where its replies are not let back.
+	"gateway endpoint":       {"NET-08"},
+	"not in the public tier": {"NET-08"},
+	// A rule added by hand that admits a service's traffic is one that service does not wait for.
+	"reachable from orders": {"ORDER-01"},
+	"reachable from users":  {"ORDER-01"},
+	"not only tcp 5432":     {"ORDER-01"},
 }
 
 // Each invariant is shown to catch a deliberately broken plan, naming the resource at fault.
@@ -184,6 +191,7 @@ func TestInvariantsCatchBrokenPlans(t *testing.T) {
 	cases = append(cases, dataCases()...)
 	cases = append(cases, computeCases()...)
 	cases = append(cases, reachCases()...)
+	cases = append(cases, deployCases()...)
 	for _, tc := range cases {
 		t.Run(tc.invariant+" "+tc.wantMsg, func(t *testing.T) {
 			e := devPlan(t)
@@ -526,6 +534,7 @@ func TestEveryInvariantHasAFailingFixture(t *testing.T) {
 	all = append(all, dataCases()...)
 	all = append(all, computeCases()...)
 	all = append(all, reachCases()...)
+	all = append(all, deployCases()...)
 	covered := map[string]bool{}
 	for _, c := range all {
 		covered[c.invariant] = true

@@ -274,22 +274,46 @@ func (ix *Index) pathFromInternet(dst Node, in sgRule, add func(Path)) {
 	}
 }
 
-// pathToInternet checks a world egress rule: the source's subnet must route to NAT (or to an
-// internet gateway with a public address) and its network ACL must let the traffic out and the
-// replies in.
+// pathToInternet checks a world egress rule: the source's network ACL must let the traffic out
+// and the replies in, and its subnet must route to the internet: through an internet gateway
+// (for a source with a public address) or through a NAT gateway, whose own subnet must route to
+// an internet gateway and whose network ACL must pass the traffic both ways (from the source, to
+// the internet, and the replies back). A NAT gateway the stack does not hold makes the path
+// unknown.
 func (ix *Index) pathToInternet(src Node, out sgRule, add func(Path)) {
+	path := Path{From: src, To: internetNode, Protocol: protoName(out.proto), FromPort: out.from, ToPort: out.to, Status: Reachable}
 	for _, sid := range src.Subnets {
 		subnet := ix.Ref(sid)
 		if subnet == nil {
 			continue
 		}
-		routed := ix.routesTo(subnet, "nat-gateway") || (src.Public && ix.routesTo(subnet, "internet-gateway"))
-		if !routed {
+		if !ix.naclAllows(subnet, true, sampleInternet, out.from) || !ix.naclAllows(subnet, false, sampleInternet, 50000) {
 			continue
 		}
-		if ix.naclAllows(subnet, true, sampleInternet, out.from) && ix.naclAllows(subnet, false, sampleInternet, 50000) {
-			add(Path{From: src, To: internetNode, Protocol: protoName(out.proto), FromPort: out.from, ToPort: out.to, Status: Reachable})
+		if src.Public && ix.routesTo(subnet, "internet-gateway") {
+			add(path)
 			return
+		}
+		srcAddr, known := subnetAddr(subnet)
+		for _, target := range ix.defaultRouteTargets(subnet, "nat-gateway") {
+			nat := ix.Ref(target)
+			var natSubnet *Resource
+			if nat != nil {
+				natSubnet = ix.Ref(Str(nat, "subnetId"))
+			}
+			if nat == nil || natSubnet == nil || !known {
+				path.Status, path.Why = Unknown, fmt.Sprintf("NAT gateway %s or its subnet is not in this stack", target)
+				add(path)
+				return
+			}
+			if !ix.routesTo(natSubnet, "internet-gateway") {
+				continue
+			}
+			if ix.naclAllows(natSubnet, false, srcAddr, out.from) && ix.naclAllows(natSubnet, true, sampleInternet, out.from) &&
+				ix.naclAllows(natSubnet, false, sampleInternet, 50000) && ix.naclAllows(natSubnet, true, srcAddr, 50000) {
+				add(path)
+				return
+			}
 		}
 	}
 }
@@ -321,14 +345,21 @@ func (ix *Index) pathToGatewayEndpoint(src Node, out sgRule, add func(Path)) {
 var sampleInternet = netip.MustParseAddr("198.51.100.10")
 
 func (ix *Index) routesTo(subnet *Resource, kind string) bool {
+	return len(ix.defaultRouteTargets(subnet, kind)) > 0
+}
+
+// defaultRouteTargets returns the targets of a kind (internet-gateway, nat-gateway) of a subnet's
+// default routes.
+func (ix *Index) defaultRouteTargets(subnet *Resource, kind string) []string {
+	var out []string
 	for _, rt := range ix.SubnetRouteTables(subnet) {
 		for _, r := range ix.Routes(rt) {
 			if IsDefaultRoute(r.Destination) && r.TargetKind == kind {
-				return true
+				out = append(out, r.Target)
 			}
 		}
 	}
-	return false
+	return out
 }
 
 // naclsAdmit reports whether, for some pair of subnets, both network ACLs let a connection on
@@ -373,12 +404,13 @@ func subnetAddr(s *Resource) (netip.Addr, bool) {
 }
 
 type naclEntry struct {
-	number   int
-	egress   bool
-	allow    bool
-	cidr     netip.Prefix
-	proto    string
-	from, to int
+	number             int
+	egress             bool
+	allow              bool
+	cidr               netip.Prefix
+	proto              string
+	from, to           int
+	icmpType, icmpCode int // -1 for any
 }
 
 // naclEntries returns the rules of the network ACL that governs a subnet, in evaluation order,
@@ -408,7 +440,7 @@ func (ix *Index) computeNACLEntries(subnet *Resource) []naclEntry {
 			acl = adopted[0]
 		} else {
 			all := netip.MustParsePrefix("0.0.0.0/0")
-			return []naclEntry{{100, false, true, all, "-1", 0, 65535}, {100, true, true, all, "-1", 0, 65535}}
+			return []naclEntry{{100, false, true, all, "-1", 0, 65535, -1, -1}, {100, true, true, all, "-1", 0, 65535, -1, -1}}
 		}
 	}
 	var out []naclEntry
@@ -421,7 +453,8 @@ func (ix *Index) computeNACLEntries(subnet *Resource) []naclEntry {
 		if err != nil {
 			continue
 		}
-		out = append(out, naclEntry{n, egress, Str(r, "ruleAction") == "allow", cidr, Str(r, "protocol"), from, to})
+		icmpType, icmpCode := icmpOf(Prop(r, "icmpType")), icmpOf(Prop(r, "icmpCode"))
+		out = append(out, naclEntry{n, egress, Str(r, "ruleAction") == "allow", cidr, Str(r, "protocol"), from, to, icmpType, icmpCode})
 	}
 	for _, dir := range []string{"ingress", "egress"} {
 		for _, x := range List(acl, dir) {
@@ -430,7 +463,8 @@ func (ix *Index) computeNACLEntries(subnet *Resource) []naclEntry {
 			if err != nil {
 				continue
 			}
-			out = append(out, naclEntry{toInt(m["ruleNo"]), dir == "egress", m["action"] == "allow", cidr, fmt.Sprint(m["protocol"]), toInt(m["fromPort"]), toInt(m["toPort"])})
+			icmpType, icmpCode := icmpOf(m["icmpType"], m["icmpType"] != nil), icmpOf(m["icmpCode"], m["icmpCode"] != nil)
+			out = append(out, naclEntry{toInt(m["ruleNo"]), dir == "egress", m["action"] == "allow", cidr, fmt.Sprint(m["protocol"]), toInt(m["fromPort"]), toInt(m["toPort"]), icmpType, icmpCode})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].number < out[j].number })
@@ -444,15 +478,81 @@ func (ix *Index) defaultACLOf(subnet *Resource) string {
 	return ""
 }
 
+// icmpOf reads an ICMP type or code of a network ACL entry: -1 (any) when absent.
+func icmpOf(v any, set bool) int {
+	if !set {
+		return -1
+	}
+	switch n := v.(type) {
+	case string:
+		var i int
+		if _, err := fmt.Sscan(n, &i); err == nil {
+			return i
+		}
+		return -1
+	}
+	return toInt(v)
+}
+
+func isTCP(proto string) bool      { return proto == "tcp" || proto == "6" }
+func isICMP(proto string) bool     { return proto == "icmp" || proto == "1" }
+func isAnyProto(proto string) bool { return proto == "-1" || proto == "all" }
+
 // naclAllows evaluates a subnet's network ACL for TCP traffic with a peer address on a port: the
 // first matching rule decides; no match denies.
 func (ix *Index) naclAllows(subnet *Resource, egress bool, peer netip.Addr, port int) bool {
+	return len(ix.naclTCPGaps(subnet, egress, peer, port, port)) == 0
+}
+
+// naclTCPGaps returns the ports of [lo, hi] a subnet's network ACL does not admit for TCP with a
+// peer, as ranges (none when it admits them all): each entry decides the ports it covers that no
+// earlier entry decided, and what no entry decides is denied.
+func (ix *Index) naclTCPGaps(subnet *Resource, egress bool, peer netip.Addr, lo, hi int) [][2]int {
+	undecided := [][2]int{{lo, hi}}
+	var denied [][2]int
+	for _, e := range ix.naclEntries(subnet) {
+		if len(undecided) == 0 {
+			break
+		}
+		if e.egress != egress || !e.cidr.Contains(peer) || !(isAnyProto(e.proto) || isTCP(e.proto)) {
+			continue
+		}
+		from, to := e.from, e.to
+		if isAnyProto(e.proto) {
+			from, to = 0, 65535
+		}
+		var rest [][2]int
+		for _, r := range undecided {
+			a, b := max(r[0], from), min(r[1], to)
+			if a > b {
+				rest = append(rest, r)
+				continue
+			}
+			if !e.allow {
+				denied = append(denied, [2]int{a, b})
+			}
+			if r[0] < a {
+				rest = append(rest, [2]int{r[0], a - 1})
+			}
+			if b < r[1] {
+				rest = append(rest, [2]int{b + 1, r[1]})
+			}
+		}
+		undecided = rest
+	}
+	denied = append(denied, undecided...)
+	sort.Slice(denied, func(i, j int) bool { return denied[i][0] < denied[j][0] })
+	return denied
+}
+
+// naclAllowsICMP evaluates a subnet's network ACL for an ICMP message of a type and code with a
+// peer address.
+func (ix *Index) naclAllowsICMP(subnet *Resource, egress bool, peer netip.Addr, typ, code int) bool {
 	for _, e := range ix.naclEntries(subnet) {
 		if e.egress != egress || !e.cidr.Contains(peer) {
 			continue
 		}
-		all := e.proto == "-1" || e.proto == "all"
-		if all || ((e.proto == "tcp" || e.proto == "6") && port >= e.from && port <= e.to) {
+		if isAnyProto(e.proto) || (isICMP(e.proto) && (e.icmpType == -1 || e.icmpType == typ) && (e.icmpCode == -1 || e.icmpCode == code)) {
 			return e.allow
 		}
 	}

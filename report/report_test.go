@@ -56,7 +56,7 @@ func TestReportOfProd(t *testing.T) {
 	for _, c := range rep.Components {
 		names = append(names, c.Type)
 		if c.Type == "secure-vpc:secrets:Keyring" {
-			assert.Equal(t, 3, c.Protect, "the prod keys are protected")
+			assert.Equal(t, 6, c.Protect, "the prod keys are protected, and their aliases with them")
 		}
 	}
 	assert.NotContains(t, names, "(stack)", "every resource belongs to a component")

@@ -123,7 +123,7 @@ func (k *Keyring) newKey(ctx *pulumi.Context, name string, domain Domain, args *
 	_, err = kms.NewAlias(ctx, keyName, &kms.AliasArgs{
 		Name:        pulumi.String(AliasName(args.Project, args.Stack, domain)),
 		TargetKeyId: key.KeyId,
-	}, pulumi.Parent(k))
+	}, pulumi.Parent(k), pulumi.Protect(args.Protect)) // the alias is how every policy and log group finds the key
 	if err != nil {
 		return nil, fmt.Errorf("creating %s key alias: %w", domain, err)
 	}

@@ -68,6 +68,15 @@ type VaultArgs struct {
 	Caches        []CacheToken
 	// RecoveryWindowDays is how long a deleted secret can be restored (7 to 30).
 	RecoveryWindowDays int
+	// AccountID and ExecutionRoleTags name every execution role of the stack (the tags each
+	// carries, for example secure-vpc:role=execution and secure-vpc:stack=<stack>): the secret
+	// every service reads admits them by tag, so its policy does not grow with the number of
+	// services (Secrets Manager caps a resource policy at 20,480 characters). Required.
+	AccountID         string
+	ExecutionRoleTags map[string]string
+	// Protect keeps every secret and its resource policy from deletion (staging and prod). The
+	// versions are not protected: a renewed certificate replaces its version.
+	Protect bool
 }
 
 // Vault holds every Secrets Manager entry the program creates, and the internal PKI whose
@@ -81,6 +90,7 @@ type Vault struct {
 	SecretArns    pulumi.StringMapOutput `pulumi:"secretArns"`
 
 	arns   map[string]pulumi.StringOutput
+	ready  map[string][]pulumi.Resource
 	tokens map[string]pulumi.StringOutput
 }
 
@@ -90,16 +100,22 @@ func (v *Vault) CacheAuthToken(cache string) pulumi.StringOutput { return v.toke
 // SecretArn returns the ARN of a secret by kind and name (for example tls, users).
 func (v *Vault) SecretArn(kind, name string) pulumi.StringOutput { return v.arns[kind+"/"+name] }
 
+// SecretReady returns what must exist before a task can read a secret at start: its value (the
+// secret version) and its resource policy. ECS resolves a task's secrets when it launches the
+// task, so a service must not start before them.
+func (v *Vault) SecretReady(kind, name string) []pulumi.Resource { return v.ready[kind+"/"+name] }
+
 // NewVault creates the PKI and the secrets.
 func NewVault(ctx *pulumi.Context, name string, args *VaultArgs, opts ...pulumi.ResourceOption) (*Vault, error) {
 	if err := args.validate(); err != nil {
 		return nil, err
 	}
-	v := &Vault{arns: map[string]pulumi.StringOutput{}, tokens: map[string]pulumi.StringOutput{}}
+	v := &Vault{arns: map[string]pulumi.StringOutput{}, ready: map[string][]pulumi.Resource{}, tokens: map[string]pulumi.StringOutput{}}
 	if err := ctx.RegisterComponentResource("secure-vpc:secrets:Vault", name, v, opts...); err != nil {
 		return nil, fmt.Errorf("registering vault: %w", err)
 	}
-	w := &secretWriter{ctx: ctx, parent: v, project: args.Project, stack: args.Stack, keyArn: args.SecretsKeyArn, recoveryDays: args.RecoveryWindowDays}
+	w := &secretWriter{ctx: ctx, parent: v, project: args.Project, stack: args.Stack, keyArn: args.SecretsKeyArn,
+		recoveryDays: args.RecoveryWindowDays, protect: args.Protect, vault: v}
 	roles := map[string]pulumi.StringInput{}
 	var all, bffs []string
 	for _, s := range args.Services {
@@ -174,11 +190,9 @@ func NewVault(ctx *pulumi.Context, name string, args *VaultArgs, opts ...pulumi.
 		bundle := pulumi.All(cert.CertPem, key.PrivateKeyPem, ca.CertPem).ApplyT(func(x []any) (string, error) {
 			return jsonObject(map[string]string{"certificate": x[0].(string), "privateKey": x[1].(string), "caCertificate": x[2].(string)})
 		}).(pulumi.StringOutput)
-		arn, err := w.Write(KindTLS, svc, fmt.Sprintf("mTLS certificate and key of %s (%s), with the internal CA", svc, dns), pulumi.ToSecret(bundle).(pulumi.StringOutput), readers([]string{svc}))
-		if err != nil {
+		if err := w.Write(KindTLS, svc, fmt.Sprintf("mTLS certificate and key of %s (%s), with the internal CA", svc, dns), pulumi.ToSecret(bundle).(pulumi.StringOutput), readers([]string{svc})); err != nil {
 			return nil, err
 		}
-		v.arns[KindTLS+"/"+svc] = arn
 	}
 
 	// The identity token the BFFs sign after authenticating a user, and every service verifies.
@@ -189,24 +203,22 @@ func NewVault(ctx *pulumi.Context, name string, args *VaultArgs, opts ...pulumi.
 		return nil, fmt.Errorf("creating identity token key: %w", err)
 	}
 	if len(bffs) > 0 {
-		arn, err := w.Write(KindIdentity, "signing-key", "private key the BFFs sign identity tokens with (ES256)", tokenKey.PrivateKeyPem, readers(bffs))
-		if err != nil {
+		if err := w.Write(KindIdentity, "signing-key", "private key the BFFs sign identity tokens with (ES256)", tokenKey.PrivateKeyPem, readers(bffs)); err != nil {
 			return nil, err
 		}
-		v.arns[KindIdentity+"/signing-key"] = arn
 	}
-	arn, err := w.Write(KindIdentity, "verification-key", "public key every service verifies identity tokens with", tokenKey.PublicKeyPem, readers(all))
+	everyService, err := StackReadersPolicy(args.AccountID, args.ExecutionRoleTags).JSON()
 	if err != nil {
+		return nil, fmt.Errorf("building the verification key's policy: %w", err)
+	}
+	if err := w.write(KindIdentity, "verification-key", "public key every service verifies identity tokens with", tokenKey.PublicKeyPem, pulumi.String(everyService)); err != nil {
 		return nil, err
 	}
-	v.arns[KindIdentity+"/verification-key"] = arn
 
 	for _, s := range args.AppSecrets {
-		arn, err := w.Write(KindApp, s.Name, s.Description, s.Value, readers(slices.Sorted(slices.Values(s.Readers))))
-		if err != nil {
+		if err := w.Write(KindApp, s.Name, s.Description, s.Value, readers(slices.Sorted(slices.Values(s.Readers)))); err != nil {
 			return nil, err
 		}
-		v.arns[KindApp+"/"+s.Name] = arn
 	}
 
 	// Cache auth tokens. pulumi-random is not available to this project, so the random material
@@ -223,11 +235,9 @@ func NewVault(ctx *pulumi.Context, name string, args *VaultArgs, opts ...pulumi.
 			sum := sha256.Sum256([]byte(pem))
 			return hex.EncodeToString(sum[:])
 		})).(pulumi.StringOutput)
-		arn, err := w.Write(KindCache, c.Name, fmt.Sprintf("auth token of the %s cache", c.Name), token, readers(slices.Sorted(slices.Values(c.Users))))
-		if err != nil {
+		if err := w.Write(KindCache, c.Name, fmt.Sprintf("auth token of the %s cache", c.Name), token, readers(slices.Sorted(slices.Values(c.Users)))); err != nil {
 			return nil, err
 		}
-		v.arns[KindCache+"/"+c.Name] = arn
 		v.tokens[c.Name] = token
 	}
 
@@ -252,6 +262,8 @@ func (a *VaultArgs) validate() error {
 		return fmt.Errorf("vault: at least one service is required")
 	case a.RecoveryWindowDays < 7 || a.RecoveryWindowDays > 30:
 		return fmt.Errorf("vault: recovery window %d is outside 7-30 days", a.RecoveryWindowDays)
+	case len(a.AccountID) != 12 || len(a.ExecutionRoleTags) == 0:
+		return fmt.Errorf("vault: the account id and the tags of the stack's execution roles are required")
 	}
 	known := map[string]bool{}
 	for _, s := range a.Services {
@@ -289,27 +301,13 @@ type secretWriter struct {
 	stack        string
 	keyArn       pulumi.StringInput
 	recoveryDays int
+	protect      bool
+	vault        *Vault
 }
 
-// Write creates one secret with its value and policy and returns its ARN.
-func (w *secretWriter) Write(kind, name, description string, value pulumi.StringInput, readers []Reader) (pulumi.StringOutput, error) {
-	logical := kind + "-" + name
-	secret, err := secretsmanager.NewSecret(w.ctx, logical, &secretsmanager.SecretArgs{
-		NamePrefix:           pulumi.String(naming.SecretPrefix(w.project, w.stack, kind, name)),
-		Description:          pulumi.String(description),
-		KmsKeyId:             w.keyArn,
-		RecoveryWindowInDays: pulumi.Int(w.recoveryDays),
-		Tags:                 pulumi.StringMap{SecretKindTag: pulumi.String(kind)},
-	}, pulumi.Parent(w.parent))
-	if err != nil {
-		return pulumi.StringOutput{}, fmt.Errorf("creating secret %s: %w", logical, err)
-	}
-	if _, err := secretsmanager.NewSecretVersion(w.ctx, logical, &secretsmanager.SecretVersionArgs{
-		SecretId:     secret.ID(),
-		SecretString: pulumi.ToSecret(value).(pulumi.StringOutput),
-	}, pulumi.Parent(w.parent)); err != nil {
-		return pulumi.StringOutput{}, fmt.Errorf("storing secret %s: %w", logical, err)
-	}
+// Write creates one secret with its value and a policy that admits exactly the readers' roles,
+// and records its ARN and readiness in the vault.
+func (w *secretWriter) Write(kind, name, description string, value pulumi.StringInput, readers []Reader) error {
 	arns := make([]any, 0, len(readers))
 	for _, r := range readers {
 		arns = append(arns, r.RoleArn)
@@ -321,14 +319,41 @@ func (w *secretWriter) Write(kind, name, description string, value pulumi.String
 		}
 		return ReadersPolicy(roles).JSON()
 	}).(pulumi.StringOutput)
-	if _, err := secretsmanager.NewSecretPolicy(w.ctx, logical, &secretsmanager.SecretPolicyArgs{
+	return w.write(kind, name, description, value, policy)
+}
+
+// write creates the secret, its version and its resource policy, and records the ARN and what a
+// reader must wait for.
+func (w *secretWriter) write(kind, name, description string, value pulumi.StringInput, policy pulumi.StringInput) error {
+	logical := kind + "-" + name
+	secret, err := secretsmanager.NewSecret(w.ctx, logical, &secretsmanager.SecretArgs{
+		NamePrefix:           pulumi.String(naming.SecretPrefix(w.project, w.stack, kind, name)),
+		Description:          pulumi.String(description),
+		KmsKeyId:             w.keyArn,
+		RecoveryWindowInDays: pulumi.Int(w.recoveryDays),
+		Tags:                 pulumi.StringMap{SecretKindTag: pulumi.String(kind)},
+	}, pulumi.Parent(w.parent), pulumi.Protect(w.protect))
+	if err != nil {
+		return fmt.Errorf("creating secret %s: %w", logical, err)
+	}
+	version, err := secretsmanager.NewSecretVersion(w.ctx, logical, &secretsmanager.SecretVersionArgs{
+		SecretId:     secret.ID(),
+		SecretString: pulumi.ToSecret(value).(pulumi.StringOutput),
+	}, pulumi.Parent(w.parent))
+	if err != nil {
+		return fmt.Errorf("storing secret %s: %w", logical, err)
+	}
+	sp, err := secretsmanager.NewSecretPolicy(w.ctx, logical, &secretsmanager.SecretPolicyArgs{
 		SecretArn:         secret.Arn,
 		Policy:            policy,
 		BlockPublicPolicy: pulumi.Bool(true),
-	}, pulumi.Parent(w.parent)); err != nil {
-		return pulumi.StringOutput{}, fmt.Errorf("creating policy of secret %s: %w", logical, err)
+	}, pulumi.Parent(w.parent), pulumi.Protect(w.protect))
+	if err != nil {
+		return fmt.Errorf("creating policy of secret %s: %w", logical, err)
 	}
-	return secret.Arn, nil
+	w.vault.arns[kind+"/"+name] = secret.Arn
+	w.vault.ready[kind+"/"+name] = []pulumi.Resource{version, sp}
+	return nil
 }
 
 // ReadersPolicy lets exactly the given roles read a secret.
@@ -338,10 +363,31 @@ func ReadersPolicy(roleArns []string) policydoc.Document {
 		Sid:       "OnlyItsConsumersRead",
 		Effect:    policydoc.Allow,
 		Principal: map[string]any{"AWS": sorted},
-		Action:    []string{"secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"},
+		Action:    readActions,
 		Resource:  []string{"*"},
 	})
 }
+
+// StackReadersPolicy lets every role of the account that carries all the given tags read a
+// secret: the stack's execution roles, named by what they are rather than one by one. Its length
+// does not depend on the number of services.
+func StackReadersPolicy(accountID string, tags map[string]string) policydoc.Document {
+	cond := map[string]any{}
+	for k, v := range tags {
+		cond["aws:PrincipalTag/"+k] = v
+	}
+	return policydoc.New(policydoc.Statement{
+		Sid:       "EveryExecutionRoleOfTheStackReads",
+		Effect:    policydoc.Allow,
+		Principal: policydoc.AWSPrincipal(fmt.Sprintf("arn:aws:iam::%s:root", accountID)),
+		Action:    readActions,
+		Resource:  []string{"*"},
+		Condition: map[string]map[string]any{"StringEquals": cond},
+	})
+}
+
+// readActions read a secret's value and describe it.
+var readActions = []string{"secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"}
 
 func jsonObject(m map[string]string) (string, error) {
 	data, err := json.Marshal(m)

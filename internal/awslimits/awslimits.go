@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/secure-vpc/secure-vpc/internal/stackstate"
@@ -208,8 +209,8 @@ func Check(resources []stackstate.Resource) []string {
 				}
 			}
 		case "aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer":
-			if !elbName.MatchString(name) || strings.HasPrefix(name, "internal-") {
-				bad(r, "load balancer name %q must be at most 32 letters, digits and hyphens, not starting or ending with a hyphen", name)
+			if !elbName.MatchString(name) || strings.HasPrefix(name, LoadBalancerReservedPrefix) {
+				bad(r, "load balancer name %q must be at most 32 letters, digits and hyphens, not starting or ending with a hyphen, nor with %q", name, LoadBalancerReservedPrefix)
 			}
 			subnets, _ := in["subnets"].([]any)
 			azs := map[string]bool{}
@@ -245,7 +246,9 @@ func Check(resources []stackstate.Resource) []string {
 			}
 			cpu, _ := in["cpu"].(string)
 			mem, _ := in["memory"].(string)
-			if !fargateSize(cpu, mem) {
+			c, errC := strconv.Atoi(cpu)
+			m, errM := strconv.Atoi(mem)
+			if errC != nil || errM != nil || !ValidFargateSize(c, m) {
 				bad(r, "cpu %s with memory %s is not a Fargate task size", cpu, mem)
 			}
 		case "aws:ecs/cluster:Cluster", "aws:ecs/service:Service":
@@ -341,39 +344,17 @@ func checkDBInstance(r stackstate.Resource, paramGroups map[string]string, bad f
 		if !rdsIdentifier.MatchString(strings.ToLower(final)) || strings.Contains(final, "--") || strings.HasSuffix(final, "-") {
 			bad(r, "without skipFinalSnapshot a valid finalSnapshotIdentifier is required (got %q)", final)
 		}
+		// A snapshot outlives its instance: a name fixed in the program is taken the second time
+		// an instance of it is deleted (DBSnapshotAlreadyExists), at the second destroy of the
+		// stack or the second replacement of the database.
+		if final != "" && len(r.PropertyDependencies["finalSnapshotIdentifier"]) == 0 {
+			bad(r, "finalSnapshotIdentifier %q is fixed; RDS refuses to delete the instance when a snapshot of that name exists, so derive it from something unique to each incarnation of the database", final)
+		}
 	}
-}
-
-// fargateSize reports whether cpu (units) and memory (MiB) form a Fargate task size.
-func fargateSize(cpu, memory string) bool {
-	var c, m int
-	if _, err := fmt.Sscan(cpu, &c); err != nil {
-		return false
-	}
-	if _, err := fmt.Sscan(memory, &m); err != nil {
-		return false
-	}
-	switch c {
-	case 256:
-		return m == 512 || m == 1024 || m == 2048
-	case 512:
-		return m >= 1024 && m <= 4096 && m%1024 == 0
-	case 1024:
-		return m >= 2048 && m <= 8192 && m%1024 == 0
-	case 2048:
-		return m >= 4096 && m <= 16384 && m%1024 == 0
-	case 4096:
-		return m >= 8192 && m <= 30720 && m%1024 == 0
-	case 8192:
-		return m >= 16384 && m <= 61440 && m%4096 == 0
-	case 16384:
-		return m >= 32768 && m <= 122880 && m%8192 == 0
-	}
-	return false
 }
 
 // MaxGroupsPerInterface is AWS's default quota of security groups on one network interface.
-const MaxGroupsPerInterface = 5
+var MaxGroupsPerInterface = SecurityGroupsPerInterface.Limit
 
 // checkGroupsPerInterface counts the security groups a resource puts on its network interfaces.
 func checkGroupsPerInterface(r stackstate.Resource, bad func(stackstate.Resource, string, ...any)) {

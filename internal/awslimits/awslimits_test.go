@@ -45,6 +45,10 @@ func TestCheck(t *testing.T) {
 		{"password and managed password", []stackstate.Resource{res("aws:rds/instance:Instance", map[string]any{"identifier": "db", "password": "x", "manageMasterUserPassword": true, "skipFinalSnapshot": true}, nil)}, "exactly one of password"},
 		{"minor version pinned", []stackstate.Resource{res("aws:rds/instance:Instance", map[string]any{"identifier": "db", "manageMasterUserPassword": true, "engineVersion": "16.3", "skipFinalSnapshot": true}, nil)}, "major version only"},
 		{"no final snapshot", []stackstate.Resource{res("aws:rds/instance:Instance", map[string]any{"identifier": "db", "manageMasterUserPassword": true}, nil)}, "finalSnapshotIdentifier"},
+		{"fixed final snapshot name", []stackstate.Resource{res("aws:rds/instance:Instance", map[string]any{"identifier": "db-prod", "manageMasterUserPassword": true, "finalSnapshotIdentifier": "db-prod-final"}, nil)}, "is fixed"},
+		{"final snapshot name per incarnation", []stackstate.Resource{{URN: "urn:pulumi:s::p::aws:rds/instance:Instance::x", Type: "aws:rds/instance:Instance", Custom: true,
+			Inputs:               map[string]any{"identifier": "db-prod", "manageMasterUserPassword": true, "finalSnapshotIdentifier": "db-prod-final-0a1b2c3d"},
+			PropertyDependencies: map[string][]string{"finalSnapshotIdentifier": {"urn:pulumi:s::p::tls:index/privateKey:PrivateKey::db-final-snapshot"}}}}, ""},
 		{"family mismatch", []stackstate.Resource{
 			res("aws:rds/parameterGroup:ParameterGroup", map[string]any{"family": "postgres15"}, map[string]any{"name": "db-1234567"}),
 			res("aws:rds/instance:Instance", map[string]any{"identifier": "db", "manageMasterUserPassword": true, "engineVersion": "16", "parameterGroupName": "db-1234567", "skipFinalSnapshot": true}, nil),
@@ -55,6 +59,7 @@ func TestCheck(t *testing.T) {
 		{"auth token without TLS", []stackstate.Resource{res("aws:elasticache/replicationGroup:ReplicationGroup", map[string]any{"replicationGroupId": "sessions-dev", "authToken": "x"}, nil)}, "transitEncryptionEnabled"},
 		{"lifecycle rule without filter", []stackstate.Resource{res("aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2", map[string]any{"rules": []any{map[string]any{"id": "x"}}}, nil)}, "needs a filter"},
 		{"ALB name too long", []stackstate.Resource{res("aws:lb/loadBalancer:LoadBalancer", map[string]any{"loadBalancerType": "network"}, map[string]any{"name": "a-very-long-service-name-alb-1234567"})}, "at most 32"},
+		{"ALB named internal-", []stackstate.Resource{res("aws:lb/loadBalancer:LoadBalancer", map[string]any{"loadBalancerType": "network"}, map[string]any{"name": "internal-web-alb-1234567"})}, "internal-"},
 		{"ALB in one AZ", []stackstate.Resource{
 			{URN: "urn:pulumi:s::p::aws:ec2/subnet:Subnet::a", Type: "aws:ec2/subnet:Subnet", ID: "subnet-a", Inputs: map[string]any{"availabilityZone": "eu-west-1a"}},
 			res("aws:lb/loadBalancer:LoadBalancer", map[string]any{"subnets": []any{"subnet-a"}}, map[string]any{"name": "web-alb-1234567"}),

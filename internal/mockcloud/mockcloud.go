@@ -15,6 +15,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/secure-vpc/secure-vpc/internal/awslimits"
 )
 
 // AccountID is the account every mock ARN belongs to (the account AWS documentation uses).
@@ -34,6 +36,11 @@ type Record struct {
 	Outputs              resource.PropertyMap
 	Dependencies         []string
 	PropertyDependencies map[string][]string
+	// ReplacementTrigger is the value whose change replaces the resource (the
+	// pulumi.ReplacementTrigger option), nil when it has none.
+	ReplacementTrigger any
+	// DeleteBeforeReplace is the option of the same name.
+	DeleteBeforeReplace bool
 }
 
 // Cloud is the mock. It is safe for the concurrent registrations of one Pulumi run.
@@ -69,11 +76,14 @@ func (c *Cloud) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 			"userId":    "AROAOFFLINEPLAN000000:offline-plan",
 		}), nil
 	case "aws:elb/getServiceAccount:getServiceAccount":
-		// The regional Elastic Load Balancing account (eu-west-1's is documented by AWS).
-		acct := map[string]string{"eu-west-1": "156460612806", "us-east-1": "127311923021"}[c.Region]
-		if acct == "" {
-			acct = "9" + hexDigits(c.Region, 11)
+		// The regional Elastic Load Balancing account, where the region has one; the data source
+		// fails, as the provider's does, in regions opened since August 2022 (they know only the
+		// log-delivery service principal). A made-up account would be worse than none.
+		region, _ := awslimits.LookupRegion(c.Region)
+		if region.ELBAccountID == "" {
+			return nil, fmt.Errorf("unsupported AWS Region: %s", c.Region)
 		}
+		acct := region.ELBAccountID
 		return resource.NewPropertyMapFromMap(map[string]any{"id": acct, "arn": "arn:aws:iam::" + acct + ":root"}), nil
 	case "aws:index/getPartition:getPartition":
 		return resource.NewPropertyMapFromMap(map[string]any{
@@ -96,6 +106,10 @@ func (c *Cloud) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 		rec.Protect = rpc.GetProtect()
 		rec.Provider = rpc.GetProvider()
 		rec.Dependencies = sortedCopy(rpc.GetDependencies())
+		if rt := rpc.GetReplacementTrigger(); rt != nil {
+			rec.ReplacementTrigger = rt.AsInterface()
+		}
+		rec.DeleteBeforeReplace = rpc.GetDeleteBeforeReplace()
 		if pd := rpc.GetPropertyDependencies(); len(pd) > 0 {
 			rec.PropertyDependencies = map[string][]string{}
 			for k, v := range pd {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/elb"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
@@ -134,4 +135,39 @@ func TestExportShape(t *testing.T) {
 	assert.Equal(t, e.Deployment.Resources[0].URN, vpc.Parent)
 	assert.True(t, strings.HasPrefix(vpc.URN, "urn:pulumi:s::p::aws:ec2/vpc:Vpc::net"))
 	assert.Regexp(t, regexp.MustCompile(`^vpc-`), vpc.ID)
+}
+
+// The mock tells the truth about per-region AWS data: the regional Elastic Load Balancing account
+// exists only where AWS documents one, and in newer regions the data source fails as the
+// provider's does ("unsupported AWS Region"), rather than answering with a made-up account.
+func TestELBServiceAccountPerRegion(t *testing.T) {
+	for _, tc := range []struct {
+		region, account string
+	}{
+		{"eu-west-1", "156460612806"},
+		{"us-east-1", "127311923021"},
+		{"ap-southeast-3", "589379963580"},
+		{"eu-central-2", ""},
+		{"mx-central-1", ""},
+	} {
+		var got string
+		var callErr error
+		_, err := Run(func(ctx *pulumi.Context) error {
+			sa, err := elb.GetServiceAccount(ctx, &elb.GetServiceAccountArgs{})
+			if err != nil {
+				callErr = err
+				return nil
+			}
+			got = sa.Id
+			return nil
+		}, "p", "s", tc.region, Config{})
+		require.NoError(t, err)
+		if tc.account == "" {
+			require.Error(t, callErr, tc.region)
+			assert.Contains(t, callErr.Error(), "unsupported AWS Region: "+tc.region)
+			continue
+		}
+		require.NoError(t, callErr, tc.region)
+		assert.Equal(t, tc.account, got, tc.region)
+	}
 }

@@ -177,7 +177,8 @@ func (c *Cloud) compute(rec *Record) (string, resource.PropertyMap) {
 		set("arn", arn)
 		set("arnSuffix", suffix)
 		set("dnsName", fmt.Sprintf("%s-%d.%s.elb.amazonaws.com", name, 100000000+int(hexOf(seed, 8)[0])*1000, region))
-		set("zoneId", "Z32O12XQLNTSW2")
+		// No zoneId: the canonical hosted zone differs per region, and no made-up value is
+		// better than a wrong one (nothing the program builds reads it).
 		return arn, out
 	case "aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup":
 		suffix := fmt.Sprintf("targetgroup/%s/%s", name, hexOf(seed+"/tg", 16))

@@ -65,6 +65,14 @@ func WebACL(service string) string { return service + "-waf" }
 // retention) before RDS would create them itself.
 func DBIdentifier(database, stack string) string { return database + "-" + stack }
 
+// DatabaseName is the PostgreSQL database RDS creates in a database's instance (DBName): its
+// config name with hyphens turned into underscores, since PostgreSQL names take no hyphens.
+func DatabaseName(database string) string { return strings.ReplaceAll(database, "-", "_") }
+
+// DatabaseUser is the database role a service connects as with IAM authentication: its name with
+// hyphens turned into underscores.
+func DatabaseUser(service string) string { return strings.ReplaceAll(service, "-", "_") }
+
 // CacheGroupID is the explicit ElastiCache replication group id of a cache (at most 40 characters).
 func CacheGroupID(cache, stack string) string { return cache + "-" + stack }
 

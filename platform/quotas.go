@@ -1,0 +1,247 @@
+package platform
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/secure-vpc/secure-vpc/compute"
+	"github.com/secure-vpc/secure-vpc/data"
+	"github.com/secure-vpc/secure-vpc/internal/awslimits"
+	"github.com/secure-vpc/secure-vpc/internal/naming"
+	"github.com/secure-vpc/secure-vpc/network"
+	"github.com/secure-vpc/secure-vpc/secrets"
+)
+
+// adjustableQuotas are the account- and Region-wide AWS quotas a large graph reaches that an
+// account can have raised: secure-vpc:quotas.<key> declares the account's applied value (the
+// Service Quotas console shows it). The stack's own use is checked against it; what other stacks
+// and resources of the account use is not known here, so keep room.
+var adjustableQuotas = []struct {
+	key   string
+	quota awslimits.Quota
+}{
+	{"iamRoles", awslimits.IAMRolesPerAccount},
+	{"securityGroups", awslimits.SecurityGroupsPerRegion},
+	{"loadBalancers", awslimits.ALBsPerRegion},
+	{"targetGroups", awslimits.TargetGroupsPerRegion},
+	{"webAcls", awslimits.WebACLsPerRegion},
+	{"elasticIps", awslimits.ElasticIPsPerRegion},
+	{"cloudMapInstances", awslimits.CloudMapInstancesPerNamespace},
+}
+
+// quotaKeys lists the keys of secure-vpc:quotas.
+func quotaKeys() []string {
+	out := make([]string, len(adjustableQuotas))
+	for i, q := range adjustableQuotas {
+		out[i] = q.key
+	}
+	return out
+}
+
+func loadQuotas(src Source, spec *Spec, ps *problems) {
+	key := nsKey(keyQuotas)
+	spec.Quotas = map[string]int{}
+	for _, q := range adjustableQuotas {
+		spec.Quotas[q.key] = q.quota.Limit
+	}
+	data, ok := raw(src, keyQuotas)
+	if !ok {
+		return
+	}
+	entries, ok := decodeMap(key, data, ps)
+	if !ok {
+		return
+	}
+	for _, name := range sortedNames(entries) {
+		if !slices.Contains(quotaKeys(), name) {
+			hint := ""
+			if guess := closest(name, quotaKeys()); guess != "" {
+				hint = fmt.Sprintf("did you mean %q? ", guess)
+			}
+			ps.add(key+"."+name, "unknown quota; %s(valid keys: %s)", hint, strings.Join(quotaKeys(), ", "))
+			continue
+		}
+		var n int
+		if err := json.Unmarshal(entries[name], &n); err != nil || n < 1 {
+			ps.add(key+"."+name, "expected the account's applied quota as a whole number above 0, got %s", describeJSON(entries[name]))
+			continue
+		}
+		spec.Quotas[name] = n
+	}
+}
+
+// checkQuotas refuses a graph that would run into an AWS quota during pulumi up: the counts of
+// roles, security groups, load balancers, target groups, web ACLs, Elastic IPs and Cloud Map
+// instances the stack creates, and the size of every policy document it writes, measured on the
+// documents the components will write with every ARN at its longest.
+func checkQuotas(spec *Spec, ps *problems) {
+	svcKey := nsKey(keyServices)
+	bffs := 0
+	instances := 0
+	for _, s := range spec.Services {
+		if s.Public {
+			bffs++
+		}
+		instances += 2 * s.DesiredCount // a deployment runs up to 200% of the tasks
+	}
+	groups, _ := network.PlanFirewall(spec.FirewallGraph())
+	nats := map[NATStrategy]int{NATNone: 0, NATSingle: 1, NATPerAZ: len(spec.Network.AvailabilityZones)}[spec.Network.NATGateways]
+	counts := []struct {
+		key, quota, what string
+		n                int
+	}{
+		{svcKey, "iamRoles", "IAM roles (a task and an execution role per service, and the flow-log role)", 2*len(spec.Services) + 1},
+		// The firewall's groups, the endpoints' group and the VPC's default group.
+		{svcKey, "securityGroups", "security groups", len(groups) + 2},
+		{svcKey, "loadBalancers", "Application Load Balancers (one per BFF)", bffs},
+		{svcKey, "targetGroups", "target groups (one per BFF)", bffs},
+		{svcKey, "webAcls", "WAF web ACLs (one per BFF)", bffs},
+		{nsKey(keyNetwork) + ".natGateways", "elasticIps", "Elastic IP addresses (one per NAT gateway)", nats},
+		{svcKey, "cloudMapInstances", "Cloud Map instances in its namespace (each task registers; a deployment runs up to twice desiredCount)", instances},
+	}
+	for _, c := range counts {
+		limit := spec.Quotas[c.quota]
+		if c.n <= limit {
+			continue
+		}
+		q := quotaOf(c.quota)
+		ps.add(c.key, "the stack would create %d %s, over the quota of %d (%s, %s); split the stack or shrink the graph, or have AWS raise the quota and set %s.%s to the account's new value",
+			c.n, c.what, limit, q.Name, q.Source, nsKey(keyQuotas), c.quota)
+	}
+	checkPolicySizes(spec, ps)
+}
+
+func quotaOf(key string) awslimits.Quota {
+	for _, q := range adjustableQuotas {
+		if q.key == key {
+			return q.quota
+		}
+	}
+	return awslimits.Quota{}
+}
+
+// Longest forms of the ARNs the stack's policies name: a 12-digit account, the stack's region,
+// and each autonamed physical name with its suffix.
+type longestARNs struct{ spec *Spec }
+
+const anyAccount = "000000000000"
+
+func (l longestARNs) role(logical string) string {
+	return fmt.Sprintf("arn:aws:iam::%s:role/%s-%s", anyAccount, logical, strings.Repeat("f", naming.AutonameSuffix-1))
+}
+
+func (l longestARNs) executionRole(service string) string {
+	return l.role(naming.ExecutionRole(service))
+}
+func (l longestARNs) taskRole(service string) string { return l.role(naming.TaskRole(service)) }
+
+func (l longestARNs) secret(kind, name string) string {
+	return fmt.Sprintf("arn:aws:secretsmanager:%s:%s:secret:%s%s-ffffff", l.spec.Region, anyAccount,
+		naming.SecretPrefix(Project, l.spec.Stack, kind, name), strings.Repeat("0", naming.BucketPrefixSuffix))
+}
+
+func (l longestARNs) bucket(name string) string {
+	return "arn:aws:s3:::" + naming.BucketPrefix(name, l.spec.Stack) + strings.Repeat("0", naming.BucketPrefixSuffix)
+}
+
+func (l longestARNs) key() string {
+	return fmt.Sprintf("arn:aws:kms:%s:%s:key/%s", l.spec.Region, anyAccount, "ffffffff-ffff-ffff-ffff-ffffffffffff")
+}
+
+// checkPolicySizes renders every policy whose length grows with the graph (a secret's readers, a
+// bucket's readers and writers, a service's secrets, buckets and databases) and compares it with
+// its quota. These quotas cannot be raised.
+func checkPolicySizes(spec *Spec, ps *problems) {
+	l := longestARNs{spec}
+	size := func(text string, err error) int {
+		if err != nil {
+			return 0
+		}
+		return len(strings.Join(strings.Fields(text), ""))
+	}
+	over := func(key string, what string, n int, q awslimits.Quota) {
+		if n > q.Limit {
+			ps.add(key, "%s would be %d characters long, over the %s (%s); give it fewer readers, or split it", what, n, q, q.Source)
+		}
+	}
+	execRoles := func(services []string) []string {
+		out := make([]string, 0, len(services))
+		for _, s := range services {
+			out = append(out, l.executionRole(s))
+		}
+		return out
+	}
+	for _, name := range sortedNames(spec.Secrets) {
+		over(nsKey(keySecrets)+"."+name+".readers", "its resource policy", size(secrets.ReadersPolicy(execRoles(spec.Secrets[name].Readers)).JSON()), awslimits.SecretPolicyChars)
+	}
+	for _, name := range sortedNames(spec.Caches) {
+		over(nsKey(keyCaches)+"."+name+".users", "the resource policy of its auth token", size(secrets.ReadersPolicy(execRoles(spec.Caches[name].Users)).JSON()), awslimits.SecretPolicyChars)
+	}
+	var bffs []string
+	for _, name := range sortedNames(spec.Services) {
+		if spec.Services[name].Public {
+			bffs = append(bffs, name)
+		}
+	}
+	over(nsKey(keyServices), "the resource policy of the identity signing key (read by every BFF)", size(secrets.ReadersPolicy(execRoles(bffs)).JSON()), awslimits.SecretPolicyChars)
+	for _, name := range sortedNames(spec.Buckets) {
+		b := spec.Buckets[name]
+		roles := func(services []string) []string {
+			out := make([]string, len(services))
+			for i, s := range services {
+				out[i] = l.taskRole(s)
+			}
+			return out
+		}
+		over(nsKey(keyBuckets)+"."+name, "its bucket policy", size(data.DataBucketPolicy(l.bucket(name), roles(b.Readers), roles(b.Writers)).JSON()), awslimits.BucketPolicyBytes)
+	}
+	for _, name := range sortedNames(spec.Services) {
+		w := serviceGrants(spec, name, l)
+		exec := size(compute.ExecutionPolicy(spec.Services[name].Image, spec.Region, "arn:aws:logs:"+spec.Region+":"+anyAccount+":log-group:/"+Project+"/"+spec.Stack+"/services/"+name, l.key(), w.secrets).JSON())
+		over(nsKey(keyServices)+"."+name, "the inline policy of its execution role (every secret it reads)", exec, awslimits.RoleInlinePolicyChars)
+		task := size(compute.TaskPolicy(spec.Region, anyAccount, l.key(), l.key(), w.buckets, w.databases).JSON())
+		over(nsKey(keyServices)+"."+name, "the inline policy of its task role (its buckets and databases)", task, awslimits.RoleInlinePolicyChars)
+	}
+}
+
+// grants are the ARNs a service's role policies name.
+type grants struct {
+	secrets   []string
+	buckets   []compute.BucketGrant
+	databases []compute.DatabaseGrant
+}
+
+// serviceGrants lists, at their longest, the ARNs the policies of a service's roles will name.
+func serviceGrants(spec *Spec, name string, l longestARNs) grants {
+	var g grants
+	svc := spec.Services[name]
+	g.secrets = append(g.secrets, l.secret(secrets.KindTLS, name), l.secret(secrets.KindIdentity, "verification-key"))
+	if svc.Public {
+		g.secrets = append(g.secrets, l.secret(secrets.KindIdentity, "signing-key"))
+	}
+	for _, s := range sortedNames(spec.Secrets) {
+		if slices.Contains(spec.Secrets[s].Readers, name) {
+			g.secrets = append(g.secrets, l.secret(secrets.KindApp, s))
+		}
+	}
+	for _, c := range sortedNames(spec.Caches) {
+		if slices.Contains(spec.Caches[c].Users, name) {
+			g.secrets = append(g.secrets, l.secret(secrets.KindCache, c))
+		}
+	}
+	for _, b := range sortedNames(spec.Buckets) {
+		read, write := slices.Contains(spec.Buckets[b].Readers, name), slices.Contains(spec.Buckets[b].Writers, name)
+		if read || write {
+			g.buckets = append(g.buckets, compute.BucketGrant{Arn: l.bucket(b), Read: read, Write: write})
+		}
+	}
+	for _, d := range sortedNames(spec.Databases) {
+		if spec.Databases[d].Owner == name {
+			g.databases = append(g.databases, compute.DatabaseGrant{ResourceID: "db-" + strings.Repeat("F", 26), User: naming.DatabaseUser(name),
+				MasterSecretArn: fmt.Sprintf("arn:aws:secretsmanager:%s:%s:secret:rds!db-%s-ffffff", spec.Region, anyAccount, "ffffffff-ffff-ffff-ffff-ffffffffffff")})
+		}
+	}
+	return g
+}

@@ -1,0 +1,172 @@
+package policy_test
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/secure-vpc/secure-vpc/internal/stackstate"
+	"github.com/secure-vpc/secure-vpc/policy"
+)
+
+// dropDependency removes a dependency from a resource of a plan, as if the program had not
+// declared it.
+func dropDependency(r *stackstate.Resource, dep string) {
+	r.Dependencies = slices.DeleteFunc(r.Dependencies, func(u string) bool { return u == dep })
+}
+
+func naclRule(e *stackstate.Export, tier string, egress bool, number int) *stackstate.Resource {
+	acl := find(e, func(r *stackstate.Resource) bool { return r.Type == policy.TypeNetworkACL && policy.Tier(r) == tier })
+	return find(e, func(r *stackstate.Resource) bool {
+		return r.Type == policy.TypeNetworkACLRule && r.Inputs["networkAclId"] == acl.ID && r.Inputs["egress"] == egress && r.Inputs["ruleNumber"] == float64(number)
+	})
+}
+
+// editContainer rewrites the one container definition of a task definition.
+func editContainer(t *testing.T, td *stackstate.Resource, edit func(c map[string]any)) {
+	var cs []map[string]any
+	require.NoError(t, json.Unmarshal([]byte(td.Inputs["containerDefinitions"].(string)), &cs))
+	edit(cs[0])
+	data, err := json.Marshal(cs)
+	require.NoError(t, err)
+	td.Inputs["containerDefinitions"] = string(data)
+}
+
+// deployCases break what makes a plan deploy and work: create-time ordering, return traffic,
+// guards of kept stores, and what a task needs at run time.
+func deployCases() []brokenPlan {
+	return []brokenPlan{
+		{"ORDER-01", func(t *testing.T, e *stackstate.Export) string {
+			logging := find(e, named(policy.TypeBucketLogging, "user-uploads"))
+			dropDependency(logging, find(e, named(policy.TypeBucketPolicy, "access-logs")).URN)
+			return logging.URN
+		}, "InvalidTargetBucketForLogging"},
+		{"ORDER-01", func(t *testing.T, e *stackstate.Export) string {
+			svc := find(e, named(policy.TypeECSService, "orders"))
+			dropDependency(svc, find(e, named(policy.TypeSecretVersion, "app-payments-api-key")).URN)
+			return svc.URN
+		}, "holds the value ECS injects when a task starts"},
+		{"ORDER-01", func(t *testing.T, e *stackstate.Export) string {
+			svc := find(e, named(policy.TypeECSService, "orders"))
+			dropDependency(svc, find(e, named(policy.TypeSecretPolicy, "app-payments-api-key")).URN)
+			return svc.URN
+		}, "admits the task's execution role"},
+		{"ORDER-01", func(t *testing.T, e *stackstate.Export) string {
+			svc := find(e, named(policy.TypeECSService, "users"))
+			dropDependency(svc, find(e, named(policy.TypeVpcEndpoint, "network-ecr-dkr")).URN)
+			return svc.URN
+		}, "pull their image"},
+		{"ORDER-01", func(t *testing.T, e *stackstate.Export) string {
+			svc := find(e, named(policy.TypeECSService, "users"))
+			dropDependency(svc, find(e, named(policy.TypeSGEgressRule, "all-services-to-endpoints-443")).URN)
+			return svc.URN
+		}, "lets the tasks' traffic out"},
+		{"ORDER-01", func(t *testing.T, e *stackstate.Export) string {
+			svc := find(e, named(policy.TypeECSService, "web-bff"))
+			dropDependency(svc, find(e, named(policy.TypeListener, "web-bff-https")).URN)
+			return svc.URN
+		}, "ECS refuses a target group without one"},
+		{"ORDER-01", func(t *testing.T, e *stackstate.Export) string {
+			nat := find(e, ofType(policy.TypeNatGateway))
+			dropDependency(nat, find(e, ofType(policy.TypeInternetGateway)).URN)
+			return nat.URN
+		}, "a public NAT gateway needs"},
+		{"ORDER-01", func(t *testing.T, e *stackstate.Export) string {
+			lg := find(e, named(policy.TypeLogGroup, "users-db-upgrade"))
+			lg.ID, lg.Inputs["name"], lg.Outputs["name"] = "/elsewhere/upgrade", "/elsewhere/upgrade", "/elsewhere/upgrade"
+			return find(e, named(policy.TypeDBInstance, "users-db")).URN
+		}, "RDS would create it unencrypted"},
+		{"NET-08", func(t *testing.T, e *stackstate.Export) string {
+			naclRule(e, "public", false, 125).Type = "aws:removed/rule:Rule"
+			nat := find(e, ofType(policy.TypeNatGateway))
+			return find(e, func(r *stackstate.Resource) bool { return r.ID == nat.Inputs["subnetId"] }).URN
+		}, "drops replies from the internet on tcp 3389"},
+		{"NET-08", func(t *testing.T, e *stackstate.Export) string {
+			naclRule(e, "private", false, 140).Type = "aws:removed/rule:Rule"
+			return find(e, subnetOfTier("private")).URN
+		}, "ICMP fragmentation-needed (type 3, code 4) in"},
+		{"NET-08", func(t *testing.T, e *stackstate.Export) string {
+			naclRule(e, "public", true, 110).Inputs["fromPort"] = float64(32768)
+			lb := find(e, named(policy.TypeLoadBalancer, "web-bff-alb"))
+			first := lb.Inputs["subnets"].([]any)[0]
+			return find(e, func(r *stackstate.Resource) bool { return r.ID == first }).URN
+		}, "replies to clients on tcp 1024-32767"},
+		{"DATA-09", func(t *testing.T, e *stackstate.Export) string {
+			b := find(e, named(policy.TypeBucket, "user-uploads"))
+			b.Protect = true
+			return find(e, named(policy.TypeBucketPAB, "user-uploads")).URN
+		}, "guards the protected BucketV2 user-uploads"},
+		{"DATA-09", func(t *testing.T, e *stackstate.Export) string {
+			find(e, named(policy.TypeBucket, "user-uploads")).Protect = true
+			return find(e, named(policy.TypeIAMRole, "users-task-role")).URN
+		}, "is named by the bucket's policy"},
+		{"DATA-09", func(t *testing.T, e *stackstate.Export) string {
+			find(e, named(policy.TypeBucket, "user-uploads")).Protect = true
+			return find(e, named(policy.TypeDBInstance, "users-db")).URN
+		}, "a stack that protects its stores"},
+		{"SVC-02", func(t *testing.T, e *stackstate.Export) string {
+			td := find(e, named(policy.TypeTaskDefinition, "users"))
+			editContainer(t, td, func(c map[string]any) {
+				delete(c["linuxParameters"].(map[string]any), "tmpfs")
+				c["mountPoints"] = []any{map[string]any{"sourceVolume": "tmp", "containerPath": "/tmp"}}
+			})
+			td.Inputs["volumes"] = []any{map[string]any{"name": "tmp"}}
+			return td.URN
+		}, "owns as root (0755)"},
+		{"SVC-02", func(t *testing.T, e *stackstate.Export) string {
+			td := find(e, named(policy.TypeTaskDefinition, "users"))
+			editContainer(t, td, func(c map[string]any) {
+				c["portMappings"] = []any{map[string]any{"containerPort": 443, "protocol": "tcp"}}
+			})
+			return td.URN
+		}, "which its non-root user cannot bind"},
+		{"DATA-08", func(t *testing.T, e *stackstate.Export) string {
+			p := find(e, named(policy.TypeSecretPolicy, "identity-verification-key"))
+			p.Inputs["policy"] = strings.Replace(p.Inputs["policy"].(string), `"aws:PrincipalTag/secure-vpc:stack":"dev"`, `"aws:PrincipalTag/team":"any"`, 1)
+			return find(e, named(policy.TypeSecret, "identity-verification-key")).URN
+		}, "admits the whole account"},
+	}
+}
+
+// The NAT gateway's own subnet decides whether a task's internet egress gets out: its network
+// ACL is part of the path, and a NAT gateway the stack does not hold makes the path unknown.
+func TestInternetEgressFollowsTheNATGatewaysSubnet(t *testing.T) {
+	withEgress := func(t *testing.T) *stackstate.Export {
+		e := devPlan(t)
+		addResource(e, stackstate.Resource{URN: "urn:pulumi:dev::secure-vpc::aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule::orders-to-internet", Custom: true,
+			ID: "sgr-orders-internet", Type: policy.TypeSGEgressRule, Inputs: map[string]any{"securityGroupId": groupOf(e, "svc-orders").ID,
+				"ipProtocol": "tcp", "fromPort": float64(443), "toPort": float64(443), "cidrIpv4": "0.0.0.0/0"}})
+		return e
+	}
+	egress := func(e *stackstate.Export) (policy.Status, bool) {
+		for _, p := range policy.NewIndex(e).Reachability() {
+			if p.From.Name == "orders" && p.To.Kind == "internet" {
+				return p.Status, true
+			}
+		}
+		return "", false
+	}
+
+	status, found := egress(withEgress(t))
+	require.True(t, found, "orders reaches the internet through NAT")
+	assert.Equal(t, policy.Reachable, status)
+
+	e := withEgress(t)
+	naclRule(e, "public", true, 100).Type = "aws:removed/rule:Rule" // the NAT subnet no longer lets HTTPS out
+	_, found = egress(e)
+	assert.False(t, found, "the NAT gateway's subnet ACL blocks the path")
+
+	e = withEgress(t)
+	for i := range e.Deployment.Resources {
+		if r := &e.Deployment.Resources[i]; r.Type == policy.TypeNatGateway {
+			r.ID = "nat-elsewhere" // the routes now name a NAT gateway outside the stack
+		}
+	}
+	status, found = egress(e)
+	require.True(t, found)
+	assert.Equal(t, policy.Unknown, status, "a NAT gateway the stack does not hold is unknown, never assumed")
+}
