@@ -50,21 +50,42 @@ func TestPlanCommittedStacks(t *testing.T) {
 func TestPlanRejectsInvalidConfig(t *testing.T) {
 	dev := testkit.CommittedStackYAML(t, "dev")
 	prod := testkit.CommittedStackYAML(t, "prod")
+	type edit struct{ old, new string } // every occurrence of old becomes new
 	cases := []struct {
-		name, base, old, new, wantKey string
+		name    string
+		base    string
+		edits   []edit
+		wantKey string
 	}{
-		{"typo'd key", dev, "  secure-vpc:network:", "  secure-vpc:netwrok: {}\n  secure-vpc:network:", "secure-vpc:netwrok"},
-		{"typo'd nested key", dev, "    natGateways: single", "    natGateway: single", "secure-vpc:network.natGateway"},
-		{"unknown service in calls", dev, "calls: [users, orders]", "calls: [users, billing]", "secure-vpc:services.web-bff.calls"},
-		{"overlapping CIDR", dev, "    natGateways: single", "    natGateways: single\n    connectedCidrs: [10.20.0.0/20]", "secure-vpc:network.connectedCidrs[0]"},
-		{"public CIDR", dev, "cidr: 10.20.0.0/16", "cidr: 54.20.0.0/16", "secure-vpc:network.cidr"},
-		{"one AZ", dev, "availabilityZones: [eu-west-1a, eu-west-1b]", "availabilityZones: [eu-west-1a]", "secure-vpc:network.availabilityZones"},
-		{"prod without certificate", prod, "    certificateArn: arn:aws:acm:eu-west-1:123456789012:certificate/00000000-0000-4000-8000-000000000002\n", "", "secure-vpc:edge.certificateArn"},
+		{"typo'd key", dev, []edit{{"  secure-vpc:network:", "  secure-vpc:netwrok: {}\n  secure-vpc:network:"}}, "secure-vpc:netwrok"},
+		{"typo'd nested key", dev, []edit{{"    natGateways: single", "    natGateway: single"}}, "secure-vpc:network.natGateway"},
+		{"unknown service in calls", dev, []edit{{"calls: [users, orders]", "calls: [users, billing]"}}, "secure-vpc:services.web-bff.calls"},
+		{"overlapping CIDR", dev, []edit{{"    natGateways: single", "    natGateways: single\n    connectedCidrs: [10.20.0.0/20]"}}, "secure-vpc:network.connectedCidrs[0]"},
+		{"public CIDR", dev, []edit{{"cidr: 10.20.0.0/16", "cidr: 54.20.0.0/16"}}, "secure-vpc:network.cidr"},
+		{"one AZ", dev, []edit{{"availabilityZones: [eu-west-1a, eu-west-1b]", "availabilityZones: [eu-west-1a]"}}, "secure-vpc:network.availabilityZones"},
+		{"prod without certificate", prod, []edit{{"    certificateArn: arn:aws:acm:eu-west-1:123456789012:certificate/00000000-0000-4000-8000-000000000002\n", ""}}, "secure-vpc:edge.certificateArn"},
+		// The rows of issue 9: each exited 0 before, though AWS refuses it or it would not work.
+		{"a port a non-root task cannot bind", dev, []edit{{"    users:\n      port: 8443", "    users:\n      port: 443"}}, "secure-vpc:services.users.port"},
+		{"a BFF whose load balancer would be named internal-", dev, []edit{{"web-bff", "internal-web"}}, "secure-vpc:services.internal-web"},
+		{"a database named after a PostgreSQL reserved word", dev, []edit{{"    users-db:", "    user:"}}, "secure-vpc:databases.user"},
+		{"a region that does not exist", dev, []edit{{"eu-west-1", "xx-fake-1"}}, "aws:region"},
+		{"a zone the region does not have", dev, []edit{{"[eu-west-1a, eu-west-1b]", "[eu-west-1a, eu-west-1z]"}}, "secure-vpc:network.availabilityZones"},
+		{"not an RDS instance class", dev, []edit{{"db.t4g.micro", "db.x99.mega"}}, "secure-vpc:databases.users-db.instanceClass"},
+		{"a PostgreSQL major past standard support", dev, []edit{{`version: "16"`, `version: "13"`}}, "secure-vpc:databases.users-db.version"},
+		{"internet egress with no NAT", dev, []edit{{"natGateways: single", "natGateways: none"}, {"internetEgress: false", "internetEgress: true"}}, "secure-vpc:services.orders.internetEgress"},
+		{"a BFF owns the database", dev, []edit{{"owner: users", "owner: web-bff"}}, "secure-vpc:databases.users-db.owner"},
+		{"a namespace typo drops a bucket", dev, []edit{{"secure-vpc:buckets:", "securevpc:buckets:"}}, "securevpc:buckets"},
+		{"one secret value in plaintext", dev, []edit{{"      readers: [orders]\n", "      readers: [orders]\n    stripe-key:\n      readers: [orders]\n" +
+			"  secure-vpc:secretValues:\n    payments-api-key:\n      secure: v1:AAAABBBBCCCCDDDD\n    stripe-key: not-encrypted\n"}}, "secure-vpc:secretValues.stripe-key"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			require.Contains(t, tc.base, tc.old, "the test's edit must apply")
-			dir := testkit.StackDir(t, "broken", strings.Replace(tc.base, tc.old, tc.new, 1))
+			text := tc.base
+			for _, e := range tc.edits {
+				require.Contains(t, text, e.old, "the test's edit must apply")
+				text = strings.ReplaceAll(text, e.old, e.new)
+			}
+			dir := testkit.StackDir(t, "broken", text)
 			code, out, errOut := runCLI("plan", "-stack", "broken", "-dir", dir)
 			assert.Equal(t, 2, code)
 			assert.Empty(t, out, "nothing is planned")
