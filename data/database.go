@@ -23,7 +23,7 @@ type DatabaseArgs struct {
 	InstanceClass       string
 	Port                int
 	AllocatedStorage    int
-	MaxAllocatedStorage int
+	MaxAllocatedStorage int // GiB, the storage autoscaling ceiling; 0 turns autoscaling off
 	BackupRetentionDays int
 	MultiAZ             bool
 	// Production turns on deletion protection, a final snapshot and Pulumi's protect.

@@ -54,7 +54,16 @@ type Vpc struct {
 	// NATRoutes are the private tier's default routes to NAT (none without NAT): a service that
 	// declares internet egress waits for them.
 	NATRoutes []pulumi.Resource
+
+	ready map[Tier][]pulumi.Resource
 }
+
+// TierReady returns what makes a tier's subnets carry traffic: their network ACL associations
+// and rules (until its association exists, a subnet uses the VPC's default network ACL, which
+// this program locks to deny everything) and their route table associations (until then, the
+// main route table). Whatever runs in the tier at once (tasks, load balancers' health checks)
+// waits for them.
+func (v *Vpc) TierReady(t Tier) []pulumi.Resource { return v.ready[t] }
 
 // InterfaceEndpoints are the AWS APIs a Fargate service needs with no NAT at all: image pulls
 // (ecr.api, ecr.dkr; layers come through the S3 gateway endpoint), logs, secrets, keys and STS.
@@ -95,7 +104,7 @@ func NewVpc(ctx *pulumi.Context, name string, args *VpcArgs, opts ...pulumi.Reso
 	if err != nil {
 		return nil, err
 	}
-	v := &Vpc{CIDR: plan.VPC.String(), Plan: plan}
+	v := &Vpc{CIDR: plan.VPC.String(), Plan: plan, ready: map[Tier][]pulumi.Resource{}}
 	if err := ctx.RegisterComponentResource("secure-vpc:network:Vpc", name, v, opts...); err != nil {
 		return nil, fmt.Errorf("registering vpc: %w", err)
 	}
@@ -216,13 +225,14 @@ func (b *vpcBuilder) routeTable(label string, tier Tier) (*ec2.RouteTable, error
 
 func (b *vpcBuilder) associate(rt *ec2.RouteTable, tier Tier, i int) error {
 	label := fmt.Sprintf("%s-%s", tier, b.azSuffix(b.args.AvailabilityZones[i]))
-	_, err := ec2.NewRouteTableAssociation(b.ctx, fmt.Sprintf("%s-%s", b.name, label), &ec2.RouteTableAssociationArgs{
+	assoc, err := ec2.NewRouteTableAssociation(b.ctx, fmt.Sprintf("%s-%s", b.name, label), &ec2.RouteTableAssociationArgs{
 		SubnetId:     b.subnets[tier][i].ID(),
 		RouteTableId: rt.ID(),
 	}, b.parent)
 	if err != nil {
 		return fmt.Errorf("associating %s subnet with its route table: %w", label, err)
 	}
+	b.v.ready[tier] = append(b.v.ready[tier], assoc)
 	return nil
 }
 
@@ -339,18 +349,22 @@ func (b *vpcBuilder) buildNACLs() error {
 			}
 			// The rule number is the entry's key in its ACL: a changed rule must go before its
 			// replacement is made, or AWS refuses the duplicate number.
-			if _, err := ec2.NewNetworkAclRule(b.ctx, fmt.Sprintf("%s-%s-%s-%d", b.name, tier, dir, r.Number), ruleArgs, b.parent, pulumi.DeleteBeforeReplace(true)); err != nil {
+			rule, err := ec2.NewNetworkAclRule(b.ctx, fmt.Sprintf("%s-%s-%s-%d", b.name, tier, dir, r.Number), ruleArgs, b.parent, pulumi.DeleteBeforeReplace(true))
+			if err != nil {
 				return fmt.Errorf("creating %s network acl rule %s %d: %w", tier, dir, r.Number, err)
 			}
+			b.v.ready[tier] = append(b.v.ready[tier], rule)
 		}
 		for i, subnet := range b.subnets[tier] {
 			label := fmt.Sprintf("%s-%s", tier, b.azSuffix(b.args.AvailabilityZones[i]))
-			if _, err := ec2.NewNetworkAclAssociation(b.ctx, fmt.Sprintf("%s-%s", b.name, label), &ec2.NetworkAclAssociationArgs{
+			assoc, err := ec2.NewNetworkAclAssociation(b.ctx, fmt.Sprintf("%s-%s", b.name, label), &ec2.NetworkAclAssociationArgs{
 				NetworkAclId: acl.ID(),
 				SubnetId:     subnet.ID(),
-			}, b.parent); err != nil {
+			}, b.parent)
+			if err != nil {
 				return fmt.Errorf("associating %s subnet with its network acl: %w", label, err)
 			}
+			b.v.ready[tier] = append(b.v.ready[tier], assoc)
 		}
 	}
 	return nil

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/secure-vpc/secure-vpc/data"
 	"github.com/secure-vpc/secure-vpc/internal/awslimits"
 	"github.com/secure-vpc/secure-vpc/internal/naming"
 	"github.com/secure-vpc/secure-vpc/network"
@@ -174,6 +175,8 @@ func Load(src Source) (*Spec, error) {
 		ps.add(keyRegion, "%q is not an AWS region; use a commercial region such as eu-west-1%s", spec.Region, hint)
 	case partition != "aws":
 		ps.add(keyRegion, "%s is in the %s partition; this program builds for the commercial partition (aws) only, whose ARNs, endpoints and service principals it writes: use a commercial region such as eu-west-1", spec.Region, partition)
+	case awslimits.ProviderUnknownRegions[spec.Region]:
+		ps.add(keyRegion, "%s is an AWS region the pinned AWS provider (pulumi-aws v6) does not know yet and refuses; use another region, or upgrade the provider first", spec.Region)
 	}
 
 	loadNetwork(src, spec, defaults.nat, defaults.flowLogRetention, &ps)
@@ -185,6 +188,7 @@ func Load(src Source) (*Spec, error) {
 	loadEdge(src, spec, &ps)
 	loadQuotas(src, spec, &ps)
 	checkGraph(spec, &ps)
+	checkContracts(spec, &ps)
 	checkQuotas(spec, &ps)
 
 	if err := ps.err(src.Stack); err != nil {
@@ -207,13 +211,11 @@ func checkUnknownKeys(src Source, ps *problems) {
 			} else {
 				ps.add(key, "unknown config key (valid keys: %s)", strings.Join(Keys, ", "))
 			}
-		case ns == "aws":
+		case ns == "aws" && name != "region" && editDistance(strings.ToLower(name), "region") <= 2:
 			// The AWS provider reads its own keys; the one this program reads is aws:region, and a
 			// near miss of it would leave the stack without a region.
-			if name != "region" && editDistance(strings.ToLower(name), "region") <= 2 {
-				ps.add(key, "unknown AWS provider key; did you mean %s? (rename it)", keyRegion)
-			}
-		case nearProject(ns):
+			ps.add(key, "unknown AWS provider key; did you mean %s? (rename it)", keyRegion)
+		case nearProject(ns) || slices.Contains(Keys, name):
 			// Pulumi hands keys of other namespaces through unread: a typo in the namespace would
 			// silently drop the whole setting (a bucket, a secret, a service).
 			guess := name
@@ -376,6 +378,11 @@ func loadServices(src Source, spec *Spec, desired int, ps *problems) {
 			ps.add(sk+".image", "%q uses the mutable tag latest; pin a version tag or a digest so deploys are repeatable", svc.Image)
 		case !imagePattern.MatchString(svc.Image):
 			ps.add(sk+".image", "%q is not an image reference with a tag or digest (<repository>:<tag> or <repository>@sha256:<digest>)", svc.Image)
+		case !svc.InternetEgress && !pullsThroughEndpoints(svc.Image, spec.Region):
+			// The task pulls its image at start: without internet egress it reaches only the VPC
+			// endpoints, which serve the ECR registries of the stack's own region.
+			ps.add(sk+".image", "%s is pulled from %s, which the task cannot reach: without internetEgress it reaches only the VPC endpoints, which serve ECR in %s; push the image to an ECR repository in %s, or set %s.internetEgress: true (with a NAT strategy)",
+				svc.Image, registryOf(svc.Image), spec.Region, spec.Region, sk)
 		}
 		switch {
 		case awslimits.FargateMemoryChoices(svc.CPU) == "":
@@ -388,6 +395,9 @@ func loadServices(src Source, spec *Spec, desired int, ps *problems) {
 		}
 		if !healthPattern.MatchString(svc.HealthCheckPath) {
 			ps.add(sk+".healthCheckPath", "%q is not a URL path such as /healthz", svc.HealthCheckPath)
+		}
+		if d := naming.Check(naming.BFF, name, src.Stack); svc.Public && d != nil && naming.Check(naming.Service, name, src.Stack) == nil {
+			ps.add(sk, "the name is too long for a BFF: the %s derived from it would be %d characters and AWS allows %d; use at most %d characters", d.What, d.Physical(), d.Max, naming.MaxLength(naming.BFF, src.Stack))
 		}
 		if lb := naming.LoadBalancer(name); svc.Public && strings.HasPrefix(lb, awslimits.LoadBalancerReservedPrefix) {
 			ps.add(sk, "the BFF's load balancer would be named %s-..., and Elastic Load Balancing refuses names that begin with %q (it reserves them for internal load balancers' DNS names); rename the service", lb, awslimits.LoadBalancerReservedPrefix)
@@ -429,12 +439,16 @@ func loadDatabases(src Source, spec *Spec, backup int, multiAZ bool, ps *problem
 		if db.Engine != "postgres" {
 			ps.add(dk+".engine", "%q is not supported; use postgres", db.Engine)
 		}
-		checkPostgresMajor(dk, db, at, ps)
+		checkPostgresMajor(dk, db, at, ps, &spec.Notices)
 		switch {
 		case db.InstanceClass == "":
 			ps.add(dk+".instanceClass", "required; e.g. db.t4g.micro")
 		default:
-			if err := awslimits.CheckDBInstanceClass(db.InstanceClass, db.Version); err != nil {
+			major := db.Version
+			if _, known := awslimits.LookupPostgresMajor(major); !known {
+				major = "" // the version is reported on its own
+			}
+			if err := awslimits.CheckDBInstanceClass(db.InstanceClass, major); err != nil {
 				ps.add(dk+".instanceClass", "%v", err)
 			}
 		}
@@ -448,16 +462,26 @@ func loadDatabases(src Source, spec *Spec, backup int, multiAZ bool, ps *problem
 		if rd.AllocatedStorage != nil {
 			db.AllocatedStorage = *rd.AllocatedStorage
 		}
-		if db.AllocatedStorage < 20 || db.AllocatedStorage > 65536 {
-			ps.add(dk+".allocatedStorage", "%d GiB is out of range; use 20 to 65536", db.AllocatedStorage)
+		if db.AllocatedStorage < 20 || db.AllocatedStorage > maxStorageGiB {
+			ps.add(dk+".allocatedStorage", "%d GiB is out of range; use 20 to %d", db.AllocatedStorage, maxStorageGiB)
 		}
-		// Storage autoscaling needs its ceiling at least 10% above the allocated storage.
-		db.MaxAllocatedStorage = max(db.MaxAllocatedStorage, awslimits.MinMaxAllocatedStorage(db.AllocatedStorage))
+		// Storage autoscaling needs its ceiling at least 10% above the allocated storage, and at
+		// most 65536 GiB: by default the ceiling follows, and autoscaling is off (0) where it
+		// cannot fit.
+		low := awslimits.MinMaxAllocatedStorage(db.AllocatedStorage)
+		db.MaxAllocatedStorage = max(db.MaxAllocatedStorage, low)
+		if low > maxStorageGiB {
+			db.MaxAllocatedStorage = 0
+		}
 		if rd.MaxAllocatedStorage != nil {
 			db.MaxAllocatedStorage = *rd.MaxAllocatedStorage
 		}
-		if low := awslimits.MinMaxAllocatedStorage(db.AllocatedStorage); db.MaxAllocatedStorage < low || db.MaxAllocatedStorage > 65536 {
-			ps.add(dk+".maxAllocatedStorage", "%d GiB is out of range; storage autoscaling needs at least 10%% above allocatedStorage (%d), so use %d to 65536", db.MaxAllocatedStorage, db.AllocatedStorage, low)
+		switch ms := db.MaxAllocatedStorage; {
+		case ms == 0: // storage autoscaling off
+		case low > maxStorageGiB:
+			ps.add(dk+".maxAllocatedStorage", "storage autoscaling needs a ceiling of at least %d GiB (10%% above allocatedStorage), more than RDS allows (%d); set it to 0 to turn autoscaling off", low, maxStorageGiB)
+		case ms < low || ms > maxStorageGiB:
+			ps.add(dk+".maxAllocatedStorage", "%d GiB is out of range; storage autoscaling needs at least 10%% above allocatedStorage (%d), so use %d to %d, or 0 to turn it off", ms, db.AllocatedStorage, low, maxStorageGiB)
 		}
 		if rd.BackupRetentionDays != nil {
 			db.BackupRetentionDays = *rd.BackupRetentionDays
@@ -564,7 +588,9 @@ func loadSecrets(src Source, spec *Spec, ps *problems) {
 			continue
 		}
 		if str, isString := values[name].(string); !isString || str == "" {
-			ps.add(vk+"."+name, "must be a non-empty string")
+			ps.add(vk+"."+name, "must be a non-empty string; set it with pulumi config set --secret --path 'secretValues.%s' <value>", name)
+			s.HasValue = true // reported once, not again as missing
+			spec.Secrets[name] = s
 			continue
 		}
 		s.HasValue = true
@@ -652,6 +678,8 @@ func checkGraph(spec *Spec, ps *problems) {
 		case !exists:
 		case owner.Public:
 			ps.add(ok, "%s is a BFF (public: true), and a BFF never owns a database: the strategy keeps data behind private services (only the Users Service reaches the user database). Let a private service own it and have the BFF call that service", o)
+		case naming.DatabaseUser(o) == data.MasterUsername:
+			ps.add(ok, "the owner connects as the database role %s, which is the database's master user; rename the service or pick another owner", data.MasterUsername)
 		default:
 			if err := awslimits.CheckRoleName(naming.DatabaseUser(o)); err != nil {
 				ps.add(ok, "the owner connects as the database role %s (its name with underscores for hyphens), and %v; rename the service or pick another owner", naming.DatabaseUser(o), err)
@@ -704,6 +732,16 @@ func checkGraph(spec *Spec, ps *problems) {
 	}
 
 	_, rules := network.PlanFirewall(spec.FirewallGraph())
+	// Rule names join group and peer names ("svc-a-to-svc-b-8443"): names that hold "-to-" or
+	// "-from-" can make two rules one name, which Pulumi refuses as a duplicate resource.
+	named := map[string]network.FirewallRule{}
+	for _, r := range rules {
+		if first, taken := named[r.Name()]; taken && (first.Group != r.Group || first.Egress != r.Egress) {
+			ps.add(groupKey(r.Group), "its firewall rule to or from %s would be named %s, like the rule of %s to or from %s; rename one of the services (names with -to- or -from- in them collide)",
+				r.Peer.Label(), r.Name(), first.Group.Label(), first.Peer.Label())
+		}
+		named[r.Name()] = r
+	}
 	counts := network.RuleCounts(rules)
 	for _, g := range sortedGroups(counts) {
 		c := counts[g]
@@ -743,12 +781,40 @@ func groupKey(g network.Group) string {
 	return nsKey(keyServices)
 }
 
+// standardSupportWarningDays is how long before a PostgreSQL major leaves RDS standard support
+// the plan says so.
+const standardSupportWarningDays = 183
+
+// maxStorageGiB is the most storage RDS for PostgreSQL gives a gp3 instance
+// (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_Storage.html).
+const maxStorageGiB = 65536
+
 // ReservedBucket is the name of the access-log bucket every stack has.
 const ReservedBucket = "access-logs"
 
 // MaxDataPorts is how many distinct store ports the isolated NACL can admit: one rule per port,
 // within AWS's default quota of rules per direction, which counts the default deny rule.
 var MaxDataPorts = awslimits.RulesPerNetworkACL.Limit - 1
+
+// ecrRegistry is an ECR private registry host: <account>.dkr.ecr.<region>.amazonaws.com.
+var ecrRegistry = regexp.MustCompile(`^[0-9]{12}\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com$`)
+
+// registryOf is the registry host of an image reference (docker.io when it names none).
+func registryOf(image string) string {
+	first, _, found := strings.Cut(image, "/")
+	if !found || !strings.ContainsAny(first, ".:") && first != "localhost" {
+		return "docker.io"
+	}
+	return first
+}
+
+// pullsThroughEndpoints reports whether a task can pull an image with no route to the internet:
+// from a private ECR registry of the stack's region, through the ecr.api, ecr.dkr and S3
+// endpoints (the layers are in that region's S3).
+func pullsThroughEndpoints(image, region string) bool {
+	m := ecrRegistry.FindStringSubmatch(registryOf(image))
+	return m != nil && m[1] == region
+}
 
 func checkName(key string, kind naming.Kind, name, stack string, ps *problems) {
 	if !naming.Label.MatchString(name) || strings.Contains(name, "--") {
@@ -762,7 +828,7 @@ func checkName(key string, kind naming.Kind, name, stack string, ps *problems) {
 
 // checkPostgresMajor refuses a PostgreSQL major RDS does not run, and one past RDS standard
 // support unless the database opts in to paid RDS Extended Support (extendedSupport: true).
-func checkPostgresMajor(dk string, db Database, at time.Time, ps *problems) {
+func checkPostgresMajor(dk string, db Database, at time.Time, ps *problems, notices *[]string) {
 	vk := dk + ".version"
 	major, known := awslimits.LookupPostgresMajor(db.Version)
 	current := strings.Join(awslimits.StandardSupportMajors(at), ", ")
@@ -770,6 +836,9 @@ func checkPostgresMajor(dk string, db Database, at time.Time, ps *problems) {
 	switch {
 	case !known:
 		ps.add(vk, "%q is not a PostgreSQL major version RDS runs; use one of %s (major only, so minor upgrades apply without drift)", db.Version, current)
+	case major.InStandardSupport(at) && !major.InStandardSupport(at.AddDate(0, 0, standardSupportWarningDays)):
+		*notices = append(*notices, fmt.Sprintf("%s: PostgreSQL %s leaves RDS standard support on %s; from the day after, RDS bills Extended Support for the running instance and this loader refuses the version: upgrade before then",
+			vk, db.Version, day(major.StandardSupportEnds)))
 	case major.InStandardSupport(at):
 	case !major.InExtendedSupport(at):
 		ps.add(vk, "RDS no longer runs PostgreSQL %s (Extended Support ended %s); use one of %s", db.Version, day(major.ExtendedSupportEnds), current)

@@ -8,8 +8,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/secure-vpc/secure-vpc/internal/awslimits"
 )
 
 // validSource is a complete, valid dev config; each test case breaks one rule of it.
@@ -20,7 +23,7 @@ func validSource() Source {
 			"aws:region":              "eu-west-1",
 			"secure-vpc:environment":  "dev",
 			"secure-vpc:network":      `{"cidr":"10.20.0.0/16","availabilityZones":["eu-west-1a","eu-west-1b"],"natGateways":"single"}`,
-			"secure-vpc:services":     `{"web-bff":{"public":true,"port":8443,"image":"repo/web-bff:1.0.0","calls":["users","orders"]},"mobile-bff":{"public":true,"port":8443,"image":"repo/mobile-bff:1.0.0","calls":["users"]},"users":{"port":8443,"image":"repo/users:1.0.0"},"orders":{"port":8443,"image":"repo/orders@sha256:` + strings.Repeat("ab", 32) + `","calls":["users"]}}`,
+			"secure-vpc:services":     `{"web-bff":{"public":true,"port":8443,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/web-bff:1.0.0","calls":["users","orders"]},"mobile-bff":{"public":true,"port":8443,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/mobile-bff:1.0.0","calls":["users"]},"users":{"port":8443,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/users:1.0.0"},"orders":{"port":8443,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/orders@sha256:` + strings.Repeat("ab", 32) + `","calls":["users"]}}`,
 			"secure-vpc:databases":    `{"users-db":{"engine":"postgres","version":"16","owner":"users","instanceClass":"db.t4g.micro"}}`,
 			"secure-vpc:buckets":      `{"user-uploads":{"writers":["users"],"readers":["web-bff"]}}`,
 			"secure-vpc:caches":       `{"sessions":{"users":["web-bff","mobile-bff"]}}`,
@@ -83,7 +86,7 @@ func TestLoadRejectsEachRule(t *testing.T) {
 		return func(s *Source) { s.Values[key] = value }
 	}
 	svc := func(extra string) string {
-		return `{"web-bff":{"public":true,"port":8443,"image":"repo/web-bff:1.0.0"},"users":{"port":8443,"image":"repo/users:1.0.0"` + extra + `}}`
+		return `{"web-bff":{"public":true,"port":8443,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/web-bff:1.0.0"},"users":{"port":8443,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/users:1.0.0"` + extra + `}}`
 	}
 	net := func(body string) func(*Source) { return set("secure-vpc:network", body) }
 	cases := []struct {
@@ -110,22 +113,23 @@ func TestLoadRejectsEachRule(t *testing.T) {
 		{"one AZ", net(`{"cidr":"10.20.0.0/16","availabilityZones":["eu-west-1a"]}`), "secure-vpc:network.availabilityZones", "list 2 or 3 distinct zones"},
 		{"four AZs", func(s *Source) {
 			s.Values["aws:region"] = "us-west-2"
+			s.Values["secure-vpc:services"] = strings.ReplaceAll(s.Values["secure-vpc:services"], ".eu-west-1.", ".us-west-2.")
 			s.Values["secure-vpc:network"] = `{"cidr":"10.20.0.0/16","availabilityZones":["us-west-2a","us-west-2b","us-west-2c","us-west-2d"]}`
 		}, "secure-vpc:network.availabilityZones", "list 2 or 3"},
 		{"duplicate AZ", net(`{"cidr":"10.20.0.0/16","availabilityZones":["eu-west-1a","eu-west-1a"]}`), "secure-vpc:network.availabilityZones", "listed twice"},
 		{"AZ of another region", net(`{"cidr":"10.20.0.0/16","availabilityZones":["eu-west-1a","us-east-1b"]}`), "secure-vpc:network.availabilityZones", "not an availability zone of eu-west-1"},
 		{"bad NAT strategy", net(`{"cidr":"10.20.0.0/16","availabilityZones":["eu-west-1a","eu-west-1b"],"natGateways":"double"}`), "secure-vpc:network.natGateways", "none, single or perAz"},
 		{"bad retention", net(`{"cidr":"10.20.0.0/16","availabilityZones":["eu-west-1a","eu-west-1b"],"flowLogRetentionDays":45}`), "secure-vpc:network.flowLogRetentionDays", "use one of"},
-		{"unknown service in calls", set("secure-vpc:services", `{"web-bff":{"public":true,"port":8443,"image":"repo/web-bff:1.0.0","calls":["user"]},"users":{"port":8443,"image":"repo/users:1.0.0"}}`), "secure-vpc:services.web-bff.calls", `unknown service "user"`},
+		{"unknown service in calls", set("secure-vpc:services", `{"web-bff":{"public":true,"port":8443,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/web-bff:1.0.0","calls":["user"]},"users":{"port":8443,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/users:1.0.0"}}`), "secure-vpc:services.web-bff.calls", `unknown service "user"`},
 		{"calling a BFF", set("secure-vpc:services", svc(`,"calls":["web-bff"]`)), "secure-vpc:services.users.calls", "nobody calls them"},
 		{"calling itself", set("secure-vpc:services", svc(`,"calls":["users"]`)), "secure-vpc:services.users.calls", "calls itself"},
 		{"port out of range", set("secure-vpc:services", svc(`,"port":70000`)), "secure-vpc:services.users.port", "out of range"},
-		{"missing port", set("secure-vpc:services", `{"users":{"image":"repo/users:1.0.0"}}`), "secure-vpc:services.users.port", "required"},
-		{"latest image", set("secure-vpc:services", `{"users":{"port":8443,"image":"repo/users:latest"}}`), "secure-vpc:services.users.image", "mutable tag latest"},
-		{"untagged image", set("secure-vpc:services", `{"users":{"port":8443,"image":"repo/users"}}`), "secure-vpc:services.users.image", "tag or digest"},
+		{"missing port", set("secure-vpc:services", `{"users":{"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/users:1.0.0"}}`), "secure-vpc:services.users.port", "required"},
+		{"latest image", set("secure-vpc:services", `{"users":{"port":8443,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/users:latest"}}`), "secure-vpc:services.users.image", "mutable tag latest"},
+		{"untagged image", set("secure-vpc:services", `{"users":{"port":8443,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/users"}}`), "secure-vpc:services.users.image", "tag or digest"},
 		{"bad Fargate size", set("secure-vpc:services", svc(`,"cpu":256,"memory":4096`)), "secure-vpc:services.users.memory", "not a Fargate task size"},
-		{"name not a DNS label", set("secure-vpc:services", `{"Users_Svc":{"port":8443,"image":"repo/users:1.0.0"}}`), "secure-vpc:services.Users_Svc", "lowercase letters"},
-		{"name too long for the ALB", set("secure-vpc:services", `{"a-very-long-service-name":{"public":true,"port":8443,"image":"repo/x:1.0.0"}}`), "secure-vpc:services.a-very-long-service-name", "load balancer name"},
+		{"name not a DNS label", set("secure-vpc:services", `{"Users_Svc":{"port":8443,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/users:1.0.0"}}`), "secure-vpc:services.Users_Svc", "lowercase letters"},
+		{"name too long for the ALB", set("secure-vpc:services", `{"a-very-long-service-name":{"public":true,"port":8443,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/x:1.0.0"}}`), "secure-vpc:services.a-very-long-service-name", "load balancer name"},
 		{"no services", set("secure-vpc:services", `{}`), "secure-vpc:services", "declare at least one"},
 		{"database with two owners", set("secure-vpc:databases", `{"users-db":{"engine":"postgres","version":"16","owner":["users","orders"],"instanceClass":"db.t4g.micro"}}`), "secure-vpc:databases.users-db.owner", "exactly one owner"},
 		{"database without owner", set("secure-vpc:databases", `{"users-db":{"engine":"postgres","version":"16","instanceClass":"db.t4g.micro"}}`), "secure-vpc:databases.users-db.owner", "required"},
@@ -187,9 +191,9 @@ func TestLoadReportsEveryProblemAtOnce(t *testing.T) {
 func TestLoadRejectsSecurityGroupQuota(t *testing.T) {
 	src := validSource()
 	var b strings.Builder
-	b.WriteString(`{"hub":{"port":8443,"image":"repo/hub:1.0.0"}`)
+	b.WriteString(`{"hub":{"port":8443,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/hub:1.0.0"}`)
 	for i := 0; i < 61; i++ {
-		fmt.Fprintf(&b, `,"caller-%02d":{"port":8443,"image":"repo/c:1.0.0","calls":["hub"]}`, i)
+		fmt.Fprintf(&b, `,"caller-%02d":{"port":8443,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/c:1.0.0","calls":["hub"]}`, i)
 	}
 	b.WriteString("}")
 	src.Values["secure-vpc:services"] = b.String()
@@ -206,7 +210,7 @@ func TestLoadRejectsSecurityGroupQuota(t *testing.T) {
 	assert.Contains(t, cfgErr.Problems[0].Message, "61 inbound rules and AWS allows 60")
 
 	// 60 callers fit.
-	src.Values["secure-vpc:services"] = strings.Replace(b.String(), `,"caller-60":{"port":8443,"image":"repo/c:1.0.0","calls":["hub"]}`, "", 1)
+	src.Values["secure-vpc:services"] = strings.Replace(b.String(), `,"caller-60":{"port":8443,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/c:1.0.0","calls":["hub"]}`, "", 1)
 	_, err = Load(src)
 	assert.NoError(t, err)
 }
@@ -221,6 +225,7 @@ func TestLoadRefusesWhatAWSRefuses(t *testing.T) {
 	region := func(name string, azs ...string) func(*Source) {
 		return func(s *Source) {
 			s.Values["aws:region"] = name
+			s.Values["secure-vpc:services"] = strings.ReplaceAll(s.Values["secure-vpc:services"], ".eu-west-1.", "."+name+".") // images from the region's ECR
 			z, _ := json.Marshal(azs)
 			s.Values["secure-vpc:network"] = `{"cidr":"10.20.0.0/16","availabilityZones":` + string(z) + `}`
 		}
@@ -229,7 +234,7 @@ func TestLoadRefusesWhatAWSRefuses(t *testing.T) {
 		return set("secure-vpc:databases", `{"users-db":{"engine":"postgres","owner":"users",`+fields+`}}`)
 	}
 	services := func(extra string) func(*Source) {
-		return set("secure-vpc:services", `{"web-bff":{"public":true,"port":8443,"image":"repo/web-bff:1.0.0","calls":["users","orders"]},"mobile-bff":{"public":true,"port":8443,"image":"repo/mobile-bff:1.0.0","calls":["users"]},"orders":{"port":8443,"image":"repo/orders:1.0.0","calls":["users"]},`+extra+`}`)
+		return set("secure-vpc:services", `{"web-bff":{"public":true,"port":8443,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/web-bff:1.0.0","calls":["users","orders"]},"mobile-bff":{"public":true,"port":8443,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/mobile-bff:1.0.0","calls":["users"]},"orders":{"port":8443,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/orders:1.0.0","calls":["users"]},`+extra+`}`)
 	}
 	cases := []struct {
 		kind, name string
@@ -260,29 +265,55 @@ func TestLoadRefusesWhatAWSRefuses(t *testing.T) {
 		{"reserved name", "database named user", set("secure-vpc:databases", `{"user":{"engine":"postgres","version":"16","owner":"users","instanceClass":"db.t4g.micro"}}`), "secure-vpc:databases.user", "user is a PostgreSQL reserved word"},
 		{"reserved name", "database named template1", set("secure-vpc:databases", `{"template1":{"engine":"postgres","version":"16","owner":"users","instanceClass":"db.t4g.micro"}}`), "secure-vpc:databases.template1", "template1"},
 		{"reserved name", "owner whose role is reserved", func(s *Source) {
-			services(`"pg-admin":{"port":8443,"image":"repo/x:1.0.0"},"users":{"port":8443,"image":"repo/users:1.0.0"}`)(s)
+			services(`"pg-admin":{"port":8443,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/x:1.0.0"},"users":{"port":8443,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/users:1.0.0"}`)(s)
 			s.Values["secure-vpc:databases"] = `{"users-db":{"engine":"postgres","version":"16","owner":"pg-admin","instanceClass":"db.t4g.micro"}}`
 		}, "secure-vpc:databases.users-db.owner", "database role pg_admin"},
-		{"reserved name", "BFF named internal-...", set("secure-vpc:services", `{"internal-web":{"public":true,"port":8443,"image":"repo/w:1.0.0","calls":["users"]},"users":{"port":8443,"image":"repo/users:1.0.0"}}`), "secure-vpc:services.internal-web", `begin with "internal-"`},
-		{"reserved name", "private service named internal-... has no load balancer", services(`"users":{"port":8443,"image":"repo/users:1.0.0"},"internal-api":{"port":8443,"image":"repo/i:1.0.0"}`), "", ""},
+		{"reserved name", "BFF named internal-...", set("secure-vpc:services", `{"internal-web":{"public":true,"port":8443,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/w:1.0.0","calls":["users"]},"users":{"port":8443,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/users:1.0.0"}}`), "secure-vpc:services.internal-web", `begin with "internal-"`},
+		{"reserved name", "private service named internal-... has no load balancer", services(`"users":{"port":8443,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/users:1.0.0"},"internal-api":{"port":8443,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/i:1.0.0"}`), "", ""},
 		{"reserved name", "bucket whose name S3 reserves", set("secure-vpc:buckets", `{"sthree-uploads":{"writers":["users"]}}`), "secure-vpc:buckets.sthree-uploads", "begins with sthree-"},
-		{"task port", "privileged port", services(`"users":{"port":443,"image":"repo/users:1.0.0"}`), "secure-vpc:services.users.port", "cannot bind a port below 1024"},
-		{"task port", "HTTP port", services(`"users":{"port":80,"image":"repo/users:1.0.0"}`), "secure-vpc:services.users.port", "use 1024-65535"},
-		{"task port", "first unprivileged port", services(`"users":{"port":1024,"image":"repo/users:1.0.0"}`), "", ""},
+		{"task port", "privileged port", services(`"users":{"port":443,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/users:1.0.0"}`), "secure-vpc:services.users.port", "cannot bind a port below 1024"},
+		{"task port", "HTTP port", services(`"users":{"port":80,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/users:1.0.0"}`), "secure-vpc:services.users.port", "use 1024-65535"},
+		{"task port", "first unprivileged port", services(`"users":{"port":1024,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/users:1.0.0"}`), "", ""},
 		{"node type", "T2 cache", set("secure-vpc:caches", `{"sessions":{"users":["web-bff"],"nodeType":"cache.t2.micro"}}`), "secure-vpc:caches.sessions.nodeType", "no longer offered"},
 		{"node type", "data tiering", set("secure-vpc:caches", `{"sessions":{"users":["web-bff"],"nodeType":"cache.r6gd.xlarge"}}`), "secure-vpc:caches.sessions.nodeType", "data tiering"},
 		{"node type", "not a node type", set("secure-vpc:caches", `{"sessions":{"users":["web-bff"],"nodeType":"cache.x1.huge"}}`), "secure-vpc:caches.sessions.nodeType", "cache.x1"},
 		{"node type", "current type", set("secure-vpc:caches", `{"sessions":{"users":["web-bff"],"nodeType":"cache.r7g.large"}}`), "", ""},
-		{"Fargate size", "not a CPU size", services(`"users":{"port":8443,"image":"repo/users:1.0.0","cpu":300,"memory":1024}`), "secure-vpc:services.users.cpu", "not a Fargate task CPU size"},
+		{"task contract", "a callee and a bucket give one variable name", func(s *Source) {
+			services(`"users":{"port":8443,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/users:1.0.0"},"bucket-x":{"port":8443,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/x:1.0.0"}`)(s)
+			s.Values["secure-vpc:services"] = strings.Replace(s.Values["secure-vpc:services"], `"calls":["users"]}`, `"calls":["users","bucket-x"]}`, 1)
+			s.Values["secure-vpc:buckets"] = `{"x-url":{"readers":["mobile-bff"]}}` // mobile-bff now also calls bucket-x
+		}, "secure-vpc:services.mobile-bff", "two variables named BUCKET_X_URL"},
+		{"reserved name", "owner named after the master user", func(s *Source) {
+			services(`"users":{"port":8443,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/users:1.0.0"},"dbadmin":{"port":8443,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/x:1.0.0"}`)(s)
+			s.Values["secure-vpc:databases"] = `{"users-db":{"engine":"postgres","version":"16","owner":"dbadmin","instanceClass":"db.t4g.micro"}}`
+		}, "secure-vpc:databases.users-db.owner", "the database's master user"},
+		{"derived names", "two firewall rules of one name", set("secure-vpc:services", `{"a":{"port":8443,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/a:1.0.0","calls":["b-to-svc-c"]},`+
+			`"b-to-svc-c":{"port":8443,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/b:1.0.0"},"a-to-svc-b":{"port":8443,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/x:1.0.0","calls":["c"]},`+
+			`"c":{"port":8443,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/c:1.0.0"},"users":{"port":8443,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/users:1.0.0"},`+
+			`"orders":{"port":8443,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/orders:1.0.0"},"web-bff":{"public":true,"port":8443,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/w:1.0.0"},"mobile-bff":{"public":true,"port":8443,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/m:1.0.0"}}`),
+			"secure-vpc:services.a-to-svc-b", "would be named svc-a-to-svc-b-to-svc-c-8443"},
+		{"derived names", "a long private service name (no load balancer)", services(`"users":{"port":8443,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/users:1.0.0"},"order-history-service":{"port":8443,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/o:1.0.0"}`), "", ""},
+		{"derived names", "the same name for a BFF", services(`"users":{"port":8443,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/users:1.0.0"},"order-history-service":{"public":true,"port":8443,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/o:1.0.0"}`), "secure-vpc:services.order-history-service", "too long for a BFF: the load balancer name"},
+		{"storage", "autoscaling cannot fit above a large volume", db(`"version":"16","instanceClass":"db.r7g.large","allocatedStorage":60000`), "", ""},
+		{"storage", "autoscaling asked for above a large volume", db(`"version":"16","instanceClass":"db.r7g.large","allocatedStorage":60000,"maxAllocatedStorage":65536`), "secure-vpc:databases.users-db.maxAllocatedStorage", "set it to 0 to turn autoscaling off"},
+		{"PostgreSQL major", "a minor version", db(`"version":"16.4","instanceClass":"db.t4g.micro"`), "secure-vpc:databases.users-db.version", "major only"},
+		{"image", "Docker Hub with no internet egress", services(`"users":{"port":8443,"image":"nginx:1.27"}`), "secure-vpc:services.users.image", "pulled from docker.io, which the task cannot reach"},
+		{"image", "ECR Public with no internet egress", services(`"users":{"port":8443,"image":"public.ecr.aws/nginx/nginx:1.27"}`), "secure-vpc:services.users.image", "pulled from public.ecr.aws"},
+		{"image", "ECR of another region with no internet egress", services(`"users":{"port":8443,"image":"123456789012.dkr.ecr.us-east-1.amazonaws.com/users:1.0.0"}`), "secure-vpc:services.users.image", "serve ECR in eu-west-1"},
+		{"image", "Docker Hub with internet egress through NAT", services(`"users":{"port":8443,"image":"nginx:1.27","internetEgress":true}`), "", ""},
+		{"image", "ECR of the stack's region, another account", services(`"users":{"port":8443,"image":"210987654321.dkr.ecr.eu-west-1.amazonaws.com/users:1.0.0"}`), "", ""},
+		{"Fargate size", "not a CPU size", services(`"users":{"port":8443,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/users:1.0.0","cpu":300,"memory":1024}`), "secure-vpc:services.users.cpu", "not a Fargate task CPU size"},
 		{"graph", "a BFF owns a database", db(`"version":"16","instanceClass":"db.t4g.micro","owner":"web-bff"`), "secure-vpc:databases.users-db.owner", "a BFF never owns a database"},
 		{"graph", "internet egress without NAT", func(s *Source) {
-			services(`"users":{"port":8443,"image":"repo/users:1.0.0","internetEgress":true}`)(s)
+			services(`"users":{"port":8443,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/users:1.0.0","internetEgress":true}`)(s)
 			s.Values["secure-vpc:network"] = `{"cidr":"10.20.0.0/16","availabilityZones":["eu-west-1a","eu-west-1b"],"natGateways":"none"}`
 		}, "secure-vpc:services.users.internetEgress", "secure-vpc:network.natGateways is none"},
-		{"graph", "internet egress through NAT", services(`"users":{"port":8443,"image":"repo/users:1.0.0","internetEgress":true}`), "", ""},
+		{"graph", "internet egress through NAT", services(`"users":{"port":8443,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/users:1.0.0","internetEgress":true}`), "", ""},
 		{"namespace", "namespace without the hyphen", set("securevpc:buckets", `{}`), "securevpc:buckets", "did you mean secure-vpc:buckets"},
 		{"namespace", "namespace with an underscore", set("secure_vpc:secrets", `{}`), "secure_vpc:secrets", "did you mean secure-vpc:secrets"},
 		{"namespace", "misspelt namespace and key", set("secure-vcp:bucket", `{}`), "secure-vcp:bucket", "did you mean secure-vpc:buckets"},
+		{"namespace", "a project key in a far namespace", set("svpc:caches", `{}`), "svpc:caches", "did you mean secure-vpc:caches"},
+		{"namespace", "a project key in a short namespace", set("secure:caches", `{}`), "secure:caches", "did you mean secure-vpc:caches"},
 		{"namespace", "misspelt region key", set("aws:regoin", "eu-west-1"), "aws:regoin", "did you mean aws:region"},
 		{"namespace", "another provider's key", set("aws:profile", "ops"), "", ""},
 		{"secret value", "one entry in plaintext", func(s *Source) {
@@ -331,10 +362,22 @@ func TestPostgresMajorsFollowTheCalendar(t *testing.T) {
 		_, err := Load(src)
 		assert.Equal(t, tc.ok, err == nil, "PostgreSQL %s on %s: %v", tc.version, tc.at, err)
 	}
+	soon := validSource()
+	soon.At = time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC)
+	soon.Values["secure-vpc:databases"] = `{"users-db":{"engine":"postgres","version":"14","owner":"users","instanceClass":"db.t4g.micro"}}`
+	spec, err := Load(soon)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"secure-vpc:databases.users-db.version: PostgreSQL 14 leaves RDS standard support on 2027-02-28; from the day after, RDS bills Extended Support for the running instance and this loader refuses the version: upgrade before then"}, spec.Notices,
+		"a major within six months of the end of standard support is accepted, and said")
+	soon.Values["secure-vpc:databases"] = strings.Replace(soon.Values["secure-vpc:databases"], `"14"`, `"16"`, 1)
+	spec, err = Load(soon)
+	require.NoError(t, err)
+	assert.Empty(t, spec.Notices)
+
 	src := validSource()
 	src.At = time.Date(2027, 4, 1, 0, 0, 0, 0, time.UTC)
 	src.Values["secure-vpc:databases"] = `{"users-db":{"engine":"postgres","version":"11","extendedSupport":true,"owner":"users","instanceClass":"db.t3.micro"}}`
-	_, err := Load(src)
+	_, err = Load(src)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "RDS no longer runs PostgreSQL 11 (Extended Support ended 2027-03-31)", "opting in does not help past Extended Support")
 }
@@ -344,9 +387,9 @@ func TestPostgresMajorsFollowTheCalendar(t *testing.T) {
 func TestLoadRefusesWhatExceedsAWSQuotas(t *testing.T) {
 	many := func(n int, public bool, extra string) string {
 		var b strings.Builder
-		b.WriteString(`{"users":{"port":8443,"image":"repo/users:1.0.0"}`)
+		b.WriteString(`{"users":{"port":8443,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/users:1.0.0"}`)
 		for i := 0; i < n; i++ {
-			fmt.Fprintf(&b, `,"s%03d":{"port":8443,"public":%v,"image":"repo/s:1.0.0"%s}`, i, public, extra)
+			fmt.Fprintf(&b, `,"s%03d":{"port":8443,"public":%v,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/s:1.0.0"%s}`, i, public, extra)
 		}
 		return b.String() + "}"
 	}
@@ -370,6 +413,21 @@ func TestLoadRefusesWhatExceedsAWSQuotas(t *testing.T) {
 		{"load balancers", func(s *Source) { small(s); s.Values["secure-vpc:services"] = many(51, true, "") }, "secure-vpc:services", "51 Application Load Balancers"},
 		{"Cloud Map instances", func(s *Source) { small(s); s.Values["secure-vpc:services"] = many(11, false, `,"desiredCount":100`) }, "secure-vpc:services", "Cloud Map instances"},
 		{"unknown quota", func(s *Source) { s.Values["secure-vpc:quotas"] = `{"iamRole":2000}` }, "secure-vpc:quotas.iamRole", `did you mean "iamRoles"`},
+		{"tasks outgrow the private subnets", func(s *Source) {
+			s.Values["secure-vpc:network"] = `{"cidr":"10.20.0.0/22","availabilityZones":["eu-west-1a","eu-west-1b"]}`
+			s.Values["secure-vpc:services"] = strings.ReplaceAll(s.Values["secure-vpc:services"], `"port":8443,`, `"port":8443,"desiredCount":100,`)
+		}, "secure-vpc:network.cidr", "a deployment of the services runs up to 800"},
+		{"tasks fit the private subnets", func(s *Source) {
+			s.Values["secure-vpc:network"] = `{"cidr":"10.20.0.0/22","availabilityZones":["eu-west-1a","eu-west-1b"]}`
+			s.Values["secure-vpc:services"] = strings.ReplaceAll(s.Values["secure-vpc:services"], `"port":8443,`, `"port":8443,"desiredCount":25,`)
+		}, "", ""},
+		{"DB instances", func(s *Source) {
+			var dbs []string
+			for i := 0; i < 41; i++ {
+				dbs = append(dbs, fmt.Sprintf(`"db-%02d":{"engine":"postgres","version":"16","owner":"users","instanceClass":"db.t4g.micro"}`, i))
+			}
+			s.Values["secure-vpc:databases"] = "{" + strings.Join(dbs, ",") + "}"
+		}, "secure-vpc:databases", "41 RDS DB instances"},
 		{"secret policy size", func(s *Source) {
 			small(s)
 			s.Values["secure-vpc:services"] = many(380, false, "")
@@ -387,7 +445,7 @@ func TestLoadRefusesWhatExceedsAWSQuotas(t *testing.T) {
 				secrets = append(secrets, fmt.Sprintf(`"app-secret-%02d":{"readers":["users"]}`, i))
 				values = append(values, fmt.Sprintf(`"app-secret-%02d":"x"`, i))
 			}
-			s.Values["secure-vpc:services"] = `{"users":{"port":8443,"image":"repo/users:1.0.0"}}`
+			s.Values["secure-vpc:services"] = `{"users":{"port":8443,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/users:1.0.0"}}`
 			s.Values["secure-vpc:secrets"] = "{" + strings.Join(secrets, ",") + "}"
 			s.Values["secure-vpc:secretValues"] = "{" + strings.Join(values, ",") + "}"
 		}, "secure-vpc:services.users", "IAM inline policy size per role"},
@@ -411,9 +469,9 @@ func TestLoadRefusesWhatExceedsAWSQuotas(t *testing.T) {
 func TestEveryServiceSecretFitsAtAnyScale(t *testing.T) {
 	src := validSource()
 	var b strings.Builder
-	b.WriteString(`{"users":{"port":8443,"image":"repo/users:1.0.0"}`)
+	b.WriteString(`{"users":{"port":8443,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/users:1.0.0"}`)
 	for i := 0; i < 400; i++ {
-		fmt.Fprintf(&b, `,"s%03d":{"port":8443,"image":"repo/s:1.0.0"}`, i)
+		fmt.Fprintf(&b, `,"s%03d":{"port":8443,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/s:1.0.0"}`, i)
 	}
 	src.Values["secure-vpc:services"] = b.String() + "}"
 	for _, k := range []string{"databases", "buckets", "caches", "secrets", "secretValues"} {
@@ -438,4 +496,30 @@ func requireProblem(t *testing.T, err error, key, msg string) {
 	}
 	require.NotEmpty(t, messages, "no problem names %s; got:\n%s", key, err)
 	assert.Contains(t, strings.Join(messages, "\n"), msg)
+}
+
+// The catalogue's regions are the ones the pinned provider can deploy to: every region the
+// loader accepts is in pulumi-aws's Region enum, and the ones it refuses are not. A provider
+// upgrade updates this list and awslimits.ProviderUnknownRegions together.
+func TestRegionsTheProviderKnows(t *testing.T) {
+	provider := map[string]bool{}
+	for _, r := range []aws.Region{aws.RegionAFSouth1, aws.RegionAPEast1, aws.RegionAPNortheast1, aws.RegionAPNortheast2,
+		aws.RegionAPNortheast3, aws.RegionAPSouth1, aws.RegionAPSouth2, aws.RegionAPSoutheast1, aws.RegionAPSoutheast2,
+		aws.RegionAPSoutheast3, aws.RegionAPSoutheast4, aws.RegionAPSoutheast5, aws.RegionAPSoutheast7, aws.RegionCACentral,
+		aws.RegionCAWest1, aws.RegionEUCentral1, aws.RegionEUCentral2, aws.RegionEUNorth1, aws.RegionEUSouth1, aws.RegionEUSouth2,
+		aws.RegionEUWest1, aws.RegionEUWest2, aws.RegionEUWest3, aws.RegionILCentral1, aws.RegionMECentral1, aws.RegionMESouth1,
+		aws.RegionMXCentral1, aws.RegionSAEast1, aws.RegionUSEast1, aws.RegionUSEast2, aws.RegionUSWest1, aws.RegionUSWest2} {
+		provider[string(r)] = true
+	}
+	for name := range awslimits.Regions {
+		assert.Equal(t, !awslimits.ProviderUnknownRegions[name], provider[name], "%s: the catalogue and pulumi-aws's Region enum disagree", name)
+	}
+	for name := range provider {
+		assert.Contains(t, awslimits.Regions, name, "a commercial region the provider knows is in the catalogue")
+	}
+	src := validSource()
+	src.Values["aws:region"] = "ap-southeast-6"
+	src.Values["secure-vpc:network"] = `{"cidr":"10.20.0.0/16","availabilityZones":["ap-southeast-6a","ap-southeast-6b"]}`
+	_, err := Load(src)
+	requireProblem(t, err, "aws:region", "the pinned AWS provider (pulumi-aws v6) does not know yet")
 }

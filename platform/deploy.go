@@ -27,6 +27,9 @@ func Deploy(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
+	for _, n := range spec.Notices {
+		_ = ctx.Log.Warn(n, nil)
+	}
 	return Build(ctx, spec)
 }
 
@@ -301,6 +304,7 @@ func buildCompute(ctx *pulumi.Context, spec *Spec, account string, keys *secrets
 		wireService(spec, name, args, vault, stores)
 		args.DependsOn = append(args.DependsOn, fw.ServiceRules(name)...)
 		args.DependsOn = append(args.DependsOn, vpc.Endpoints...)
+		args.DependsOn = append(args.DependsOn, vpc.TierReady(network.Private)...)
 		if svc.InternetEgress {
 			args.DependsOn = append(args.DependsOn, vpc.NATRoutes...)
 		}
@@ -317,7 +321,9 @@ func buildCompute(ctx *pulumi.Context, spec *Spec, account string, keys *secrets
 			}
 			args.TargetGroupArn = edge.TargetGroupArn
 			args.HealthCheckGraceSeconds = 60
+			// Health checks come from the load balancer's nodes in the public tier.
 			args.DependsOn = append(args.DependsOn, edge.HTTPSListener)
+			args.DependsOn = append(args.DependsOn, vpc.TierReady(network.Public)...)
 			out.urls[name] = edge.URL
 		}
 		if _, err := compute.NewService(ctx, name, args); err != nil {
@@ -435,6 +441,18 @@ func WithPlaceholderSecrets(src Source) (Source, []string) {
 	}
 	values := map[string]any{}
 	vk := nsKey(keySecretValues)
+	if src.Values[vk] == offlineSecret {
+		// The whole map was set as one secret (pulumi config set --secret secretValues '{...}'):
+		// the offline plan cannot see which values it holds, and pulumi up decrypts and checks
+		// them. Stand in for every declared secret.
+		for name := range declared {
+			values[name] = offlineSecret
+			out.SecretEntries[vk+"."+name] = true
+		}
+		data, _ := json.Marshal(values)
+		out.Values[vk], out.Secret[vk] = string(data), true
+		return out, nil
+	}
 	if existing, ok := src.Values[vk]; ok {
 		if err := json.Unmarshal([]byte(existing), &values); err != nil {
 			return out, nil // leave it for Load to report

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 	"testing"
 
@@ -433,6 +434,25 @@ func TestCommittedStacksDeployAndWork(t *testing.T) {
 							}
 						}
 					}
+				}
+			})
+
+			t.Run("tasks receive exactly the variables of the task contract", func(t *testing.T) {
+				for _, td := range ix.OfType(policy.TypeTaskDefinition) {
+					var cs []struct {
+						Environment []struct{ Name string } `json:"environment"`
+						Secrets     []struct{ Name string } `json:"secrets"`
+					}
+					require.NoError(t, json.Unmarshal([]byte(policy.Str(td, "containerDefinitions")), &cs))
+					var got []string
+					for _, e := range cs[0].Environment {
+						got = append(got, e.Name)
+					}
+					for _, s := range cs[0].Secrets {
+						got = append(got, s.Name)
+					}
+					slices.Sort(got)
+					assert.Equal(t, platform.TaskVariables(spec, policy.Name(td)), got, policy.Name(td))
 				}
 			})
 

@@ -29,6 +29,8 @@ var adjustableQuotas = []struct {
 	{"webAcls", awslimits.WebACLsPerRegion},
 	{"elasticIps", awslimits.ElasticIPsPerRegion},
 	{"cloudMapInstances", awslimits.CloudMapInstancesPerNamespace},
+	{"dbInstances", awslimits.DBInstancesPerRegion},
+	{"cacheNodes", awslimits.CacheNodesPerRegion},
 }
 
 // quotaKeys lists the keys of secure-vpc:quotas.
@@ -100,6 +102,8 @@ func checkQuotas(spec *Spec, ps *problems) {
 		{svcKey, "webAcls", "WAF web ACLs (one per BFF)", bffs},
 		{nsKey(keyNetwork) + ".natGateways", "elasticIps", "Elastic IP addresses (one per NAT gateway)", nats},
 		{svcKey, "cloudMapInstances", "Cloud Map instances in its namespace (each task registers; a deployment runs up to twice desiredCount)", instances},
+		{nsKey(keyDatabases), "dbInstances", "RDS DB instances", len(spec.Databases)},
+		{nsKey(keyCaches), "cacheNodes", "ElastiCache nodes (one per cache, two in staging and prod)", len(spec.Caches) * map[bool]int{false: 1, true: 2}[spec.Protect]},
 	}
 	for _, c := range counts {
 		limit := spec.Quotas[c.quota]
@@ -111,6 +115,32 @@ func checkQuotas(spec *Spec, ps *problems) {
 			c.n, c.what, limit, q.Name, q.Source, nsKey(keyQuotas), c.quota)
 	}
 	checkPolicySizes(spec, ps)
+	checkAddresses(spec, instances, bffs, nats, ps)
+}
+
+// checkAddresses refuses a network too small for what runs in it: every task takes an address
+// of a private subnet (twice desiredCount during a deployment), as does every interface endpoint
+// in each of them; every BFF's load balancer needs free addresses in each public subnet, beside
+// the NAT gateway's.
+func checkAddresses(spec *Spec, tasks, bffs, nats int, ps *problems) {
+	plan, err := network.PlanCIDRs(spec.Network.CIDR, spec.Network.AvailabilityZones)
+	if err != nil || len(spec.Network.AvailabilityZones) == 0 {
+		return // the CIDR or the zones are already reported
+	}
+	usable := func(t network.Tier) int {
+		s := plan.ByTier(t)[0].CIDR
+		return 1<<(32-s.Bits()) - awslimits.ReservedAddressesPerSubnet
+	}
+	azs := len(spec.Network.AvailabilityZones)
+	key := nsKey(keyNetwork) + ".cidr"
+	if room := azs * (usable(network.Private) - len(network.InterfaceEndpoints)); tasks > room {
+		ps.add(key, "its private subnets (%d of /%d, %d addresses each, %d taken by the VPC endpoints) hold %d tasks, and a deployment of the services runs up to %d; use a larger block or fewer tasks",
+			azs, plan.ByTier(network.Private)[0].CIDR.Bits(), usable(network.Private), len(network.InterfaceEndpoints), room, tasks)
+	}
+	if need := bffs*awslimits.FreeAddressesPerALB + min(nats, 1); need > usable(network.Public) {
+		ps.add(key, "its public subnets have %d addresses each, and the BFFs' %d load balancers need %d free in each (%d per load balancer, and the NAT gateway's); use a larger block or fewer BFFs",
+			usable(network.Public), bffs, need, awslimits.FreeAddressesPerALB)
+	}
 }
 
 func quotaOf(key string) awslimits.Quota {

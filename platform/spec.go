@@ -56,6 +56,9 @@ type Spec struct {
 	// Quotas are the account's applied values of the adjustable AWS quotas the loader checks,
 	// by secure-vpc:quotas key (AWS's defaults unless the config says otherwise).
 	Quotas map[string]int
+	// Notices are what the loader accepts but a reviewer should know, one line each naming its
+	// key: a PostgreSQL major about to leave RDS standard support.
+	Notices []string
 	// Protect marks stateful resources (keys, log groups, databases, buckets) with Pulumi's
 	// `protect` and turns on AWS deletion protection.
 	Protect bool

@@ -86,7 +86,7 @@ func (src *Source) set(key string, v any) error {
 			delete(src.SecretEntries, k) // a stack value replaces the project default whole
 		}
 	}
-	if m, ok := v.(map[string]any); ok {
+	if m, ok := v.(map[string]any); ok && !isSecureLeaf(m) {
 		if src.SecretEntries == nil {
 			src.SecretEntries = map[string]bool{}
 		}
@@ -97,12 +97,19 @@ func (src *Source) set(key string, v any) error {
 	return nil
 }
 
+// isSecureLeaf reports whether a mapping is one encrypted value ({secure: <ciphertext>}), not a
+// mapping of entries.
+func isSecureLeaf(m map[string]any) bool {
+	s, ok := m["secure"].(string)
+	return ok && len(m) == 1 && s != ""
+}
+
 // isEncrypted reports whether a config value is wholly encrypted: a {secure: ...} value, or a
 // mapping or list whose every leaf is one.
 func isEncrypted(v any) bool {
 	switch t := v.(type) {
 	case map[string]any:
-		if s, ok := t["secure"].(string); ok && len(t) == 1 && s != "" {
+		if isSecureLeaf(t) {
 			return true
 		}
 		for _, e := range t {

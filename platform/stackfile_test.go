@@ -102,3 +102,24 @@ func TestSecretEntriesAreJudgedOneByOne(t *testing.T) {
 	assert.Equal(t, "secure-vpc:secretValues.other-key", cfgErr.Problems[0].Key)
 	assert.Contains(t, cfgErr.Problems[0].Message, "pulumi config set --secret --path 'secretValues.other-key'")
 }
+
+// A secretValues map set whole as one secret (pulumi config set --secret secretValues '{...}') is
+// opaque offline: the plan stands in for every declared secret, as pulumi up would decrypt it.
+func TestSecretValuesSetAsOneSecret(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), []byte("name: secure-vpc\nruntime: go\n"), 0o600))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.test.yaml"), []byte("config:\n  secure-vpc:secretValues:\n    secure: v1:AAAABBBBCCCC\n"), 0o600))
+	src, err := ReadStackFiles(dir, "test")
+	require.NoError(t, err)
+	assert.True(t, src.Secret["secure-vpc:secretValues"])
+	assert.Empty(t, src.SecretEntries, "one encrypted value, not a mapping of entries")
+
+	full := validSource()
+	full.Values["secure-vpc:secretValues"] = src.Values["secure-vpc:secretValues"]
+	full.Secret["secure-vpc:secretValues"] = true
+	filled, placeholders := WithPlaceholderSecrets(full)
+	assert.Empty(t, placeholders, "the values are set, only not readable offline")
+	spec, err := Load(filled)
+	require.NoError(t, err)
+	assert.True(t, spec.Secrets["payments-api-key"].HasValue)
+}

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/secure-vpc/secure-vpc/internal/policydoc"
@@ -324,43 +325,105 @@ type container struct {
 		ContainerPort int `json:"containerPort"`
 	} `json:"portMappings"`
 	LinuxParameters struct {
-		Capabilities struct {
-			Add []string `json:"add"`
-		} `json:"capabilities"`
 		Tmpfs []struct {
-			ContainerPath string `json:"containerPath"`
-			Size          int    `json:"size"`
+			ContainerPath string   `json:"containerPath"`
+			Size          int      `json:"size"`
+			MountOptions  []string `json:"mountOptions"`
 		} `json:"tmpfs"`
 	} `json:"linuxParameters"`
+	SystemControls []struct {
+		Namespace string `json:"namespace"`
+		Value     string `json:"value"`
+	} `json:"systemControls"`
 }
 
-// nonRoot reports whether a container's user is not root.
+// uid is the user a container runs as ("" for the image's default, which is root unless the
+// image says otherwise and is not known here).
+func (c container) uid() string {
+	user, _, _ := strings.Cut(c.User, ":")
+	if n, err := strconv.Atoi(user); err == nil {
+		return strconv.Itoa(n) // "00" is 0
+	}
+	return user
+}
+
+// nonRoot reports whether a container runs as a user other than root.
 func (c container) nonRoot() bool {
-	return c.User != "" && c.User != "root" && c.User != "0" && !strings.HasPrefix(c.User, "0:")
+	uid := c.uid()
+	return uid != "" && uid != "root" && uid != "0"
 }
 
 // writableTmp says how a container with a read-only root filesystem can write temporary files:
-// "" when /tmp is a tmpfs (writable by any user), else what is wrong. A Fargate bind-mount volume
-// is owned by root with mode 0755, so a non-root user cannot write to it.
-func (c container) writableTmp(volumes map[string]bool) string {
+// "" when /tmp is a tmpfs its user can write (no ro option, and a mode that lets others write,
+// which is tmpfs's own default 1777, or the user as owner), else what is wrong. Nothing else may
+// be mounted at /tmp: a Fargate bind-mount volume is owned by root with mode 0755, so a non-root
+// user cannot write to it, and an EFS volume's root is owned as its file system says.
+func (c container) writableTmp() string {
+	var tmpfs []string
 	for _, t := range c.LinuxParameters.Tmpfs {
-		if t.ContainerPath == "/tmp" && t.Size > 0 {
-			return ""
+		if t.ContainerPath != "/tmp" {
+			continue
+		}
+		if t.Size <= 0 {
+			return "mounts a tmpfs of no size at /tmp"
+		}
+		tmpfs = append(tmpfs, "tmpfs")
+		mode, owner := 0o1777, ""
+		for _, o := range t.MountOptions {
+			key, value, _ := strings.Cut(o, "=")
+			switch key {
+			case "ro":
+				return "mounts its /tmp tmpfs read-only"
+			case "mode":
+				if m, err := strconv.ParseInt(value, 8, 32); err == nil {
+					mode = int(m)
+				}
+			case "uid":
+				owner = value
+			}
+		}
+		if mode&0o002 == 0 && !(owner == c.uid() && mode&0o200 != 0) {
+			return fmt.Sprintf("mounts its /tmp tmpfs with mode %o owned by %s, which user %s cannot write; leave the mode at its default (1777)", mode, orRoot(owner), c.User)
 		}
 	}
 	for _, m := range c.MountPoints {
-		if m.ContainerPath != "/tmp" {
-			continue
+		if m.ContainerPath == "/tmp" {
+			tmpfs = append(tmpfs, "volume "+m.SourceVolume)
 		}
-		switch {
-		case m.ReadOnly:
-			return "mounts /tmp read-only"
-		case volumes[m.SourceVolume] && c.nonRoot():
-			return fmt.Sprintf("mounts /tmp from the bind-mount volume %s, which Fargate owns as root (0755), so user %s cannot write to it; mount a tmpfs at /tmp", m.SourceVolume, c.User)
-		}
-		return ""
 	}
-	return "has no writable /tmp; mount a tmpfs at /tmp"
+	switch {
+	case len(tmpfs) == 0:
+		return "has no writable /tmp; mount a tmpfs at /tmp"
+	case len(tmpfs) > 1:
+		return fmt.Sprintf("mounts /tmp more than once (%s); mount only a tmpfs there", strings.Join(tmpfs, ", "))
+	case tmpfs[0] != "tmpfs":
+		return fmt.Sprintf("mounts /tmp from %s, which its non-root user cannot be relied on to write (a Fargate bind mount is owned by root, 0755); mount a tmpfs at /tmp", tmpfs[0])
+	}
+	return ""
+}
+
+func orRoot(uid string) string {
+	if uid == "" {
+		return "root"
+	}
+	return "uid " + uid
+}
+
+// lowestPort is the lowest port the container's user can bind: 0 for root, else the
+// net.ipv4.ip_unprivileged_port_start the task sets (1024, Linux's default, when it sets none).
+// Fargate lets a task add no capability but SYS_PTRACE, so CAP_NET_BIND_SERVICE is no way out.
+func (c container) lowestPort() int {
+	if !c.nonRoot() {
+		return 0
+	}
+	for _, sc := range c.SystemControls {
+		if sc.Namespace == "net.ipv4.ip_unprivileged_port_start" {
+			if n, err := strconv.Atoi(sc.Value); err == nil {
+				return n
+			}
+		}
+	}
+	return 1024
 }
 
 func checkTaskDefinitions(ix *Index) (int, []Finding) {
@@ -378,28 +441,18 @@ func checkTaskDefinitions(ix *Index) (int, []Finding) {
 			fs = append(fs, finding(td, "has unreadable container definitions"))
 			continue
 		}
-		bindVolumes := map[string]bool{}
-		for _, x := range List(td, "volumes") {
-			v, _ := x.(map[string]any)
-			_, efs := v["efsVolumeConfiguration"]
-			_, docker := v["dockerVolumeConfiguration"]
-			if name, _ := v["name"].(string); name != "" && !efs && !docker {
-				bindVolumes[name] = true
-			}
-		}
 		for _, c := range containers {
 			if !c.ReadonlyRootFilesystem {
 				fs = append(fs, finding(td, "container %s has a writable root filesystem", c.Name))
-			} else if problem := c.writableTmp(bindVolumes); problem != "" {
+			} else if problem := c.writableTmp(); problem != "" {
 				fs = append(fs, finding(td, "container %s has a read-only root filesystem and %s", c.Name, problem))
 			}
 			if !c.nonRoot() {
 				fs = append(fs, finding(td, "container %s runs as root (user %q)", c.Name, c.User))
-			} else if !slices.Contains(c.LinuxParameters.Capabilities.Add, "NET_BIND_SERVICE") {
-				for _, p := range c.PortMappings {
-					if p.ContainerPort > 0 && p.ContainerPort < 1024 {
-						fs = append(fs, finding(td, "container %s listens on port %d, which its non-root user cannot bind (ports below 1024 need CAP_NET_BIND_SERVICE); use a port of 1024 or above", c.Name, p.ContainerPort))
-					}
+			}
+			for _, p := range c.PortMappings {
+				if p.ContainerPort > 0 && p.ContainerPort < c.lowestPort() {
+					fs = append(fs, finding(td, "container %s listens on port %d, which its non-root user cannot bind (below %d: net.ipv4.ip_unprivileged_port_start); use a port of %d or above", c.Name, p.ContainerPort, c.lowestPort(), c.lowestPort()))
 				}
 			}
 			if c.Privileged {

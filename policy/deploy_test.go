@@ -71,6 +71,16 @@ func deployCases() []brokenPlan {
 			return svc.URN
 		}, "ECS refuses a target group without one"},
 		{"ORDER-01", func(t *testing.T, e *stackstate.Export) string {
+			svc := find(e, named(policy.TypeECSService, "orders"))
+			dropDependency(svc, find(e, named(policy.TypeNetworkACLAssoc, "network-private-a")).URN)
+			return svc.URN
+		}, "its network ACL (the VPC's default one until then)"},
+		{"ORDER-01", func(t *testing.T, e *stackstate.Export) string {
+			svc := find(e, named(policy.TypeECSService, "web-bff"))
+			dropDependency(svc, find(e, named(policy.TypeRouteTableAssoc, "network-public-b")).URN)
+			return svc.URN
+		}, "the load balancer's health checks cross its routes"},
+		{"ORDER-01", func(t *testing.T, e *stackstate.Export) string {
 			nat := find(e, ofType(policy.TypeNatGateway))
 			dropDependency(nat, find(e, ofType(policy.TypeInternetGateway)).URN)
 			return nat.URN
@@ -116,7 +126,7 @@ func deployCases() []brokenPlan {
 			})
 			td.Inputs["volumes"] = []any{map[string]any{"name": "tmp"}}
 			return td.URN
-		}, "owns as root (0755)"},
+		}, "a Fargate bind mount is owned by root, 0755"},
 		{"SVC-02", func(t *testing.T, e *stackstate.Export) string {
 			td := find(e, named(policy.TypeTaskDefinition, "users"))
 			editContainer(t, td, func(c map[string]any) {
@@ -124,11 +134,66 @@ func deployCases() []brokenPlan {
 			})
 			return td.URN
 		}, "which its non-root user cannot bind"},
+		{"SVC-02", func(t *testing.T, e *stackstate.Export) string {
+			td := find(e, named(policy.TypeTaskDefinition, "users"))
+			editContainer(t, td, func(c map[string]any) {
+				c["portMappings"] = []any{map[string]any{"containerPort": 80, "protocol": "tcp"}}
+				c["linuxParameters"].(map[string]any)["capabilities"] = map[string]any{"add": []any{"NET_BIND_SERVICE"}, "drop": []any{"ALL"}}
+			})
+			return td.URN
+		}, "port 80, which its non-root user cannot bind"},
+		{"SVC-02", func(t *testing.T, e *stackstate.Export) string {
+			td := find(e, named(policy.TypeTaskDefinition, "users"))
+			editContainer(t, td, func(c map[string]any) { c["user"] = "root:root" })
+			return td.URN
+		}, `runs as root (user "root:root")`},
+		{"SVC-02", func(t *testing.T, e *stackstate.Export) string {
+			td := find(e, named(policy.TypeTaskDefinition, "orders"))
+			editContainer(t, td, func(c map[string]any) { c["user"] = "00:00" })
+			return td.URN
+		}, `runs as root (user "00:00")`},
+		{"SVC-02", func(t *testing.T, e *stackstate.Export) string {
+			td := find(e, named(policy.TypeTaskDefinition, "users"))
+			editContainer(t, td, func(c map[string]any) {
+				c["linuxParameters"].(map[string]any)["tmpfs"] = []any{map[string]any{"containerPath": "/tmp", "size": 64, "mountOptions": []any{"ro"}}}
+			})
+			return td.URN
+		}, "mounts its /tmp tmpfs read-only"},
+		{"SVC-02", func(t *testing.T, e *stackstate.Export) string {
+			td := find(e, named(policy.TypeTaskDefinition, "users"))
+			editContainer(t, td, func(c map[string]any) {
+				c["linuxParameters"].(map[string]any)["tmpfs"] = []any{map[string]any{"containerPath": "/tmp", "size": 64, "mountOptions": []any{"mode=0755"}}}
+			})
+			return td.URN
+		}, "with mode 755 owned by root"},
+		{"SVC-02", func(t *testing.T, e *stackstate.Export) string {
+			td := find(e, named(policy.TypeTaskDefinition, "users"))
+			editContainer(t, td, func(c map[string]any) {
+				c["mountPoints"] = []any{map[string]any{"sourceVolume": "shared", "containerPath": "/tmp"}}
+			})
+			td.Inputs["volumes"] = []any{map[string]any{"name": "shared", "efsVolumeConfiguration": map[string]any{"fileSystemId": "fs-1"}}}
+			return td.URN
+		}, "mounts /tmp more than once"},
 		{"DATA-08", func(t *testing.T, e *stackstate.Export) string {
 			p := find(e, named(policy.TypeSecretPolicy, "identity-verification-key"))
 			p.Inputs["policy"] = strings.Replace(p.Inputs["policy"].(string), `"aws:PrincipalTag/secure-vpc:stack":"dev"`, `"aws:PrincipalTag/team":"any"`, 1)
 			return find(e, named(policy.TypeSecret, "identity-verification-key")).URN
 		}, "admits the whole account"},
+	}
+}
+
+// A task that lowers net.ipv4.ip_unprivileged_port_start may bind below 1024, and a tmpfs its
+// user owns is writable: the checks judge what the container can do, not a fixed list.
+func TestTaskRuntimeChecksAcceptWhatWorks(t *testing.T) {
+	e := devPlan(t)
+	td := find(e, named(policy.TypeTaskDefinition, "users"))
+	editContainer(t, td, func(c map[string]any) {
+		c["portMappings"] = []any{map[string]any{"containerPort": 443, "protocol": "tcp"}}
+		c["systemControls"] = []any{map[string]any{"namespace": "net.ipv4.ip_unprivileged_port_start", "value": "443"}}
+		c["linuxParameters"].(map[string]any)["tmpfs"] = []any{map[string]any{"containerPath": "/tmp", "size": 64, "mountOptions": []any{"mode=0700", "uid=10001"}}}
+	})
+	for _, f := range policy.Failed(policy.Evaluate(e)) {
+		assert.NotEqual(t, "SVC-02", f.Invariant, "%s", f)
 	}
 }
 

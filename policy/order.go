@@ -20,7 +20,8 @@ var orderInvariants = []Invariant{
 		ID: "ORDER-01",
 		Statement: "What AWS checks when a resource is created, and what a task needs when it starts, is created first: " +
 			"S3 access logging and load balancers after their log bucket's policy; ECS services after the secret values and policies, " +
-			"role policies, security-group rules, VPC endpoints and routes their tasks use, and after the listener of their target group; " +
+			"role policies, security-group rules, network ACL and route table associations (with their rules and routes), VPC endpoints and routes their tasks use, " +
+			"and after the listener of their target group; " +
 			"NAT gateways after the internet gateway; flow logs after their role's policy; databases after their log groups",
 		Enforces: "Deploys the first time, in any order the engine picks: S3 InvalidTargetBucketForLogging, ELB access-log permission check, " +
 			"ECS target group without a load balancer, tasks failing to start (ResourceInitializationError), NAT gateway without an internet gateway, " +
@@ -223,12 +224,20 @@ func (ix *Index) serviceStartNeeds(c *orderCheck, svc *Resource) {
 			}
 		}
 	}
+	for _, lb := range ix.loadBalancers() {
+		if slices.ContainsFunc(Strings(lb, "securityGroups"), func(g string) bool { return lbGroups[g] }) {
+			for _, sid := range Strings(lb, "subnets") {
+				ix.subnetNeeds(c, ix.Ref(sid), "the load balancer's health checks cross")
+			}
+		}
+	}
 	vpcs := map[string]bool{}
 	for _, sid := range policydoc.StringList(nc["subnets"]) {
 		subnet := ix.Ref(sid)
 		if subnet == nil {
 			continue
 		}
+		ix.subnetNeeds(c, subnet, "the tasks' traffic crosses")
 		vpcs[Str(subnet, "vpcId")] = true
 		for _, rt := range ix.SubnetRouteTables(subnet) {
 			for _, route := range ix.Routes(rt) {
@@ -247,6 +256,26 @@ func (ix *Index) serviceStartNeeds(c *orderCheck, svc *Resource) {
 				c.need(ep, "the tasks pull their image, read their secrets and write their logs through")
 			}
 		}
+	}
+}
+
+// subnetNeeds adds what makes a subnet carry traffic: its network ACL association and that ACL's
+// rules (until the association exists the subnet uses the VPC's default network ACL), and its
+// route table association (until then, the main route table).
+func (ix *Index) subnetNeeds(c *orderCheck, subnet *Resource, what string) {
+	if subnet == nil {
+		return
+	}
+	for _, a := range ix.Where(TypeNetworkACLAssoc, "subnetId", subnet.ID) {
+		c.need(a, "gives the subnet "+what+" its network ACL (the VPC's default one until then)")
+		if acl := ix.Ref(Str(a, "networkAclId")); acl != nil {
+			for _, r := range ix.Where(TypeNetworkACLRule, "networkAclId", acl.ID) {
+				c.need(r, "is a rule of the network ACL "+what)
+			}
+		}
+	}
+	for _, a := range ix.Where(TypeRouteTableAssoc, "subnetId", subnet.ID) {
+		c.need(a, "gives the subnet "+what+" its routes (the main route table until then)")
 	}
 }
 

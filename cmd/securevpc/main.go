@@ -130,6 +130,7 @@ func plan(args []string, stdout, stderr io.Writer) int {
 	if *out != "" {
 		rep.Notes = append(rep.Notes, fmt.Sprintf("plan written to %s (%d resources)", *out, len(export.Deployment.Resources)))
 	}
+	rep.Notes = append(rep.Notes, spec.Notices...)
 	if len(placeholders) > 0 {
 		rep.Notes = append(rep.Notes, fmt.Sprintf("no value is set yet for secret(s) %s; the plan used placeholders, and pulumi up will refuse to run until each is set with pulumi config set --secret --path 'secretValues.<name>' <value>",
 			strings.Join(placeholders, ", ")))

@@ -71,3 +71,25 @@ var (
 	// InterfaceEndpointsPerVPC: interface VPC endpoints per VPC.
 	InterfaceEndpointsPerVPC = Quota{"interface VPC endpoints per VPC", 50, true, vpcQuotasPage, ""}
 )
+
+// More quotas a large graph reaches.
+var (
+	// DBInstancesPerRegion: RDS DB instances per account and Region (a Multi-AZ instance counts
+	// once).
+	DBInstancesPerRegion = Quota{"RDS DB instances per Region", 40, true,
+		"https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_Limits.html", ""}
+	// CacheNodesPerRegion: ElastiCache nodes per account and Region, across all clusters.
+	CacheNodesPerRegion = Quota{"ElastiCache nodes per Region", 300, true,
+		"https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/quota-limits.html", ""}
+)
+
+// Addresses of a subnet.
+const (
+	// ReservedAddressesPerSubnet: AWS keeps the first four addresses and the last one of every
+	// subnet (https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html).
+	ReservedAddressesPerSubnet = 5
+	// FreeAddressesPerALB: an Application Load Balancer needs at least 8 free addresses in each
+	// of its subnets, and takes more as it scales
+	// (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#subnets-load-balancer).
+	FreeAddressesPerALB = 8
+)

@@ -139,3 +139,13 @@ func PartitionOf(region string) string {
 	}
 	return ""
 }
+
+// ProviderUnknownRegions are commercial Regions that the pinned AWS provider does not know yet:
+// pulumi-aws v6.83.4 (built on the Terraform AWS provider 5.x) validates the region and refuses
+// these with "Invalid AWS Region" (hashicorp/terraform-provider-aws#44113). They are missing from
+// its Region enum (pulumi/pulumi-aws sdk/v6 go/aws/pulumiEnums.go at v6.83.4), which a test keeps
+// in step with this catalogue. Upgrading the provider is what makes them usable.
+var ProviderUnknownRegions = map[string]bool{
+	"ap-east-2":      true, // Asia Pacific (Taipei), opened 2025
+	"ap-southeast-6": true, // Asia Pacific (New Zealand), opened 2025
+}

@@ -28,6 +28,7 @@ type Kind string
 // The kinds of configured names.
 const (
 	Service  Kind = "service"
+	BFF      Kind = "bff" // a service with public: true, which also gets a load balancer
 	Database Kind = "database"
 	Bucket   Kind = "bucket"
 	Cache    Kind = "cache"
@@ -100,14 +101,19 @@ const MaxStackLength = 16
 // DerivedNames lists every AWS name derived from a configured name of the given kind in a stack.
 func DerivedNames(kind Kind, name, stack string) []Derived {
 	switch kind {
-	case Service:
-		return []Derived{
+	case BFF:
+		return append([]Derived{
 			{"load balancer name", LoadBalancer(name), AutonameSuffix, 32},
 			{"target group name", TargetGroup(name), AutonameSuffix, 32},
+		}, DerivedNames(Service, name, stack)...)
+	case Service:
+		return []Derived{
 			{"IAM task role name", TaskRole(name), AutonameSuffix, 64},
 			{"IAM execution role name", ExecutionRole(name), AutonameSuffix, 64},
 			{"Cloud Map service name (a DNS label)", name, 0, 63},
 			{"service DNS name", ServiceDNS(name, stack), 0, 253},
+			// The name is its mTLS certificate's common name, which RFC 5280 caps at 64 (ub-common-name).
+			{"certificate common name", ServiceDNS(name, stack), 0, 64},
 		}
 	case Database:
 		return []Derived{{"RDS instance identifier", DBIdentifier(name, stack), 0, 63}}
