@@ -333,11 +333,7 @@ func TestLoadRefusesWhatAWSRefuses(t *testing.T) {
 			src.At = time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC)
 			tc.mutate(&src)
 			_, err := Load(src)
-			if tc.wantKey == "" {
-				require.NoError(t, err)
-				return
-			}
-			requireProblem(t, err, tc.wantKey, tc.wantMsg)
+			assertLoad(t, err, tc.wantKey, tc.wantMsg)
 		})
 	}
 }
@@ -455,11 +451,7 @@ func TestLoadRefusesWhatExceedsAWSQuotas(t *testing.T) {
 			src := validSource()
 			tc.mutate(&src)
 			_, err := Load(src)
-			if tc.wantKey == "" {
-				require.NoError(t, err)
-				return
-			}
-			requireProblem(t, err, tc.wantKey, tc.wantMsg)
+			assertLoad(t, err, tc.wantKey, tc.wantMsg)
 		})
 	}
 }
@@ -479,6 +471,17 @@ func TestEveryServiceSecretFitsAtAnyScale(t *testing.T) {
 	}
 	_, err := Load(src)
 	require.NoError(t, err, "401 services (past the ~345 at which a list of every execution role outgrew 20,480 characters) fit every secret policy")
+}
+
+// assertLoad asserts that a config loaded (wantKey "") or was refused with a problem naming
+// wantKey whose message contains wantMsg.
+func assertLoad(t *testing.T, err error, wantKey, wantMsg string) {
+	t.Helper()
+	if wantKey == "" {
+		require.NoError(t, err)
+		return
+	}
+	requireProblem(t, err, wantKey, wantMsg)
 }
 
 // requireProblem asserts that err lists, one line each, a problem naming key whose message
