@@ -43,11 +43,17 @@ type EdgeArgs struct {
 	// CertificateArn is the ACM certificate; empty means a self-signed one is imported (dev only,
 	// the config loader refuses it elsewhere).
 	CertificateArn string
-	DomainName     string
-	RateLimit      int
-	LogBucket      pulumi.StringInput
+	// DomainName is the parent DNS name of the BFFs: this one is served as <name>.<DomainName>
+	// (its URL, and the self-signed certificate's name in dev). Empty: the load balancer's own
+	// DNS name.
+	DomainName string
+	RateLimit  int
+	LogBucket  pulumi.StringInput
 	// LogBucketPolicy must exist before the load balancer logs to the bucket.
-	LogBucketPolicy  pulumi.Resource
+	LogBucketPolicy pulumi.Resource
+	// InternetGateway must be attached before an internet-facing load balancer is created
+	// (InvalidSubnet: "VPC ... has no internet gateway" otherwise).
+	InternetGateway  pulumi.Resource
 	LogsKeyArn       pulumi.StringInput
 	LogRetentionDays int
 	Production       bool // deletion protection
@@ -71,8 +77,8 @@ func (a *EdgeArgs) validate(name string) error {
 		return fmt.Errorf("edge %s: args are required", name)
 	case a.VpcID == nil || a.PublicSubnetIDs == nil || a.SecurityGroupID == nil:
 		return fmt.Errorf("edge %s: the vpc, public subnets and security group are required", name)
-	case a.LogBucket == nil || a.LogBucketPolicy == nil || a.LogsKeyArn == nil:
-		return fmt.Errorf("edge %s: the access-log bucket, its policy and the logs key are required", name)
+	case a.LogBucket == nil || a.LogBucketPolicy == nil || a.LogsKeyArn == nil || a.InternetGateway == nil:
+		return fmt.Errorf("edge %s: the access-log bucket, its policy, the logs key and the internet gateway are required", name)
 	case a.RateLimit < 10:
 		return fmt.Errorf("edge %s: rate limit %d is below WAF's minimum of 10", name, a.RateLimit)
 	}
@@ -115,7 +121,7 @@ func NewEdge(ctx *pulumi.Context, name string, args *EdgeArgs, opts ...pulumi.Re
 			Bucket: args.LogBucket, Prefix: pulumi.String(AccessLogPrefix), Enabled: pulumi.Bool(true),
 		},
 		Tags: tags,
-	}, parent, pulumi.DependsOn([]pulumi.Resource{args.LogBucketPolicy}))
+	}, parent, pulumi.DependsOn([]pulumi.Resource{args.LogBucketPolicy, args.InternetGateway}))
 	if err != nil {
 		return nil, fmt.Errorf("creating load balancer of %s: %w", name, err)
 	}
@@ -175,7 +181,7 @@ func NewEdge(ctx *pulumi.Context, name string, args *EdgeArgs, opts ...pulumi.Re
 
 	e.DNSName, e.TargetGroupArn, e.HTTPSListener = alb.DnsName, tg.Arn, https
 	if args.DomainName != "" {
-		e.URL = pulumi.Sprintf("https://%s", args.DomainName)
+		e.URL = pulumi.Sprintf("https://%s", Host(name, args.DomainName))
 	} else {
 		e.URL = pulumi.Sprintf("https://%s", alb.DnsName)
 	}
@@ -185,11 +191,15 @@ func NewEdge(ctx *pulumi.Context, name string, args *EdgeArgs, opts ...pulumi.Re
 	return e, nil
 }
 
+// Host is the DNS name a BFF is served under: <bff>.<domain>. Every BFF has its own load
+// balancer, so one name cannot serve two of them.
+func Host(bff, domain string) string { return bff + "." + domain }
+
 // selfSignedCertificate imports a self-signed certificate into ACM, for dev stacks without a real
 // one: browsers will warn, traffic is still encrypted.
 func selfSignedCertificate(ctx *pulumi.Context, name string, args *EdgeArgs, parent pulumi.ResourceOption) (pulumi.StringOutput, error) {
-	host := args.DomainName
-	if host == "" {
+	host := Host(name, args.DomainName)
+	if args.DomainName == "" {
 		host = fmt.Sprintf("%s.%s.secure-vpc.test", name, args.Stack)
 	}
 	key, err := tls.NewPrivateKey(ctx, name+"-edge", &tls.PrivateKeyArgs{Algorithm: pulumi.String("RSA"), RsaBits: pulumi.Int(2048)}, parent)

@@ -216,6 +216,10 @@ func finalSnapshotSuffix(ctx *pulumi.Context, name string, instance *rds.Instanc
 	}).(pulumi.StringOutput), nil
 }
 
+// MinimumMajor is the oldest PostgreSQL major the database supports: its parameter group sets
+// ssl_min_protocol_version, which PostgreSQL added in 12.
+const MinimumMajor = 12
+
 // ParameterGroupParameters force TLS 1.2+ on every connection and log schema changes and slow
 // statements. rds.force_ssl and the log settings are dynamic; ssl_min_protocol_version is set
 // for the next reboot, which a new instance has at creation.

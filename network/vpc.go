@@ -52,17 +52,20 @@ type Vpc struct {
 	// its secrets and writes its logs through them when it starts, so services wait for them.
 	Endpoints []pulumi.Resource
 	// NATRoutes are the private tier's default routes to NAT (none without NAT): a service that
-	// declares internet egress waits for them.
+	// declares internet egress waits for them, and for the public tier the NAT gateways sit in.
 	NATRoutes []pulumi.Resource
+	// InternetGateway is the VPC's internet gateway: Elastic Load Balancing refuses an
+	// internet-facing load balancer in a VPC that has none attached yet.
+	InternetGateway pulumi.Resource
 
 	ready map[Tier][]pulumi.Resource
 }
 
 // TierReady returns what makes a tier's subnets carry traffic: their network ACL associations
 // and rules (until its association exists, a subnet uses the VPC's default network ACL, which
-// this program locks to deny everything) and their route table associations (until then, the
-// main route table). Whatever runs in the tier at once (tasks, load balancers' health checks)
-// waits for them.
+// this program locks to deny everything), their route table associations (until then, the main
+// route table) and, for the public tier, its route to the internet gateway. Whatever runs in the
+// tier at once (tasks, load balancers' health checks, NAT'd traffic) waits for them.
 func (v *Vpc) TierReady(t Tier) []pulumi.Resource { return v.ready[t] }
 
 // InterfaceEndpoints are the AWS APIs a Fargate service needs with no NAT at all: image pulls
@@ -178,6 +181,7 @@ func (b *vpcBuilder) buildVpc() error {
 		return fmt.Errorf("creating internet gateway: %w", err)
 	}
 	b.igw = igw
+	b.v.InternetGateway = igw
 	return nil
 }
 
@@ -242,13 +246,15 @@ func (b *vpcBuilder) buildRouting() error {
 	if err != nil {
 		return err
 	}
-	if _, err := ec2.NewRoute(b.ctx, b.name+"-public-internet", &ec2.RouteArgs{
+	publicRoute, err := ec2.NewRoute(b.ctx, b.name+"-public-internet", &ec2.RouteArgs{
 		RouteTableId:         publicRT.ID(),
 		DestinationCidrBlock: pulumi.String(Anywhere),
 		GatewayId:            b.igw.ID(),
-	}, b.parent); err != nil {
+	}, b.parent)
+	if err != nil {
 		return fmt.Errorf("creating public default route: %w", err)
 	}
+	b.v.ready[Public] = append(b.v.ready[Public], publicRoute)
 	for i := range b.args.AvailabilityZones {
 		if err := b.associate(publicRT, Public, i); err != nil {
 			return err

@@ -7,9 +7,11 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/secure-vpc/secure-vpc/compute"
 	"github.com/secure-vpc/secure-vpc/data"
 	"github.com/secure-vpc/secure-vpc/internal/awslimits"
 	"github.com/secure-vpc/secure-vpc/internal/naming"
@@ -393,8 +395,11 @@ func loadServices(src Source, spec *Spec, desired int, ps *problems) {
 		if svc.DesiredCount < 1 || svc.DesiredCount > 100 {
 			ps.add(sk+".desiredCount", "%d is out of range; run 1 to 100 tasks", svc.DesiredCount)
 		}
-		if !healthPattern.MatchString(svc.HealthCheckPath) {
+		switch {
+		case !healthPattern.MatchString(svc.HealthCheckPath):
 			ps.add(sk+".healthCheckPath", "%q is not a URL path such as /healthz", svc.HealthCheckPath)
+		case rs.HealthCheckPath != "" && !svc.Public:
+			ps.add(sk+".healthCheckPath", "has no effect: only a BFF's load balancer checks health (ECS restarts a private service's tasks when they exit); remove it")
 		}
 		if d := naming.Check(naming.BFF, name, src.Stack); svc.Public && d != nil && naming.Check(naming.Service, name, src.Stack) == nil {
 			ps.add(sk, "the name is too long for a BFF: the %s derived from it would be %d characters and AWS allows %d; use at most %d characters", d.What, d.Physical(), d.Max, naming.MaxLength(naming.BFF, src.Stack))
@@ -619,6 +624,11 @@ func loadEdge(src Source, spec *Spec, ps *problems) {
 	if re.DomainName != "" && !domainPattern.MatchString(re.DomainName) {
 		ps.add(key+".domainName", "%q is not a lowercase DNS name such as api.example.com", re.DomainName)
 	}
+	for _, name := range sortedNames(spec.Services) {
+		if host := compute.Host(name, re.DomainName); re.DomainName != "" && spec.Services[name].Public && len(host) > 253 {
+			ps.add(key+".domainName", "the BFF %s would be served as %s, longer than the 253 characters of a DNS name; use a shorter domain", name, host)
+		}
+	}
 	spec.Edge.DomainName = re.DomainName
 	if re.RateLimit != nil {
 		spec.Edge.RateLimit = *re.RateLimit
@@ -781,6 +791,12 @@ func groupKey(g network.Group) string {
 	return nsKey(keyServices)
 }
 
+// majorNumber reads a PostgreSQL major ("16") as a number; 0 when it is not one.
+func majorNumber(major string) int {
+	n, _ := strconv.Atoi(major)
+	return n
+}
+
 // standardSupportWarningDays is how long before a PostgreSQL major leaves RDS standard support
 // the plan says so.
 const standardSupportWarningDays = 183
@@ -836,6 +852,8 @@ func checkPostgresMajor(dk string, db Database, at time.Time, ps *problems, noti
 	switch {
 	case !known:
 		ps.add(vk, "%q is not a PostgreSQL major version RDS runs; use one of %s (major only, so minor upgrades apply without drift)", db.Version, current)
+	case majorNumber(db.Version) < data.MinimumMajor:
+		ps.add(vk, "PostgreSQL %s lacks ssl_min_protocol_version (added in 12), with which the platform holds every connection to TLS 1.2 or later; use one of %s", db.Version, current)
 	case major.InStandardSupport(at) && !major.InStandardSupport(at.AddDate(0, 0, standardSupportWarningDays)):
 		*notices = append(*notices, fmt.Sprintf("%s: PostgreSQL %s leaves RDS standard support on %s; from the day after, RDS bills Extended Support for the running instance and this loader refuses the version: upgrade before then",
 			vk, db.Version, day(major.StandardSupportEnds)))

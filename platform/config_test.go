@@ -257,7 +257,8 @@ func TestLoadRefusesWhatAWSRefuses(t *testing.T) {
 		{"instance class", "current class", db(`"version":"16","instanceClass":"db.r8g.large"`), "", ""},
 		{"PostgreSQL major", "past standard support", db(`"version":"13","instanceClass":"db.t4g.micro"`), "secure-vpc:databases.users-db.version", "extendedSupport: true"},
 		{"PostgreSQL major", "past standard support, opted in", db(`"version":"13","extendedSupport":true,"instanceClass":"db.t4g.micro"`), "", ""},
-		{"PostgreSQL major", "in Extended Support only", db(`"version":"11","instanceClass":"db.t3.micro"`), "secure-vpc:databases.users-db.version", "left RDS standard support on 2024-02-29"},
+		{"PostgreSQL major", "in Extended Support only", db(`"version":"12","instanceClass":"db.t3.micro"`), "secure-vpc:databases.users-db.version", "left RDS standard support on 2025-02-28"},
+		{"PostgreSQL major", "too old for the TLS floor", db(`"version":"11","extendedSupport":true,"instanceClass":"db.t3.micro"`), "secure-vpc:databases.users-db.version", "lacks ssl_min_protocol_version"},
 		{"PostgreSQL major", "unknown major", db(`"version":"19","instanceClass":"db.t4g.micro"`), "secure-vpc:databases.users-db.version", "use one of 14, 15, 16, 17, 18"},
 		{"PostgreSQL major", "the newest major", db(`"version":"18","instanceClass":"db.t4g.micro"`), "", ""},
 		{"storage", "autoscaling ceiling too close", db(`"version":"16","instanceClass":"db.t4g.micro","allocatedStorage":100,"maxAllocatedStorage":105`), "secure-vpc:databases.users-db.maxAllocatedStorage", "use 110 to 65536"},
@@ -297,6 +298,7 @@ func TestLoadRefusesWhatAWSRefuses(t *testing.T) {
 		{"storage", "autoscaling cannot fit above a large volume", db(`"version":"16","instanceClass":"db.r7g.large","allocatedStorage":60000`), "", ""},
 		{"storage", "autoscaling asked for above a large volume", db(`"version":"16","instanceClass":"db.r7g.large","allocatedStorage":60000,"maxAllocatedStorage":65536`), "secure-vpc:databases.users-db.maxAllocatedStorage", "set it to 0 to turn autoscaling off"},
 		{"PostgreSQL major", "a minor version", db(`"version":"16.4","instanceClass":"db.t4g.micro"`), "secure-vpc:databases.users-db.version", "major only"},
+		{"settings that do nothing", "a health check path on a private service", services(`"users":{"port":8443,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/users:1.0.0","healthCheckPath":"/ready"}`), "secure-vpc:services.users.healthCheckPath", "only a BFF's load balancer checks health"},
 		{"image", "Docker Hub with no internet egress", services(`"users":{"port":8443,"image":"nginx:1.27"}`), "secure-vpc:services.users.image", "pulled from docker.io, which the task cannot reach"},
 		{"image", "ECR Public with no internet egress", services(`"users":{"port":8443,"image":"public.ecr.aws/nginx/nginx:1.27"}`), "secure-vpc:services.users.image", "pulled from public.ecr.aws"},
 		{"image", "ECR of another region with no internet egress", services(`"users":{"port":8443,"image":"123456789012.dkr.ecr.us-east-1.amazonaws.com/users:1.0.0"}`), "secure-vpc:services.users.image", "serve ECR in eu-west-1"},
@@ -350,7 +352,7 @@ func TestPostgresMajorsFollowTheCalendar(t *testing.T) {
 		{"2026-02-28", "13", true},
 		{"2026-03-01", "13", false},
 		{"2030-01-01", "18", true},
-		{"2027-04-01", "11", false},
+		{"2028-03-01", "12", false},
 	} {
 		src := validSource()
 		src.At, _ = time.Parse("2006-01-02", tc.at)
@@ -371,11 +373,11 @@ func TestPostgresMajorsFollowTheCalendar(t *testing.T) {
 	assert.Empty(t, spec.Notices)
 
 	src := validSource()
-	src.At = time.Date(2027, 4, 1, 0, 0, 0, 0, time.UTC)
-	src.Values["secure-vpc:databases"] = `{"users-db":{"engine":"postgres","version":"11","extendedSupport":true,"owner":"users","instanceClass":"db.t3.micro"}}`
+	src.At = time.Date(2028, 3, 1, 0, 0, 0, 0, time.UTC)
+	src.Values["secure-vpc:databases"] = `{"users-db":{"engine":"postgres","version":"12","extendedSupport":true,"owner":"users","instanceClass":"db.t3.micro"}}`
 	_, err = Load(src)
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "RDS no longer runs PostgreSQL 11 (Extended Support ended 2027-03-31)", "opting in does not help past Extended Support")
+	assert.Contains(t, err.Error(), "RDS no longer runs PostgreSQL 12 (Extended Support ended 2028-02-29)", "opting in does not help past Extended Support")
 }
 
 // The quotas a large graph reaches are refused before pulumi up, each naming its AWS quota; an
@@ -417,6 +419,14 @@ func TestLoadRefusesWhatExceedsAWSQuotas(t *testing.T) {
 			s.Values["secure-vpc:network"] = `{"cidr":"10.20.0.0/22","availabilityZones":["eu-west-1a","eu-west-1b"]}`
 			s.Values["secure-vpc:services"] = strings.ReplaceAll(s.Values["secure-vpc:services"], `"port":8443,`, `"port":8443,"desiredCount":25,`)
 		}, "", ""},
+		{"stores outgrow the isolated subnets", func(s *Source) {
+			s.Values["secure-vpc:network"] = `{"cidr":"10.20.0.0/22","availabilityZones":["eu-west-1a","eu-west-1b"]}`
+			var caches []string
+			for i := 0; i < 120; i++ {
+				caches = append(caches, fmt.Sprintf(`"c-%03d":{"users":["users"]}`, i))
+			}
+			s.Values["secure-vpc:caches"] = "{" + strings.Join(caches, ",") + "}"
+		}, "secure-vpc:network.cidr", "the stores need 121"},
 		{"DB instances", func(s *Source) {
 			var dbs []string
 			for i := 0; i < 41; i++ {

@@ -139,6 +139,7 @@ func Build(ctx *pulumi.Context, spec *Spec) error {
 
 	ctx.Export("environment", pulumi.String(string(spec.Environment)))
 	ctx.Export("bffUrls", services.urls)
+	ctx.Export("bffLoadBalancerDnsNames", services.lbNames)
 	ctx.Export("clusterName", services.cluster.ClusterName)
 	ctx.Export("serviceDiscoveryNamespace", pulumi.String(services.cluster.Namespace))
 	ctx.Export("serviceSecretArns", services.secretArns)
@@ -272,6 +273,7 @@ func buildStores(ctx *pulumi.Context, spec *Spec, account string, keys *secrets.
 type computeOutputs struct {
 	cluster    *compute.Cluster
 	urls       pulumi.StringMap
+	lbNames    pulumi.StringMap // what <bff>.<edge.domainName> must point at
 	secretArns pulumi.Map
 }
 
@@ -279,7 +281,7 @@ type computeOutputs struct {
 // each one needs injected and the stores it uses granted.
 func buildCompute(ctx *pulumi.Context, spec *Spec, account string, keys *secrets.Keyring, vpc *network.Vpc,
 	ids *compute.Identities, fw *network.Firewall, vault *secrets.Vault, stores *storeOutputs) (*computeOutputs, error) {
-	out := &computeOutputs{urls: pulumi.StringMap{}, secretArns: pulumi.Map{}}
+	out := &computeOutputs{urls: pulumi.StringMap{}, lbNames: pulumi.StringMap{}, secretArns: pulumi.Map{}}
 	cluster, err := compute.NewCluster(ctx, "cluster", &compute.ClusterArgs{
 		Project: Project, Stack: spec.Stack, VpcID: vpc.VpcID.ToStringOutput(), LogsKeyArn: keys.LogsKeyArn,
 		LogRetentionDays: spec.Network.FlowLogRetentionDays, Protect: spec.Protect,
@@ -306,14 +308,16 @@ func buildCompute(ctx *pulumi.Context, spec *Spec, account string, keys *secrets
 		args.DependsOn = append(args.DependsOn, vpc.Endpoints...)
 		args.DependsOn = append(args.DependsOn, vpc.TierReady(network.Private)...)
 		if svc.InternetEgress {
+			// Its traffic leaves through a NAT gateway in the public tier.
 			args.DependsOn = append(args.DependsOn, vpc.NATRoutes...)
+			args.DependsOn = append(args.DependsOn, vpc.TierReady(network.Public)...)
 		}
 		if svc.Public {
 			edge, err := compute.NewEdge(ctx, name, &compute.EdgeArgs{
 				Project: Project, Stack: spec.Stack, Port: svc.Port, HealthCheckPath: svc.HealthCheckPath,
 				VpcID: vpc.VpcID.ToStringOutput(), PublicSubnetIDs: vpc.PublicSubnetIDs, SecurityGroupID: fw.LoadBalancer(name),
 				CertificateArn: spec.Edge.CertificateARN, DomainName: spec.Edge.DomainName, RateLimit: spec.Edge.RateLimit,
-				LogBucket: stores.logBucket.BucketName, LogBucketPolicy: stores.logBucket.Policy,
+				LogBucket: stores.logBucket.BucketName, LogBucketPolicy: stores.logBucket.Policy, InternetGateway: vpc.InternetGateway,
 				LogsKeyArn: keys.LogsKeyArn, LogRetentionDays: spec.Network.FlowLogRetentionDays, Production: spec.Protect,
 			})
 			if err != nil {
@@ -325,6 +329,7 @@ func buildCompute(ctx *pulumi.Context, spec *Spec, account string, keys *secrets
 			args.DependsOn = append(args.DependsOn, edge.HTTPSListener)
 			args.DependsOn = append(args.DependsOn, vpc.TierReady(network.Public)...)
 			out.urls[name] = edge.URL
+			out.lbNames[name] = edge.DNSName
 		}
 		if _, err := compute.NewService(ctx, name, args); err != nil {
 			return nil, fmt.Errorf("creating service %s: %w", name, err)

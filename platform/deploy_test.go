@@ -503,3 +503,26 @@ func TestCommittedStacksDeployAndWork(t *testing.T) {
 		})
 	}
 }
+
+// A service that declares internet egress (and pulls its image from the internet) plans with
+// every invariant holding: it waits for its NAT route, the NAT gateway's subnet and its route
+// to the internet gateway, and the reachability analysis finds its path out.
+func TestInternetEgressServiceDeploys(t *testing.T) {
+	src := testkit.Source(t, "dev")
+	var services map[string]map[string]any
+	require.NoError(t, json.Unmarshal([]byte(src.Values["secure-vpc:services"]), &services))
+	services["orders"]["internetEgress"] = true
+	services["orders"]["image"] = "docker.io/library/nginx:1.27"
+	data, err := json.Marshal(services)
+	require.NoError(t, err)
+	src.Values["secure-vpc:services"] = string(data)
+	cloud, err := testkit.Run(t, src)
+	require.NoError(t, err)
+	export := cloud.Export()
+	assert.Empty(t, policy.Failed(policy.Evaluate(&export)))
+	found := false
+	for _, p := range policy.NewIndex(&export).Reachability() {
+		found = found || (p.From.Name == "orders" && p.To.Kind == "internet" && p.Status == policy.Reachable)
+	}
+	assert.True(t, found, "orders reaches the internet through NAT")
+}

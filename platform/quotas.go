@@ -137,6 +137,15 @@ func checkAddresses(spec *Spec, tasks, bffs, nats int, ps *problems) {
 		ps.add(key, "its private subnets (%d of /%d, %d addresses each, %d taken by the VPC endpoints) hold %d tasks, and a deployment of the services runs up to %d; use a larger block or fewer tasks",
 			azs, plan.ByTier(network.Private)[0].CIDR.Bits(), usable(network.Private), len(network.InterfaceEndpoints), room, tasks)
 	}
+	stores := 0
+	for _, d := range spec.Databases {
+		stores += map[bool]int{false: 1, true: 2}[d.MultiAZ] // a Multi-AZ standby has an interface of its own
+	}
+	stores += len(spec.Caches) * map[bool]int{false: 1, true: 2}[spec.Protect]
+	if room := azs * usable(network.Isolated); stores > room {
+		ps.add(key, "its isolated subnets (%d of /%d, %d addresses each) hold %d database and cache interfaces, and the stores need %d; use a larger block or fewer stores",
+			azs, plan.ByTier(network.Isolated)[0].CIDR.Bits(), usable(network.Isolated), room, stores)
+	}
 	if need := bffs*awslimits.FreeAddressesPerALB + min(nats, 1); need > usable(network.Public) {
 		ps.add(key, "its public subnets have %d addresses each, and the BFFs' %d load balancers need %d free in each (%d per load balancer, and the NAT gateway's); use a larger block or fewer BFFs",
 			usable(network.Public), bffs, need, awslimits.FreeAddressesPerALB)

@@ -3,6 +3,7 @@ package policy
 import (
 	"encoding/json"
 	"fmt"
+	"path"
 	"regexp"
 	"slices"
 	"sort"
@@ -75,7 +76,7 @@ var computeInvariants = []Invariant{
 	},
 	{
 		ID:        "SVC-02",
-		Statement: "Every container runs non-root on a read-only root filesystem with a /tmp it can write, unprivileged, on a port it can bind, logs to an encrypted log group, and receives secrets only from Secrets Manager",
+		Statement: "Every container runs non-root on a read-only root filesystem with a /tmp it can write, unprivileged with every Linux capability dropped, on a port it can bind, logs to an encrypted log group, and receives secrets only from Secrets Manager",
 		Enforces:  `Strategy 3, "Secrets Management"; Security Hub ECS.4, ECS.5, ECS.8, ECS.9, ECS.20`,
 		check:     checkTaskDefinitions,
 	},
@@ -322,9 +323,14 @@ type container struct {
 		ReadOnly      bool   `json:"readOnly"`
 	} `json:"mountPoints"`
 	PortMappings []struct {
-		ContainerPort int `json:"containerPort"`
+		ContainerPort      int    `json:"containerPort"`
+		ContainerPortRange string `json:"containerPortRange"`
 	} `json:"portMappings"`
 	LinuxParameters struct {
+		Capabilities struct {
+			Add  []string `json:"add"`
+			Drop []string `json:"drop"`
+		} `json:"capabilities"`
 		Tmpfs []struct {
 			ContainerPath string   `json:"containerPath"`
 			Size          int      `json:"size"`
@@ -335,6 +341,31 @@ type container struct {
 		Namespace string `json:"namespace"`
 		Value     string `json:"value"`
 	} `json:"systemControls"`
+}
+
+// lowestPorts returns the lowest port of each port mapping (a single port or a range "80-90").
+func (c container) lowestPorts() []int {
+	var out []int
+	for _, p := range c.PortMappings {
+		if p.ContainerPort > 0 {
+			out = append(out, p.ContainerPort)
+		}
+		if lo, _, found := strings.Cut(p.ContainerPortRange, "-"); found || p.ContainerPortRange != "" {
+			if n, err := strconv.Atoi(strings.TrimSpace(lo)); err == nil {
+				out = append(out, n)
+			}
+		}
+	}
+	return out
+}
+
+// gid is the group a container runs as ("" when the user names none).
+func (c container) gid() string {
+	_, group, _ := strings.Cut(c.User, ":")
+	if n, err := strconv.Atoi(group); err == nil {
+		return strconv.Itoa(n)
+	}
+	return group
 }
 
 // uid is the user a container runs as ("" for the image's default, which is root unless the
@@ -361,14 +392,14 @@ func (c container) nonRoot() bool {
 func (c container) writableTmp() string {
 	var tmpfs []string
 	for _, t := range c.LinuxParameters.Tmpfs {
-		if t.ContainerPath != "/tmp" {
+		if path.Clean(t.ContainerPath) != "/tmp" {
 			continue
 		}
 		if t.Size <= 0 {
 			return "mounts a tmpfs of no size at /tmp"
 		}
 		tmpfs = append(tmpfs, "tmpfs")
-		mode, owner := 0o1777, ""
+		mode, owner, group := 0o1777, "", ""
 		for _, o := range t.MountOptions {
 			key, value, _ := strings.Cut(o, "=")
 			switch key {
@@ -380,14 +411,17 @@ func (c container) writableTmp() string {
 				}
 			case "uid":
 				owner = value
+			case "gid":
+				group = value
 			}
 		}
-		if mode&0o002 == 0 && !(owner == c.uid() && mode&0o200 != 0) {
+		writable := mode&0o002 != 0 || (owner == c.uid() && mode&0o200 != 0) || (group != "" && group == c.gid() && mode&0o020 != 0)
+		if !writable {
 			return fmt.Sprintf("mounts its /tmp tmpfs with mode %o owned by %s, which user %s cannot write; leave the mode at its default (1777)", mode, orRoot(owner), c.User)
 		}
 	}
 	for _, m := range c.MountPoints {
-		if m.ContainerPath == "/tmp" {
+		if path.Clean(m.ContainerPath) == "/tmp" {
 			tmpfs = append(tmpfs, "volume "+m.SourceVolume)
 		}
 	}
@@ -450,10 +484,13 @@ func checkTaskDefinitions(ix *Index) (int, []Finding) {
 			if !c.nonRoot() {
 				fs = append(fs, finding(td, "container %s runs as root (user %q)", c.Name, c.User))
 			}
-			for _, p := range c.PortMappings {
-				if p.ContainerPort > 0 && p.ContainerPort < c.lowestPort() {
-					fs = append(fs, finding(td, "container %s listens on port %d, which its non-root user cannot bind (below %d: net.ipv4.ip_unprivileged_port_start); use a port of %d or above", c.Name, p.ContainerPort, c.lowestPort(), c.lowestPort()))
+			for _, port := range c.lowestPorts() {
+				if port < c.lowestPort() {
+					fs = append(fs, finding(td, "container %s listens on port %d, which its non-root user cannot bind (below %d: net.ipv4.ip_unprivileged_port_start); use a port of %d or above", c.Name, port, c.lowestPort(), c.lowestPort()))
 				}
+			}
+			if caps := c.LinuxParameters.Capabilities; len(caps.Add) > 0 || !slices.Contains(caps.Drop, "ALL") {
+				fs = append(fs, finding(td, "container %s keeps or adds Linux capabilities (add %v, drop %v); drop ALL and add none", c.Name, caps.Add, caps.Drop))
 			}
 			if c.Privileged {
 				fs = append(fs, finding(td, "container %s is privileged", c.Name))

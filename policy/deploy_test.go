@@ -90,6 +90,18 @@ func deployCases() []brokenPlan {
 			lg.ID, lg.Inputs["name"], lg.Outputs["name"] = "/elsewhere/upgrade", "/elsewhere/upgrade", "/elsewhere/upgrade"
 			return find(e, named(policy.TypeDBInstance, "users-db")).URN
 		}, "RDS would create it unencrypted"},
+		{"ORDER-01", func(t *testing.T, e *stackstate.Export) string {
+			lb := find(e, named(policy.TypeLoadBalancer, "web-bff-alb"))
+			dropDependency(lb, find(e, ofType(policy.TypeInternetGateway)).URN)
+			return lb.URN
+		}, "an internet-facing load balancer needs attached"},
+		{"ORDER-01", func(t *testing.T, e *stackstate.Export) string {
+			// orders gains internet egress by hand; it does not wait for the NAT gateway's subnet.
+			addResource(e, stackstate.Resource{URN: "urn:pulumi:dev::secure-vpc::aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule::orders-to-internet", Custom: true,
+				ID: "sgr-orders-internet", Type: policy.TypeSGEgressRule, Inputs: map[string]any{"securityGroupId": groupOf(e, "svc-orders").ID,
+					"ipProtocol": "tcp", "fromPort": float64(443), "toPort": float64(443), "cidrIpv4": "0.0.0.0/0"}})
+			return find(e, named(policy.TypeECSService, "orders")).URN
+		}, "the tasks' internet egress crosses at the NAT gateway"},
 		{"NET-08", func(t *testing.T, e *stackstate.Export) string {
 			naclRule(e, "public", false, 125).Type = "aws:removed/rule:Rule"
 			nat := find(e, ofType(policy.TypeNatGateway))
@@ -105,6 +117,13 @@ func deployCases() []brokenPlan {
 			first := lb.Inputs["subnets"].([]any)[0]
 			return find(e, func(r *stackstate.Resource) bool { return r.ID == first }).URN
 		}, "replies to clients on tcp 1024-32767"},
+		{"NET-08", func(t *testing.T, e *stackstate.Export) string {
+			// Every rule for the internet narrowed to one range: the internet at large gets nothing back.
+			for _, n := range []int{120, 125, 130, 140} {
+				naclRule(e, "private", false, n).Inputs["cidrBlock"] = "198.51.100.0/24"
+			}
+			return find(e, subnetOfTier("private")).URN
+		}, "drops replies from the internet on tcp 1024-65535"},
 		{"DATA-09", func(t *testing.T, e *stackstate.Export) string {
 			b := find(e, named(policy.TypeBucket, "user-uploads"))
 			b.Protect = true
@@ -174,6 +193,28 @@ func deployCases() []brokenPlan {
 			td.Inputs["volumes"] = []any{map[string]any{"name": "shared", "efsVolumeConfiguration": map[string]any{"fileSystemId": "fs-1"}}}
 			return td.URN
 		}, "mounts /tmp more than once"},
+		{"SVC-02", func(t *testing.T, e *stackstate.Export) string {
+			td := find(e, named(policy.TypeTaskDefinition, "users"))
+			editContainer(t, td, func(c map[string]any) {
+				c["linuxParameters"].(map[string]any)["capabilities"] = map[string]any{"add": []any{"SYS_ADMIN"}, "drop": []any{}}
+			})
+			return td.URN
+		}, "keeps or adds Linux capabilities"},
+		{"SVC-02", func(t *testing.T, e *stackstate.Export) string {
+			td := find(e, named(policy.TypeTaskDefinition, "users"))
+			editContainer(t, td, func(c map[string]any) {
+				c["portMappings"] = []any{map[string]any{"containerPortRange": "80-90", "protocol": "tcp"}}
+			})
+			return td.URN
+		}, "port 80, which its non-root user cannot bind"},
+		{"SVC-02", func(t *testing.T, e *stackstate.Export) string {
+			td := find(e, named(policy.TypeTaskDefinition, "users"))
+			editContainer(t, td, func(c map[string]any) {
+				c["mountPoints"] = []any{map[string]any{"sourceVolume": "scratch", "containerPath": "/tmp/"}}
+			})
+			td.Inputs["volumes"] = []any{map[string]any{"name": "scratch"}}
+			return td.URN
+		}, "mounts /tmp more than once"},
 		{"DATA-08", func(t *testing.T, e *stackstate.Export) string {
 			p := find(e, named(policy.TypeSecretPolicy, "identity-verification-key"))
 			p.Inputs["policy"] = strings.Replace(p.Inputs["policy"].(string), `"aws:PrincipalTag/secure-vpc:stack":"dev"`, `"aws:PrincipalTag/team":"any"`, 1)
@@ -192,8 +233,26 @@ func TestTaskRuntimeChecksAcceptWhatWorks(t *testing.T) {
 		c["systemControls"] = []any{map[string]any{"namespace": "net.ipv4.ip_unprivileged_port_start", "value": "443"}}
 		c["linuxParameters"].(map[string]any)["tmpfs"] = []any{map[string]any{"containerPath": "/tmp", "size": 64, "mountOptions": []any{"mode=0700", "uid=10001"}}}
 	})
+	editContainer(t, find(e, named(policy.TypeTaskDefinition, "orders")), func(c map[string]any) {
+		c["linuxParameters"].(map[string]any)["tmpfs"] = []any{map[string]any{"containerPath": "/tmp/", "size": 64, "mountOptions": []any{"mode=0770", "gid=10001"}}}
+	})
 	for _, f := range policy.Failed(policy.Evaluate(e)) {
 		assert.NotEqual(t, "SVC-02", f.Invariant, "%s", f)
+	}
+}
+
+// A network ACL that denies one range of the internet (hardening) still admits replies from the
+// internet at large: NET-08 judges the internet, not one sample address of it.
+func TestReturnTrafficJudgedForTheInternetAtLarge(t *testing.T) {
+	e := devPlan(t)
+	acl := find(e, func(r *stackstate.Resource) bool {
+		return r.Type == policy.TypeNetworkACL && policy.Tier(r) == "private"
+	})
+	addResource(e, stackstate.Resource{URN: "urn:pulumi:dev::secure-vpc::aws:ec2/networkAclRule:NetworkAclRule::deny-doc-range", Custom: true, ID: "nacl-deny",
+		Type: policy.TypeNetworkACLRule, Inputs: map[string]any{"networkAclId": acl.ID, "ruleNumber": float64(50), "egress": false, "protocol": "-1",
+			"ruleAction": "deny", "cidrBlock": "198.51.100.0/24", "fromPort": float64(0), "toPort": float64(0)}})
+	for _, f := range policy.Failed(policy.Evaluate(e)) {
+		assert.NotEqual(t, "NET-08", f.Invariant, "%s", f)
 	}
 }
 

@@ -106,7 +106,7 @@ func checkReturnTraffic(ix *Index) (int, []Finding) {
 	}
 	gaps := func(s *Resource, egress bool) string {
 		var parts []string
-		for _, g := range ix.naclTCPGaps(s, egress, sampleInternet, ephemeralLow, ephemeralHigh) {
+		for _, g := range ix.naclTCPGaps(s, egress, ix.internetPeer(s), ephemeralLow, ephemeralHigh) {
 			if g[0] == g[1] {
 				parts = append(parts, fmt.Sprint(g[0]))
 			} else {
@@ -125,7 +125,7 @@ func checkReturnTraffic(ix *Index) (int, []Finding) {
 			fs = append(fs, finding(s, "its network ACL drops the load balancers' replies to clients on tcp %s (clients use ports 1024-65535)", g))
 		}
 		for _, egress := range []bool{false, true} {
-			if !ix.naclAllowsICMP(s, egress, sampleInternet, 3, 4) {
+			if !ix.naclAllowsICMP(s, egress, ix.internetPeer(s), 3, 4) {
 				dir := map[bool]string{false: "in", true: "out"}[egress]
 				fs = append(fs, finding(s, "its network ACL does not let ICMP fragmentation-needed (type 3, code 4) %s; path MTU discovery between the VPC's jumbo frames and the internet fails and large transfers stall", dir))
 			}

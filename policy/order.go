@@ -19,9 +19,10 @@ var orderInvariants = []Invariant{
 	{
 		ID: "ORDER-01",
 		Statement: "What AWS checks when a resource is created, and what a task needs when it starts, is created first: " +
-			"S3 access logging and load balancers after their log bucket's policy; ECS services after the secret values and policies, " +
+			"S3 access logging and load balancers after their log bucket's policy, internet-facing load balancers after the internet gateway; " +
+			"ECS services after the secret values and policies, " +
 			"role policies, security-group rules, network ACL and route table associations (with their rules and routes), VPC endpoints and routes their tasks use, " +
-			"and after the listener of their target group; " +
+			"the NAT gateway's subnet when they reach the internet, and the listener of their target group; " +
 			"NAT gateways after the internet gateway; flow logs after their role's policy; databases after their log groups",
 		Enforces: "Deploys the first time, in any order the engine picks: S3 InvalidTargetBucketForLogging, ELB access-log permission check, " +
 			"ECS target group without a load balancer, tasks failing to start (ResourceInitializationError), NAT gateway without an internet gateway, " +
@@ -100,12 +101,28 @@ func checkCreateOrder(ix *Index) (int, []Finding) {
 	for _, lb := range ix.loadBalancers() {
 		v, _ := Prop(lb, "accessLogs")
 		logs, _ := v.(map[string]any)
-		if on, _ := logs["enabled"].(bool); !on {
+		logging, _ := logs["enabled"].(bool)
+		if !logging && !internetFacing(lb) {
 			continue
 		}
 		run(lb, func(c *orderCheck) {
-			bucket, _ := logs["bucket"].(string)
-			bucketPolicies(c, bucket, "Elastic Load Balancing checks when access logs are turned on")
+			if logging {
+				bucket, _ := logs["bucket"].(string)
+				bucketPolicies(c, bucket, "Elastic Load Balancing checks when access logs are turned on")
+			}
+			if internetFacing(lb) {
+				vpcs := map[string]bool{}
+				for _, sid := range Strings(lb, "subnets") {
+					if s := ix.Ref(sid); s != nil {
+						vpcs[Str(s, "vpcId")] = true
+					}
+				}
+				for id := range vpcs {
+					for _, igw := range ix.Where(TypeInternetGateway, "vpcId", id) {
+						c.need(igw, "an internet-facing load balancer needs attached to its VPC (InvalidSubnet otherwise)")
+					}
+				}
+			}
 		})
 	}
 	for _, nat := range ix.OfType(TypeNatGateway) {
@@ -246,6 +263,20 @@ func (ix *Index) serviceStartNeeds(c *orderCheck, svc *Resource) {
 					c.need(route.Source, "carries the tasks' S3 traffic (image layers)")
 				case worldEgress && IsDefaultRoute(route.Destination) && route.Source != rt:
 					c.need(route.Source, "carries the tasks' internet egress")
+					// ... through a NAT gateway, whose own subnet must carry it on.
+					if nat := ix.Ref(route.Target); nat != nil && nat.Type == TypeNatGateway {
+						natSubnet := ix.Ref(Str(nat, "subnetId"))
+						ix.subnetNeeds(c, natSubnet, "the tasks' internet egress crosses at the NAT gateway")
+						if natSubnet != nil {
+							for _, nrt := range ix.SubnetRouteTables(natSubnet) {
+								for _, r := range ix.Routes(nrt) {
+									if IsDefaultRoute(r.Destination) && r.TargetKind == "internet-gateway" && r.Source != nrt {
+										c.need(r.Source, "takes the NAT gateway's traffic to the internet")
+									}
+								}
+							}
+						}
+					}
 				}
 			}
 		}

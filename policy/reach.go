@@ -267,7 +267,8 @@ func (ix *Index) pathFromInternet(dst Node, in sgRule, add func(Path)) {
 		if !ix.routesTo(subnet, "internet-gateway") {
 			continue
 		}
-		if ix.naclAllows(subnet, false, sampleInternet, in.from) && ix.naclAllows(subnet, true, sampleInternet, 50000) {
+		peer := ix.internetPeer(subnet)
+		if ix.naclAllows(subnet, false, peer, in.from) && ix.naclAllows(subnet, true, peer, 50000) {
 			add(Path{From: internetNode, To: dst, Protocol: protoName(in.proto), FromPort: in.from, ToPort: in.to, Status: Reachable})
 			return
 		}
@@ -287,7 +288,7 @@ func (ix *Index) pathToInternet(src Node, out sgRule, add func(Path)) {
 		if subnet == nil {
 			continue
 		}
-		if !ix.naclAllows(subnet, true, sampleInternet, out.from) || !ix.naclAllows(subnet, false, sampleInternet, 50000) {
+		if peer := ix.internetPeer(subnet); !ix.naclAllows(subnet, true, peer, out.from) || !ix.naclAllows(subnet, false, peer, 50000) {
 			continue
 		}
 		if src.Public && ix.routesTo(subnet, "internet-gateway") {
@@ -309,8 +310,9 @@ func (ix *Index) pathToInternet(src Node, out sgRule, add func(Path)) {
 			if !ix.routesTo(natSubnet, "internet-gateway") {
 				continue
 			}
-			if ix.naclAllows(natSubnet, false, srcAddr, out.from) && ix.naclAllows(natSubnet, true, sampleInternet, out.from) &&
-				ix.naclAllows(natSubnet, false, sampleInternet, 50000) && ix.naclAllows(natSubnet, true, srcAddr, 50000) {
+			peer := ix.internetPeer(natSubnet)
+			if ix.naclAllows(natSubnet, false, srcAddr, out.from) && ix.naclAllows(natSubnet, true, peer, out.from) &&
+				ix.naclAllows(natSubnet, false, peer, 50000) && ix.naclAllows(natSubnet, true, srcAddr, 50000) {
 				add(path)
 				return
 			}
@@ -332,7 +334,7 @@ func (ix *Index) pathToGatewayEndpoint(src Node, out sgRule, add func(Path)) {
 					continue
 				}
 				svc := Str(r.Source, "serviceName")
-				if ix.naclAllows(subnet, true, sampleInternet, out.from) && ix.naclAllows(subnet, false, sampleInternet, 50000) {
+				if peer := ix.internetPeer(subnet); ix.naclAllows(subnet, true, peer, out.from) && ix.naclAllows(subnet, false, peer, 50000) {
 					add(Path{From: src, To: Node{Kind: "endpoint", Name: svc[strings.LastIndex(svc, ".")+1:] + " (gateway)", URN: r.Source.URN},
 						Protocol: protoName(out.proto), FromPort: out.from, ToPort: out.to, Status: Reachable})
 					return
@@ -342,7 +344,30 @@ func (ix *Index) pathToGatewayEndpoint(src Node, out sgRule, add func(Path)) {
 	}
 }
 
-var sampleInternet = netip.MustParseAddr("198.51.100.10")
+// internetCandidates are public addresses, one of which stands for "the internet" when a
+// subnet's network ACL is evaluated.
+var internetCandidates = []netip.Addr{
+	netip.MustParseAddr("198.51.100.10"), netip.MustParseAddr("203.0.113.10"), netip.MustParseAddr("192.0.2.10"),
+	netip.MustParseAddr("8.8.8.8"), netip.MustParseAddr("1.1.1.1"), netip.MustParseAddr("52.94.76.10"),
+}
+
+// internetPeer is the address that stands for the internet at large in a subnet's network ACL:
+// one that no entry names more narrowly than 0.0.0.0/0. An ACL that admits only one range
+// (rules for 198.51.100.0/24, say) does not admit the internet; one that denies a range to harden
+// it still does. A subnet whose entries name every candidate is judged on the first.
+func (ix *Index) internetPeer(subnet *Resource) netip.Addr {
+	entries := ix.naclEntries(subnet)
+	for _, a := range internetCandidates {
+		named := false
+		for _, e := range entries {
+			named = named || (e.cidr.Bits() > 0 && e.cidr.Contains(a))
+		}
+		if !named {
+			return a
+		}
+	}
+	return internetCandidates[0]
+}
 
 func (ix *Index) routesTo(subnet *Resource, kind string) bool {
 	return len(ix.defaultRouteTargets(subnet, kind)) > 0
