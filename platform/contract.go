@@ -2,14 +2,20 @@ package platform
 
 import (
 	"slices"
+
+	"github.com/secure-vpc/secure-vpc/secrets"
 )
 
 // contractVar is one variable a service's tasks receive (in their environment, or as a secret
 // ECS injects) and the config key it comes from.
 type contractVar struct {
-	Name string
-	From string
+	Name   string
+	From   string
+	Secret secretRef // the vault secret ECS injects it from; zero for an environment variable
 }
+
+// secretRef names a secret of the vault by kind and name.
+type secretRef struct{ Kind, Name string }
 
 // taskContract lists, by name, every variable a service's tasks receive: the README's task
 // table. wireService gives the tasks exactly these (a test compares them on every committed
@@ -18,39 +24,41 @@ type contractVar struct {
 func taskContract(spec *Spec, name string) []contractVar {
 	svc := spec.Services[name]
 	sk := nsKey(keyServices) + "." + name
+	tls := secretRef{secrets.KindTLS, name}
 	out := []contractVar{
-		{"TLS_CERTIFICATE", sk}, {"TLS_PRIVATE_KEY", sk}, {"TLS_CA_CERTIFICATE", sk},
-		{"IDENTITY_VERIFICATION_KEY", sk},
-		{"SERVICE_NAME", sk}, {"SERVICE_DNS", sk}, {"PORT", sk + ".port"}, {"ENVIRONMENT", nsKey(keyEnvironment)},
+		{"TLS_CERTIFICATE", sk, tls}, {"TLS_PRIVATE_KEY", sk, tls}, {"TLS_CA_CERTIFICATE", sk, tls},
+		{"IDENTITY_VERIFICATION_KEY", sk, secretRef{secrets.KindIdentity, "verification-key"}},
+		{"SERVICE_NAME", sk, secretRef{}}, {"SERVICE_DNS", sk, secretRef{}}, {"PORT", sk + ".port", secretRef{}}, {"ENVIRONMENT", nsKey(keyEnvironment), secretRef{}},
 	}
 	if svc.Public {
-		out = append(out, contractVar{"IDENTITY_SIGNING_KEY", sk + ".public"})
+		out = append(out, contractVar{"IDENTITY_SIGNING_KEY", sk + ".public", secretRef{secrets.KindIdentity, "signing-key"}})
 	}
 	for _, s := range sortedNames(spec.Secrets) {
 		if slices.Contains(spec.Secrets[s].Readers, name) {
-			out = append(out, contractVar{"APP_" + envName(s), nsKey(keySecrets) + "." + s})
+			out = append(out, contractVar{"APP_" + envName(s), nsKey(keySecrets) + "." + s, secretRef{secrets.KindApp, s}})
 		}
 	}
 	for _, callee := range svc.Calls {
-		out = append(out, contractVar{envName(callee) + "_URL", sk + ".calls (" + callee + ")"})
+		out = append(out, contractVar{Name: envName(callee) + "_URL", From: sk + ".calls (" + callee + ")"})
 	}
 	for _, d := range sortedNames(spec.Databases) {
 		if spec.Databases[d].Owner == name {
 			for _, v := range []string{"MASTER_SECRET_ARN", "HOST", "PORT", "NAME", "IAM_USER"} {
-				out = append(out, contractVar{"DB_" + envName(d) + "_" + v, nsKey(keyDatabases) + "." + d})
+				out = append(out, contractVar{Name: "DB_" + envName(d) + "_" + v, From: nsKey(keyDatabases) + "." + d})
 			}
 		}
 	}
 	for _, c := range sortedNames(spec.Caches) {
 		if slices.Contains(spec.Caches[c].Users, name) {
-			for _, v := range []string{"AUTH_TOKEN", "HOST", "PORT"} {
-				out = append(out, contractVar{"CACHE_" + envName(c) + "_" + v, nsKey(keyCaches) + "." + c})
+			out = append(out, contractVar{"CACHE_" + envName(c) + "_AUTH_TOKEN", nsKey(keyCaches) + "." + c, secretRef{secrets.KindCache, c}})
+			for _, v := range []string{"HOST", "PORT"} {
+				out = append(out, contractVar{Name: "CACHE_" + envName(c) + "_" + v, From: nsKey(keyCaches) + "." + c})
 			}
 		}
 	}
 	for _, b := range sortedNames(spec.Buckets) {
 		if slices.Contains(spec.Buckets[b].Readers, name) || slices.Contains(spec.Buckets[b].Writers, name) {
-			out = append(out, contractVar{"BUCKET_" + envName(b), nsKey(keyBuckets) + "." + b})
+			out = append(out, contractVar{Name: "BUCKET_" + envName(b), From: nsKey(keyBuckets) + "." + b})
 		}
 	}
 	return out

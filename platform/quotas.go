@@ -255,19 +255,11 @@ type grants struct {
 // serviceGrants lists, at their longest, the ARNs the policies of a service's roles will name.
 func serviceGrants(spec *Spec, name string, l longestARNs) grants {
 	var g grants
-	svc := spec.Services[name]
-	g.secrets = append(g.secrets, l.secret(secrets.KindTLS, name), l.secret(secrets.KindIdentity, "verification-key"))
-	if svc.Public {
-		g.secrets = append(g.secrets, l.secret(secrets.KindIdentity, "signing-key"))
-	}
-	for _, s := range sortedNames(spec.Secrets) {
-		if slices.Contains(spec.Secrets[s].Readers, name) {
-			g.secrets = append(g.secrets, l.secret(secrets.KindApp, s))
-		}
-	}
-	for _, c := range sortedNames(spec.Caches) {
-		if slices.Contains(spec.Caches[c].Users, name) {
-			g.secrets = append(g.secrets, l.secret(secrets.KindCache, c))
+	seen := map[secretRef]bool{}
+	for _, v := range taskContract(spec, name) { // the execution role reads the secrets ECS injects
+		if v.Secret != (secretRef{}) && !seen[v.Secret] {
+			seen[v.Secret] = true
+			g.secrets = append(g.secrets, l.secret(v.Secret.Kind, v.Secret.Name))
 		}
 	}
 	for _, b := range sortedNames(spec.Buckets) {
