@@ -15,7 +15,7 @@ import (
 	"github.com/secure-vpc/secure-vpc/internal/testkit"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files of stateful resources")
+var update = flag.Bool("update", false, "rewrite the golden files (stateful resources, recorded plans)")
 
 // statefulTypes are the resources whose replacement or deletion loses data or access to it.
 var statefulTypes = map[string]bool{

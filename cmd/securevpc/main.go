@@ -7,7 +7,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -113,12 +112,12 @@ func plan(args []string, stdout, stderr io.Writer) int {
 	export := cloud.Export()
 
 	if *out != "" {
-		data, err := json.MarshalIndent(export, "", "  ")
+		data, err := stackstate.Encode(&export)
 		if err != nil {
 			fmt.Fprintf(stderr, "error: encoding the plan: %v\n", err)
 			return exitInvalid
 		}
-		if err := os.WriteFile(*out, append(data, '\n'), 0o600); err != nil {
+		if err := os.WriteFile(*out, data, 0o600); err != nil {
 			fmt.Fprintf(stderr, "error: writing the plan: %v\n", err)
 			return exitInvalid
 		}

@@ -62,6 +62,16 @@ func IsSecret(v any) bool {
 	return m[SecretSig] == SecretSigValue
 }
 
+// Encode writes an export as `securevpc plan -out` does: indented JSON and a final newline. The
+// recorded plans under testdata/plans are compared with it byte for byte.
+func Encode(e *Export) ([]byte, error) {
+	data, err := json.MarshalIndent(e, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(data, '\n'), nil
+}
+
 // Read loads an export (or an offline plan) from path.
 func Read(path string) (*Export, error) {
 	data, err := os.ReadFile(path) // #nosec G304 -- the path is the operator's own argument

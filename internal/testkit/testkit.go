@@ -4,24 +4,20 @@ package testkit
 
 import (
 	"os"
-	"path/filepath"
-	"runtime"
 	"sort"
 	"testing"
 
+	"github.com/secure-vpc/secure-vpc/internal/fixtures"
 	"github.com/secure-vpc/secure-vpc/internal/mockcloud"
 	"github.com/secure-vpc/secure-vpc/internal/stackstate"
 	"github.com/secure-vpc/secure-vpc/platform"
 )
 
 // Stacks are the committed stacks every whole-stack test runs against.
-var Stacks = []string{"dev", "staging", "prod"}
+var Stacks = fixtures.Stacks
 
 // ProjectDir is the repository root (where Pulumi.yaml lives).
-func ProjectDir() string {
-	_, file, _, _ := runtime.Caller(0)
-	return filepath.Clean(filepath.Join(filepath.Dir(file), "..", ".."))
-}
+func ProjectDir() string { return fixtures.ProjectDir() }
 
 // Source reads a committed stack's config, with placeholders for unset app secrets (as the
 // offline plan does).
