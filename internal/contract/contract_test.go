@@ -144,12 +144,11 @@ func TestNoContractLiteralOutsideContract(t *testing.T) {
 			return nil
 		}
 		isTest := strings.HasSuffix(path, "_test.go")
-		file, err := parser.ParseFile(token.NewFileSet(), path, nil, 0)
+		fset := token.NewFileSet()
+		file, err := parser.ParseFile(fset, path, nil, 0)
 		if err != nil {
 			return err
 		}
-		fset := token.NewFileSet()
-		file, _ = parser.ParseFile(fset, path, nil, 0)
 		ast.Inspect(file, func(n ast.Node) bool {
 			lit, ok := n.(*ast.BasicLit)
 			if !ok || lit.Kind != token.STRING {
