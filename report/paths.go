@@ -4,7 +4,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/secure-vpc/secure-vpc/policy"
+	"github.com/secure-vpc/secure-vpc/internal/contract"
+	"github.com/secure-vpc/secure-vpc/query"
 )
 
 // PathRow is a path for a reader: a service's paths to the AWS interface endpoints are shown as
@@ -31,13 +32,19 @@ type NodeRow struct {
 // Key of a path row, stable across plans.
 func (p PathRow) Key() string { return p.From + " -> " + p.To + " " + p.Protocol + " " + p.Ports }
 
-func nodeKey(n policy.Node) string { return n.Kind + ":" + n.Name }
+func nodeKey(n query.Node) string { return string(n.Kind) + ":" + n.DisplayName() }
 
-func paths(ix *policy.Index) ([]PathRow, []NodeRow) {
+// The one node of the diagram that stands for every interface endpoint a service reaches.
+const (
+	endpointsKey  = "endpoints:aws"
+	endpointsKind = "endpoints"
+)
+
+func paths(ix *query.Index) ([]PathRow, []NodeRow) {
 	endpoints := map[string][]string{} // source -> endpoint names, for HTTPS to interface endpoints
 	var rows []PathRow
 	nodes := map[string]NodeRow{}
-	addNode := func(n policy.Node) {
+	addNode := func(n query.Node) {
 		k := nodeKey(n)
 		if _, ok := nodes[k]; ok {
 			return
@@ -45,17 +52,17 @@ func paths(ix *policy.Index) ([]PathRow, []NodeRow) {
 		tier := ""
 		for _, sid := range n.Subnets {
 			if s := ix.Ref(sid); s != nil {
-				tier = policy.Tier(s)
+				tier = string(query.Tier(s))
 			}
 		}
-		if n.Kind == "internet" {
-			tier = "internet"
+		if n.Kind == contract.InternetNode {
+			tier = string(contract.InternetNode)
 		}
-		nodes[k] = NodeRow{Key: k, Kind: n.Kind, Name: n.Name, Tier: tier}
+		nodes[k] = NodeRow{Key: k, Kind: string(n.Kind), Name: n.DisplayName(), Tier: tier}
 	}
 	for _, p := range ix.Reachability() {
 		addNode(p.From)
-		if p.To.Kind == "endpoint" && !strings.HasSuffix(p.To.Name, "(gateway)") && p.Status == policy.Reachable {
+		if p.To.Kind == contract.EndpointNode && !p.To.Gateway && p.Status == contract.PathReachable {
 			endpoints[p.From.Label()+"\x00"+p.Protocol+"\x00"+p.Ports()] = append(endpoints[p.From.Label()+"\x00"+p.Protocol+"\x00"+p.Ports()], p.To.Name)
 			continue
 		}
@@ -67,8 +74,8 @@ func paths(ix *policy.Index) ([]PathRow, []NodeRow) {
 		parts := strings.Split(k, "\x00")
 		sort.Strings(names)
 		rows = append(rows, PathRow{From: parts[0], To: "AWS endpoints (" + strings.Join(names, ", ") + ")", Protocol: parts[1], Ports: parts[2],
-			Status: string(policy.Reachable), fromKey: "service:" + parts[0], toKey: "endpoints:aws"})
-		nodes["endpoints:aws"] = NodeRow{Key: "endpoints:aws", Kind: "endpoints", Name: "AWS endpoints", Tier: "private"}
+			Status: string(contract.PathReachable), fromKey: string(contract.ServiceNode) + ":" + parts[0], toKey: endpointsKey})
+		nodes[endpointsKey] = NodeRow{Key: endpointsKey, Kind: endpointsKind, Name: "AWS endpoints", Tier: string(contract.Private)}
 	}
 	sort.Slice(rows, func(i, j int) bool { return rows[i].Key() < rows[j].Key() })
 	out := make([]NodeRow, 0, len(nodes))

@@ -8,13 +8,14 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/secure-vpc/secure-vpc/internal/testkit"
+	"github.com/secure-vpc/secure-vpc/internal/contract"
+	"github.com/secure-vpc/secure-vpc/internal/fixtures"
 	"github.com/secure-vpc/secure-vpc/policy"
 	"github.com/secure-vpc/secure-vpc/report"
 )
 
 func TestReportOfProd(t *testing.T) {
-	_, export := testkit.Plan(t, "prod")
+	export := fixtures.Plan(t, "prod")
 	rep := report.Build("prod", export, policy.Evaluate(export))
 	require.True(t, rep.AllHold())
 
@@ -22,12 +23,12 @@ func TestReportOfProd(t *testing.T) {
 	for _, s := range rep.Subnets {
 		tiers[s.Tier]++
 		switch s.Tier {
-		case "public":
+		case string(contract.Public):
 			assert.Contains(t, s.DefaultRoute, "internet gateway")
-		case "private":
+		case string(contract.Private):
 			assert.Contains(t, s.DefaultRoute, "NAT gateway network-nat-"+s.AZ[len(s.AZ)-1:], "perAz: each AZ uses its own NAT")
 			assert.Equal(t, []string{"gateway endpoint s3"}, s.OtherRoutes)
-		case "isolated":
+		case string(contract.Isolated):
 			assert.Equal(t, "none (local only)", s.DefaultRoute)
 			assert.Empty(t, s.OtherRoutes)
 		}
@@ -55,14 +56,14 @@ func TestReportOfProd(t *testing.T) {
 	var names []string
 	for _, c := range rep.Components {
 		names = append(names, c.Type)
-		if c.Type == "secure-vpc:secrets:Keyring" {
+		if c.Type == contract.TypeKeyring {
 			assert.Equal(t, 6, c.Protect, "the prod keys are protected, and their aliases with them")
 		}
 	}
 	assert.NotContains(t, names, "(stack)", "every resource belongs to a component")
-	assert.Subset(t, names, []string{"secure-vpc:network:Vpc", "secure-vpc:network:Firewall", "secure-vpc:secrets:Keyring",
-		"secure-vpc:secrets:Vault", "secure-vpc:compute:Identities", "secure-vpc:data:Database", "secure-vpc:data:Bucket",
-		"secure-vpc:data:LogBucket", "secure-vpc:data:Cache"})
+	assert.Subset(t, names, []string{contract.TypeVpcComp, contract.TypeFirewall, contract.TypeKeyring,
+		contract.TypeVault, contract.TypeIdentities, contract.TypeDatabase, contract.TypeBucketComp,
+		contract.TypeLogBucket, contract.TypeCacheComp})
 
 	var text bytes.Buffer
 	require.NoError(t, rep.WriteText(&text))
@@ -89,9 +90,9 @@ func TestReportOfProd(t *testing.T) {
 }
 
 func TestReportShowsFailures(t *testing.T) {
-	_, export := testkit.Plan(t, "dev")
+	export := fixtures.Plan(t, "dev")
 	for i, r := range export.Deployment.Resources {
-		if r.Type == policy.TypeFlowLog {
+		if r.Type == contract.TypeFlowLog {
 			export.Deployment.Resources[i].Inputs["trafficType"] = "ACCEPT"
 		}
 	}
