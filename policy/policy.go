@@ -1,3 +1,8 @@
+// Package policy judges the security strategy's invariants on the facts package query reads from
+// a plan or a `pulumi stack export`: the catalogue of invariants, Evaluate and the findings. Each
+// file holds the checks of one concern (network, data, compute and edge, reachability, create
+// order, protection) and nothing that reads the export itself. It needs neither the program nor
+// its config nor AWS credentials, and does not link the AWS SDK.
 package policy
 
 import (

@@ -104,3 +104,50 @@ func TestReportShowsFailures(t *testing.T) {
 	n := len(policy.Catalogue())
 	assert.Contains(t, text.String(), fmt.Sprintf("%d of %d invariants hold", n-1, n))
 }
+
+// The report renders the query layer's typed facts at its edge: a gateway endpoint, the one row
+// of interface endpoints, store keys, bucket principals and the RDS-managed secret.
+func TestReportRendersFactsOfDev(t *testing.T) {
+	export := fixtures.Plan(t, "dev")
+	rep := report.Build("dev", export, policy.Evaluate(export))
+	to := map[string]report.PathRow{}
+	for _, p := range rep.Paths {
+		to[p.From+" -> "+p.To] = p
+	}
+	assert.Contains(t, to, "users -> endpoint s3 (gateway)")
+	assert.Contains(t, to, "users -> AWS endpoints (ecr.api, ecr.dkr, kms, logs, secretsmanager, sts)")
+	keys := map[string]string{}
+	for _, n := range rep.Nodes {
+		keys[n.Key] = n.Tier
+	}
+	assert.Equal(t, "", keys["endpoint:s3 (gateway)"], "the gateway endpoint sits in no subnet")
+	assert.Equal(t, string(contract.Private), keys["endpoints:aws"])
+	assert.Equal(t, "internet", keys["internet:internet"])
+
+	stores := map[string]report.StoreRow{}
+	for _, st := range rep.Stores {
+		stores[st.Name] = st
+	}
+	assert.Equal(t, "SSE-S3 (the documented access-log exception)", stores["access-logs"].Key)
+	require.Len(t, stores["access-logs"].ReachableBy, 3)
+	assert.Regexp(t, `^account \d{12} \(delivers logs\)$`, stores["access-logs"].ReachableBy[0])
+	assert.Equal(t, []string{"users writes", "web-bff reads"}, stores["user-uploads"].ReachableBy)
+
+	secrets := map[string]report.SecretRow{}
+	for _, s := range rep.Secrets {
+		secrets[s.Name] = s
+	}
+	rds := secrets["rds!users-db (master password, created and rotated by RDS)"]
+	assert.Equal(t, []string{"users (task role)"}, rds.Readers)
+	assert.Equal(t, "alias/secure-vpc/dev/secrets", rds.Key)
+	assert.Contains(t, secrets, "secure-vpc/dev/app/payments-api-key", "the name without the suffix AWS appends")
+
+	var public []string
+	for _, s := range rep.Subnets {
+		if s.Tier == string(contract.Public) {
+			public = append(public, s.Name)
+		}
+	}
+	assert.Len(t, rep.Exposure.PublicSubnets, len(public), "a subnet faces the internet when its default route is an internet gateway")
+	assert.Contains(t, rep.Mermaid(), "service_users -->|443| endpoint_s3__gateway_")
+}
