@@ -192,12 +192,7 @@ func checkEdgeProtections(ix *query.Index) (int, []Finding) {
 		} else if b := ix.Named(contract.TypeBucket, "bucket", bucket); b == nil || query.Purpose(b) != contract.AccessLogsPurpose {
 			fs = append(fs, finding(lb, "writes access logs to %s, which is not the stack's access-log bucket", bucket))
 		}
-		var acl *query.Resource
-		for _, a := range ix.OfType(contract.TypeWebACLAssociation) {
-			if query.Str(a, "resourceArn") == query.Str(lb, "arn") || query.Str(a, "resourceArn") == lb.ID {
-				acl = ix.Ref(query.Str(a, "webAclArn"))
-			}
-		}
+		acl := ix.WebACLOf(lb)
 		if acl == nil {
 			fs = append(fs, finding(lb, "has no WAF web ACL"))
 			continue

@@ -41,7 +41,9 @@ const (
 )
 
 func paths(ix *query.Index) ([]PathRow, []NodeRow) {
-	endpoints := map[string][]string{} // source -> endpoint names, for HTTPS to interface endpoints
+	// A source's HTTPS to the interface endpoints is one row: every task needs all of them.
+	type endpointsOf struct{ from, fromKey, protocol, ports string }
+	endpoints := map[endpointsOf][]string{}
 	var rows []PathRow
 	nodes := map[string]NodeRow{}
 	addNode := func(n query.Node) {
@@ -63,7 +65,8 @@ func paths(ix *query.Index) ([]PathRow, []NodeRow) {
 	for _, p := range ix.Reachability() {
 		addNode(p.From)
 		if p.To.Kind == contract.EndpointNode && !p.To.Gateway && p.Status == contract.PathReachable {
-			endpoints[p.From.Label()+"\x00"+p.Protocol+"\x00"+p.Ports()] = append(endpoints[p.From.Label()+"\x00"+p.Protocol+"\x00"+p.Ports()], p.To.Name)
+			k := endpointsOf{p.From.Label(), nodeKey(p.From), p.Protocol, p.Ports()}
+			endpoints[k] = append(endpoints[k], p.To.Name)
 			continue
 		}
 		addNode(p.To)
@@ -71,10 +74,9 @@ func paths(ix *query.Index) ([]PathRow, []NodeRow) {
 			Status: string(p.Status), Why: p.Why, fromKey: nodeKey(p.From), toKey: nodeKey(p.To)})
 	}
 	for k, names := range endpoints {
-		parts := strings.Split(k, "\x00")
 		sort.Strings(names)
-		rows = append(rows, PathRow{From: parts[0], To: "AWS endpoints (" + strings.Join(names, ", ") + ")", Protocol: parts[1], Ports: parts[2],
-			Status: string(contract.PathReachable), fromKey: string(contract.ServiceNode) + ":" + parts[0], toKey: endpointsKey})
+		rows = append(rows, PathRow{From: k.from, To: "AWS endpoints (" + strings.Join(names, ", ") + ")", Protocol: k.protocol, Ports: k.ports,
+			Status: string(contract.PathReachable), fromKey: k.fromKey, toKey: endpointsKey})
 		nodes[endpointsKey] = NodeRow{Key: endpointsKey, Kind: endpointsKind, Name: "AWS endpoints", Tier: string(contract.Private)}
 	}
 	sort.Slice(rows, func(i, j int) bool { return rows[i].Key() < rows[j].Key() })
