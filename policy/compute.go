@@ -1,7 +1,6 @@
 package policy
 
 import (
-	"encoding/json"
 	"fmt"
 	"path"
 	"regexp"
@@ -10,24 +9,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/secure-vpc/secure-vpc/internal/contract"
 	"github.com/secure-vpc/secure-vpc/internal/policydoc"
-)
-
-// More type tokens the compute and edge invariants read.
-const (
-	TypeLoadBalancer      = "aws:lb/loadBalancer:LoadBalancer"
-	TypeALBLoadBalancer   = "aws:alb/loadBalancer:LoadBalancer"
-	TypeListener          = "aws:lb/listener:Listener"
-	TypeALBListener       = "aws:alb/listener:Listener"
-	TypeTargetGroup       = "aws:lb/targetGroup:TargetGroup"
-	TypeALBTargetGroup    = "aws:alb/targetGroup:TargetGroup"
-	TypeWebACL            = "aws:wafv2/webAcl:WebAcl"
-	TypeWebACLAssociation = "aws:wafv2/webAclAssociation:WebAclAssociation"
-	TypeECSService        = "aws:ecs/service:Service"
-	TypeTaskDefinition    = "aws:ecs/taskDefinition:TaskDefinition"
-	TypeRolePolicy        = "aws:iam/rolePolicy:RolePolicy"
-	TypeIAMPolicy         = "aws:iam/policy:Policy"
-	BFFTag                = "secure-vpc:bff"
+	"github.com/secure-vpc/secure-vpc/query"
 )
 
 // AllowedTLSPolicies are the listener policies Security Hub ELB.17 accepts: TLS 1.2 minimum,
@@ -88,40 +72,33 @@ var computeInvariants = []Invariant{
 	},
 }
 
-func (ix *Index) loadBalancers() []*Resource { return ix.OfType(TypeLoadBalancer, TypeALBLoadBalancer) }
-
-func internetFacing(lb *Resource) bool {
-	internal, _ := Bool(lb, "internal")
-	return !internal
-}
-
-func checkInternetFacing(ix *Index) (int, []Finding) {
+func checkInternetFacing(ix *query.Index) (int, []Finding) {
 	var fs []Finding
-	lbs := ix.loadBalancers()
+	lbs := ix.LoadBalancers()
 	for _, lb := range lbs {
-		subnets := Strings(lb, "subnets")
-		for _, m := range List(lb, "subnetMappings") {
+		subnets := query.Strings(lb, "subnets")
+		for _, m := range query.List(lb, "subnetMappings") {
 			if mm, ok := m.(map[string]any); ok {
 				if id, _ := mm["subnetId"].(string); id != "" {
 					subnets = append(subnets, id)
 				}
 			}
 		}
-		want := "private"
-		if internetFacing(lb) {
-			want = "public"
-			if Tags(lb)[BFFTag] == "" {
-				fs = append(fs, finding(lb, "is internet-facing but is not a BFF's load balancer (tag %s); make it internal", BFFTag))
+		want := contract.Private
+		if query.InternetFacing(lb) {
+			want = contract.Public
+			if query.Tags(lb)[contract.BFFTag] == "" {
+				fs = append(fs, finding(lb, "is internet-facing but is not a BFF's load balancer (tag %s); make it internal", contract.BFFTag))
 			}
 		}
 		azs := map[string]bool{}
 		for _, id := range subnets {
 			s := ix.Ref(id)
-			if s == nil || Tier(s) != want {
+			if s == nil || query.Tier(s) != want {
 				fs = append(fs, finding(lb, "sits in subnet %s, which is not in the %s tier", id, want))
 				continue
 			}
-			azs[Str(s, "availabilityZone")] = true
+			azs[query.Str(s, "availabilityZone")] = true
 		}
 		if len(azs) < 2 {
 			fs = append(fs, finding(lb, "spans %d AZ(s); an ALB needs subnets in at least 2", len(azs)))
@@ -130,44 +107,33 @@ func checkInternetFacing(ix *Index) (int, []Finding) {
 	return len(lbs), fs
 }
 
-func isWorld(cidr string) bool {
-	for _, c := range strings.Split(cidr, ",") {
-		if c == "0.0.0.0/0" || c == "::/0" {
-			return true
-		}
-	}
-	return false
-}
-
-func checkWorldIngress(ix *Index) (int, []Finding) {
+func checkWorldIngress(ix *query.Index) (int, []Finding) {
 	var fs []Finding
-	groups := ix.OfType(TypeSecurityGroup)
+	groups := ix.OfType(contract.TypeSecurityGroup)
 	for _, sg := range groups {
-		for _, r := range ix.ingressRules(sg) {
-			if !isWorld(r.cidr) {
+		for _, r := range ix.IngressRules(sg) {
+			if !query.IsWorld(r.CIDR) {
 				continue
 			}
-			isLB := Tags(sg)[GroupKindTag] == "load-balancer"
-			okPort := (r.proto == "tcp" || r.proto == "6") && r.from == r.to && (r.from == 443 || r.from == 80)
+			isLB := query.GroupKind(sg) == contract.LoadBalancerGroup
+			okPort := (r.Proto == "tcp" || r.Proto == "6") && r.From == r.To && (r.From == 443 || r.From == 80)
 			switch {
 			case !isLB:
-				fs = append(fs, finding(r.source, "admits %s into %s, which is not a BFF load balancer's group", r.cidr, Name(sg)))
+				fs = append(fs, finding(r.Source, "admits %s into %s, which is not a BFF load balancer's group", r.CIDR, query.Name(sg)))
 			case !okPort:
-				fs = append(fs, finding(r.source, "admits %s %s %d-%d into %s; the internet may reach load balancers on tcp 443 and 80 only", r.cidr, r.proto, r.from, r.to, Name(sg)))
+				fs = append(fs, finding(r.Source, "admits %s %s %d-%d into %s; the internet may reach load balancers on tcp 443 and 80 only", r.CIDR, r.Proto, r.From, r.To, query.Name(sg)))
 			}
 		}
 	}
 	return len(groups), fs
 }
 
-func (ix *Index) listeners() []*Resource { return ix.OfType(TypeListener, TypeALBListener) }
-
-func checkListeners(ix *Index) (int, []Finding) {
+func checkListeners(ix *query.Index) (int, []Finding) {
 	var fs []Finding
-	ls := ix.listeners()
+	ls := ix.Listeners()
 	for _, l := range ls {
-		protocol := Str(l, "protocol")
-		actions := List(l, "defaultActions")
+		protocol := query.Str(l, "protocol")
+		actions := query.List(l, "defaultActions")
 		switch protocol {
 		case "", "HTTP":
 			ok := len(actions) == 1
@@ -180,10 +146,10 @@ func checkListeners(ix *Index) (int, []Finding) {
 				fs = append(fs, finding(l, "serves plain HTTP; an HTTP listener may only redirect to HTTPS"))
 			}
 		case "HTTPS":
-			if policy := Str(l, "sslPolicy"); !slices.Contains(AllowedTLSPolicies, policy) {
+			if policy := query.Str(l, "sslPolicy"); !slices.Contains(AllowedTLSPolicies, policy) {
 				fs = append(fs, finding(l, "uses TLS policy %q, which is not on the allow-list (%s)", policy, strings.Join(AllowedTLSPolicies, ", ")))
 			}
-			if Str(l, "certificateArn") == "" {
+			if query.Str(l, "certificateArn") == "" {
 				fs = append(fs, finding(l, "has no certificate"))
 			}
 			for _, x := range actions {
@@ -192,8 +158,8 @@ func checkListeners(ix *Index) (int, []Finding) {
 					continue
 				}
 				tgArn, _ := a["targetGroupArn"].(string)
-				if tg := ix.Ref(tgArn); tg != nil && Str(tg, "protocol") != "HTTPS" {
-					fs = append(fs, finding(l, "forwards to target group %s over %s; traffic to the tasks must stay encrypted", Name(tg), Str(tg, "protocol")))
+				if tg := ix.Ref(tgArn); tg != nil && query.Str(tg, "protocol") != "HTTPS" {
+					fs = append(fs, finding(l, "forwards to target group %s over %s; traffic to the tasks must stay encrypted", query.Name(tg), query.Str(tg, "protocol")))
 				}
 			}
 		default:
@@ -203,44 +169,39 @@ func checkListeners(ix *Index) (int, []Finding) {
 	return len(ls), fs
 }
 
-func checkEdgeProtections(ix *Index) (int, []Finding) {
+func checkEdgeProtections(ix *query.Index) (int, []Finding) {
 	var fs []Finding
 	checked := 0
-	for _, lb := range ix.loadBalancers() {
-		if !internetFacing(lb) {
+	for _, lb := range ix.LoadBalancers() {
+		if !query.InternetFacing(lb) {
 			continue
 		}
 		checked++
-		if on, _ := Bool(lb, "dropInvalidHeaderFields"); !on {
+		if on, _ := query.Bool(lb, "dropInvalidHeaderFields"); !on {
 			fs = append(fs, finding(lb, "forwards invalid header fields; set dropInvalidHeaderFields"))
 		}
-		if on, _ := Bool(lb, "enableWafFailOpen"); on {
+		if on, _ := query.Bool(lb, "enableWafFailOpen"); on {
 			fs = append(fs, finding(lb, "lets traffic through when WAF is unavailable (enableWafFailOpen)"))
 		}
-		v, _ := Prop(lb, "accessLogs")
+		v, _ := query.Prop(lb, "accessLogs")
 		logs, _ := v.(map[string]any)
 		enabled, _ := logs["enabled"].(bool)
 		bucket, _ := logs["bucket"].(string)
 		if !enabled || bucket == "" {
 			fs = append(fs, finding(lb, "does not write access logs"))
-		} else if b := ix.Named(TypeBucket, "bucket", bucket); b == nil || Tags(b)[PurposeTag] != AccessLogsTag {
+		} else if b := ix.Named(contract.TypeBucket, "bucket", bucket); b == nil || query.Purpose(b) != contract.AccessLogsPurpose {
 			fs = append(fs, finding(lb, "writes access logs to %s, which is not the stack's access-log bucket", bucket))
 		}
-		var acl *Resource
-		for _, a := range ix.OfType(TypeWebACLAssociation) {
-			if Str(a, "resourceArn") == Str(lb, "arn") || Str(a, "resourceArn") == lb.ID {
-				acl = ix.Ref(Str(a, "webAclArn"))
-			}
-		}
+		acl := ix.WebACLOf(lb)
 		if acl == nil {
 			fs = append(fs, finding(lb, "has no WAF web ACL"))
 			continue
 		}
-		if Str(acl, "scope") != "REGIONAL" {
-			fs = append(fs, finding(lb, "web ACL %s is not REGIONAL", Name(acl)))
+		if query.Str(acl, "scope") != "REGIONAL" {
+			fs = append(fs, finding(lb, "web ACL %s is not REGIONAL", query.Name(acl)))
 		}
 		managed, rate := 0, false
-		for _, x := range List(acl, "rules") {
+		for _, x := range query.List(acl, "rules") {
 			rule, _ := x.(map[string]any)
 			stmt, _ := rule["statement"].(map[string]any)
 			if m, ok := stmt["managedRuleGroupStatement"].(map[string]any); ok && m["vendorName"] == "AWS" {
@@ -251,20 +212,20 @@ func checkEdgeProtections(ix *Index) (int, []Finding) {
 			}
 		}
 		if managed == 0 {
-			fs = append(fs, finding(lb, "web ACL %s applies no AWS managed rule group", Name(acl)))
+			fs = append(fs, finding(lb, "web ACL %s applies no AWS managed rule group", query.Name(acl)))
 		}
 		if !rate {
-			fs = append(fs, finding(lb, "web ACL %s has no rate-based rule", Name(acl)))
+			fs = append(fs, finding(lb, "web ACL %s has no rate-based rule", query.Name(acl)))
 		}
 	}
 	return checked, fs
 }
 
-func checkServicesPrivate(ix *Index) (int, []Finding) {
+func checkServicesPrivate(ix *query.Index) (int, []Finding) {
 	var fs []Finding
-	services := ix.OfType(TypeECSService)
+	services := ix.OfType(contract.TypeECSService)
 	for _, svc := range services {
-		v, _ := Prop(svc, "networkConfiguration")
+		v, _ := query.Prop(svc, "networkConfiguration")
 		nc, _ := v.(map[string]any)
 		if nc == nil {
 			fs = append(fs, finding(svc, "has no network configuration, so its tasks would land in the default VPC"))
@@ -274,7 +235,7 @@ func checkServicesPrivate(ix *Index) (int, []Finding) {
 			fs = append(fs, finding(svc, "gives its tasks public IPs"))
 		}
 		for _, id := range policydoc.StringList(nc["subnets"]) {
-			if s := ix.Ref(id); s == nil || Tier(s) != "private" {
+			if s := ix.Ref(id); s == nil || query.Tier(s) != contract.Private {
 				fs = append(fs, finding(svc, "runs tasks in subnet %s, which is not in the private tier", id))
 			}
 		}
@@ -285,7 +246,7 @@ func checkServicesPrivate(ix *Index) (int, []Finding) {
 				fs = append(fs, finding(svc, "uses security group %s, which is not in this stack", id))
 				continue
 			}
-			hasService = hasService || Tags(sg)[GroupKindTag] == "service"
+			hasService = hasService || query.GroupKind(sg) == contract.ServiceGroup
 		}
 		if !hasService {
 			fs = append(fs, finding(svc, "has no service security group of its own"))
@@ -300,96 +261,12 @@ var (
 	secretArnShape = regexp.MustCompile(`^arn:aws:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:`)
 )
 
-type container struct {
-	Name                   string `json:"name"`
-	User                   string `json:"user"`
-	ReadonlyRootFilesystem bool   `json:"readonlyRootFilesystem"`
-	Privileged             bool   `json:"privileged"`
-	Environment            []struct {
-		Name  string `json:"name"`
-		Value string `json:"value"`
-	} `json:"environment"`
-	Secrets []struct {
-		Name      string `json:"name"`
-		ValueFrom string `json:"valueFrom"`
-	} `json:"secrets"`
-	LogConfiguration struct {
-		LogDriver string            `json:"logDriver"`
-		Options   map[string]string `json:"options"`
-	} `json:"logConfiguration"`
-	MountPoints []struct {
-		SourceVolume  string `json:"sourceVolume"`
-		ContainerPath string `json:"containerPath"`
-		ReadOnly      bool   `json:"readOnly"`
-	} `json:"mountPoints"`
-	PortMappings []struct {
-		ContainerPort      int    `json:"containerPort"`
-		ContainerPortRange string `json:"containerPortRange"`
-	} `json:"portMappings"`
-	LinuxParameters struct {
-		Capabilities struct {
-			Add  []string `json:"add"`
-			Drop []string `json:"drop"`
-		} `json:"capabilities"`
-		Tmpfs []struct {
-			ContainerPath string   `json:"containerPath"`
-			Size          int      `json:"size"`
-			MountOptions  []string `json:"mountOptions"`
-		} `json:"tmpfs"`
-	} `json:"linuxParameters"`
-	SystemControls []struct {
-		Namespace string `json:"namespace"`
-		Value     string `json:"value"`
-	} `json:"systemControls"`
-}
-
-// lowestPorts returns the lowest port of each port mapping (a single port or a range "80-90").
-func (c container) lowestPorts() []int {
-	var out []int
-	for _, p := range c.PortMappings {
-		if p.ContainerPort > 0 {
-			out = append(out, p.ContainerPort)
-		}
-		if lo, _, found := strings.Cut(p.ContainerPortRange, "-"); found || p.ContainerPortRange != "" {
-			if n, err := strconv.Atoi(strings.TrimSpace(lo)); err == nil {
-				out = append(out, n)
-			}
-		}
-	}
-	return out
-}
-
-// gid is the group a container runs as ("" when the user names none).
-func (c container) gid() string {
-	_, group, _ := strings.Cut(c.User, ":")
-	if n, err := strconv.Atoi(group); err == nil {
-		return strconv.Itoa(n)
-	}
-	return group
-}
-
-// uid is the user a container runs as ("" for the image's default, which is root unless the
-// image says otherwise and is not known here).
-func (c container) uid() string {
-	user, _, _ := strings.Cut(c.User, ":")
-	if n, err := strconv.Atoi(user); err == nil {
-		return strconv.Itoa(n) // "00" is 0
-	}
-	return user
-}
-
-// nonRoot reports whether a container runs as a user other than root.
-func (c container) nonRoot() bool {
-	uid := c.uid()
-	return uid != "" && uid != "root" && uid != "0"
-}
-
 // writableTmp says how a container with a read-only root filesystem can write temporary files:
 // "" when /tmp is a tmpfs its user can write (no ro option, and a mode that lets others write,
 // which is tmpfs's own default 1777, or the user as owner), else what is wrong. Nothing else may
 // be mounted at /tmp: a Fargate bind-mount volume is owned by root with mode 0755, so a non-root
 // user cannot write to it, and an EFS volume's root is owned as its file system says.
-func (c container) writableTmp() string {
+func writableTmp(c query.Container) string {
 	var tmpfs []string
 	for _, t := range c.LinuxParameters.Tmpfs {
 		if path.Clean(t.ContainerPath) != "/tmp" {
@@ -415,7 +292,7 @@ func (c container) writableTmp() string {
 				group = value
 			}
 		}
-		writable := mode&0o002 != 0 || (owner == c.uid() && mode&0o200 != 0) || (group != "" && group == c.gid() && mode&0o020 != 0)
+		writable := mode&0o002 != 0 || (owner == c.UID() && mode&0o200 != 0) || (group != "" && group == c.GID() && mode&0o020 != 0)
 		if !writable {
 			return fmt.Sprintf("mounts its /tmp tmpfs with mode %o owned by %s, which user %s cannot write; leave the mode at its default (1777)", mode, orRoot(owner), c.User)
 		}
@@ -443,50 +320,33 @@ func orRoot(uid string) string {
 	return "uid " + uid
 }
 
-// lowestPort is the lowest port the container's user can bind: 0 for root, else the
-// net.ipv4.ip_unprivileged_port_start the task sets (1024, Linux's default, when it sets none).
-// Fargate lets a task add no capability but SYS_PTRACE, so CAP_NET_BIND_SERVICE is no way out.
-func (c container) lowestPort() int {
-	if !c.nonRoot() {
-		return 0
-	}
-	for _, sc := range c.SystemControls {
-		if sc.Namespace == "net.ipv4.ip_unprivileged_port_start" {
-			if n, err := strconv.Atoi(sc.Value); err == nil {
-				return n
-			}
-		}
-	}
-	return 1024
-}
-
-func checkTaskDefinitions(ix *Index) (int, []Finding) {
+func checkTaskDefinitions(ix *query.Index) (int, []Finding) {
 	var fs []Finding
-	tds := ix.OfType(TypeTaskDefinition)
+	tds := ix.OfType(contract.TypeTaskDefinition)
 	for _, td := range tds {
-		if mode := Str(td, "networkMode"); mode != "awsvpc" {
+		if mode := query.Str(td, "networkMode"); mode != "awsvpc" {
 			fs = append(fs, finding(td, "uses network mode %q; Fargate tasks use awsvpc", mode))
 		}
-		if Str(td, "pidMode") == "host" || Str(td, "ipcMode") == "host" {
+		if query.Str(td, "pidMode") == "host" || query.Str(td, "ipcMode") == "host" {
 			fs = append(fs, finding(td, "shares the host's process or IPC namespace"))
 		}
-		var containers []container
-		if err := json.Unmarshal([]byte(Str(td, "containerDefinitions")), &containers); err != nil {
+		containers, err := query.Containers(td)
+		if err != nil {
 			fs = append(fs, finding(td, "has unreadable container definitions"))
 			continue
 		}
 		for _, c := range containers {
 			if !c.ReadonlyRootFilesystem {
 				fs = append(fs, finding(td, "container %s has a writable root filesystem", c.Name))
-			} else if problem := c.writableTmp(); problem != "" {
+			} else if problem := writableTmp(c); problem != "" {
 				fs = append(fs, finding(td, "container %s has a read-only root filesystem and %s", c.Name, problem))
 			}
-			if !c.nonRoot() {
+			if !c.NonRoot() {
 				fs = append(fs, finding(td, "container %s runs as root (user %q)", c.Name, c.User))
 			}
-			for _, port := range c.lowestPorts() {
-				if port < c.lowestPort() {
-					fs = append(fs, finding(td, "container %s listens on port %d, which its non-root user cannot bind (below %d: net.ipv4.ip_unprivileged_port_start); use a port of %d or above", c.Name, port, c.lowestPort(), c.lowestPort()))
+			for _, port := range c.LowestPorts() {
+				if port < c.LowestBindablePort() {
+					fs = append(fs, finding(td, "container %s listens on port %d, which its non-root user cannot bind (below %d: net.ipv4.ip_unprivileged_port_start); use a port of %d or above", c.Name, port, c.LowestBindablePort(), c.LowestBindablePort()))
 				}
 			}
 			if caps := c.LinuxParameters.Capabilities; len(caps.Add) > 0 || !slices.Contains(caps.Drop, "ALL") {
@@ -496,7 +356,7 @@ func checkTaskDefinitions(ix *Index) (int, []Finding) {
 				fs = append(fs, finding(td, "container %s is privileged", c.Name))
 			}
 			group := c.LogConfiguration.Options["awslogs-group"]
-			if c.LogConfiguration.LogDriver != "awslogs" || ix.Named(TypeLogGroup, "name", group) == nil {
+			if c.LogConfiguration.LogDriver != "awslogs" || ix.Named(contract.TypeLogGroup, "name", group) == nil {
 				fs = append(fs, finding(td, "container %s does not log to a log group of this stack", c.Name))
 			}
 			for _, e := range c.Environment {
@@ -517,32 +377,11 @@ func checkTaskDefinitions(ix *Index) (int, []Finding) {
 	return len(tds), fs
 }
 
-// identityPolicies returns every identity policy document with the resource that carries it.
-func (ix *Index) identityPolicies() map[*Resource][]policydoc.Document {
-	out := map[*Resource][]policydoc.Document{}
-	for _, r := range ix.OfType(TypeRolePolicy, TypeIAMPolicy) {
-		if doc, err := policydoc.Parse(Str(r, "policy")); err == nil {
-			out[r] = append(out[r], doc)
-		}
-	}
-	for _, r := range ix.OfType(TypeIAMRole) {
-		for _, x := range List(r, "inlinePolicies") {
-			m, _ := x.(map[string]any)
-			if text, _ := m["policy"].(string); text != "" {
-				if doc, err := policydoc.Parse(text); err == nil {
-					out[r] = append(out[r], doc)
-				}
-			}
-		}
-	}
-	return out
-}
-
-func checkIAM(ix *Index) (int, []Finding) {
+func checkIAM(ix *query.Index) (int, []Finding) {
 	var fs []Finding
 	checked := 0
-	policies := ix.identityPolicies()
-	holders := make([]*Resource, 0, len(policies))
+	policies := ix.IdentityPolicies()
+	holders := make([]*query.Resource, 0, len(policies))
 	for r := range policies {
 		holders = append(holders, r)
 	}
@@ -569,9 +408,9 @@ func checkIAM(ix *Index) (int, []Finding) {
 			}
 		}
 	}
-	for _, role := range ix.OfType(TypeIAMRole) {
+	for _, role := range ix.OfType(contract.TypeIAMRole) {
 		checked++
-		doc, err := policydoc.Parse(Str(role, "assumeRolePolicy"))
+		doc, err := policydoc.Parse(query.Str(role, "assumeRolePolicy"))
 		if err != nil {
 			fs = append(fs, finding(role, "has no valid trust policy"))
 			continue
@@ -592,76 +431,4 @@ func checkIAM(ix *Index) (int, []Finding) {
 		}
 	}
 	return checked, fs
-}
-
-// egressRules returns the normalised egress rules of a security group.
-func (ix *Index) egressRules(sg *Resource) []sgRule {
-	var out []sgRule
-	for _, r := range ix.Where(TypeSGEgressRule, "securityGroupId", sg.ID) {
-		out = append(out, vpcRule(r))
-	}
-	return out
-}
-
-// Exposure is one way in from the internet: a listener of an internet-facing load balancer.
-type Exposure struct {
-	LoadBalancer string
-	Port         int
-	Protocol     string
-	Action       string // what the listener does
-	WAF          string // the web ACL in front, "" if none
-}
-
-// InternetExposure lists the listeners of every internet-facing load balancer.
-func (ix *Index) InternetExposure() []Exposure {
-	var out []Exposure
-	for _, lb := range ix.loadBalancers() {
-		if !internetFacing(lb) {
-			continue
-		}
-		waf := ""
-		for _, a := range ix.OfType(TypeWebACLAssociation) {
-			if Str(a, "resourceArn") == Str(lb, "arn") || Str(a, "resourceArn") == lb.ID {
-				if acl := ix.Ref(Str(a, "webAclArn")); acl != nil {
-					waf = Name(acl)
-				}
-			}
-		}
-		for _, l := range ix.listeners() {
-			if Str(l, "loadBalancerArn") != Str(lb, "arn") && Str(l, "loadBalancerArn") != lb.ID {
-				continue
-			}
-			port, _ := Int(l, "port")
-			ex := Exposure{LoadBalancer: Name(lb), Port: port, Protocol: Str(l, "protocol"), WAF: waf}
-			for _, x := range List(l, "defaultActions") {
-				a, _ := x.(map[string]any)
-				switch a["type"] {
-				case "redirect":
-					r, _ := a["redirect"].(map[string]any)
-					ex.Action = fmt.Sprintf("redirect to %v", r["protocol"])
-				case "forward":
-					tgArn, _ := a["targetGroupArn"].(string)
-					if tg := ix.Ref(tgArn); tg != nil {
-						tp, _ := Int(tg, "port")
-						ex.Action = fmt.Sprintf("forward over %s to %s tasks on %d", Str(tg, "protocol"), Tags(tg)[BFFTag], tp)
-					} else {
-						ex.Action = "forward to " + tgArn
-					}
-				default:
-					ex.Action = fmt.Sprint(a["type"])
-				}
-			}
-			if ex.Protocol == "HTTPS" {
-				ex.Protocol += " (" + Str(l, "sslPolicy") + ")"
-			}
-			out = append(out, ex)
-		}
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].LoadBalancer != out[j].LoadBalancer {
-			return out[i].LoadBalancer < out[j].LoadBalancer
-		}
-		return out[i].Port > out[j].Port
-	})
-	return out
 }

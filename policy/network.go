@@ -6,6 +6,9 @@ import (
 	"strings"
 
 	"github.com/secure-vpc/secure-vpc/internal/awslimits"
+	"github.com/secure-vpc/secure-vpc/internal/contract"
+	"github.com/secure-vpc/secure-vpc/internal/policydoc"
+	"github.com/secure-vpc/secure-vpc/query"
 )
 
 const strategyVPC = `Strategy 2, "Private Network (VPC)": core services and databases "are not directly accessible from the public internet"`
@@ -69,11 +72,11 @@ var networkInvariants = []Invariant{
 // (https://docs.aws.amazon.com/vpc/latest/userguide/nacl-ephemeral-ports.html).
 const ephemeralLow, ephemeralHigh = 1024, 65535
 
-func checkReturnTraffic(ix *Index) (int, []Finding) {
+func checkReturnTraffic(ix *query.Index) (int, []Finding) {
 	var fs []Finding
 	why := map[string][]string{} // subnet URN -> what it carries
-	var order []*Resource
-	mark := func(s *Resource, what string) {
+	var order []*query.Resource
+	mark := func(s *query.Resource, what string) {
 		if s == nil {
 			return
 		}
@@ -82,31 +85,31 @@ func checkReturnTraffic(ix *Index) (int, []Finding) {
 		}
 		why[s.URN] = append(why[s.URN], what)
 	}
-	for _, nat := range ix.OfType(TypeNatGateway) {
-		mark(ix.Ref(Str(nat, "subnetId")), "nat")
+	for _, nat := range ix.OfType(contract.TypeNatGateway) {
+		mark(ix.Ref(query.Str(nat, "subnetId")), "nat")
 	}
-	for _, lb := range ix.loadBalancers() {
-		if internetFacing(lb) {
-			for _, id := range Strings(lb, "subnets") {
+	for _, lb := range ix.LoadBalancers() {
+		if query.InternetFacing(lb) {
+			for _, id := range query.Strings(lb, "subnets") {
 				mark(ix.Ref(id), "load-balancer")
 			}
 		}
 	}
-	for _, s := range ix.OfType(TypeSubnet) {
-		if ix.routesTo(s, "nat-gateway") {
+	for _, s := range ix.OfType(contract.TypeSubnet) {
+		if ix.RoutesTo(s, contract.NATGatewayTarget) {
 			mark(s, "via-nat")
 		}
 		for _, rt := range ix.SubnetRouteTables(s) {
 			for _, r := range ix.Routes(rt) {
-				if r.TargetKind == "vpc-endpoint" {
+				if r.TargetKind == contract.VPCEndpointTarget {
 					mark(s, "via-gateway-endpoint")
 				}
 			}
 		}
 	}
-	gaps := func(s *Resource, egress bool) string {
+	gaps := func(s *query.Resource, egress bool) string {
 		var parts []string
-		for _, g := range ix.naclTCPGaps(s, egress, ix.internetPeer(s), ephemeralLow, ephemeralHigh) {
+		for _, g := range ix.NACLTCPGaps(s, egress, ix.InternetPeer(s), ephemeralLow, ephemeralHigh) {
 			if g[0] == g[1] {
 				parts = append(parts, fmt.Sprint(g[0]))
 			} else {
@@ -125,7 +128,7 @@ func checkReturnTraffic(ix *Index) (int, []Finding) {
 			fs = append(fs, finding(s, "its network ACL drops the load balancers' replies to clients on tcp %s (clients use ports 1024-65535)", g))
 		}
 		for _, egress := range []bool{false, true} {
-			if !ix.naclAllowsICMP(s, egress, ix.internetPeer(s), 3, 4) {
+			if !ix.NACLAllowsICMP(s, egress, ix.InternetPeer(s), 3, 4) {
 				dir := map[bool]string{false: "in", true: "out"}[egress]
 				fs = append(fs, finding(s, "its network ACL does not let ICMP fragmentation-needed (type 3, code 4) %s; path MTU discovery between the VPC's jumbo frames and the internet fails and large transfers stall", dir))
 			}
@@ -134,11 +137,11 @@ func checkReturnTraffic(ix *Index) (int, []Finding) {
 	return len(order), fs
 }
 
-func checkIsolatedNoRouteOut(ix *Index) (int, []Finding) {
+func checkIsolatedNoRouteOut(ix *query.Index) (int, []Finding) {
 	var fs []Finding
 	checked := 0
-	for _, s := range ix.OfType(TypeSubnet) {
-		if Tier(s) != "isolated" {
+	for _, s := range ix.OfType(contract.TypeSubnet) {
+		if query.Tier(s) != contract.Isolated {
 			continue
 		}
 		checked++
@@ -149,12 +152,12 @@ func checkIsolatedNoRouteOut(ix *Index) (int, []Finding) {
 		for _, rt := range rts {
 			for _, route := range ix.Routes(rt) {
 				switch {
-				case route.TargetKind == "internet-gateway" || route.TargetKind == "nat-gateway":
-					fs = append(fs, finding(s, "routes %s to %s %s through route table %s; the isolated tier must have no route out", route.Destination, route.TargetKind, route.Target, Name(rt)))
-				case IsDefaultRoute(route.Destination):
-					fs = append(fs, finding(s, "has a default route (%s) to %s through route table %s; the isolated tier must have no route out", route.Destination, route.Target, Name(rt)))
-				case route.TargetKind == "vpc-endpoint":
-					fs = append(fs, finding(s, "routes to the gateway endpoint %s through route table %s; the isolated tier must have no route out", Name(route.Source), Name(rt)))
+				case route.TargetKind == contract.InternetGatewayTarget || route.TargetKind == contract.NATGatewayTarget:
+					fs = append(fs, finding(s, "routes %s to %s %s through route table %s; the isolated tier must have no route out", route.Destination, route.TargetKind, route.Target, query.Name(rt)))
+				case query.IsDefaultRoute(route.Destination):
+					fs = append(fs, finding(s, "has a default route (%s) to %s through route table %s; the isolated tier must have no route out", route.Destination, route.Target, query.Name(rt)))
+				case route.TargetKind == contract.VPCEndpointTarget:
+					fs = append(fs, finding(s, "routes to the gateway endpoint %s through route table %s; the isolated tier must have no route out", query.Name(route.Source), query.Name(rt)))
 				}
 			}
 		}
@@ -162,27 +165,27 @@ func checkIsolatedNoRouteOut(ix *Index) (int, []Finding) {
 	return checked, fs
 }
 
-func checkTiersDeclared(ix *Index) (int, []Finding) {
+func checkTiersDeclared(ix *query.Index) (int, []Finding) {
 	var fs []Finding
-	subnets := ix.OfType(TypeSubnet)
+	subnets := ix.OfType(contract.TypeSubnet)
 	for _, s := range subnets {
-		tier := Tier(s)
+		tier := query.Tier(s)
 		switch tier {
-		case "public", "private", "isolated":
+		case contract.Public, contract.Private, contract.Isolated:
 		case "":
-			fs = append(fs, finding(s, "declares no tier; tag it %s=public|private|isolated so its exposure can be checked", TierTag))
+			fs = append(fs, finding(s, "declares no tier; tag it %s=public|private|isolated so its exposure can be checked", contract.TierTag))
 			continue
 		default:
 			fs = append(fs, finding(s, "declares the unknown tier %q", tier))
 			continue
 		}
-		if tier != "private" {
+		if tier != contract.Private {
 			continue
 		}
 		for _, rt := range ix.SubnetRouteTables(s) {
 			for _, route := range ix.Routes(rt) {
-				if route.TargetKind == "internet-gateway" {
-					fs = append(fs, finding(s, "is in the private tier but routes %s to internet gateway %s (route table %s); only the public tier may face the internet", route.Destination, route.Target, Name(rt)))
+				if route.TargetKind == contract.InternetGatewayTarget {
+					fs = append(fs, finding(s, "is in the private tier but routes %s to internet gateway %s (route table %s); only the public tier may face the internet", route.Destination, route.Target, query.Name(rt)))
 				}
 			}
 		}
@@ -190,37 +193,37 @@ func checkTiersDeclared(ix *Index) (int, []Finding) {
 	return len(subnets), fs
 }
 
-func checkNoPublicIPMapping(ix *Index) (int, []Finding) {
+func checkNoPublicIPMapping(ix *query.Index) (int, []Finding) {
 	var fs []Finding
-	subnets := ix.OfType(TypeSubnet)
+	subnets := ix.OfType(contract.TypeSubnet)
 	for _, s := range subnets {
-		if Tier(s) == "public" {
+		if query.Tier(s) == contract.Public {
 			continue
 		}
-		if on, _ := Bool(s, "mapPublicIpOnLaunch"); on {
+		if on, _ := query.Bool(s, "mapPublicIpOnLaunch"); on {
 			fs = append(fs, finding(s, "maps public IPs on launch in the %s tier; set mapPublicIpOnLaunch to false", tierOrUnknown(s)))
 		}
-		if on, _ := Bool(s, "assignIpv6AddressOnCreation"); on {
+		if on, _ := query.Bool(s, "assignIpv6AddressOnCreation"); on {
 			fs = append(fs, finding(s, "assigns IPv6 addresses on creation in the %s tier; turn assignIpv6AddressOnCreation off", tierOrUnknown(s)))
 		}
 	}
 	return len(subnets), fs
 }
 
-func tierOrUnknown(r *Resource) string {
-	if t := Tier(r); t != "" {
-		return t
+func tierOrUnknown(r *query.Resource) string {
+	if t := query.Tier(r); t != "" {
+		return string(t)
 	}
 	return "undeclared"
 }
 
-func checkDefaultSecurityGroupLocked(ix *Index) (int, []Finding) {
+func checkDefaultSecurityGroupLocked(ix *query.Index) (int, []Finding) {
 	var fs []Finding
-	vpcs := ix.OfType(TypeVpc)
+	vpcs := ix.OfType(contract.TypeVpc)
 	for _, vpc := range vpcs {
-		var adopted *Resource
-		for _, d := range ix.OfType(TypeDefaultSecurityGroup) {
-			if Str(d, "vpcId") == vpc.ID {
+		var adopted *query.Resource
+		for _, d := range ix.OfType(contract.TypeDefaultSecurityGroup) {
+			if query.Str(d, "vpcId") == vpc.ID {
 				adopted = d
 			}
 		}
@@ -228,14 +231,14 @@ func checkDefaultSecurityGroupLocked(ix *Index) (int, []Finding) {
 			fs = append(fs, finding(vpc, "its default security group is not adopted, so it keeps AWS's allow-all rules; adopt it with aws.ec2.DefaultSecurityGroup and no rules"))
 			continue
 		}
-		if n := len(List(adopted, "ingress")) + len(List(adopted, "egress")); n > 0 {
+		if n := len(query.List(adopted, "ingress")) + len(query.List(adopted, "egress")); n > 0 {
 			fs = append(fs, finding(adopted, "keeps %d rule(s) on the default security group; it must have none", n))
 		}
-		ids := map[string]bool{adopted.ID: true, Str(vpc, "defaultSecurityGroupId"): true}
+		ids := map[string]bool{adopted.ID: true, query.Str(vpc, "defaultSecurityGroupId"): true}
 		for id := range ids {
-			for _, typ := range []string{TypeSGRule, TypeSGIngressRule, TypeSGEgressRule} {
+			for _, typ := range []string{contract.TypeSGRule, contract.TypeSGIngressRule, contract.TypeSGEgressRule} {
 				for _, rule := range ix.Where(typ, "securityGroupId", id) {
-					fs = append(fs, finding(rule, "adds a rule to the default security group of %s; use a dedicated group", Name(vpc)))
+					fs = append(fs, finding(rule, "adds a rule to the default security group of %s; use a dedicated group", query.Name(vpc)))
 				}
 			}
 		}
@@ -243,13 +246,13 @@ func checkDefaultSecurityGroupLocked(ix *Index) (int, []Finding) {
 	return len(vpcs), fs
 }
 
-func checkFlowLogs(ix *Index) (int, []Finding) {
+func checkFlowLogs(ix *query.Index) (int, []Finding) {
 	var fs []Finding
-	vpcs := ix.OfType(TypeVpc)
+	vpcs := ix.OfType(contract.TypeVpc)
 	for _, vpc := range vpcs {
 		var types []string
-		for _, fl := range ix.Where(TypeFlowLog, "vpcId", vpc.ID) {
-			types = append(types, Str(fl, "trafficType"))
+		for _, fl := range ix.Where(contract.TypeFlowLog, "vpcId", vpc.ID) {
+			types = append(types, query.Str(fl, "trafficType"))
 		}
 		switch {
 		case len(types) == 0:
@@ -261,18 +264,18 @@ func checkFlowLogs(ix *Index) (int, []Finding) {
 	return len(vpcs), fs
 }
 
-func checkLogGroups(ix *Index) (int, []Finding) {
+func checkLogGroups(ix *query.Index) (int, []Finding) {
 	var fs []Finding
-	groups := ix.OfType(TypeLogGroup)
+	groups := ix.OfType(contract.TypeLogGroup)
 	for _, g := range groups {
-		key := Str(g, "kmsKeyId")
+		key := query.Str(g, "kmsKeyId")
 		switch {
 		case key == "":
 			fs = append(fs, finding(g, "is not encrypted with a customer-managed key; set kmsKeyId to the stack's logs key"))
-		case ix.Ref(key) == nil || ix.Ref(key).Type != TypeKMSKey:
+		case ix.Ref(key) == nil || ix.Ref(key).Type != contract.TypeKMSKey:
 			fs = append(fs, finding(g, "is encrypted with %s, which is not a customer-managed key of this stack", key))
 		}
-		days, set := Int(g, "retentionInDays")
+		days, set := query.Int(g, "retentionInDays")
 		switch {
 		case !set || days == 0:
 			fs = append(fs, finding(g, "keeps logs forever; set retentionInDays"))
@@ -286,13 +289,13 @@ func checkLogGroups(ix *Index) (int, []Finding) {
 // RequiredInterfaceEndpoints are the AWS APIs Fargate services reach through the VPC.
 var RequiredInterfaceEndpoints = []string{"secretsmanager", "kms", "ecr.api", "ecr.dkr", "logs", "sts"}
 
-func checkEndpoints(ix *Index) (int, []Finding) {
+func checkEndpoints(ix *query.Index) (int, []Finding) {
 	var fs []Finding
-	vpcs := ix.OfType(TypeVpc)
+	vpcs := ix.OfType(contract.TypeVpc)
 	for _, vpc := range vpcs {
-		found := map[string]*Resource{}
-		for _, ep := range ix.Where(TypeVpcEndpoint, "vpcId", vpc.ID) {
-			svc := Str(ep, "serviceName")
+		found := map[string]*query.Resource{}
+		for _, ep := range ix.Where(contract.TypeVpcEndpoint, "vpcId", vpc.ID) {
+			svc := query.Str(ep, "serviceName")
 			short := svc[strings.LastIndex(svc, ".")+1:]
 			for _, want := range append([]string{"s3"}, RequiredInterfaceEndpoints...) {
 				if strings.HasSuffix(svc, "."+want) {
@@ -300,17 +303,17 @@ func checkEndpoints(ix *Index) (int, []Finding) {
 				}
 			}
 			found[short] = ep
-			if !accountScoped(Str(ep, "policy")) {
+			if !accountScoped(query.Str(ep, "policy")) {
 				fs = append(fs, finding(ep, "has no policy limiting it to this account's principals (aws:PrincipalAccount); a default endpoint policy lets any credential through"))
 			}
-			typ := Str(ep, "vpcEndpointType")
+			typ := query.Str(ep, "vpcEndpointType")
 			if typ == "Interface" {
-				if on, _ := Bool(ep, "privateDnsEnabled"); !on {
+				if on, _ := query.Bool(ep, "privateDnsEnabled"); !on {
 					fs = append(fs, finding(ep, "has private DNS off, so clients still resolve the public %s endpoint", short))
 				}
 			}
 		}
-		if ep, ok := found["s3"]; !ok || Str(ep, "vpcEndpointType") != "Gateway" {
+		if ep, ok := found["s3"]; !ok || query.Str(ep, "vpcEndpointType") != "Gateway" {
 			fs = append(fs, finding(vpc, "has no S3 gateway endpoint; image layers and S3 traffic would need the internet"))
 		}
 		for _, want := range RequiredInterfaceEndpoints {
@@ -327,7 +330,7 @@ func accountScoped(policy string) bool {
 	if policy == "" {
 		return false
 	}
-	doc, err := parsePolicy(policy)
+	doc, err := policydoc.Parse(policy)
 	if err != nil {
 		return false
 	}

@@ -1,9 +1,16 @@
+// Package policy judges the security strategy's invariants on the facts package query reads from
+// a plan or a `pulumi stack export`: the catalogue of invariants, Evaluate and the findings. Each
+// file holds the checks of one concern (network, data, compute and edge, reachability, create
+// order, protection) and nothing that reads the export itself. It needs neither the program nor
+// its config nor AWS credentials, and does not link the AWS SDK.
 package policy
 
 import (
 	"fmt"
+	"sort"
 
 	"github.com/secure-vpc/secure-vpc/internal/stackstate"
+	"github.com/secure-vpc/secure-vpc/query"
 )
 
 // Invariant is one checkable statement of the security strategy.
@@ -11,7 +18,7 @@ type Invariant struct {
 	ID        string // stable id, e.g. NET-01
 	Statement string // what must hold, in one line
 	Enforces  string // the strategy bullet or control (Security Hub FSBP / CIS) it makes real
-	check     func(ix *Index) (checked int, findings []Finding)
+	check     func(ix *query.Index) (checked int, findings []Finding)
 }
 
 // Finding is one violation: the resource and what is wrong with it.
@@ -47,7 +54,7 @@ func Catalogue() []Invariant {
 
 // Evaluate checks every invariant against an export or plan.
 func Evaluate(e *stackstate.Export) []Result {
-	ix := NewIndex(e)
+	ix := query.NewIndex(e)
 	var out []Result
 	for _, inv := range Catalogue() {
 		checked, findings := inv.check(ix)
@@ -69,6 +76,16 @@ func Failed(results []Result) []Finding {
 	return out
 }
 
-func finding(r *Resource, format string, args ...any) Finding {
+func finding(r *query.Resource, format string, args ...any) Finding {
 	return Finding{URN: r.URN, Message: fmt.Sprintf(format, args...)}
+}
+
+// sortFindings orders findings by resource, then message, so reports are stable.
+func sortFindings(fs []Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		if fs[i].URN != fs[j].URN {
+			return fs[i].URN < fs[j].URN
+		}
+		return fs[i].Message < fs[j].Message
+	})
 }

@@ -8,20 +8,18 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/secure-vpc/secure-vpc/internal/contract"
+	"github.com/secure-vpc/secure-vpc/internal/fixtures"
 	"github.com/secure-vpc/secure-vpc/internal/stackstate"
-	"github.com/secure-vpc/secure-vpc/internal/testkit"
 	"github.com/secure-vpc/secure-vpc/policy"
+	"github.com/secure-vpc/secure-vpc/query"
 )
 
-// devPlan returns a fresh copy of dev's plan, safe to mutate.
+// devPlan returns a fresh copy of dev's recorded plan, safe to mutate: read from JSON, as audit
+// reads an export (TestRecordedPlansAreCurrent holds it to what the program plans today).
 func devPlan(t *testing.T) *stackstate.Export {
 	t.Helper()
-	_, export := testkit.Plan(t, "dev")
-	data, err := json.Marshal(export)
-	require.NoError(t, err)
-	out, err := stackstate.Parse(data, "dev plan") // through JSON, as audit reads it
-	require.NoError(t, err)
-	return out
+	return fixtures.Plan(t, "dev")
 }
 
 func find(e *stackstate.Export, pred func(r *stackstate.Resource) bool) *stackstate.Resource {
@@ -37,13 +35,13 @@ func ofType(typ string) func(*stackstate.Resource) bool {
 	return func(r *stackstate.Resource) bool { return r.Type == typ }
 }
 
-func subnetOfTier(tier string) func(*stackstate.Resource) bool {
-	return func(r *stackstate.Resource) bool { return r.Type == policy.TypeSubnet && policy.Tier(r) == tier }
+func subnetOfTier(tier contract.Tier) func(*stackstate.Resource) bool {
+	return func(r *stackstate.Resource) bool { return r.Type == contract.TypeSubnet && query.Tier(r) == tier }
 }
 
 func routeTableOf(e *stackstate.Export, subnet *stackstate.Resource) string {
 	assoc := find(e, func(r *stackstate.Resource) bool {
-		return r.Type == policy.TypeRouteTableAssoc && r.Inputs["subnetId"] == subnet.ID
+		return r.Type == contract.TypeRouteTableAssoc && r.Inputs["subnetId"] == subnet.ID
 	})
 	return assoc.Inputs["routeTableId"].(string)
 }
@@ -53,8 +51,8 @@ func addResource(e *stackstate.Export, r stackstate.Resource) {
 }
 
 func TestCommittedPlansPass(t *testing.T) {
-	for _, stack := range testkit.Stacks {
-		_, export := testkit.Plan(t, stack)
+	for _, stack := range fixtures.Stacks {
+		export := fixtures.Plan(t, stack)
 		assert.Empty(t, policy.Failed(policy.Evaluate(export)), stack)
 	}
 }
@@ -88,103 +86,103 @@ var alsoFails = map[string][]string{
 func TestInvariantsCatchBrokenPlans(t *testing.T) {
 	cases := []brokenPlan{
 		{"NET-01", func(t *testing.T, e *stackstate.Export) string {
-			isolated := find(e, subnetOfTier("isolated"))
-			igw := find(e, ofType(policy.TypeInternetGateway))
-			addResource(e, stackstate.Resource{URN: "urn:pulumi:dev::secure-vpc::aws:ec2/route:Route::sneaky", Custom: true, ID: "r-sneaky", Type: policy.TypeRoute,
+			isolated := find(e, subnetOfTier(contract.Isolated))
+			igw := find(e, ofType(contract.TypeInternetGateway))
+			addResource(e, stackstate.Resource{URN: "urn:pulumi:dev::secure-vpc::aws:ec2/route:Route::sneaky", Custom: true, ID: "r-sneaky", Type: contract.TypeRoute,
 				Inputs: map[string]any{"routeTableId": routeTableOf(e, isolated), "destinationCidrBlock": "0.0.0.0/0", "gatewayId": igw.ID}})
 			return isolated.URN
 		}, "must have no route out"},
 		{"NET-01", func(t *testing.T, e *stackstate.Export) string {
-			isolated := find(e, subnetOfTier("isolated"))
-			nat := find(e, ofType(policy.TypeNatGateway))
-			addResource(e, stackstate.Resource{URN: "urn:pulumi:dev::secure-vpc::aws:ec2/route:Route::to-nat", Custom: true, ID: "r-nat", Type: policy.TypeRoute,
+			isolated := find(e, subnetOfTier(contract.Isolated))
+			nat := find(e, ofType(contract.TypeNatGateway))
+			addResource(e, stackstate.Resource{URN: "urn:pulumi:dev::secure-vpc::aws:ec2/route:Route::to-nat", Custom: true, ID: "r-nat", Type: contract.TypeRoute,
 				Inputs: map[string]any{"routeTableId": routeTableOf(e, isolated), "destinationCidrBlock": "198.51.100.0/24", "natGatewayId": nat.ID}})
 			return isolated.URN
 		}, "nat-gateway"},
 		{"NET-01", func(t *testing.T, e *stackstate.Export) string {
-			isolated := find(e, subnetOfTier("isolated"))
+			isolated := find(e, subnetOfTier(contract.Isolated))
 			s3 := find(e, func(r *stackstate.Resource) bool {
-				return r.Type == policy.TypeVpcEndpoint && r.Inputs["vpcEndpointType"] == "Gateway"
+				return r.Type == contract.TypeVpcEndpoint && r.Inputs["vpcEndpointType"] == "Gateway"
 			})
 			s3.Inputs["routeTableIds"] = append(s3.Inputs["routeTableIds"].([]any), routeTableOf(e, isolated))
 			return isolated.URN
 		}, "gateway endpoint"},
 		{"NET-02", func(t *testing.T, e *stackstate.Export) string {
-			private := find(e, subnetOfTier("private"))
-			igw := find(e, ofType(policy.TypeInternetGateway))
-			addResource(e, stackstate.Resource{URN: "urn:pulumi:dev::secure-vpc::aws:ec2/route:Route::exposed", Custom: true, ID: "r-exposed", Type: policy.TypeRoute,
+			private := find(e, subnetOfTier(contract.Private))
+			igw := find(e, ofType(contract.TypeInternetGateway))
+			addResource(e, stackstate.Resource{URN: "urn:pulumi:dev::secure-vpc::aws:ec2/route:Route::exposed", Custom: true, ID: "r-exposed", Type: contract.TypeRoute,
 				Inputs: map[string]any{"routeTableId": routeTableOf(e, private), "destinationCidrBlock": "0.0.0.0/0", "gatewayId": igw.ID}})
 			return private.URN
 		}, "only the public tier may face the internet"},
 		{"NET-02", func(t *testing.T, e *stackstate.Export) string {
-			s := find(e, subnetOfTier("private"))
-			delete(s.Inputs["tags"].(map[string]any), policy.TierTag)
-			delete(s.Outputs["tags"].(map[string]any), policy.TierTag)
+			s := find(e, subnetOfTier(contract.Private))
+			delete(s.Inputs["tags"].(map[string]any), contract.TierTag)
+			delete(s.Outputs["tags"].(map[string]any), contract.TierTag)
 			return s.URN
 		}, "declares no tier"},
 		{"NET-03", func(t *testing.T, e *stackstate.Export) string {
-			s := find(e, subnetOfTier("isolated"))
+			s := find(e, subnetOfTier(contract.Isolated))
 			s.Inputs["mapPublicIpOnLaunch"] = true
 			return s.URN
 		}, "maps public IPs on launch in the isolated tier"},
 		{"NET-04", func(t *testing.T, e *stackstate.Export) string {
-			d := find(e, ofType(policy.TypeDefaultSecurityGroup))
+			d := find(e, ofType(contract.TypeDefaultSecurityGroup))
 			d.Inputs["ingress"] = []any{map[string]any{"protocol": "-1", "fromPort": 0, "toPort": 0, "self": true}}
 			return d.URN
 		}, "default security group"},
 		{"NET-04", func(t *testing.T, e *stackstate.Export) string {
-			d := find(e, ofType(policy.TypeDefaultSecurityGroup))
-			addResource(e, stackstate.Resource{URN: "urn:pulumi:dev::secure-vpc::aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::open-default", Custom: true, ID: "sgr-1", Type: policy.TypeSGIngressRule,
+			d := find(e, ofType(contract.TypeDefaultSecurityGroup))
+			addResource(e, stackstate.Resource{URN: "urn:pulumi:dev::secure-vpc::aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::open-default", Custom: true, ID: "sgr-1", Type: contract.TypeSGIngressRule,
 				Inputs: map[string]any{"securityGroupId": d.ID, "ipProtocol": "-1", "cidrIpv4": "10.0.0.0/8"}})
 			return "urn:pulumi:dev::secure-vpc::aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::open-default"
 		}, "default security group"},
 		{"NET-04", func(t *testing.T, e *stackstate.Export) string {
-			d := find(e, ofType(policy.TypeDefaultSecurityGroup))
-			d.Type = "aws:ec2/securityGroup:SecurityGroup" // no longer adopted
-			return find(e, ofType(policy.TypeVpc)).URN
+			d := find(e, ofType(contract.TypeDefaultSecurityGroup))
+			d.Type = contract.TypeSecurityGroup // no longer adopted
+			return find(e, ofType(contract.TypeVpc)).URN
 		}, "not adopted"},
 		{"NET-05", func(t *testing.T, e *stackstate.Export) string {
-			find(e, ofType(policy.TypeFlowLog)).Inputs["trafficType"] = "REJECT"
-			return find(e, ofType(policy.TypeVpc)).URN
+			find(e, ofType(contract.TypeFlowLog)).Inputs["trafficType"] = "REJECT"
+			return find(e, ofType(contract.TypeVpc)).URN
 		}, "capture ALL"},
 		{"NET-05", func(t *testing.T, e *stackstate.Export) string {
-			find(e, ofType(policy.TypeFlowLog)).Type = "aws:ec2/flowLogGone:Gone"
-			return find(e, ofType(policy.TypeVpc)).URN
+			find(e, ofType(contract.TypeFlowLog)).Type = "aws:ec2/flowLogGone:Gone"
+			return find(e, ofType(contract.TypeVpc)).URN
 		}, "has no flow log"},
 		{"NET-06", func(t *testing.T, e *stackstate.Export) string {
-			g := find(e, ofType(policy.TypeLogGroup))
+			g := find(e, ofType(contract.TypeLogGroup))
 			delete(g.Inputs, "kmsKeyId")
 			delete(g.Outputs, "kmsKeyId")
 			return g.URN
 		}, "not encrypted with a customer-managed key"},
 		{"NET-06", func(t *testing.T, e *stackstate.Export) string {
-			g := find(e, ofType(policy.TypeLogGroup))
+			g := find(e, ofType(contract.TypeLogGroup))
 			g.Inputs["kmsKeyId"] = "arn:aws:kms:eu-west-1:999999999999:key/elsewhere"
 			return g.URN
 		}, "not a customer-managed key of this stack"},
 		{"NET-06", func(t *testing.T, e *stackstate.Export) string {
-			g := find(e, ofType(policy.TypeLogGroup))
+			g := find(e, ofType(contract.TypeLogGroup))
 			delete(g.Inputs, "retentionInDays")
 			delete(g.Outputs, "retentionInDays")
 			return g.URN
 		}, "keeps logs forever"},
 		{"NET-07", func(t *testing.T, e *stackstate.Export) string {
 			kms := find(e, func(r *stackstate.Resource) bool {
-				return r.Type == policy.TypeVpcEndpoint && strings.HasSuffix(r.Inputs["serviceName"].(string), ".kms")
+				return r.Type == contract.TypeVpcEndpoint && strings.HasSuffix(r.Inputs["serviceName"].(string), ".kms")
 			})
 			kms.Type = "aws:removed/endpoint:Endpoint"
-			return find(e, ofType(policy.TypeVpc)).URN
+			return find(e, ofType(contract.TypeVpc)).URN
 		}, "no kms interface endpoint"},
 		{"NET-07", func(t *testing.T, e *stackstate.Export) string {
 			ep := find(e, func(r *stackstate.Resource) bool {
-				return r.Type == policy.TypeVpcEndpoint && strings.HasSuffix(r.Inputs["serviceName"].(string), ".sts")
+				return r.Type == contract.TypeVpcEndpoint && strings.HasSuffix(r.Inputs["serviceName"].(string), ".sts")
 			})
 			ep.Inputs["policy"] = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}`
 			return ep.URN
 		}, "aws:PrincipalAccount"},
 		{"NET-07", func(t *testing.T, e *stackstate.Export) string {
 			ep := find(e, func(r *stackstate.Resource) bool {
-				return r.Type == policy.TypeVpcEndpoint && strings.HasSuffix(r.Inputs["serviceName"].(string), ".logs")
+				return r.Type == contract.TypeVpcEndpoint && strings.HasSuffix(r.Inputs["serviceName"].(string), ".logs")
 			})
 			ep.Inputs["privateDnsEnabled"] = false
 			return ep.URN
@@ -228,11 +226,11 @@ func TestCatalogueIsComplete(t *testing.T) {
 }
 
 func named(typ, name string) func(*stackstate.Resource) bool {
-	return func(r *stackstate.Resource) bool { return r.Type == typ && policy.Name(r) == name }
+	return func(r *stackstate.Resource) bool { return r.Type == typ && query.Name(r) == name }
 }
 
 func groupOf(e *stackstate.Export, label string) *stackstate.Resource {
-	return find(e, named(policy.TypeSecurityGroup, label))
+	return find(e, named(contract.TypeSecurityGroup, label))
 }
 
 func sideOf(e *stackstate.Export, typ string, bucket *stackstate.Resource) *stackstate.Resource {
@@ -240,27 +238,27 @@ func sideOf(e *stackstate.Export, typ string, bucket *stackstate.Resource) *stac
 }
 
 func dataCases() []brokenPlan {
-	db := named(policy.TypeDBInstance, "users-db")
-	uploads := named(policy.TypeBucket, "user-uploads")
-	cache := named(policy.TypeCache, "sessions")
+	db := named(contract.TypeDBInstance, "users-db")
+	uploads := named(contract.TypeBucket, "user-uploads")
+	cache := named(contract.TypeCache, "sessions")
 	rule := func(name, sg string, extra map[string]any) stackstate.Resource {
 		in := map[string]any{"securityGroupId": sg, "ipProtocol": "tcp", "fromPort": float64(5432), "toPort": float64(5432), "description": "x"}
 		for k, v := range extra {
 			in[k] = v
 		}
 		return stackstate.Resource{URN: "urn:pulumi:dev::secure-vpc::aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::" + name,
-			Custom: true, ID: "sgr-" + name, Type: policy.TypeSGIngressRule, Inputs: in}
+			Custom: true, ID: "sgr-" + name, Type: contract.TypeSGIngressRule, Inputs: in}
 	}
 	return []brokenPlan{
 		{"DATA-01", func(t *testing.T, e *stackstate.Export) string {
 			b := find(e, uploads)
-			sse := sideOf(e, policy.TypeBucketSSE, b)
+			sse := sideOf(e, contract.TypeBucketSSE, b)
 			sse.Inputs["rules"] = []any{map[string]any{"applyServerSideEncryptionByDefault": map[string]any{"sseAlgorithm": "AES256"}}}
 			return b.URN
 		}, "only the access-log bucket may use SSE-S3"},
 		{"DATA-01", func(t *testing.T, e *stackstate.Export) string {
 			b := find(e, uploads)
-			sse := sideOf(e, policy.TypeBucketSSE, b)
+			sse := sideOf(e, contract.TypeBucketSSE, b)
 			sse.Type = "aws:removed/sse:Sse"
 			return b.URN
 		}, "no default encryption"},
@@ -270,7 +268,7 @@ func dataCases() []brokenPlan {
 			return d.URN
 		}, "storage is not encrypted"},
 		{"DATA-01", func(t *testing.T, e *stackstate.Export) string {
-			s := find(e, named(policy.TypeSecret, "app-payments-api-key"))
+			s := find(e, named(contract.TypeSecret, "app-payments-api-key"))
 			delete(s.Inputs, "kmsKeyId")
 			delete(s.Outputs, "kmsKeyId")
 			return s.URN
@@ -281,7 +279,7 @@ func dataCases() []brokenPlan {
 			return c.URN
 		}, "not encrypted at rest with a customer-managed key"},
 		{"DATA-02", func(t *testing.T, e *stackstate.Export) string {
-			pg := find(e, named(policy.TypeDBParameterGroup, "users-db"))
+			pg := find(e, named(contract.TypeDBParameterGroup, "users-db"))
 			pg.Inputs["parameters"] = []any{map[string]any{"name": "rds.force_ssl", "value": "0"}}
 			return find(e, db).URN
 		}, "does not set rds.force_ssl = 1"},
@@ -291,7 +289,7 @@ func dataCases() []brokenPlan {
 		}, "plaintext connections"},
 		{"DATA-02", func(t *testing.T, e *stackstate.Export) string {
 			b := find(e, uploads)
-			sideOf(e, policy.TypeBucketPolicy, b).Inputs["policy"] = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:role/x"},"Action":["s3:GetObject"],"Resource":["*"]}]}`
+			sideOf(e, contract.TypeBucketPolicy, b).Inputs["policy"] = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:role/x"},"Action":["s3:GetObject"],"Resource":["*"]}]}`
 			return b.URN
 		}, "without TLS"},
 		{"DATA-03", func(t *testing.T, e *stackstate.Export) string {
@@ -311,7 +309,7 @@ func dataCases() []brokenPlan {
 			return find(e, db).URN
 		}, "not only tcp 5432"},
 		{"DATA-04", func(t *testing.T, e *stackstate.Export) string {
-			v := find(e, named("aws:secretsmanager/secretVersion:SecretVersion", "app-payments-api-key"))
+			v := find(e, named(contract.TypeSecretVersion, "app-payments-api-key"))
 			v.Inputs["secretString"] = "test-plaintext-not-a-real-key"
 			return v.URN
 		}, "input secretString holds a plaintext value"},
@@ -326,7 +324,7 @@ func dataCases() []brokenPlan {
 			return d.URN
 		}, "looks like a credential or private key"},
 		{"DATA-05", func(t *testing.T, e *stackstate.Export) string {
-			k := find(e, named(policy.TypeKMSKey, "keys-data"))
+			k := find(e, named(contract.TypeKMSKey, "keys-data"))
 			k.Inputs["enableKeyRotation"] = false
 			return k.URN
 		}, "does not rotate"},
@@ -336,8 +334,8 @@ func dataCases() []brokenPlan {
 			return d.URN
 		}, "publicly accessible"},
 		{"DATA-06", func(t *testing.T, e *stackstate.Export) string {
-			g := find(e, named(policy.TypeDBSubnetGroup, "users-db"))
-			g.Inputs["subnetIds"] = []any{find(e, subnetOfTier("private")).ID, find(e, subnetOfTier("isolated")).ID}
+			g := find(e, named(contract.TypeDBSubnetGroup, "users-db"))
+			g.Inputs["subnetIds"] = []any{find(e, subnetOfTier(contract.Private)).ID, find(e, subnetOfTier(contract.Isolated)).ID}
 			return find(e, db).URN
 		}, "not an isolated-tier subnet"},
 		{"DATA-06", func(t *testing.T, e *stackstate.Export) string {
@@ -347,42 +345,42 @@ func dataCases() []brokenPlan {
 		}, "manage its master password"},
 		{"DATA-07", func(t *testing.T, e *stackstate.Export) string {
 			b := find(e, uploads)
-			sideOf(e, policy.TypeBucketPAB, b).Inputs["restrictPublicBuckets"] = false
+			sideOf(e, contract.TypeBucketPAB, b).Inputs["restrictPublicBuckets"] = false
 			return b.URN
 		}, "restrictPublicBuckets off"},
 		{"DATA-07", func(t *testing.T, e *stackstate.Export) string {
-			b := find(e, named(policy.TypeBucket, "access-logs"))
-			sideOf(e, policy.TypeBucketVersioning, b).Inputs["versioningConfiguration"] = map[string]any{"status": "Suspended"}
+			b := find(e, named(contract.TypeBucket, "access-logs"))
+			sideOf(e, contract.TypeBucketVersioning, b).Inputs["versioningConfiguration"] = map[string]any{"status": "Suspended"}
 			return b.URN
 		}, "does not keep versions"},
 		{"DATA-07", func(t *testing.T, e *stackstate.Export) string {
 			b := find(e, uploads)
-			sideOf(e, policy.TypeBucketOwnership, b).Inputs["rule"] = map[string]any{"objectOwnership": "ObjectWriter"}
+			sideOf(e, contract.TypeBucketOwnership, b).Inputs["rule"] = map[string]any{"objectOwnership": "ObjectWriter"}
 			return b.URN
 		}, "ACLs still apply"},
 		{"DATA-08", func(t *testing.T, e *stackstate.Export) string {
-			s := find(e, named(policy.TypeSecret, "tls-users"))
-			p := find(e, named(policy.TypeSecretPolicy, "tls-users"))
+			s := find(e, named(contract.TypeSecret, "tls-users"))
+			p := find(e, named(contract.TypeSecretPolicy, "tls-users"))
 			p.Inputs["policy"] = `{"Version":"2012-10-17","Statement":[{"Sid":"Open","Effect":"Allow","Principal":"*","Action":"secretsmanager:GetSecretValue","Resource":"*"}]}`
 			return s.URN
 		}, "not specific roles"},
 		{"DATA-08", func(t *testing.T, e *stackstate.Export) string {
-			s := find(e, named(policy.TypeSecret, "app-payments-api-key"))
-			find(e, named(policy.TypeSecretPolicy, "app-payments-api-key")).Inputs["blockPublicPolicy"] = false
+			s := find(e, named(contract.TypeSecret, "app-payments-api-key"))
+			find(e, named(contract.TypeSecretPolicy, "app-payments-api-key")).Inputs["blockPublicPolicy"] = false
 			return s.URN
 		}, "does not block public"},
 		{"DATA-08", func(t *testing.T, e *stackstate.Export) string {
-			s := find(e, named(policy.TypeSecret, "identity-signing-key"))
-			find(e, named(policy.TypeSecretPolicy, "identity-signing-key")).Type = "aws:removed/policy:Policy"
+			s := find(e, named(contract.TypeSecret, "identity-signing-key"))
+			find(e, named(contract.TypeSecretPolicy, "identity-signing-key")).Type = "aws:removed/policy:Policy"
 			return s.URN
 		}, "no resource policy"},
 	}
 }
 
 func computeCases() []brokenPlan {
-	alb := named(policy.TypeLoadBalancer, "web-bff-alb")
+	alb := named(contract.TypeLoadBalancer, "web-bff-alb")
 	container := func(e *stackstate.Export, svc string) (*stackstate.Resource, []map[string]any) {
-		td := find(e, named(policy.TypeTaskDefinition, svc))
+		td := find(e, named(contract.TypeTaskDefinition, svc))
 		var defs []map[string]any
 		if err := json.Unmarshal([]byte(td.Inputs["containerDefinitions"].(string)), &defs); err != nil {
 			panic(err)
@@ -396,40 +394,40 @@ func computeCases() []brokenPlan {
 	return []brokenPlan{
 		{"EDGE-01", func(t *testing.T, e *stackstate.Export) string {
 			lb := find(e, alb)
-			delete(lb.Inputs["tags"].(map[string]any), policy.BFFTag)
-			delete(lb.Outputs["tags"].(map[string]any), policy.BFFTag)
+			delete(lb.Inputs["tags"].(map[string]any), contract.BFFTag)
+			delete(lb.Outputs["tags"].(map[string]any), contract.BFFTag)
 			return lb.URN
 		}, "not a BFF's load balancer"},
 		{"EDGE-01", func(t *testing.T, e *stackstate.Export) string {
 			lb := find(e, alb)
-			lb.Inputs["subnets"] = []any{find(e, subnetOfTier("private")).ID, find(e, subnetOfTier("public")).ID}
+			lb.Inputs["subnets"] = []any{find(e, subnetOfTier(contract.Private)).ID, find(e, subnetOfTier(contract.Public)).ID}
 			return lb.URN
 		}, "not in the public tier"},
 		{"EDGE-02", func(t *testing.T, e *stackstate.Export) string {
 			r := stackstate.Resource{URN: "urn:pulumi:dev::secure-vpc::aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::ssh-to-users", Custom: true, ID: "sgr-ssh",
-				Type: policy.TypeSGIngressRule, Inputs: map[string]any{"securityGroupId": groupOf(e, "svc-users").ID, "ipProtocol": "tcp", "fromPort": float64(22), "toPort": float64(22), "cidrIpv4": "0.0.0.0/0"}}
+				Type: contract.TypeSGIngressRule, Inputs: map[string]any{"securityGroupId": groupOf(e, "svc-users").ID, "ipProtocol": "tcp", "fromPort": float64(22), "toPort": float64(22), "cidrIpv4": "0.0.0.0/0"}}
 			addResource(e, r)
 			return r.URN
 		}, "not a BFF load balancer's group"},
 		{"EDGE-02", func(t *testing.T, e *stackstate.Export) string {
 			r := stackstate.Resource{URN: "urn:pulumi:dev::secure-vpc::aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::lb-all-ports", Custom: true, ID: "sgr-all",
-				Type: policy.TypeSGIngressRule, Inputs: map[string]any{"securityGroupId": groupOf(e, "lb-web-bff").ID, "ipProtocol": "-1", "fromPort": float64(0), "toPort": float64(0), "cidrIpv6": "::/0"}}
+				Type: contract.TypeSGIngressRule, Inputs: map[string]any{"securityGroupId": groupOf(e, "lb-web-bff").ID, "ipProtocol": "-1", "fromPort": float64(0), "toPort": float64(0), "cidrIpv6": "::/0"}}
 			addResource(e, r)
 			return r.URN
 		}, "tcp 443 and 80 only"},
 		{"EDGE-03", func(t *testing.T, e *stackstate.Export) string {
-			l := find(e, named(policy.TypeListener, "web-bff-http"))
-			l.Inputs["defaultActions"] = []any{map[string]any{"type": "forward", "targetGroupArn": find(e, named(policy.TypeTargetGroup, "web-bff-tg")).ID}}
+			l := find(e, named(contract.TypeListener, "web-bff-http"))
+			l.Inputs["defaultActions"] = []any{map[string]any{"type": "forward", "targetGroupArn": find(e, named(contract.TypeTargetGroup, "web-bff-tg")).ID}}
 			return l.URN
 		}, "may only redirect to HTTPS"},
 		{"EDGE-03", func(t *testing.T, e *stackstate.Export) string {
-			l := find(e, named(policy.TypeListener, "web-bff-https"))
+			l := find(e, named(contract.TypeListener, "web-bff-https"))
 			l.Inputs["sslPolicy"] = "ELBSecurityPolicy-2016-08"
 			return l.URN
 		}, "not on the allow-list"},
 		{"EDGE-03", func(t *testing.T, e *stackstate.Export) string {
-			find(e, named(policy.TypeTargetGroup, "web-bff-tg")).Inputs["protocol"] = "HTTP"
-			return find(e, named(policy.TypeListener, "web-bff-https")).URN
+			find(e, named(contract.TypeTargetGroup, "web-bff-tg")).Inputs["protocol"] = "HTTP"
+			return find(e, named(contract.TypeListener, "web-bff-https")).URN
 		}, "must stay encrypted"},
 		{"EDGE-04", func(t *testing.T, e *stackstate.Export) string {
 			lb := find(e, alb)
@@ -437,7 +435,7 @@ func computeCases() []brokenPlan {
 			return lb.URN
 		}, "invalid header fields"},
 		{"EDGE-04", func(t *testing.T, e *stackstate.Export) string {
-			find(e, named(policy.TypeWebACLAssociation, "web-bff")).Type = "aws:removed/assoc:Assoc"
+			find(e, named(contract.TypeWebACLAssociation, "web-bff")).Type = "aws:removed/assoc:Assoc"
 			return find(e, alb).URN
 		}, "has no WAF web ACL"},
 		{"EDGE-04", func(t *testing.T, e *stackstate.Export) string {
@@ -446,13 +444,13 @@ func computeCases() []brokenPlan {
 			return lb.URN
 		}, "does not write access logs"},
 		{"SVC-01", func(t *testing.T, e *stackstate.Export) string {
-			svc := find(e, named(policy.TypeECSService, "orders"))
+			svc := find(e, named(contract.TypeECSService, "orders"))
 			svc.Inputs["networkConfiguration"].(map[string]any)["assignPublicIp"] = true
 			return svc.URN
 		}, "public IPs"},
 		{"SVC-01", func(t *testing.T, e *stackstate.Export) string {
-			svc := find(e, named(policy.TypeECSService, "orders"))
-			svc.Inputs["networkConfiguration"].(map[string]any)["subnets"] = []any{find(e, subnetOfTier("public")).ID}
+			svc := find(e, named(contract.TypeECSService, "orders"))
+			svc.Inputs["networkConfiguration"].(map[string]any)["subnets"] = []any{find(e, subnetOfTier(contract.Public)).ID}
 			return svc.URN
 		}, "not in the private tier"},
 		{"SVC-02", func(t *testing.T, e *stackstate.Export) string {
@@ -469,12 +467,12 @@ func computeCases() []brokenPlan {
 			return td.URN
 		}, "inject it from Secrets Manager"},
 		{"SVC-03", func(t *testing.T, e *stackstate.Export) string {
-			p := find(e, named(policy.TypeRolePolicy, "orders-exec"))
+			p := find(e, named(contract.TypeRolePolicy, "orders-exec"))
 			p.Inputs["policy"] = `{"Version":"2012-10-17","Statement":[{"Sid":"Wide","Effect":"Allow","Action":["secretsmanager:GetSecretValue"],"Resource":"*"}]}`
 			return p.URN
 		}, "on every resource"},
 		{"SVC-03", func(t *testing.T, e *stackstate.Export) string {
-			role := find(e, named(policy.TypeIAMRole, "users-task-role"))
+			role := find(e, named(contract.TypeIAMRole, "users-task-role"))
 			role.Inputs["assumeRolePolicy"] = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ecs-tasks.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
 			return role.URN
 		}, "confused deputy"},
@@ -487,26 +485,26 @@ func reachCases() []brokenPlan {
 	}
 	return []brokenPlan{
 		{"REACH-01", func(t *testing.T, e *stackstate.Export) string {
-			addResource(e, rule(policy.TypeSGIngressRule, "ssh-to-lb", map[string]any{"securityGroupId": groupOf(e, "lb-web-bff").ID,
+			addResource(e, rule(contract.TypeSGIngressRule, "ssh-to-lb", map[string]any{"securityGroupId": groupOf(e, "lb-web-bff").ID,
 				"ipProtocol": "tcp", "fromPort": float64(22), "toPort": float64(22), "cidrIpv4": "0.0.0.0/0"}))
 			// The public tier's network ACL does not admit 22: make it, so the path is effective.
 			acl := find(e, func(r *stackstate.Resource) bool {
-				return r.Type == policy.TypeNetworkACL && policy.Tier(r) == "public"
+				return r.Type == contract.TypeNetworkACL && query.Tier(r) == contract.Public
 			})
-			addResource(e, rule(policy.TypeNetworkACLRule, "public-in-22", map[string]any{"networkAclId": acl.ID, "ruleNumber": float64(90),
+			addResource(e, rule(contract.TypeNetworkACLRule, "public-in-22", map[string]any{"networkAclId": acl.ID, "ruleNumber": float64(90),
 				"egress": false, "protocol": "tcp", "ruleAction": "allow", "cidrBlock": "0.0.0.0/0", "fromPort": float64(22), "toPort": float64(22)}))
-			return find(e, named(policy.TypeLoadBalancer, "web-bff-alb")).URN
+			return find(e, named(contract.TypeLoadBalancer, "web-bff-alb")).URN
 		}, "the internet can reach it on tcp 22"},
 		{"REACH-02", func(t *testing.T, e *stackstate.Export) string {
 			db, orders := groupOf(e, "db-users-db").ID, groupOf(e, "svc-orders").ID
-			addResource(e, rule(policy.TypeSGIngressRule, "db-from-orders", map[string]any{"securityGroupId": db, "referencedSecurityGroupId": orders,
+			addResource(e, rule(contract.TypeSGIngressRule, "db-from-orders", map[string]any{"securityGroupId": db, "referencedSecurityGroupId": orders,
 				"ipProtocol": "tcp", "fromPort": float64(5432), "toPort": float64(5432)}))
-			addResource(e, rule(policy.TypeSGEgressRule, "orders-to-db", map[string]any{"securityGroupId": orders, "referencedSecurityGroupId": db,
+			addResource(e, rule(contract.TypeSGEgressRule, "orders-to-db", map[string]any{"securityGroupId": orders, "referencedSecurityGroupId": db,
 				"ipProtocol": "tcp", "fromPort": float64(5432), "toPort": float64(5432)}))
-			return find(e, named(policy.TypeDBInstance, "users-db")).URN
+			return find(e, named(contract.TypeDBInstance, "users-db")).URN
 		}, "orders can reach it"},
 		{"REACH-03", func(t *testing.T, e *stackstate.Export) string {
-			svc := find(e, named(policy.TypeECSService, "orders"))
+			svc := find(e, named(contract.TypeECSService, "orders"))
 			nc := svc.Inputs["networkConfiguration"].(map[string]any)
 			nc["securityGroups"] = append(nc["securityGroups"].([]any), "sg-0000000000unknown")
 			return svc.URN
@@ -519,9 +517,9 @@ func reachCases() []brokenPlan {
 func TestReachabilityRespectsNetworkACLs(t *testing.T) {
 	e := devPlan(t)
 	addResource(e, stackstate.Resource{URN: "urn:pulumi:dev::secure-vpc::aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::lb-22", Custom: true, ID: "sgr-22",
-		Type: policy.TypeSGIngressRule, Inputs: map[string]any{"securityGroupId": groupOf(e, "lb-web-bff").ID, "ipProtocol": "tcp", "fromPort": float64(22), "toPort": float64(22), "cidrIpv4": "0.0.0.0/0"}})
-	for _, p := range policy.NewIndex(e).Reachability() {
-		assert.False(t, p.From.Kind == "internet" && p.FromPort == 22, "the public NACL does not admit 22: %s", p.Key())
+		Type: contract.TypeSGIngressRule, Inputs: map[string]any{"securityGroupId": groupOf(e, "lb-web-bff").ID, "ipProtocol": "tcp", "fromPort": float64(22), "toPort": float64(22), "cidrIpv4": "0.0.0.0/0"}})
+	for _, p := range query.NewIndex(e).Reachability() {
+		assert.False(t, p.From.Kind == contract.InternetNode && p.FromPort == 22, "the public NACL does not admit 22: %s", p.Key())
 	}
 	failed := map[string]bool{}
 	for _, f := range policy.Failed(policy.Evaluate(e)) {

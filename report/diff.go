@@ -9,8 +9,9 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/secure-vpc/secure-vpc/internal/contract"
 	"github.com/secure-vpc/secure-vpc/internal/stackstate"
-	"github.com/secure-vpc/secure-vpc/policy"
+	"github.com/secure-vpc/secure-vpc/query"
 )
 
 // Change is one difference between two plans or exports, in a reviewer's words.
@@ -41,13 +42,13 @@ func (d *Diff) Widens() bool {
 // Compare describes what changes from before to after: services, effective reachability
 // (internet exposure included), encryption of stores, who can read secrets and use buckets.
 func Compare(beforeName string, before *stackstate.Export, afterName string, after *stackstate.Export) *Diff {
-	b, a := Build(beforeName, before, nil), Build(afterName, after, nil)
+	b, a := readFacts(before), readFacts(after)
 	d := &Diff{Before: beforeName, After: afterName}
 	add := func(section, sign, text string, widens bool) {
 		d.Changes = append(d.Changes, Change{Section: section, Sign: sign, Text: text, Widens: widens})
 	}
 
-	svcB, svcA := serviceSet(before), serviceSet(after)
+	svcB, svcA := b.services, a.services
 	for _, s := range setDiff(svcA, svcB) {
 		add("services", "+", fmt.Sprintf("service %s is added", s), false)
 	}
@@ -55,7 +56,7 @@ func Compare(beforeName string, before *stackstate.Export, afterName string, aft
 		add("services", "-", fmt.Sprintf("service %s is removed", s), false)
 	}
 
-	pathsB, pathsA := pathMap(b.Paths), pathMap(a.Paths)
+	pathsB, pathsA := pathMap(b.paths), pathMap(a.paths)
 	for _, k := range slices.Sorted(maps.Keys(pathsA)) {
 		p := pathsA[k]
 		old, existed := pathsB[k]
@@ -63,7 +64,7 @@ func Compare(beforeName string, before *stackstate.Export, afterName string, aft
 		case !existed:
 			add("reachability", "+", fmt.Sprintf("%s -> %s %s %s becomes %s", p.From, p.To, p.Protocol, p.Ports, p.Status), true)
 		case old.Status != p.Status:
-			add("reachability", "~", fmt.Sprintf("%s -> %s %s %s changes from %s to %s", p.From, p.To, p.Protocol, p.Ports, old.Status, p.Status), p.Status != string(policy.Reachable))
+			add("reachability", "~", fmt.Sprintf("%s -> %s %s %s changes from %s to %s", p.From, p.To, p.Protocol, p.Ports, old.Status, p.Status), p.Status != string(contract.PathReachable))
 		}
 	}
 	for _, k := range slices.Sorted(maps.Keys(pathsB)) {
@@ -73,16 +74,16 @@ func Compare(beforeName string, before *stackstate.Export, afterName string, aft
 		}
 	}
 
-	storesB, storesA := storeMap(b.Stores), storeMap(a.Stores)
+	storesB, storesA := storeMap(b.stores), storeMap(a.stores)
 	for _, k := range slices.Sorted(maps.Keys(storesA)) {
 		s := storesA[k]
 		old, existed := storesB[k]
 		if !existed {
-			add("encryption", "+", fmt.Sprintf("%s %s is added, encrypted with %s", s.Kind, s.Name, s.Key), weakKey(s.Key))
+			add("encryption", "+", fmt.Sprintf("%s %s is added, encrypted with %s", s.Kind, s.Name, s.Key), weak(s.protection))
 		} else if old.Key != s.Key {
-			add("encryption", "~", fmt.Sprintf("%s %s: encryption changes from %s to %s", s.Kind, s.Name, old.Key, s.Key), weakKey(s.Key) && !weakKey(old.Key))
+			add("encryption", "~", fmt.Sprintf("%s %s: encryption changes from %s to %s", s.Kind, s.Name, old.Key, s.Key), weak(s.protection) && !weak(old.protection))
 		}
-		if s.Kind == "bucket" {
+		if s.Kind == string(query.BucketStore) {
 			for _, who := range setDiff(s.ReachableBy, old.ReachableBy) {
 				add("bucket access", "+", fmt.Sprintf("%s: %s", s.Name, who), true)
 			}
@@ -97,7 +98,7 @@ func Compare(beforeName string, before *stackstate.Export, afterName string, aft
 		}
 	}
 
-	secB, secA := secretMap(b.Secrets), secretMap(a.Secrets)
+	secB, secA := secretMap(b.secrets), secretMap(a.secrets)
 	for _, k := range slices.Sorted(maps.Keys(secA)) {
 		s := secA[k]
 		old, existed := secB[k]
@@ -112,7 +113,7 @@ func Compare(beforeName string, before *stackstate.Export, afterName string, aft
 			add("secret readers", "-", fmt.Sprintf("%s can no longer read %s", r, s.Name), false)
 		}
 		if existed && old.Key != s.Key {
-			add("encryption", "~", fmt.Sprintf("secret %s: encryption changes from %s to %s", s.Name, old.Key, s.Key), weakKey(s.Key) && !weakKey(old.Key))
+			add("encryption", "~", fmt.Sprintf("secret %s: encryption changes from %s to %s", s.Name, old.Key, s.Key), weak(s.protection) && !weak(old.protection))
 		}
 	}
 	for _, k := range slices.Sorted(maps.Keys(secB)) {
@@ -123,23 +124,27 @@ func Compare(beforeName string, before *stackstate.Export, afterName string, aft
 	return d
 }
 
-// weakKey reports whether a store's key is not a customer-managed key of the stack.
-func weakKey(key string) bool {
-	return key == "none" || strings.HasPrefix(key, "SSE-S3") || strings.Contains(key, "not a key of this stack")
+// weak reports whether a store's key is not a customer-managed key of the stack.
+func weak(p query.KeyProtection) bool { return p.Kind != query.CustomerManagedKey }
+
+// facts are what a diff compares, read from one plan or export as the report shows them.
+type facts struct {
+	services []string
+	paths    []PathRow
+	stores   []StoreRow
+	secrets  []SecretRow
 }
 
-func serviceSet(e *stackstate.Export) []string {
-	var out []string
-	for _, r := range e.Deployment.Resources {
-		if r.Type == policy.TypeECSService {
-			name := policy.Tags(&r)[policy.ServiceTag]
-			if name == "" {
-				name = policy.Name(&r)
-			}
-			out = append(out, name)
+func readFacts(e *stackstate.Export) facts {
+	ix := query.NewIndex(e)
+	f := facts{stores: stores(ix), secrets: secretRows(ix)}
+	f.paths, _ = paths(ix)
+	for _, n := range ix.Nodes() {
+		if n.Kind == contract.ServiceNode {
+			f.services = append(f.services, n.Name)
 		}
 	}
-	return out
+	return f
 }
 
 func pathMap(rows []PathRow) map[string]PathRow {

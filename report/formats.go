@@ -6,6 +6,8 @@ import (
 	"io"
 	"regexp"
 	"strings"
+
+	"github.com/secure-vpc/secure-vpc/internal/contract"
 )
 
 // Formats the report can be written in.
@@ -108,11 +110,11 @@ func (r *Report) Mermaid() string {
 	id := func(key string) string { return mermaidID.ReplaceAllString(key, "_") }
 	shape := func(n NodeRow) string {
 		switch n.Kind {
-		case "internet":
+		case string(contract.InternetNode):
 			return fmt.Sprintf("%s((internet))", id(n.Key))
-		case "database", "cache":
+		case string(contract.DatabaseNode), string(contract.CacheNode):
 			return fmt.Sprintf("%s[(\"%s\")]", id(n.Key), n.Name)
-		case "load-balancer":
+		case string(contract.LoadBalancerNode):
 			return fmt.Sprintf("%s{{\"%s\"}}", id(n.Key), n.Name)
 		}
 		return fmt.Sprintf("%s[\"%s\"]", id(n.Key), n.Name)
@@ -121,10 +123,10 @@ func (r *Report) Mermaid() string {
 	for _, n := range r.Nodes {
 		byTier[n.Tier] = append(byTier[n.Tier], n)
 	}
-	for _, n := range byTier["internet"] {
+	for _, n := range byTier[string(contract.InternetNode)] {
 		fmt.Fprintf(b, "  %s\n", shape(n))
 	}
-	for _, tier := range []string{"public", "private", "isolated", ""} {
+	for _, tier := range []string{string(contract.Public), string(contract.Private), string(contract.Isolated), ""} {
 		nodes := byTier[tier]
 		if len(nodes) == 0 {
 			continue
@@ -141,7 +143,7 @@ func (r *Report) Mermaid() string {
 	}
 	for _, p := range r.Paths {
 		arrow := "-->"
-		if p.Status != "reachable" {
+		if p.Status != string(contract.PathReachable) {
 			arrow = "-.->"
 		}
 		fmt.Fprintf(b, "  %s %s|%s| %s\n", id(p.fromKey), arrow, p.Ports, id(p.toKey))

@@ -4,7 +4,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/secure-vpc/secure-vpc/policy"
+	"github.com/secure-vpc/secure-vpc/internal/contract"
+	"github.com/secure-vpc/secure-vpc/query"
 )
 
 // PathRow is a path for a reader: a service's paths to the AWS interface endpoints are shown as
@@ -31,13 +32,21 @@ type NodeRow struct {
 // Key of a path row, stable across plans.
 func (p PathRow) Key() string { return p.From + " -> " + p.To + " " + p.Protocol + " " + p.Ports }
 
-func nodeKey(n policy.Node) string { return n.Kind + ":" + n.Name }
+func nodeKey(n query.Node) string { return string(n.Kind) + ":" + n.DisplayName() }
 
-func paths(ix *policy.Index) ([]PathRow, []NodeRow) {
-	endpoints := map[string][]string{} // source -> endpoint names, for HTTPS to interface endpoints
+// The one node of the diagram that stands for every interface endpoint a service reaches.
+const (
+	endpointsKey  = "endpoints:aws"
+	endpointsKind = "endpoints"
+)
+
+func paths(ix *query.Index) ([]PathRow, []NodeRow) {
+	// A source's HTTPS to the interface endpoints is one row: every task needs all of them.
+	type endpointsOf struct{ from, fromKey, protocol, ports string }
+	endpoints := map[endpointsOf][]string{}
 	var rows []PathRow
 	nodes := map[string]NodeRow{}
-	addNode := func(n policy.Node) {
+	addNode := func(n query.Node) {
 		k := nodeKey(n)
 		if _, ok := nodes[k]; ok {
 			return
@@ -45,18 +54,19 @@ func paths(ix *policy.Index) ([]PathRow, []NodeRow) {
 		tier := ""
 		for _, sid := range n.Subnets {
 			if s := ix.Ref(sid); s != nil {
-				tier = policy.Tier(s)
+				tier = string(query.Tier(s))
 			}
 		}
-		if n.Kind == "internet" {
-			tier = "internet"
+		if n.Kind == contract.InternetNode {
+			tier = string(contract.InternetNode)
 		}
-		nodes[k] = NodeRow{Key: k, Kind: n.Kind, Name: n.Name, Tier: tier}
+		nodes[k] = NodeRow{Key: k, Kind: string(n.Kind), Name: n.DisplayName(), Tier: tier}
 	}
 	for _, p := range ix.Reachability() {
 		addNode(p.From)
-		if p.To.Kind == "endpoint" && !strings.HasSuffix(p.To.Name, "(gateway)") && p.Status == policy.Reachable {
-			endpoints[p.From.Label()+"\x00"+p.Protocol+"\x00"+p.Ports()] = append(endpoints[p.From.Label()+"\x00"+p.Protocol+"\x00"+p.Ports()], p.To.Name)
+		if p.To.Kind == contract.EndpointNode && !p.To.Gateway && p.Status == contract.PathReachable {
+			k := endpointsOf{p.From.Label(), nodeKey(p.From), p.Protocol, p.Ports()}
+			endpoints[k] = append(endpoints[k], p.To.Name)
 			continue
 		}
 		addNode(p.To)
@@ -64,11 +74,10 @@ func paths(ix *policy.Index) ([]PathRow, []NodeRow) {
 			Status: string(p.Status), Why: p.Why, fromKey: nodeKey(p.From), toKey: nodeKey(p.To)})
 	}
 	for k, names := range endpoints {
-		parts := strings.Split(k, "\x00")
 		sort.Strings(names)
-		rows = append(rows, PathRow{From: parts[0], To: "AWS endpoints (" + strings.Join(names, ", ") + ")", Protocol: parts[1], Ports: parts[2],
-			Status: string(policy.Reachable), fromKey: "service:" + parts[0], toKey: "endpoints:aws"})
-		nodes["endpoints:aws"] = NodeRow{Key: "endpoints:aws", Kind: "endpoints", Name: "AWS endpoints", Tier: "private"}
+		rows = append(rows, PathRow{From: k.from, To: "AWS endpoints (" + strings.Join(names, ", ") + ")", Protocol: k.protocol, Ports: k.ports,
+			Status: string(contract.PathReachable), fromKey: k.fromKey, toKey: endpointsKey})
+		nodes[endpointsKey] = NodeRow{Key: endpointsKey, Kind: endpointsKind, Name: "AWS endpoints", Tier: string(contract.Private)}
 	}
 	sort.Slice(rows, func(i, j int) bool { return rows[i].Key() < rows[j].Key() })
 	out := make([]NodeRow, 0, len(nodes))

@@ -6,28 +6,31 @@ package report
 import (
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"text/tabwriter"
 
+	"github.com/secure-vpc/secure-vpc/internal/contract"
 	"github.com/secure-vpc/secure-vpc/internal/stackstate"
 	"github.com/secure-vpc/secure-vpc/policy"
+	"github.com/secure-vpc/secure-vpc/query"
 )
 
 // Report is the reviewer's view of one stack.
 type Report struct {
-	Title      string            `json:"title"`
-	Notes      []string          `json:"notes,omitempty"`
-	Passed     bool              `json:"passed"`
-	Components []Component       `json:"components"`
-	Subnets    []SubnetRow       `json:"subnets"`
-	Exposure   Exposure          `json:"exposure"`
-	Internet   []policy.Exposure `json:"internetListeners"`
-	Paths      []PathRow         `json:"paths"`
-	Nodes      []NodeRow         `json:"nodes"`
-	Stores     []StoreRow        `json:"stores"`
-	Secrets    []SecretRow       `json:"secrets"`
-	Results    []ResultRow       `json:"invariants"`
+	Title      string           `json:"title"`
+	Notes      []string         `json:"notes,omitempty"`
+	Passed     bool             `json:"passed"`
+	Components []Component      `json:"components"`
+	Subnets    []SubnetRow      `json:"subnets"`
+	Exposure   Exposure         `json:"exposure"`
+	Internet   []query.Exposure `json:"internetListeners"`
+	Paths      []PathRow        `json:"paths"`
+	Nodes      []NodeRow        `json:"nodes"`
+	Stores     []StoreRow       `json:"stores"`
+	Secrets    []SecretRow      `json:"secrets"`
+	Results    []ResultRow      `json:"invariants"`
 
 	results []policy.Result
 }
@@ -38,6 +41,8 @@ type StoreRow struct {
 	Name        string   `json:"name"`
 	Key         string   `json:"key"`
 	ReachableBy []string `json:"reachableBy"`
+
+	protection query.KeyProtection // what Key renders, for the diff to judge
 }
 
 // SecretRow is a secret with its key and who can read it.
@@ -45,6 +50,8 @@ type SecretRow struct {
 	Name    string   `json:"name"`
 	Key     string   `json:"key"`
 	Readers []string `json:"readers"`
+
+	protection query.KeyProtection // what Key renders, for the diff to judge
 }
 
 // Component is a top-level component of the stack and what it contains.
@@ -65,6 +72,8 @@ type SubnetRow struct {
 	DefaultRoute string   `json:"defaultRoute"`
 	OtherRoutes  []string `json:"otherRoutes,omitempty"`
 	PublicIPs    bool     `json:"mapsPublicIps"`
+
+	defaultTarget contract.RouteTarget // what DefaultRoute leads to ("" for none)
 }
 
 // Exposure is what faces the internet.
@@ -89,7 +98,7 @@ type ResultRow struct {
 
 // Build assembles the report of an export.
 func Build(title string, e *stackstate.Export, results []policy.Result) *Report {
-	ix := policy.NewIndex(e)
+	ix := query.NewIndex(e)
 	r := &Report{Title: title, results: results}
 	for _, res := range results {
 		row := ResultRow{ID: res.Invariant.ID, Statement: res.Invariant.Statement, Enforces: res.Invariant.Enforces, Passed: res.Passed(), Checked: res.Checked}
@@ -119,17 +128,17 @@ func (r *Report) AllHold() bool {
 	return true
 }
 
-func components(ix *policy.Index) []Component {
+func components(ix *query.Index) []Component {
 	byURN := map[string]*Component{}
 	var order []string
 	for _, res := range ix.Resources {
-		if !res.Custom || strings.HasPrefix(res.Type, "pulumi:providers:") {
+		if !res.Custom || strings.HasPrefix(res.Type, contract.TypeProviderPrefix) {
 			continue
 		}
 		top := res
 		for top.Parent != "" {
 			p := ix.URN(top.Parent)
-			if p == nil || p.Type == "pulumi:pulumi:Stack" {
+			if p == nil || p.Type == contract.TypeStack {
 				break
 			}
 			top = p
@@ -137,7 +146,7 @@ func components(ix *policy.Index) []Component {
 		key := top.URN
 		c, ok := byURN[key]
 		if !ok {
-			c = &Component{Type: top.Type, Name: policy.Name(top), ByType: map[string]int{}}
+			c = &Component{Type: top.Type, Name: query.Name(top), ByType: map[string]int{}}
 			if top == res {
 				c = &Component{Type: "(stack)", Name: "resources without a component", ByType: map[string]int{}}
 			}
@@ -158,16 +167,16 @@ func components(ix *policy.Index) []Component {
 	return out
 }
 
-var tierOrder = map[string]int{"public": 0, "private": 1, "isolated": 2}
+var tierOrder = map[string]int{string(contract.Public): 0, string(contract.Private): 1, string(contract.Isolated): 2}
 
-func subnets(ix *policy.Index) []SubnetRow {
+func subnets(ix *query.Index) []SubnetRow {
 	var rows []SubnetRow
-	for _, s := range ix.OfType(policy.TypeSubnet) {
-		row := SubnetRow{Name: policy.Name(s), Tier: policy.Tier(s), AZ: policy.Str(s, "availabilityZone"), CIDR: policy.Str(s, "cidrBlock"), DefaultRoute: "none (local only)"}
+	for _, s := range ix.OfType(contract.TypeSubnet) {
+		row := SubnetRow{Name: query.Name(s), Tier: string(query.Tier(s)), AZ: query.Str(s, "availabilityZone"), CIDR: query.Str(s, "cidrBlock"), DefaultRoute: "none (local only)"}
 		if row.Tier == "" {
 			row.Tier = "undeclared"
 		}
-		row.PublicIPs, _ = policy.Bool(s, "mapPublicIpOnLaunch")
+		row.PublicIPs, _ = query.Bool(s, "mapPublicIpOnLaunch")
 		rts := ix.SubnetRouteTables(s)
 		if len(rts) == 0 {
 			row.DefaultRoute = "main route table (no explicit association)"
@@ -175,8 +184,8 @@ func subnets(ix *policy.Index) []SubnetRow {
 		for _, rt := range rts {
 			for _, route := range ix.Routes(rt) {
 				target := describeTarget(ix, route)
-				if policy.IsDefaultRoute(route.Destination) {
-					row.DefaultRoute = target
+				if query.IsDefaultRoute(route.Destination) {
+					row.DefaultRoute, row.defaultTarget = target, route.TargetKind
 				} else {
 					row.OtherRoutes = append(row.OtherRoutes, target)
 				}
@@ -193,136 +202,148 @@ func subnets(ix *policy.Index) []SubnetRow {
 	return rows
 }
 
-func describeTarget(ix *policy.Index, route policy.Route) string {
+func describeTarget(ix *query.Index, route query.Route) string {
 	name := route.Target
 	if t := ix.Ref(route.Target); t != nil {
-		name = policy.Name(t)
+		name = query.Name(t)
 	}
 	switch route.TargetKind {
-	case "internet-gateway":
+	case contract.InternetGatewayTarget:
 		return "internet gateway " + name
-	case "nat-gateway":
+	case contract.NATGatewayTarget:
 		return "NAT gateway " + name
-	case "vpc-endpoint":
-		svc := policy.Str(route.Source, "serviceName")
+	case contract.VPCEndpointTarget:
+		svc := query.Str(route.Source, "serviceName")
 		return "gateway endpoint " + svc[strings.LastIndex(svc, ".")+1:]
 	}
-	return route.TargetKind + " " + name
+	return string(route.TargetKind) + " " + name
 }
 
-func exposure(ix *policy.Index, rows []SubnetRow) Exposure {
+func exposure(ix *query.Index, rows []SubnetRow) Exposure {
 	var ex Exposure
-	for _, igw := range ix.OfType(policy.TypeInternetGateway) {
-		ex.InternetGateways = append(ex.InternetGateways, policy.Name(igw))
+	for _, igw := range ix.OfType(contract.TypeInternetGateway) {
+		ex.InternetGateways = append(ex.InternetGateways, query.Name(igw))
 	}
 	for _, row := range rows {
-		if strings.HasPrefix(row.DefaultRoute, "internet gateway") {
+		if row.defaultTarget == contract.InternetGatewayTarget {
 			ex.PublicSubnets = append(ex.PublicSubnets, fmt.Sprintf("%s (%s, %s)", row.Name, row.AZ, row.CIDR))
 		}
 	}
-	for _, nat := range ix.OfType(policy.TypeNatGateway) {
-		where := policy.Str(nat, "subnetId")
+	for _, nat := range ix.OfType(contract.TypeNatGateway) {
+		where := query.Str(nat, "subnetId")
 		if s := ix.Ref(where); s != nil {
-			where = policy.Name(s)
+			where = query.Name(s)
 		}
-		ex.NATGateways = append(ex.NATGateways, fmt.Sprintf("%s in %s", policy.Name(nat), where))
+		ex.NATGateways = append(ex.NATGateways, fmt.Sprintf("%s in %s", query.Name(nat), where))
 	}
-	for _, lb := range ix.OfType("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer") {
-		if internal, _ := policy.Bool(lb, "internal"); !internal {
-			ex.LoadBalancers = append(ex.LoadBalancers, policy.Name(lb))
-		}
-	}
-	for _, rule := range ix.OfType(policy.TypeSGEgressRule) {
-		cidr := policy.Str(rule, "cidrIpv4") + policy.Str(rule, "cidrIpv6")
-		if cidr == "0.0.0.0/0" || cidr == "::/0" {
-			from, _ := policy.Int(rule, "fromPort")
-			owner := policy.Str(rule, "securityGroupId")
-			if sg := ix.Ref(owner); sg != nil {
-				owner = policy.Tags(sg)[policy.GroupNameTag]
-			}
-			ex.InternetEgress = append(ex.InternetEgress, fmt.Sprintf("%s: %s %d to %s", owner, policy.Str(rule, "ipProtocol"), from, cidr))
+	for _, lb := range ix.LoadBalancers() {
+		if query.InternetFacing(lb) {
+			ex.LoadBalancers = append(ex.LoadBalancers, query.Name(lb))
 		}
 	}
-	for _, rule := range ix.OfType(policy.TypeSGIngressRule) {
-		cidr := policy.Str(rule, "cidrIpv4") + policy.Str(rule, "cidrIpv6")
-		if cidr == "0.0.0.0/0" || cidr == "::/0" {
-			from, _ := policy.Int(rule, "fromPort")
-			to, _ := policy.Int(rule, "toPort")
-			ex.OpenRules = append(ex.OpenRules, fmt.Sprintf("%s: %s %d-%d from %s", policy.Name(rule), policy.Str(rule, "ipProtocol"), from, to, cidr))
-		}
+	for _, r := range ix.WorldEgress() {
+		ex.InternetEgress = append(ex.InternetEgress, fmt.Sprintf("%s: %s %d to %s", r.Group, r.Proto, r.From, r.CIDR))
+	}
+	for _, r := range ix.WorldIngress() {
+		ex.OpenRules = append(ex.OpenRules, fmt.Sprintf("%s: %s %d-%d from %s", query.Name(r.Rule), r.Proto, r.From, r.To, r.CIDR))
 	}
 	return ex
 }
 
-func keyName(ix *policy.Index, ref string) string {
-	key := ix.Ref(ref)
-	if key == nil || key.Type != policy.TypeKMSKey {
-		if ref == "" {
-			return "none"
+// keyLabel renders which key protects a store: the key's alias (or name), "none", the SSE-S3
+// exception, or a reference the stack does not hold.
+func keyLabel(p query.KeyProtection) string {
+	switch p.Kind {
+	case query.CustomerManagedKey:
+		if p.Alias != "" {
+			return p.Alias
 		}
-		return ref + " (not a key of this stack)"
+		return query.Name(p.Key)
+	case query.SSES3:
+		return "SSE-S3 (the documented access-log exception)"
+	case query.Unencrypted:
+		return "none"
 	}
-	for _, a := range ix.OfType(policy.TypeKMSAlias) {
-		if t := policy.Str(a, "targetKeyId"); t == key.ID || t == policy.Str(key, "arn") {
-			return policy.Str(a, "name")
-		}
-	}
-	return policy.Name(key)
+	return p.Ref + " (not a key of this stack)"
 }
 
-func stores(ix *policy.Index) []StoreRow {
-	var rows []StoreRow
-	for _, a := range ix.StoreAccesses() {
-		kind := "database"
-		if a.Store.Type == policy.TypeCache {
-			kind = "cache"
-		}
-		var who []string
-		for _, svc := range a.Services {
-			who = append(who, fmt.Sprintf("%s (tcp %d)", svc, a.Port))
-		}
-		rows = append(rows, StoreRow{Kind: kind, Name: policy.Name(a.Store), Key: keyName(ix, policy.Str(a.Store, "kmsKeyId")), ReachableBy: who})
+// readerLabel renders a reader of a secret.
+func readerLabel(p query.Principal) string {
+	if p.Kind == query.AccountPrincipal {
+		return p.Label() + " (any principal its IAM policies allow)"
 	}
-	for _, b := range ix.OfType(policy.TypeBucket) {
-		row := StoreRow{Kind: "bucket", Name: policy.Name(b), Key: "none"}
-		for _, sse := range ix.SideResources(b, policy.TypeBucketSSE) {
-			alg, key, _ := policy.BucketEncryption(sse)
-			if alg == "AES256" {
-				row.Key = "SSE-S3 (the documented access-log exception)"
-			} else {
-				row.Key = keyName(ix, key)
+	return p.Label()
+}
+
+// bucketAccessLabel renders what a principal does with a bucket's objects: "users writes",
+// "web-bff reads" (a service's task role is the service itself), "delivery.logs.amazonaws.com
+// (delivers logs)".
+func bucketAccessLabel(a query.BucketAccess) string {
+	switch a.Who.Kind {
+	case query.AWSServicePrincipal, query.AccountPrincipal:
+		return a.Who.Label() + " (" + query.DeliversLogs + ")"
+	}
+	who := a.Who.Label()
+	if a.Who.Kind == query.ServiceRolePrincipal && a.Who.Role == contract.TaskRole {
+		who = a.Who.Service
+	}
+	return strings.TrimSpace(who + " " + a.Access)
+}
+
+// labels renders each item once, sorted.
+func labels[T any](items []T, label func(T) string) []string {
+	var out []string
+	for _, it := range items {
+		out = append(out, label(it))
+	}
+	sort.Strings(out)
+	return slices.Compact(out)
+}
+
+func stores(ix *query.Index) []StoreRow {
+	var rows []StoreRow
+	for _, st := range ix.Stores() {
+		row := StoreRow{Kind: string(st.Kind), Name: query.Name(st.Resource), Key: keyLabel(st.Protection), protection: st.Protection}
+		if st.Access != nil {
+			for _, svc := range st.Access.Services {
+				row.ReachableBy = append(row.ReachableBy, fmt.Sprintf("%s (tcp %d)", svc, st.Access.Port))
 			}
+		} else {
+			row.ReachableBy = labels(st.Principals, bucketAccessLabel)
 		}
-		row.ReachableBy = ix.BucketPrincipals(b)
 		rows = append(rows, row)
 	}
 	return rows
 }
 
-func secretRows(ix *policy.Index) []SecretRow {
+func secretRows(ix *query.Index) []SecretRow {
 	var rows []SecretRow
-	for _, s := range ix.OfType(policy.TypeSecret) {
-		readers, _ := ix.SecretReaders(s)
-		name := policy.Str(s, "namePrefix")
-		if name == "" {
-			name = policy.Str(s, "name")
-		}
-		rows = append(rows, SecretRow{Name: strings.TrimSuffix(name, "-"), Key: keyName(ix, policy.Str(s, "kmsKeyId")), Readers: readers})
-	}
-	for _, db := range ix.OfType(policy.TypeDBInstance) {
-		if managed, _ := policy.Bool(db, "manageMasterUserPassword"); managed {
-			var readers []string
-			for _, sec := range policy.List(db, "masterUserSecrets") {
-				m, _ := sec.(map[string]any)
-				arn, _ := m["secretArn"].(string)
-				readers = append(readers, ix.IdentityPolicyReaders(arn)...)
-			}
-			rows = append(rows, SecretRow{Name: "rds!" + policy.Name(db) + " (master password, created and rotated by RDS)",
-				Key: keyName(ix, policy.Str(db, "masterUserSecretKmsKeyId")), Readers: readers})
-		}
+	for _, s := range ix.Secrets() {
+		rows = append(rows, SecretRow{Name: secretName(s), Key: keyLabel(s.Protection), Readers: secretReaders(s), protection: s.Protection})
 	}
 	sort.Slice(rows, func(i, j int) bool { return rows[i].Name < rows[j].Name })
 	return rows
+}
+
+// secretName renders a secret's name; RDS-managed master passwords say so.
+func secretName(s query.Secret) string {
+	if s.ManagedBy != nil {
+		return s.Name + " (master password, created and rotated by RDS)"
+	}
+	return s.Name
+}
+
+// secretReaders renders a secret's readers: sorted, as the resource policy lists them (a reader
+// named twice is shown twice), or for an RDS-managed secret as the identity policies grant it.
+func secretReaders(s query.Secret) []string {
+	var out []string
+	for _, p := range s.Readers {
+		out = append(out, readerLabel(p))
+	}
+	if s.ManagedBy == nil {
+		sort.Strings(out)
+	}
+	return out
 }
 
 // WriteText renders the report for a terminal.

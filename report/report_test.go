@@ -8,13 +8,14 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/secure-vpc/secure-vpc/internal/testkit"
+	"github.com/secure-vpc/secure-vpc/internal/contract"
+	"github.com/secure-vpc/secure-vpc/internal/fixtures"
 	"github.com/secure-vpc/secure-vpc/policy"
 	"github.com/secure-vpc/secure-vpc/report"
 )
 
 func TestReportOfProd(t *testing.T) {
-	_, export := testkit.Plan(t, "prod")
+	export := fixtures.Plan(t, "prod")
 	rep := report.Build("prod", export, policy.Evaluate(export))
 	require.True(t, rep.AllHold())
 
@@ -22,12 +23,12 @@ func TestReportOfProd(t *testing.T) {
 	for _, s := range rep.Subnets {
 		tiers[s.Tier]++
 		switch s.Tier {
-		case "public":
+		case string(contract.Public):
 			assert.Contains(t, s.DefaultRoute, "internet gateway")
-		case "private":
+		case string(contract.Private):
 			assert.Contains(t, s.DefaultRoute, "NAT gateway network-nat-"+s.AZ[len(s.AZ)-1:], "perAz: each AZ uses its own NAT")
 			assert.Equal(t, []string{"gateway endpoint s3"}, s.OtherRoutes)
-		case "isolated":
+		case string(contract.Isolated):
 			assert.Equal(t, "none (local only)", s.DefaultRoute)
 			assert.Empty(t, s.OtherRoutes)
 		}
@@ -55,14 +56,14 @@ func TestReportOfProd(t *testing.T) {
 	var names []string
 	for _, c := range rep.Components {
 		names = append(names, c.Type)
-		if c.Type == "secure-vpc:secrets:Keyring" {
+		if c.Type == contract.TypeKeyring {
 			assert.Equal(t, 6, c.Protect, "the prod keys are protected, and their aliases with them")
 		}
 	}
 	assert.NotContains(t, names, "(stack)", "every resource belongs to a component")
-	assert.Subset(t, names, []string{"secure-vpc:network:Vpc", "secure-vpc:network:Firewall", "secure-vpc:secrets:Keyring",
-		"secure-vpc:secrets:Vault", "secure-vpc:compute:Identities", "secure-vpc:data:Database", "secure-vpc:data:Bucket",
-		"secure-vpc:data:LogBucket", "secure-vpc:data:Cache"})
+	assert.Subset(t, names, []string{contract.TypeVpcComp, contract.TypeFirewall, contract.TypeKeyring,
+		contract.TypeVault, contract.TypeIdentities, contract.TypeDatabase, contract.TypeBucketComp,
+		contract.TypeLogBucket, contract.TypeCacheComp})
 
 	var text bytes.Buffer
 	require.NoError(t, rep.WriteText(&text))
@@ -89,9 +90,9 @@ func TestReportOfProd(t *testing.T) {
 }
 
 func TestReportShowsFailures(t *testing.T) {
-	_, export := testkit.Plan(t, "dev")
+	export := fixtures.Plan(t, "dev")
 	for i, r := range export.Deployment.Resources {
-		if r.Type == policy.TypeFlowLog {
+		if r.Type == contract.TypeFlowLog {
 			export.Deployment.Resources[i].Inputs["trafficType"] = "ACCEPT"
 		}
 	}
@@ -102,4 +103,51 @@ func TestReportShowsFailures(t *testing.T) {
 	assert.Contains(t, text.String(), "FAIL NET-05")
 	n := len(policy.Catalogue())
 	assert.Contains(t, text.String(), fmt.Sprintf("%d of %d invariants hold", n-1, n))
+}
+
+// The report renders the query layer's typed facts at its edge: a gateway endpoint, the one row
+// of interface endpoints, store keys, bucket principals and the RDS-managed secret.
+func TestReportRendersFactsOfDev(t *testing.T) {
+	export := fixtures.Plan(t, "dev")
+	rep := report.Build("dev", export, policy.Evaluate(export))
+	to := map[string]report.PathRow{}
+	for _, p := range rep.Paths {
+		to[p.From+" -> "+p.To] = p
+	}
+	assert.Contains(t, to, "users -> endpoint s3 (gateway)")
+	assert.Contains(t, to, "users -> AWS endpoints (ecr.api, ecr.dkr, kms, logs, secretsmanager, sts)")
+	keys := map[string]string{}
+	for _, n := range rep.Nodes {
+		keys[n.Key] = n.Tier
+	}
+	assert.Equal(t, "", keys["endpoint:s3 (gateway)"], "the gateway endpoint sits in no subnet")
+	assert.Equal(t, string(contract.Private), keys["endpoints:aws"])
+	assert.Equal(t, "internet", keys["internet:internet"])
+
+	stores := map[string]report.StoreRow{}
+	for _, st := range rep.Stores {
+		stores[st.Name] = st
+	}
+	assert.Equal(t, "SSE-S3 (the documented access-log exception)", stores["access-logs"].Key)
+	require.Len(t, stores["access-logs"].ReachableBy, 3)
+	assert.Regexp(t, `^account \d{12} \(delivers logs\)$`, stores["access-logs"].ReachableBy[0])
+	assert.Equal(t, []string{"users writes", "web-bff reads"}, stores["user-uploads"].ReachableBy)
+
+	secrets := map[string]report.SecretRow{}
+	for _, s := range rep.Secrets {
+		secrets[s.Name] = s
+	}
+	rds := secrets["rds!users-db (master password, created and rotated by RDS)"]
+	assert.Equal(t, []string{"users (task role)"}, rds.Readers)
+	assert.Equal(t, "alias/secure-vpc/dev/secrets", rds.Key)
+	assert.Contains(t, secrets, "secure-vpc/dev/app/payments-api-key", "the name without the suffix AWS appends")
+
+	var public []string
+	for _, s := range rep.Subnets {
+		if s.Tier == string(contract.Public) {
+			public = append(public, s.Name)
+		}
+	}
+	assert.Len(t, rep.Exposure.PublicSubnets, len(public), "a subnet faces the internet when its default route is an internet gateway")
+	assert.Contains(t, rep.Mermaid(), "service_users -->|443| endpoint_s3__gateway_")
 }

@@ -12,6 +12,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/secure-vpc/secure-vpc/internal/contract"
+	"github.com/secure-vpc/secure-vpc/internal/fixtures"
 	"github.com/secure-vpc/secure-vpc/internal/stackstate"
 	"github.com/secure-vpc/secure-vpc/internal/testkit"
 	"github.com/secure-vpc/secure-vpc/policy"
@@ -100,10 +102,7 @@ func TestPlanRejectsInvalidConfig(t *testing.T) {
 // The edits a reviewer fears most, made by hand to a plan file: audit exits 1 and names the
 // resource and the invariant.
 func TestAuditCatchesHandEditedPlans(t *testing.T) {
-	dir := t.TempDir()
-	planFile := filepath.Join(dir, "plan.json")
-	code, _, _ := runCLI("plan", "-stack", "dev", "-dir", testkit.ProjectDir(), "-out", planFile)
-	require.Equal(t, 0, code)
+	planFile := recordedPlan("dev")
 
 	byName := func(e *stackstate.Export, typ, name string) *stackstate.Resource {
 		for i, r := range e.Deployment.Resources {
@@ -115,14 +114,14 @@ func TestAuditCatchesHandEditedPlans(t *testing.T) {
 		return nil
 	}
 	ingress := func(e *stackstate.Export, name, group string, source map[string]any) {
-		in := map[string]any{"securityGroupId": byName(e, "aws:ec2/securityGroup:SecurityGroup", group).ID,
+		in := map[string]any{"securityGroupId": byName(e, contract.TypeSecurityGroup, group).ID,
 			"ipProtocol": "tcp", "fromPort": 5432, "toPort": 5432, "description": "hand edit"}
 		for k, v := range source {
 			in[k] = v
 		}
 		e.Deployment.Resources = append(e.Deployment.Resources, stackstate.Resource{
 			URN:    "urn:pulumi:dev::secure-vpc::secure-vpc:network:Firewall$aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::" + name,
-			Custom: true, ID: "sgr-" + name, Type: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", Inputs: in})
+			Custom: true, ID: "sgr-" + name, Type: contract.TypeSGIngressRule, Inputs: in})
 	}
 	const db = "urn:pulumi:dev::secure-vpc::secure-vpc:data:Database$aws:rds/instance:Instance::users-db"
 	cases := []struct {
@@ -133,13 +132,13 @@ func TestAuditCatchesHandEditedPlans(t *testing.T) {
 			ingress(e, "internet-to-db", "db-users-db", map[string]any{"cidrIpv4": "0.0.0.0/0"})
 		}},
 		{"a second service reaches the database", "DATA-03", db, func(e *stackstate.Export) {
-			ingress(e, "orders-to-db", "db-users-db", map[string]any{"referencedSecurityGroupId": byName(e, "aws:ec2/securityGroup:SecurityGroup", "svc-orders").ID})
+			ingress(e, "orders-to-db", "db-users-db", map[string]any{"referencedSecurityGroupId": byName(e, contract.TypeSecurityGroup, "svc-orders").ID})
 		}},
 		{"the database is public", "DATA-06", db, func(e *stackstate.Export) {
-			byName(e, "aws:rds/instance:Instance", "users-db").Inputs["publiclyAccessible"] = true
+			byName(e, contract.TypeDBInstance, "users-db").Inputs["publiclyAccessible"] = true
 		}},
 		{"an isolated subnet maps public IPs", "NET-03", "urn:pulumi:dev::secure-vpc::secure-vpc:network:Vpc$aws:ec2/subnet:Subnet::network-isolated-a", func(e *stackstate.Export) {
-			byName(e, "aws:ec2/subnet:Subnet", "network-isolated-a").Inputs["mapPublicIpOnLaunch"] = true
+			byName(e, contract.TypeSubnet, "network-isolated-a").Inputs["mapPublicIpOnLaunch"] = true
 		}},
 	}
 	for _, tc := range cases {
@@ -214,8 +213,14 @@ func planWith(t *testing.T, old, new string) string {
 	return out
 }
 
+// recordedPlan is the path of a committed stack's recorded plan: what plan -out writes for it
+// today (TestRecordedPlansAreCurrent), read without running the program again.
+func recordedPlan(stack string) string {
+	return filepath.Join(fixtures.ProjectDir(), fixtures.PlanPath(stack))
+}
+
 func TestDiff(t *testing.T) {
-	base := planWith(t, "natGateways: single", "natGateways: single")
+	base := recordedPlan("dev")
 	billing := planWith(t, `      image: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/orders:3.2.0
       calls: [users]`, `      image: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/orders:3.2.0
       calls: [users, billing]
@@ -257,7 +262,7 @@ func TestDiff(t *testing.T) {
 		export, err := stackstate.Read(base)
 		require.NoError(t, err)
 		for i, r := range export.Deployment.Resources {
-			if r.Type == "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2" && strings.HasSuffix(r.URN, "::user-uploads") {
+			if r.Type == contract.TypeBucketSSE && strings.HasSuffix(r.URN, "::user-uploads") {
 				export.Deployment.Resources[i].Inputs["rules"] = []any{map[string]any{"applyServerSideEncryptionByDefault": map[string]any{"sseAlgorithm": "AES256"}}}
 			}
 		}

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/secure-vpc/secure-vpc/internal/contract"
 	"github.com/secure-vpc/secure-vpc/internal/stackstate"
 )
 
@@ -50,10 +51,10 @@ func Check(resources []stackstate.Resource) []string {
 	subnetAZ := map[string]string{}    // subnet id -> AZ
 	for _, r := range resources {
 		switch r.Type {
-		case "aws:rds/parameterGroup:ParameterGroup":
+		case contract.TypeDBParameterGroup:
 			name, _ := r.Outputs["name"].(string)
 			paramGroups[name], _ = r.Inputs["family"].(string)
-		case "aws:ec2/subnet:Subnet":
+		case contract.TypeSubnet:
 			subnetAZ[r.ID], _ = r.Inputs["availabilityZone"].(string)
 		}
 	}
@@ -62,30 +63,30 @@ func Check(resources []stackstate.Resource) []string {
 		checkGroupsPerInterface(r, bad)
 		name, _ := r.Outputs["name"].(string)
 		switch r.Type {
-		case "aws:iam/role:Role":
+		case contract.TypeIAMRole:
 			if !iamName.MatchString(name) {
 				bad(r, "IAM role name %q must be 1-64 characters of [\\w+=,.@-]", name)
 			}
-		case "aws:iam/rolePolicy:RolePolicy":
+		case contract.TypeRolePolicy:
 			if len(name) > 128 {
 				bad(r, "inline policy name %q is longer than 128 characters", name)
 			}
-		case "aws:cloudwatch/logGroup:LogGroup":
+		case contract.TypeLogGroup:
 			if !logGroupName.MatchString(name) {
 				bad(r, "log group name %q is not valid", name)
 			}
 			if d, ok := asInt(in["retentionInDays"]); ok && !ValidLogRetention(d) {
 				bad(r, "retentionInDays %d is not an allowed value", d)
 			}
-		case "aws:kms/alias:Alias":
+		case contract.TypeKMSAlias:
 			if !kmsAlias.MatchString(name) || strings.HasPrefix(name, "alias/aws") {
 				bad(r, "KMS alias %q must match alias/[a-zA-Z0-9:/_-]+ and not start with alias/aws", name)
 			}
-		case "aws:kms/key:Key":
+		case contract.TypeKMSKey:
 			if d, ok := asInt(in["deletionWindowInDays"]); ok && (d < 7 || d > 30) {
 				bad(r, "deletionWindowInDays %d must be 7-30", d)
 			}
-		case "aws:ec2/securityGroup:SecurityGroup":
+		case contract.TypeSecurityGroup:
 			desc, _ := in["description"].(string)
 			if desc == "" || desc == "Managed by Pulumi" || !ascii.MatchString(desc) || len(desc) > 255 {
 				bad(r, "security group description %q must be set, ASCII and at most 255 characters", desc)
@@ -99,7 +100,7 @@ func Check(resources []stackstate.Resource) []string {
 			if _, inline := in["egress"]; inline {
 				bad(r, "inline egress rules fight standalone rules; use vpc.SecurityGroupEgressRule")
 			}
-		case "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule":
+		case contract.TypeSGIngressRule, contract.TypeSGEgressRule:
 			sources := 0
 			for _, k := range []string{"cidrIpv4", "cidrIpv6", "prefixListId", "referencedSecurityGroupId"} {
 				if s, _ := in[k].(string); s != "" {
@@ -112,7 +113,7 @@ func Check(resources []stackstate.Resource) []string {
 			if d, _ := in["description"].(string); d == "" {
 				bad(r, "security group rule has no description")
 			}
-		case "aws:ec2/route:Route":
+		case contract.TypeRoute:
 			targets := 0
 			for _, k := range []string{"gatewayId", "natGatewayId", "vpcEndpointId", "transitGatewayId", "networkInterfaceId", "vpcPeeringConnectionId", "egressOnlyGatewayId"} {
 				if s, _ := in[k].(string); s != "" {
@@ -122,7 +123,7 @@ func Check(resources []stackstate.Resource) []string {
 			if targets != 1 {
 				bad(r, "a route needs exactly one target (has %d)", targets)
 			}
-		case "aws:ec2/networkAclRule:NetworkAclRule":
+		case contract.TypeNetworkACLRule:
 			n, _ := asInt(in["ruleNumber"])
 			egress, _ := in["egress"].(bool)
 			key := fmt.Sprintf("%v/%v/%d", in["networkAclId"], egress, n)
@@ -133,11 +134,11 @@ func Check(resources []stackstate.Resource) []string {
 			if n < 1 || n > 32766 {
 				bad(r, "rule number %d must be 1-32766", n)
 			}
-		case "aws:ec2/eip:Eip":
+		case contract.TypeEip:
 			if d, _ := in["domain"].(string); d != "vpc" {
 				bad(r, "an Elastic IP for a NAT gateway needs domain vpc")
 			}
-		case "aws:ec2/vpcEndpoint:VpcEndpoint":
+		case contract.TypeVpcEndpoint:
 			typ, _ := in["vpcEndpointType"].(string)
 			if typ == "Gateway" {
 				for _, k := range []string{"subnetIds", "securityGroupIds", "privateDnsEnabled"} {
@@ -146,28 +147,28 @@ func Check(resources []stackstate.Resource) []string {
 					}
 				}
 			}
-		case "aws:rds/instance:Instance":
+		case contract.TypeDBInstance:
 			checkDBInstance(r, paramGroups, bad)
-		case "aws:rds/parameterGroup:ParameterGroup":
+		case contract.TypeDBParameterGroup:
 			if !rdsGroupName.MatchString(name) || strings.Contains(name, "--") || strings.HasSuffix(name, "-") {
 				bad(r, "DB parameter group name %q must be lowercase letters, digits, dots and hyphens, starting with a letter", name)
 			}
-		case "aws:rds/subnetGroup:SubnetGroup", "aws:elasticache/subnetGroup:SubnetGroup":
+		case contract.TypeDBSubnetGroup, contract.TypeCacheSubnetGroup:
 			if !rdsSubnetName.MatchString(name) || name == "default" {
 				bad(r, "subnet group name %q must be lowercase (AWS stores it lowercase, so mixed case diffs forever)", name)
 			}
-		case "aws:s3/bucketV2:BucketV2":
+		case contract.TypeBucket:
 			if p, _ := in["bucketPrefix"].(string); p != "" && !bucketPrefix.MatchString(p) {
 				bad(r, "bucket prefix %q must be at most 37 lowercase letters, digits, dots or hyphens (S3 appends 26 characters)", p)
 			}
 			if b, _ := r.Outputs["bucket"].(string); b != "" && (!bucketName.MatchString(b) || strings.Contains(b, "..")) {
 				bad(r, "bucket name %q is not a valid S3 bucket name", b)
 			}
-		case "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2":
+		case contract.TypeBucketSSE:
 			if rules, _ := in["rules"].([]any); len(rules) != 1 {
 				bad(r, "a bucket encryption configuration takes exactly one rule (has %d)", len(rules))
 			}
-		case "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2":
+		case contract.TypeBucketLifecycle:
 			rules, _ := in["rules"].([]any)
 			for _, x := range rules {
 				m, _ := x.(map[string]any)
@@ -177,14 +178,14 @@ func Check(resources []stackstate.Resource) []string {
 					}
 				}
 			}
-		case "aws:secretsmanager/secret:Secret":
+		case contract.TypeSecret:
 			if !secretName.MatchString(name) {
 				bad(r, "secret name %q has characters Secrets Manager rejects", name)
 			}
 			if d, ok := asInt(in["recoveryWindowInDays"]); ok && d != 0 && (d < 7 || d > 30) {
 				bad(r, "recoveryWindowInDays %d must be 0 or 7-30", d)
 			}
-		case "aws:elasticache/replicationGroup:ReplicationGroup":
+		case contract.TypeCache:
 			id, _ := in["replicationGroupId"].(string)
 			if !cacheID.MatchString(id) || strings.Contains(id, "--") || strings.HasSuffix(id, "-") {
 				bad(r, "replication group id %q must be 1-40 lowercase letters, digits and hyphens, starting with a letter", id)
@@ -208,7 +209,7 @@ func Check(resources []stackstate.Resource) []string {
 					bad(r, "kmsKeyId requires atRestEncryptionEnabled")
 				}
 			}
-		case "aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer":
+		case contract.TypeLoadBalancer, contract.TypeALBLoadBalancer:
 			if !elbName.MatchString(name) || strings.HasPrefix(name, LoadBalancerReservedPrefix) {
 				bad(r, "load balancer name %q must be at most 32 letters, digits and hyphens, not starting or ending with a hyphen, nor with %q", name, LoadBalancerReservedPrefix)
 			}
@@ -226,20 +227,20 @@ func Check(resources []stackstate.Resource) []string {
 			if typ, _ := in["loadBalancerType"].(string); (typ == "" || typ == "application") && len(azs) < 2 {
 				bad(r, "an application load balancer needs subnets in at least two AZs (has %d)", len(azs))
 			}
-		case "aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup":
+		case contract.TypeTargetGroup, contract.TypeALBTargetGroup:
 			if !elbName.MatchString(name) {
 				bad(r, "target group name %q must be at most 32 letters, digits and hyphens", name)
 			}
 			if tt, _ := in["targetType"].(string); tt != "ip" {
 				bad(r, "Fargate tasks (awsvpc) register by IP: targetType must be ip, not %q", tt)
 			}
-		case "aws:lb/listener:Listener", "aws:alb/listener:Listener":
+		case contract.TypeListener, contract.TypeALBListener:
 			if p, _ := in["protocol"].(string); p == "HTTPS" {
 				if c, _ := in["certificateArn"].(string); c == "" {
 					bad(r, "an HTTPS listener needs a certificateArn")
 				}
 			}
-		case "aws:ecs/taskDefinition:TaskDefinition":
+		case contract.TypeTaskDefinition:
 			family, _ := in["family"].(string)
 			if !ecsName.MatchString(family) {
 				bad(r, "task family %q must be 1-255 letters, digits, hyphens and underscores", family)
@@ -251,23 +252,23 @@ func Check(resources []stackstate.Resource) []string {
 			if errC != nil || errM != nil || !ValidFargateSize(c, m) {
 				bad(r, "cpu %s with memory %s is not a Fargate task size", cpu, mem)
 			}
-		case "aws:ecs/cluster:Cluster", "aws:ecs/service:Service":
+		case contract.TypeECSCluster, contract.TypeECSService:
 			if !ecsName.MatchString(name) {
 				bad(r, "ECS name %q must be 1-255 letters, digits, hyphens and underscores", name)
 			}
-		case "aws:wafv2/webAcl:WebAcl":
+		case contract.TypeWebACL:
 			if !wafName.MatchString(name) {
 				bad(r, "web ACL name %q must be 1-128 letters, digits, hyphens and underscores", name)
 			}
 			if scope, _ := in["scope"].(string); scope != "REGIONAL" {
 				bad(r, "a web ACL for an ALB must have scope REGIONAL")
 			}
-		case "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace", "aws:servicediscovery/service:Service":
+		case contract.TypeDNSNamespace, contract.TypeDiscoveryService:
 			n, _ := in["name"].(string)
 			if n == "" || !dnsName.MatchString(n) {
 				bad(r, "Cloud Map name %q must be set explicitly and be a DNS name (an autoname would never resolve)", n)
 			}
-		case "aws:ec2/flowLog:FlowLog":
+		case contract.TypeFlowLog:
 			if d, ok := asInt(in["maxAggregationInterval"]); ok && d != 60 && d != 600 {
 				bad(r, "maxAggregationInterval must be 60 or 600")
 			}
@@ -360,14 +361,14 @@ var MaxGroupsPerInterface = SecurityGroupsPerInterface.Limit
 func checkGroupsPerInterface(r stackstate.Resource, bad func(stackstate.Resource, string, ...any)) {
 	var groups []any
 	switch r.Type {
-	case "aws:ecs/service:Service":
+	case contract.TypeECSService:
 		nc, _ := r.Inputs["networkConfiguration"].(map[string]any)
 		groups, _ = nc["securityGroups"].([]any)
-	case "aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer":
+	case contract.TypeLoadBalancer, contract.TypeALBLoadBalancer:
 		groups, _ = r.Inputs["securityGroups"].([]any)
-	case "aws:rds/instance:Instance":
+	case contract.TypeDBInstance:
 		groups, _ = r.Inputs["vpcSecurityGroupIds"].([]any)
-	case "aws:elasticache/replicationGroup:ReplicationGroup", "aws:ec2/vpcEndpoint:VpcEndpoint":
+	case contract.TypeCache, contract.TypeVpcEndpoint:
 		groups, _ = r.Inputs["securityGroupIds"].([]any)
 	}
 	if len(groups) > MaxGroupsPerInterface {

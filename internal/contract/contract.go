@@ -234,3 +234,17 @@ const (
 	FuncPartition         = "aws:index/getPartition:getPartition"
 	FuncELBServiceAccount = "aws:elb/getServiceAccount:getServiceAccount"
 )
+
+// --- Added by the readers' part of issue 10 (query, policy, report) ---
+
+// UnknownNode is a node the analysis cannot place: a security group the stack does not hold.
+const UnknownNode NodeKind = "unknown"
+
+// PathStatus says how sure the reachability analysis is of a path.
+type PathStatus string
+
+// The path statuses.
+const (
+	PathReachable PathStatus = "reachable"
+	PathUnknown   PathStatus = "unknown" // a value the analysis needs is not known: never read as safe
+)

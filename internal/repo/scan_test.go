@@ -6,12 +6,12 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
-	"github.com/secure-vpc/secure-vpc/internal/testkit"
+	"github.com/secure-vpc/secure-vpc/internal/fixtures"
 )
 
 // TestRepositoryHoldsNoCredentials fails the build when anything credential-like is committed.
 func TestRepositoryHoldsNoCredentials(t *testing.T) {
-	leaks, err := ScanTree(testkit.ProjectDir())
+	leaks, err := ScanTree(fixtures.ProjectDir())
 	assert.NoError(t, err)
 	for _, l := range leaks {
 		t.Errorf("credential-like string committed: %s", l)

@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"gopkg.in/yaml.v3"
 
-	"github.com/secure-vpc/secure-vpc/internal/testkit"
+	"github.com/secure-vpc/secure-vpc/internal/fixtures"
 )
 
 // knownActions are the actions the workflows may use, with the inputs each really takes (from
@@ -52,7 +52,7 @@ type step struct {
 }
 
 func TestWorkflowsParseAndUseRealActions(t *testing.T) {
-	dir := filepath.Join(testkit.ProjectDir(), ".github", "workflows")
+	dir := filepath.Join(fixtures.ProjectDir(), ".github", "workflows")
 	files, err := filepath.Glob(filepath.Join(dir, "*.yml"))
 	require.NoError(t, err)
 	require.GreaterOrEqual(t, len(files), 4, "ci, preview, deploy and deploy-stack")
@@ -70,7 +70,7 @@ func TestWorkflowsParseAndUseRealActions(t *testing.T) {
 			for name, job := range wf.Jobs {
 				if job.Uses != "" {
 					assert.Regexp(t, localWorkflow, job.Uses, "job %s calls a workflow of this repository", name)
-					_, err := os.Stat(filepath.Join(testkit.ProjectDir(), job.Uses))
+					_, err := os.Stat(filepath.Join(fixtures.ProjectDir(), job.Uses))
 					assert.NoError(t, err, "job %s calls a workflow that exists", name)
 					continue
 				}
@@ -102,7 +102,7 @@ func TestWorkflowsParseAndUseRealActions(t *testing.T) {
 
 func TestDeployPipelineShape(t *testing.T) {
 	read := func(name string) workflow {
-		data, err := os.ReadFile(filepath.Join(testkit.ProjectDir(), ".github", "workflows", name))
+		data, err := os.ReadFile(filepath.Join(fixtures.ProjectDir(), ".github", "workflows", name))
 		require.NoError(t, err)
 		var wf workflow
 		require.NoError(t, yaml.Unmarshal(data, &wf))
@@ -116,7 +116,7 @@ func TestDeployPipelineShape(t *testing.T) {
 	assert.Equal(t, "zaproxy/action-baseline@v0.14.0", deploy.Jobs["dast"].Steps[0].Uses)
 
 	stack := read("deploy-stack.yml")
-	data, err := os.ReadFile(filepath.Join(testkit.ProjectDir(), ".github", "workflows", "deploy-stack.yml"))
+	data, err := os.ReadFile(filepath.Join(fixtures.ProjectDir(), ".github", "workflows", "deploy-stack.yml"))
 	require.NoError(t, err)
 	assert.Contains(t, string(data), "environment: ${{ inputs.stack }}", "each stack deploys through its protected GitHub environment")
 	steps := stack.Jobs["deploy"].Steps
@@ -140,7 +140,7 @@ func TestDeployPipelineShape(t *testing.T) {
 	}
 	assert.Equal(t, map[string]bool{"diff": true, "preview": true, "comment": true}, found)
 
-	dependabot, err := os.ReadFile(filepath.Join(testkit.ProjectDir(), ".github", "dependabot.yml"))
+	dependabot, err := os.ReadFile(filepath.Join(fixtures.ProjectDir(), ".github", "dependabot.yml"))
 	require.NoError(t, err)
 	var cfg struct {
 		Version int `yaml:"version"`

@@ -1,0 +1,351 @@
+package query
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/secure-vpc/secure-vpc/internal/contract"
+	"github.com/secure-vpc/secure-vpc/internal/policydoc"
+)
+
+// Node is something traffic can come from or go to: a service's tasks, a load balancer, a
+// database, a cache, a VPC endpoint, or the internet.
+type Node struct {
+	Kind    contract.NodeKind
+	Name    string // the service, the resource's logical name, or the endpoint's service ("s3", "ecr.api", "kms")
+	Gateway bool   // an endpoint reached through a route (the S3 gateway endpoint), not an interface in a subnet
+	Public  bool   // has a public address (internet-facing LB, public IP)
+	URN     string // the resource behind the node ("" for the internet)
+	Tags    map[string]string
+	Groups  []string // security group ids
+	Subnets []string // subnet ids
+}
+
+// DisplayName is the node's name for a reader: a gateway endpoint says so.
+func (n Node) DisplayName() string {
+	if n.Gateway {
+		return n.Name + " (gateway)"
+	}
+	return n.Name
+}
+
+// Label names a node for a reader: "internet", a service's name, or "<kind> <name>".
+func (n Node) Label() string {
+	switch n.Kind {
+	case contract.InternetNode:
+		return "internet"
+	case contract.ServiceNode:
+		return n.Name
+	}
+	return string(n.Kind) + " " + n.DisplayName()
+}
+
+// Path is traffic the stack allows: the source's security groups let it out, the destination's
+// let it in, the route tables carry it, and the network ACLs of both subnets admit it and its
+// replies.
+type Path struct {
+	From, To Node
+	Protocol string // "tcp", "all", or as written
+	FromPort int
+	ToPort   int
+	Status   contract.PathStatus
+	Why      string // for unknown paths: what is unknown
+}
+
+// Key identifies a path across two plans or exports (names, not ids).
+func (p Path) Key() string {
+	return fmt.Sprintf("%s -> %s %s %s", p.From.Label(), p.To.Label(), p.Protocol, p.Ports())
+}
+
+// Ports renders the port range: "443" or "1024-65535".
+func (p Path) Ports() string {
+	if p.FromPort == p.ToPort {
+		return fmt.Sprint(p.FromPort)
+	}
+	return fmt.Sprintf("%d-%d", p.FromPort, p.ToPort)
+}
+
+var internetNode = Node{Kind: contract.InternetNode, Name: "internet"}
+
+// endpointName is the short name of an endpoint's service: "s3", "kms", "ecr.api".
+func endpointName(serviceName string) string {
+	if strings.HasSuffix(serviceName, ".ecr.api") || strings.HasSuffix(serviceName, ".ecr.dkr") {
+		return serviceName[strings.Index(serviceName, "ecr."):]
+	}
+	return serviceName[strings.LastIndex(serviceName, ".")+1:]
+}
+
+// ServiceName is an ECS service's declared service name (its tag), or its logical name.
+func ServiceName(svc *Resource) string {
+	if name := Tags(svc)[contract.ServiceTag]; name != "" {
+		return name
+	}
+	return Name(svc)
+}
+
+// Nodes lists every place traffic can start or end, with its groups and subnets: services,
+// load balancers, databases, caches and interface endpoints, in that order.
+func (ix *Index) Nodes() []Node {
+	var out []Node
+	for _, svc := range ix.OfType(contract.TypeECSService) {
+		v, _ := Prop(svc, "networkConfiguration")
+		nc, _ := v.(map[string]any)
+		pub, _ := nc["assignPublicIp"].(bool)
+		out = append(out, Node{Kind: contract.ServiceNode, Name: ServiceName(svc), Public: pub, URN: svc.URN, Tags: Tags(svc),
+			Groups: policydoc.StringList(nc["securityGroups"]), Subnets: policydoc.StringList(nc["subnets"])})
+	}
+	for _, lb := range ix.LoadBalancers() {
+		out = append(out, Node{Kind: contract.LoadBalancerNode, Name: Name(lb), Public: InternetFacing(lb), URN: lb.URN, Tags: Tags(lb),
+			Groups: Strings(lb, "securityGroups"), Subnets: Strings(lb, "subnets")})
+	}
+	for _, db := range ix.OfType(contract.TypeDBInstance) {
+		pub, _ := Bool(db, "publiclyAccessible")
+		var subnets []string
+		if g := ix.Named(contract.TypeDBSubnetGroup, "name", Str(db, "dbSubnetGroupName")); g != nil {
+			subnets = Strings(g, "subnetIds")
+		}
+		out = append(out, Node{Kind: contract.DatabaseNode, Name: Name(db), Public: pub, URN: db.URN, Tags: Tags(db), Groups: Strings(db, "vpcSecurityGroupIds"), Subnets: subnets})
+	}
+	for _, c := range ix.OfType(contract.TypeCache) {
+		var subnets []string
+		if g := ix.Named(contract.TypeCacheSubnetGroup, "name", Str(c, "subnetGroupName")); g != nil {
+			subnets = Strings(g, "subnetIds")
+		}
+		out = append(out, Node{Kind: contract.CacheNode, Name: Name(c), URN: c.URN, Tags: Tags(c), Groups: Strings(c, "securityGroupIds"), Subnets: subnets})
+	}
+	for _, ep := range ix.OfType(contract.TypeVpcEndpoint) {
+		if Str(ep, "vpcEndpointType") != "Interface" {
+			continue
+		}
+		out = append(out, Node{Kind: contract.EndpointNode, Name: endpointName(Str(ep, "serviceName")), URN: ep.URN,
+			Groups: Strings(ep, "securityGroupIds"), Subnets: Strings(ep, "subnetIds")})
+	}
+	return out
+}
+
+// Reachability returns every path of the stack, sorted by Key, computed once. It follows each
+// egress rule to the groups it names (so the work grows with the number of rules, not with the
+// square of the nodes), checks the destination's ingress, the routes and both network ACLs.
+func (ix *Index) Reachability() []Path {
+	if ix.reach != nil {
+		return ix.reach
+	}
+	ix.reach = ix.computeReachability()
+	return ix.reach
+}
+
+func (ix *Index) computeReachability() []Path {
+	nodes := ix.Nodes()
+	byGroup := map[string][]int{}
+	for i, n := range nodes {
+		for _, g := range n.Groups {
+			byGroup[g] = append(byGroup[g], i)
+		}
+	}
+	var paths []Path
+	seen := map[string]bool{}
+	add := func(p Path) {
+		if !seen[p.Key()+string(p.Status)] {
+			seen[p.Key()+string(p.Status)] = true
+			paths = append(paths, p)
+		}
+	}
+
+	for i, src := range nodes {
+		for _, gid := range src.Groups {
+			sg := ix.Ref(gid)
+			if sg == nil {
+				add(Path{From: src, To: Node{Kind: contract.UnknownNode, Name: gid}, Protocol: "tcp", Status: contract.PathUnknown,
+					Why: fmt.Sprintf("security group %s is not in this stack", gid)})
+				continue
+			}
+			for _, out := range ix.EgressRules(sg) {
+				switch {
+				case out.Group != "":
+					for _, j := range byGroup[out.Group] {
+						if j == i {
+							continue
+						}
+						ix.pathBetween(src, nodes[j], out, add)
+					}
+				case IsWorld(out.CIDR):
+					ix.pathToInternet(src, out, add)
+				case out.PrefixList != "":
+					ix.pathToGatewayEndpoint(src, out, add)
+				}
+			}
+		}
+	}
+	for _, dst := range nodes {
+		for _, gid := range dst.Groups {
+			sg := ix.Ref(gid)
+			if sg == nil {
+				continue
+			}
+			for _, in := range ix.IngressRules(sg) {
+				if IsWorld(in.CIDR) {
+					ix.pathFromInternet(dst, in, add)
+				}
+			}
+		}
+	}
+	sort.Slice(paths, func(i, j int) bool { return paths[i].Key() < paths[j].Key() })
+	if paths == nil {
+		paths = []Path{}
+	}
+	return paths
+}
+
+// pathBetween checks one egress rule of src against dst's ingress, then the network ACLs.
+func (ix *Index) pathBetween(src, dst Node, out SGRule, add func(Path)) {
+	for _, gid := range dst.Groups {
+		sg := ix.Ref(gid)
+		if sg == nil {
+			continue
+		}
+		for _, in := range ix.IngressRules(sg) {
+			if !admitsGroupOf(in, src) {
+				continue
+			}
+			lo, hi := max(out.From, in.From), min(out.To, in.To)
+			if lo > hi || !protocolsMatch(out.Proto, in.Proto) {
+				continue
+			}
+			p := Path{From: src, To: dst, Protocol: protoName(out.Proto), FromPort: lo, ToPort: hi, Status: contract.PathReachable}
+			if status, why := ix.naclsAdmit(src.Subnets, dst.Subnets, lo); status != contract.PathReachable {
+				if status == "" {
+					continue // the network ACLs block it
+				}
+				p.Status, p.Why = status, why
+			}
+			add(p)
+		}
+	}
+}
+
+func admitsGroupOf(in SGRule, src Node) bool {
+	for _, g := range src.Groups {
+		if in.Group == g {
+			return true
+		}
+	}
+	return false
+}
+
+func protocolsMatch(a, b string) bool {
+	norm := func(p string) string {
+		switch p {
+		case "6", "tcp":
+			return "tcp"
+		case "-1", "all":
+			return "all"
+		}
+		return p
+	}
+	a, b = norm(a), norm(b)
+	return a == b || a == "all" || b == "all"
+}
+
+func protoName(p string) string {
+	if p == "-1" || p == "all" {
+		return "all"
+	}
+	if p == "6" {
+		return "tcp"
+	}
+	return p
+}
+
+// pathFromInternet checks a world ingress rule: the destination needs a public address and a
+// subnet routed to an internet gateway whose network ACL admits the traffic.
+func (ix *Index) pathFromInternet(dst Node, in SGRule, add func(Path)) {
+	if !dst.Public {
+		return
+	}
+	for _, sid := range dst.Subnets {
+		subnet := ix.Ref(sid)
+		if subnet == nil {
+			add(Path{From: internetNode, To: dst, Protocol: protoName(in.Proto), FromPort: in.From, ToPort: in.To, Status: contract.PathUnknown,
+				Why: fmt.Sprintf("subnet %s is not in this stack", sid)})
+			continue
+		}
+		if !ix.RoutesTo(subnet, contract.InternetGatewayTarget) {
+			continue
+		}
+		peer := ix.InternetPeer(subnet)
+		if ix.NACLAllows(subnet, false, peer, in.From) && ix.NACLAllows(subnet, true, peer, ephemeralProbe) {
+			add(Path{From: internetNode, To: dst, Protocol: protoName(in.Proto), FromPort: in.From, ToPort: in.To, Status: contract.PathReachable})
+			return
+		}
+	}
+}
+
+// pathToInternet checks a world egress rule: the source's network ACL must let the traffic out
+// and the replies in, and its subnet must route to the internet: through an internet gateway
+// (for a source with a public address) or through a NAT gateway, whose own subnet must route to
+// an internet gateway and whose network ACL must pass the traffic both ways (from the source, to
+// the internet, and the replies back). A NAT gateway the stack does not hold makes the path
+// unknown.
+func (ix *Index) pathToInternet(src Node, out SGRule, add func(Path)) {
+	path := Path{From: src, To: internetNode, Protocol: protoName(out.Proto), FromPort: out.From, ToPort: out.To, Status: contract.PathReachable}
+	for _, sid := range src.Subnets {
+		subnet := ix.Ref(sid)
+		if subnet == nil {
+			continue
+		}
+		if peer := ix.InternetPeer(subnet); !ix.NACLAllows(subnet, true, peer, out.From) || !ix.NACLAllows(subnet, false, peer, ephemeralProbe) {
+			continue
+		}
+		if src.Public && ix.RoutesTo(subnet, contract.InternetGatewayTarget) {
+			add(path)
+			return
+		}
+		srcAddr, known := SubnetAddr(subnet)
+		for _, target := range ix.DefaultRouteTargets(subnet, contract.NATGatewayTarget) {
+			nat := ix.Ref(target)
+			var natSubnet *Resource
+			if nat != nil {
+				natSubnet = ix.Ref(Str(nat, "subnetId"))
+			}
+			if nat == nil || natSubnet == nil || !known {
+				path.Status, path.Why = contract.PathUnknown, fmt.Sprintf("NAT gateway %s or its subnet is not in this stack", target)
+				add(path)
+				return
+			}
+			if !ix.RoutesTo(natSubnet, contract.InternetGatewayTarget) {
+				continue
+			}
+			peer := ix.InternetPeer(natSubnet)
+			if ix.NACLAllows(natSubnet, false, srcAddr, out.From) && ix.NACLAllows(natSubnet, true, peer, out.From) &&
+				ix.NACLAllows(natSubnet, false, peer, ephemeralProbe) && ix.NACLAllows(natSubnet, true, srcAddr, ephemeralProbe) {
+				add(path)
+				return
+			}
+		}
+	}
+}
+
+// pathToGatewayEndpoint checks an egress rule to a prefix list (S3): the source's subnet must
+// route to the gateway endpoint and its network ACL must let HTTPS out and replies in.
+func (ix *Index) pathToGatewayEndpoint(src Node, out SGRule, add func(Path)) {
+	for _, sid := range src.Subnets {
+		subnet := ix.Ref(sid)
+		if subnet == nil {
+			continue
+		}
+		for _, rt := range ix.SubnetRouteTables(subnet) {
+			for _, r := range ix.Routes(rt) {
+				if r.TargetKind != contract.VPCEndpointTarget || Str(r.Source, "prefixListId") != out.PrefixList {
+					continue
+				}
+				svc := Str(r.Source, "serviceName")
+				if peer := ix.InternetPeer(subnet); ix.NACLAllows(subnet, true, peer, out.From) && ix.NACLAllows(subnet, false, peer, ephemeralProbe) {
+					add(Path{From: src, To: Node{Kind: contract.EndpointNode, Name: svc[strings.LastIndex(svc, ".")+1:], Gateway: true, URN: r.Source.URN},
+						Protocol: protoName(out.Proto), FromPort: out.From, ToPort: out.To, Status: contract.PathReachable})
+					return
+				}
+			}
+		}
+	}
+}

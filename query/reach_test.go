@@ -1,0 +1,91 @@
+package query_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/secure-vpc/secure-vpc/internal/contract"
+	"github.com/secure-vpc/secure-vpc/query"
+)
+
+// The effective paths of dev, AWS interface endpoints aside: exactly the declared graph, the
+// internet to the BFF load balancers, each BFF's load balancer to it, the stores' users to them,
+// and every service to S3 through the gateway endpoint.
+func TestReachabilityOfDev(t *testing.T) {
+	ix, _ := dev(t)
+	var got []string
+	interfaces := map[string]int{}
+	for _, p := range ix.Reachability() {
+		require.Equal(t, contract.PathReachable, p.Status, p.Key())
+		if p.To.Kind == contract.EndpointNode && !p.To.Gateway {
+			interfaces[p.From.Name]++
+			continue
+		}
+		got = append(got, p.Key())
+	}
+	assert.Equal(t, []string{
+		"internet -> load-balancer mobile-bff-alb tcp 443",
+		"internet -> load-balancer mobile-bff-alb tcp 80",
+		"internet -> load-balancer web-bff-alb tcp 443",
+		"internet -> load-balancer web-bff-alb tcp 80",
+		"load-balancer mobile-bff-alb -> mobile-bff tcp 8443",
+		"load-balancer web-bff-alb -> web-bff tcp 8443",
+		"mobile-bff -> cache sessions tcp 6379",
+		"mobile-bff -> endpoint s3 (gateway) tcp 443",
+		"mobile-bff -> users tcp 8443",
+		"orders -> endpoint s3 (gateway) tcp 443",
+		"orders -> users tcp 8443",
+		"users -> database users-db tcp 5432",
+		"users -> endpoint s3 (gateway) tcp 443",
+		"web-bff -> cache sessions tcp 6379",
+		"web-bff -> endpoint s3 (gateway) tcp 443",
+		"web-bff -> orders tcp 8443",
+		"web-bff -> users tcp 8443",
+	}, got)
+	assert.Equal(t, map[string]int{"mobile-bff": 6, "orders": 6, "users": 6, "web-bff": 6}, interfaces,
+		"every service reaches the six interface endpoints")
+	assert.Same(t, &ix.Reachability()[0], &ix.Reachability()[0], "computed once")
+}
+
+func TestNodesOfDev(t *testing.T) {
+	ix, _ := dev(t)
+	kinds := map[contract.NodeKind][]string{}
+	for _, n := range ix.Nodes() {
+		kinds[n.Kind] = append(kinds[n.Kind], n.Name)
+		assert.NotEmpty(t, n.Groups, n.Label())
+		assert.NotEmpty(t, n.Subnets, n.Label())
+	}
+	assert.ElementsMatch(t, []string{"web-bff", "mobile-bff", "users", "orders"}, kinds[contract.ServiceNode])
+	assert.ElementsMatch(t, []string{"web-bff-alb", "mobile-bff-alb"}, kinds[contract.LoadBalancerNode])
+	assert.Equal(t, []string{"users-db"}, kinds[contract.DatabaseNode])
+	assert.Equal(t, []string{"sessions"}, kinds[contract.CacheNode])
+	assert.ElementsMatch(t, []string{"secretsmanager", "kms", "ecr.api", "ecr.dkr", "logs", "sts"}, kinds[contract.EndpointNode])
+
+	gw := query.Node{Kind: contract.EndpointNode, Name: "s3", Gateway: true}
+	assert.Equal(t, "endpoint s3 (gateway)", gw.Label())
+	assert.Equal(t, "s3 (gateway)", gw.DisplayName())
+	assert.Equal(t, "internet", query.Node{Kind: contract.InternetNode, Name: "internet"}.Label())
+}
+
+// A security group the stack does not hold makes a path unknown, never assumed safe.
+func TestUnknownGroupMakesAnUnknownPath(t *testing.T) {
+	_, e := dev(t)
+	for i, r := range e.Deployment.Resources {
+		if r.Type == contract.TypeECSService && query.Name(&e.Deployment.Resources[i]) == "orders" {
+			nc := r.Inputs["networkConfiguration"].(map[string]any)
+			nc["securityGroups"] = append(nc["securityGroups"].([]any), "sg-elsewhere")
+		}
+	}
+	var unknown []query.Path
+	for _, p := range query.NewIndex(e).Reachability() {
+		if p.Status == contract.PathUnknown {
+			unknown = append(unknown, p)
+		}
+	}
+	require.Len(t, unknown, 1)
+	assert.Equal(t, "orders", unknown[0].From.Name)
+	assert.Equal(t, contract.UnknownNode, unknown[0].To.Kind)
+	assert.Contains(t, unknown[0].Why, "sg-elsewhere")
+}

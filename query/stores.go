@@ -1,0 +1,285 @@
+package query
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/secure-vpc/secure-vpc/internal/contract"
+	"github.com/secure-vpc/secure-vpc/internal/policydoc"
+)
+
+// ProtectionKind is how a store's data is encrypted at rest.
+type ProtectionKind string
+
+// The protection kinds.
+const (
+	CustomerManagedKey ProtectionKind = "customer-managed" // a KMS key of the stack
+	AWSManagedKey      ProtectionKind = "aws-managed"      // an AWS managed key (alias/aws/<service>): not the stack's
+	ForeignKey         ProtectionKind = "foreign-key"      // a key reference the stack does not hold
+	SSES3              ProtectionKind = "sse-s3"           // S3-managed keys (AES256): the access-log bucket's documented exception
+	Unencrypted        ProtectionKind = "none"             // no key at all
+)
+
+// KeyProtection is which key protects a store.
+type KeyProtection struct {
+	Kind  ProtectionKind
+	Key   *Resource // CustomerManagedKey: the key
+	Alias string    // CustomerManagedKey: the name of an alias that targets the key ("" when none does)
+	Ref   string    // AWSManagedKey, ForeignKey: the reference as written
+}
+
+// Protection resolves a KMS key reference (id, ARN or alias) to the protection it gives.
+func (ix *Index) Protection(ref string) KeyProtection {
+	key := ix.KeyOf(ref)
+	switch {
+	case key != nil:
+		p := KeyProtection{Kind: CustomerManagedKey, Key: key}
+		for _, a := range ix.OfType(contract.TypeKMSAlias) {
+			if t := Str(a, "targetKeyId"); t == key.ID || t == Str(key, "arn") {
+				p.Alias = Str(a, "name")
+				break
+			}
+		}
+		return p
+	case ref == "":
+		return KeyProtection{Kind: Unencrypted}
+	case strings.Contains(ref, "alias/aws/"):
+		return KeyProtection{Kind: AWSManagedKey, Ref: ref}
+	}
+	return KeyProtection{Kind: ForeignKey, Ref: ref}
+}
+
+// KeyOf resolves a KMS key reference to a customer-managed key of the stack, or nil.
+func (ix *Index) KeyOf(ref string) *Resource {
+	if r := ix.Ref(ref); r != nil && r.Type == contract.TypeKMSKey {
+		return r
+	}
+	return nil
+}
+
+// SideResources returns the resources of a type that configure a bucket (by its id, then by its
+// name when that differs).
+func (ix *Index) SideResources(bucket *Resource, typ string) []*Resource {
+	out := ix.Where(typ, "bucket", bucket.ID)
+	if name := Str(bucket, "bucket"); name != bucket.ID {
+		out = append(out, ix.Where(typ, "bucket", name)...)
+	}
+	return out
+}
+
+// BucketEncryption reads the default encryption of a bucket encryption configuration: the
+// algorithm ("aws:kms", "aws:kms:dsse", "AES256"), the key reference and whether the bucket key
+// is on.
+func BucketEncryption(sse *Resource) (alg, key string, bucketKey bool) {
+	for _, rule := range List(sse, "rules") {
+		m, _ := rule.(map[string]any)
+		def, _ := m["applyServerSideEncryptionByDefault"].(map[string]any)
+		alg, _ = def["sseAlgorithm"].(string)
+		key, _ = def["kmsMasterKeyId"].(string)
+		bucketKey, _ = m["bucketKeyEnabled"].(bool)
+		return
+	}
+	return
+}
+
+// BucketProtection is the protection of a bucket's default encryption (the last configuration
+// wins; Unencrypted when it has none).
+func (ix *Index) BucketProtection(b *Resource) KeyProtection {
+	p := KeyProtection{Kind: Unencrypted}
+	for _, sse := range ix.SideResources(b, contract.TypeBucketSSE) {
+		alg, key, _ := BucketEncryption(sse)
+		if alg == "AES256" {
+			p = KeyProtection{Kind: SSES3}
+		} else {
+			p = ix.Protection(key)
+		}
+	}
+	return p
+}
+
+// BucketPolicies returns the parsed policies of a bucket.
+func (ix *Index) BucketPolicies(b *Resource) []policydoc.Document {
+	var out []policydoc.Document
+	for _, p := range ix.SideResources(b, contract.TypeBucketPolicy) {
+		if doc := ix.PolicyOf(p); doc != nil {
+			out = append(out, *doc)
+		}
+	}
+	return out
+}
+
+// BucketDeniesPlaintext reports whether a bucket's policy denies every request made without TLS
+// (Deny, any principal, s3:* or *, aws:SecureTransport = false).
+func (ix *Index) BucketDeniesPlaintext(b *Resource) bool {
+	for _, doc := range ix.BucketPolicies(b) {
+		for _, st := range doc.Statement {
+			if st.Effect == policydoc.Deny && len(st.Principals()["*"]) > 0 &&
+				(slices.Contains(st.Action, "s3:*") || slices.Contains(st.Action, "*")) &&
+				fmt.Sprint(st.Condition["Bool"]["aws:SecureTransport"]) == "false" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// BucketAccess is what a bucket's policy lets one principal do with its objects.
+type BucketAccess struct {
+	Who    Principal
+	Access string // "reads", "writes" (any s3:Put* or s3:Delete* action), "delivers logs", or "" when not known
+}
+
+// The accesses a bucket policy grants.
+const (
+	ReadsObjects  = "reads"
+	WritesObjects = "writes"
+	DeliversLogs  = "delivers logs"
+)
+
+// BucketPrincipals lists who a bucket's policies allow to use its objects, statement by
+// statement (a principal may appear more than once). An AWS service, or an account's root (ELB
+// log delivery), delivers logs; a role reads or writes.
+func (ix *Index) BucketPrincipals(b *Resource) []BucketAccess {
+	var out []BucketAccess
+	for _, doc := range ix.BucketPolicies(b) {
+		for _, st := range doc.Statement {
+			if st.Effect != policydoc.Allow {
+				continue
+			}
+			access := ReadsObjects
+			for _, a := range st.Action {
+				if strings.HasPrefix(a, "s3:Put") || strings.HasPrefix(a, "s3:Delete") {
+					access = WritesObjects
+				}
+			}
+			ps := st.Principals()
+			for _, svc := range ps["Service"] {
+				out = append(out, BucketAccess{Who: Principal{Kind: AWSServicePrincipal, Name: svc}, Access: DeliversLogs})
+			}
+			for _, arn := range ps["AWS"] {
+				if strings.HasSuffix(arn, ":root") {
+					out = append(out, BucketAccess{Who: Principal{Kind: AccountPrincipal, Name: AccountOf(arn)}, Access: DeliversLogs})
+					access = "" // what the statement grants to the roles after an account is not told apart
+					continue
+				}
+				out = append(out, BucketAccess{Who: ix.RolePrincipalOf(arn), Access: access})
+			}
+		}
+	}
+	return out
+}
+
+// StoreKind is what kind of store holds data.
+type StoreKind string
+
+// The store kinds.
+const (
+	DatabaseStore StoreKind = "database"
+	CacheStore    StoreKind = "cache"
+	BucketStore   StoreKind = "bucket"
+)
+
+// StoreAccess is who can reach a database or cache according to its security groups.
+type StoreAccess struct {
+	Store    *Resource
+	Kind     StoreKind
+	Port     int      // the store's port (5432, 6379 when unset)
+	Declared []string // the users the store declares (owner or users tag)
+	Services []string // services whose groups its rules admit, sorted
+	Problems []string // what its rules admit beyond its declared users on its port, in words
+}
+
+// StoreAccesses evaluates the ingress of every database, then every cache.
+func (ix *Index) StoreAccesses() []StoreAccess {
+	var out []StoreAccess
+	add := func(store *Resource, kind StoreKind, groupsKey string, port int, declared []string) {
+		acc := StoreAccess{Store: store, Kind: kind, Port: port, Declared: declared}
+		groups := Strings(store, groupsKey)
+		if len(groups) == 0 {
+			acc.Problems = append(acc.Problems, "has no security group of its own")
+		}
+		seen := map[string]bool{}
+		for _, id := range groups {
+			sg := ix.Ref(id)
+			if sg == nil {
+				acc.Problems = append(acc.Problems, fmt.Sprintf("uses security group %s, which is not in this stack", id))
+				continue
+			}
+			for _, r := range ix.IngressRules(sg) {
+				where := Name(r.Source)
+				switch {
+				case r.CIDR != "" || r.PrefixList != "":
+					acc.Problems = append(acc.Problems, fmt.Sprintf("admits %s%s through rule %s; only its users' security groups may reach it", r.CIDR, r.PrefixList, where))
+				case r.Group == "":
+					acc.Problems = append(acc.Problems, fmt.Sprintf("rule %s admits an unknown source", where))
+				default:
+					svc := ix.ServiceOfGroup(r.Group)
+					switch {
+					case svc == "":
+						acc.Problems = append(acc.Problems, fmt.Sprintf("admits security group %s, which is not a service's, through rule %s", r.Group, where))
+					case !slices.Contains(declared, svc):
+						acc.Problems = append(acc.Problems, fmt.Sprintf("is reachable from %s through rule %s, but its declared users are %s", svc, where, strings.Join(declared, ", ")))
+					case !IsTCP(r.Proto) || r.From != port || r.To != port:
+						acc.Problems = append(acc.Problems, fmt.Sprintf("rule %s admits %s %d-%d, not only tcp %d", where, r.Proto, r.From, r.To, port))
+					}
+					if svc != "" && !seen[svc] {
+						seen[svc] = true
+						acc.Services = append(acc.Services, svc)
+					}
+				}
+			}
+		}
+		sort.Strings(acc.Services)
+		out = append(out, acc)
+	}
+	for _, db := range ix.OfType(contract.TypeDBInstance) {
+		port, ok := Int(db, "port")
+		if !ok {
+			port = 5432
+		}
+		add(db, DatabaseStore, "vpcSecurityGroupIds", port, DeclaredUsers(db))
+	}
+	for _, c := range ix.OfType(contract.TypeCache) {
+		port, ok := Int(c, "port")
+		if !ok {
+			port = 6379
+		}
+		add(c, CacheStore, "securityGroupIds", port, DeclaredUsers(c))
+	}
+	return out
+}
+
+// DeclaredUsers are the services a database (its owner tag) or a cache (its users tag) declares
+// may reach it; nil when it declares none.
+func DeclaredUsers(store *Resource) []string {
+	if store.Type == contract.TypeDBInstance {
+		if o := Tags(store)[contract.OwnerTag]; o != "" {
+			return []string{o}
+		}
+		return nil
+	}
+	return strings.Fields(Tags(store)[contract.UsersTag])
+}
+
+// Store is a database, cache or bucket with the key that protects it and who can use it.
+type Store struct {
+	Kind       StoreKind
+	Resource   *Resource
+	Protection KeyProtection
+	Access     *StoreAccess   // databases and caches: who their security groups admit
+	Principals []BucketAccess // buckets: who their policies admit
+}
+
+// Stores lists the databases, then the caches, then the buckets, each in export order.
+func (ix *Index) Stores() []Store {
+	var out []Store
+	for _, a := range ix.StoreAccesses() {
+		out = append(out, Store{Kind: a.Kind, Resource: a.Store, Protection: ix.Protection(Str(a.Store, "kmsKeyId")), Access: &a})
+	}
+	for _, b := range ix.OfType(contract.TypeBucket) {
+		out = append(out, Store{Kind: BucketStore, Resource: b, Protection: ix.BucketProtection(b), Principals: ix.BucketPrincipals(b)})
+	}
+	return out
+}
