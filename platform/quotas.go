@@ -252,27 +252,20 @@ type grants struct {
 	databases []compute.DatabaseGrant
 }
 
-// serviceGrants lists, at their longest, the ARNs the policies of a service's roles will name.
+// serviceGrants lists, at their longest, the ARNs the policies of a service's roles will name:
+// what its wiring grants.
 func serviceGrants(spec *Spec, name string, l longestARNs) grants {
 	var g grants
-	seen := map[secretRef]bool{}
-	for _, v := range taskContract(spec, name) { // the execution role reads the secrets ECS injects
-		if v.Secret != (secretRef{}) && !seen[v.Secret] {
-			seen[v.Secret] = true
-			g.secrets = append(g.secrets, l.secret(v.Secret.Kind, v.Secret.Name))
-		}
+	w := WireService(spec, name)
+	for _, s := range w.SecretsRead() { // the execution role reads the secrets ECS injects
+		g.secrets = append(g.secrets, l.secret(string(s.Kind), s.Name))
 	}
-	for _, b := range sortedNames(spec.Buckets) {
-		read, write := slices.Contains(spec.Buckets[b].Readers, name), slices.Contains(spec.Buckets[b].Writers, name)
-		if read || write {
-			g.buckets = append(g.buckets, compute.BucketGrant{Arn: l.bucket(b), Read: read, Write: write})
-		}
+	for _, b := range w.Buckets {
+		g.buckets = append(g.buckets, compute.BucketGrant{Arn: l.bucket(b.Bucket), Read: b.Read, Write: b.Write})
 	}
-	for _, d := range sortedNames(spec.Databases) {
-		if spec.Databases[d].Owner == name {
-			g.databases = append(g.databases, compute.DatabaseGrant{ResourceID: "db-" + strings.Repeat("F", 26), User: naming.DatabaseUser(name),
-				MasterSecretArn: fmt.Sprintf("arn:aws:secretsmanager:%s:%s:secret:rds!db-%s-ffffff", spec.Region, anyAccount, "ffffffff-ffff-ffff-ffff-ffffffffffff")})
-		}
+	for _, d := range w.Databases {
+		g.databases = append(g.databases, compute.DatabaseGrant{ResourceID: "db-" + strings.Repeat("F", 26), User: d.User,
+			MasterSecretArn: fmt.Sprintf("arn:aws:secretsmanager:%s:%s:secret:rds!db-%s-ffffff", spec.Region, anyAccount, "ffffffff-ffff-ffff-ffff-ffffffffffff")})
 	}
 	return g
 }
