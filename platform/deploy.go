@@ -153,11 +153,7 @@ func vaultArgs(deps *dependencies) *secrets.VaultArgs {
 	}
 	for _, name := range sortedNames(spec.Secrets) {
 		s := spec.Secrets[name]
-		desc := s.Description
-		if desc == "" {
-			desc = "application secret " + name
-		}
-		args.AppSecrets = append(args.AppSecrets, secrets.AppSecret{Name: name, Description: desc, Value: s.Value(), Readers: s.Readers})
+		args.AppSecrets = append(args.AppSecrets, secrets.AppSecret{Name: name, Description: s.Description, Value: s.Value(), Readers: s.Readers})
 	}
 	for _, name := range sortedNames(spec.Caches) {
 		args.Caches = append(args.Caches, secrets.CacheToken{Name: name, Users: spec.Caches[name].Users})

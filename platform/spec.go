@@ -22,6 +22,9 @@ const (
 	Prod    Environment = "prod"
 )
 
+// Environments are the valid environments.
+var Environments = []Environment{Dev, Staging, Prod}
+
 // NATStrategy says how the private tier reaches the internet (none, single or perAz).
 type NATStrategy = network.NATStrategy
 
