@@ -162,7 +162,7 @@ var (
 	}
 	serviceMemory = &Setting[int]{
 		Key: "services.<name>.memory", Dev: 512, Staging: 512, Prod: 512, Unit: "MiB",
-		Meaning: "The task's memory, one Fargate pairs with `cpu` (256 takes 512, 1024 or 2048).",
+		Meaning: "The task's memory, one Fargate pairs with `cpu` (256 takes " + awslimits.FargateMemoryChoices(256) + ").",
 	}
 	serviceDesiredCount = &Setting[int]{
 		Key: "services.<name>.desiredCount", Dev: 1, Staging: 2, Prod: 2, Unit: "tasks",
