@@ -136,6 +136,7 @@ type dependencies struct {
 }
 
 func vaultArgs(deps *dependencies) *secrets.VaultArgs {
+	// The dependencies it uses, by the names the components' Args below give them.
 	spec, account, keys, ids := deps.spec, deps.account, deps.keys, deps.ids
 	args := &secrets.VaultArgs{
 		Project:            Project,
@@ -171,6 +172,7 @@ type storeOutputs struct {
 }
 
 func buildStores(ctx *pulumi.Context, deps *dependencies) (*storeOutputs, error) {
+	// The dependencies it uses, by the names the components' Args below give them.
 	spec, account, keys, vpc, ids, fw, vault := deps.spec, deps.account, deps.keys, deps.vpc, deps.ids, deps.fw, deps.vault
 	out := &storeOutputs{databases: pulumi.Map{}, buckets: pulumi.Map{}, caches: pulumi.Map{},
 		dbs: map[string]*data.Database{}, bucketsBy: map[string]*data.Bucket{}, cachesBy: map[string]*data.Cache{}}
@@ -254,6 +256,7 @@ type computeOutputs struct {
 // buildCompute creates the cluster, the edge of every BFF and every service, with the secrets
 // each one needs injected and the stores it uses granted.
 func buildCompute(ctx *pulumi.Context, deps *dependencies) (*computeOutputs, error) {
+	// The dependencies it uses, by the names the components' Args below give them.
 	spec, account, keys, vpc, ids, fw, vault, stores := deps.spec, deps.account, deps.keys, deps.vpc, deps.ids, deps.fw, deps.vault, deps.stores
 	out := &computeOutputs{urls: pulumi.StringMap{}, lbNames: pulumi.StringMap{}, secretArns: pulumi.Map{}}
 	cluster, err := compute.NewCluster(ctx, "cluster", &compute.ClusterArgs{
