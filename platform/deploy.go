@@ -1,13 +1,8 @@
 package platform
 
 import (
-	"encoding/json"
 	"fmt"
-	"maps"
-	"os"
 	"slices"
-	"sort"
-	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/elb"
@@ -15,7 +10,6 @@ import (
 
 	"github.com/secure-vpc/secure-vpc/compute"
 	"github.com/secure-vpc/secure-vpc/data"
-	"github.com/secure-vpc/secure-vpc/internal/naming"
 	"github.com/secure-vpc/secure-vpc/network"
 	"github.com/secure-vpc/secure-vpc/secrets"
 )
@@ -31,39 +25,6 @@ func Deploy(ctx *pulumi.Context) error {
 		_ = ctx.Log.Warn(n, nil)
 	}
 	return Build(ctx, spec)
-}
-
-// SourceFromContext collects the stack config Pulumi gave the program. The Go SDK offers no way
-// to list config keys, so the key names come from PULUMI_CONFIG, the variable through which the
-// engine (and the offline plan) passes config to Go programs; values and secrecy come from ctx.
-func SourceFromContext(ctx *pulumi.Context) Source {
-	src := Source{Stack: ctx.Stack(), Values: map[string]string{}, Secret: map[string]bool{}}
-	keys := map[string]bool{keyRegion: true}
-	for _, k := range Keys {
-		keys[nsKey(k)] = true
-	}
-	var all map[string]string
-	if err := json.Unmarshal([]byte(os.Getenv(pulumi.EnvConfig)), &all); err == nil {
-		for k := range all {
-			keys[k] = true
-		}
-	}
-	for k := range keys {
-		if v, ok := ctx.GetConfig(k); ok {
-			src.Values[k] = v
-			src.Secret[k] = ctx.IsConfigSecret(k)
-		}
-	}
-	if !ctx.RunningWithMocks() {
-		// Pulumi marks a key secret when any entry of it is; the stack file tells them apart.
-		// (The offline plan reads the stack file itself, before it runs the program.)
-		root := ctx.RootDirectory()
-		if root == "" {
-			root = "."
-		}
-		src.SecretEntries = SecretEntriesOf(root, ctx.Stack())
-	}
-	return src
 }
 
 // Build composes the components of a validated spec. Dependencies point one way: keys and the
@@ -122,17 +83,20 @@ func Build(ctx *pulumi.Context, spec *Spec) error {
 		return fmt.Errorf("creating firewall: %w", err)
 	}
 
-	vault, err := secrets.NewVault(ctx, "vault", vaultArgs(spec, account, keys, ids))
+	deps := &dependencies{spec: spec, account: account, keys: keys, vpc: vpc, ids: ids, fw: fw}
+	vault, err := secrets.NewVault(ctx, "vault", vaultArgs(deps))
 	if err != nil {
 		return fmt.Errorf("creating vault: %w", err)
 	}
+	deps.vault = vault
 
-	stores, err := buildStores(ctx, spec, account, keys, vpc, ids, fw, vault)
+	stores, err := buildStores(ctx, deps)
 	if err != nil {
 		return err
 	}
+	deps.stores = stores
 
-	services, err := buildCompute(ctx, spec, account, keys, vpc, ids, fw, vault, stores)
+	services, err := buildCompute(ctx, deps)
 	if err != nil {
 		return err
 	}
@@ -158,7 +122,22 @@ func Build(ctx *pulumi.Context, spec *Spec) error {
 	return nil
 }
 
-func vaultArgs(spec *Spec, account string, keys *secrets.Keyring, ids *compute.Identities) *secrets.VaultArgs {
+// dependencies are what the components composed so far hand to those composed after them; each
+// field is set once its component exists (vault and stores last).
+type dependencies struct {
+	spec    *Spec
+	account string // the AWS account the stack deploys to
+	keys    *secrets.Keyring
+	vpc     *network.Vpc
+	ids     *compute.Identities
+	fw      *network.Firewall
+	vault   *secrets.Vault
+	stores  *storeOutputs
+}
+
+func vaultArgs(deps *dependencies) *secrets.VaultArgs {
+	// The dependencies it uses, by the names the components' Args below give them.
+	spec, account, keys, ids := deps.spec, deps.account, deps.keys, deps.ids
 	args := &secrets.VaultArgs{
 		Project:            Project,
 		Stack:              spec.Stack,
@@ -175,11 +154,7 @@ func vaultArgs(spec *Spec, account string, keys *secrets.Keyring, ids *compute.I
 	}
 	for _, name := range sortedNames(spec.Secrets) {
 		s := spec.Secrets[name]
-		desc := s.Description
-		if desc == "" {
-			desc = "application secret " + name
-		}
-		args.AppSecrets = append(args.AppSecrets, secrets.AppSecret{Name: name, Description: desc, Value: s.Value(), Readers: s.Readers})
+		args.AppSecrets = append(args.AppSecrets, secrets.AppSecret{Name: name, Description: s.Description, Value: s.Value(), Readers: s.Readers})
 	}
 	for _, name := range sortedNames(spec.Caches) {
 		args.Caches = append(args.Caches, secrets.CacheToken{Name: name, Users: spec.Caches[name].Users})
@@ -196,8 +171,9 @@ type storeOutputs struct {
 	cachesBy  map[string]*data.Cache
 }
 
-func buildStores(ctx *pulumi.Context, spec *Spec, account string, keys *secrets.Keyring, vpc *network.Vpc,
-	ids *compute.Identities, fw *network.Firewall, vault *secrets.Vault) (*storeOutputs, error) {
+func buildStores(ctx *pulumi.Context, deps *dependencies) (*storeOutputs, error) {
+	// The dependencies it uses, by the names the components' Args below give them.
+	spec, account, keys, vpc, ids, fw, vault := deps.spec, deps.account, deps.keys, deps.vpc, deps.ids, deps.fw, deps.vault
 	out := &storeOutputs{databases: pulumi.Map{}, buckets: pulumi.Map{}, caches: pulumi.Map{},
 		dbs: map[string]*data.Database{}, bucketsBy: map[string]*data.Bucket{}, cachesBy: map[string]*data.Cache{}}
 
@@ -279,8 +255,9 @@ type computeOutputs struct {
 
 // buildCompute creates the cluster, the edge of every BFF and every service, with the secrets
 // each one needs injected and the stores it uses granted.
-func buildCompute(ctx *pulumi.Context, spec *Spec, account string, keys *secrets.Keyring, vpc *network.Vpc,
-	ids *compute.Identities, fw *network.Firewall, vault *secrets.Vault, stores *storeOutputs) (*computeOutputs, error) {
+func buildCompute(ctx *pulumi.Context, deps *dependencies) (*computeOutputs, error) {
+	// The dependencies it uses, by the names the components' Args below give them.
+	spec, account, keys, vpc, ids, fw, vault, stores := deps.spec, deps.account, deps.keys, deps.vpc, deps.ids, deps.fw, deps.vault, deps.stores
 	out := &computeOutputs{urls: pulumi.StringMap{}, lbNames: pulumi.StringMap{}, secretArns: pulumi.Map{}}
 	cluster, err := compute.NewCluster(ctx, "cluster", &compute.ClusterArgs{
 		Project: Project, Stack: spec.Stack, VpcID: vpc.VpcID.ToStringOutput(), LogsKeyArn: keys.LogsKeyArn,
@@ -303,7 +280,7 @@ func buildCompute(ctx *pulumi.Context, spec *Spec, account string, keys *secrets
 			LogsKeyArn: keys.LogsKeyArn, LogRetentionDays: spec.Network.FlowLogRetentionDays,
 			SecretsKeyArn: keys.SecretsKeyArn, DataKeyArn: keys.DataKeyArn, Protect: spec.Protect,
 		}
-		wireService(spec, name, args, vault, stores)
+		WireService(spec, name).inject(args, vault, stores)
 		args.DependsOn = append(args.DependsOn, fw.ServiceRules(name)...)
 		args.DependsOn = append(args.DependsOn, vpc.Endpoints...)
 		args.DependsOn = append(args.DependsOn, vpc.TierReady(network.Private)...)
@@ -341,144 +318,4 @@ func buildCompute(ctx *pulumi.Context, spec *Spec, account string, keys *secrets
 		out.secretArns[name] = arns
 	}
 	return out, nil
-}
-
-// envName turns a config name into an environment variable name (users-db -> USERS_DB).
-func envName(name string) string {
-	return strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
-}
-
-// wireService fills in what a service is given: secrets to inject, addresses in its environment,
-// and grants on its buckets and databases, all from the declared graph.
-func wireService(spec *Spec, name string, args *compute.ServiceArgs, vault *secrets.Vault, stores *storeOutputs) {
-	svc := spec.Services[name]
-	inject := func(env, kind, secret, key string) {
-		args.Secrets = append(args.Secrets, compute.InjectedSecret{Env: env, Arn: vault.SecretArn(kind, secret), JSONKey: key,
-			Ready: vault.SecretReady(kind, secret)})
-	}
-	inject("TLS_CERTIFICATE", secrets.KindTLS, name, "certificate")
-	inject("TLS_PRIVATE_KEY", secrets.KindTLS, name, "privateKey")
-	inject("TLS_CA_CERTIFICATE", secrets.KindTLS, name, "caCertificate")
-	inject("IDENTITY_VERIFICATION_KEY", secrets.KindIdentity, "verification-key", "")
-	if svc.Public {
-		inject("IDENTITY_SIGNING_KEY", secrets.KindIdentity, "signing-key", "")
-	}
-	for _, sname := range sortedNames(spec.Secrets) {
-		if slices.Contains(spec.Secrets[sname].Readers, name) {
-			inject("APP_"+envName(sname), secrets.KindApp, sname, "")
-		}
-	}
-
-	env := map[string]pulumi.StringInput{
-		"SERVICE_NAME": pulumi.String(name),
-		"SERVICE_DNS":  pulumi.String(naming.ServiceDNS(name, spec.Stack)),
-		"PORT":         pulumi.String(fmt.Sprint(svc.Port)),
-		"ENVIRONMENT":  pulumi.String(string(spec.Environment)),
-	}
-	for _, callee := range svc.Calls {
-		env[envName(callee)+"_URL"] = pulumi.String(fmt.Sprintf("https://%s:%d", naming.ServiceDNS(callee, spec.Stack), spec.Services[callee].Port))
-	}
-	for _, dname := range sortedNames(spec.Databases) {
-		d := spec.Databases[dname]
-		if d.Owner != name {
-			continue
-		}
-		db := stores.dbs[dname]
-		// RDS rotates the master password every 7 days: a value injected at task start would go
-		// stale, so the service gets the secret's ARN and reads it when it connects.
-		env["DB_"+envName(dname)+"_MASTER_SECRET_ARN"] = db.MasterSecretArn
-		env["DB_"+envName(dname)+"_HOST"] = db.Address
-		env["DB_"+envName(dname)+"_PORT"] = pulumi.String(fmt.Sprint(d.Port))
-		env["DB_"+envName(dname)+"_NAME"] = pulumi.String(naming.DatabaseName(dname))
-		env["DB_"+envName(dname)+"_IAM_USER"] = pulumi.String(naming.DatabaseUser(name))
-		args.Databases = append(args.Databases, compute.DatabaseAccess{Name: dname, ResourceID: db.ResourceID, User: naming.DatabaseUser(name), MasterSecretArn: db.MasterSecretArn})
-	}
-	for _, cname := range sortedNames(spec.Caches) {
-		c := spec.Caches[cname]
-		if !slices.Contains(c.Users, name) {
-			continue
-		}
-		inject("CACHE_"+envName(cname)+"_AUTH_TOKEN", secrets.KindCache, cname, "")
-		env["CACHE_"+envName(cname)+"_HOST"] = stores.cachesBy[cname].PrimaryEndpoint
-		env["CACHE_"+envName(cname)+"_PORT"] = pulumi.String(fmt.Sprint(c.Port))
-	}
-	for _, bname := range sortedNames(spec.Buckets) {
-		b := spec.Buckets[bname]
-		read, write := slices.Contains(b.Readers, name), slices.Contains(b.Writers, name)
-		if !read && !write {
-			continue
-		}
-		env["BUCKET_"+envName(bname)] = stores.bucketsBy[bname].BucketName
-		args.Buckets = append(args.Buckets, compute.BucketAccess{Name: bname, Arn: stores.bucketsBy[bname].Arn, Read: read, Write: write})
-	}
-	args.Environment = env
-}
-
-// FirewallGraph is the service graph as the firewall plans it.
-func (s *Spec) FirewallGraph() network.FirewallGraph {
-	var g network.FirewallGraph
-	for _, name := range sortedNames(s.Services) {
-		svc := s.Services[name]
-		g.Services = append(g.Services, network.ServiceNode{Name: name, Port: svc.Port, Public: svc.Public, Calls: svc.Calls, InternetEgress: svc.InternetEgress})
-	}
-	for _, name := range sortedNames(s.Databases) {
-		d := s.Databases[name]
-		g.Databases = append(g.Databases, network.StoreNode{Name: name, Port: d.Port, Users: []string{d.Owner}})
-	}
-	for _, name := range sortedNames(s.Caches) {
-		c := s.Caches[name]
-		g.Caches = append(g.Caches, network.StoreNode{Name: name, Port: c.Port, Users: c.Users})
-	}
-	return g
-}
-
-// WithPlaceholderSecrets returns a copy of src in which every declared app secret without a
-// value gets a placeholder secret value. The offline plan uses it to show what a stack builds
-// before its secrets are set; a real deployment never does (Load then asks for the values).
-func WithPlaceholderSecrets(src Source) (Source, []string) {
-	out := Source{Stack: src.Stack, Values: maps.Clone(src.Values), Secret: maps.Clone(src.Secret), SecretEntries: maps.Clone(src.SecretEntries)}
-	if out.SecretEntries == nil {
-		out.SecretEntries = map[string]bool{}
-	}
-	var declared map[string]json.RawMessage
-	if err := json.Unmarshal([]byte(src.Values[nsKey(keySecrets)]), &declared); err != nil || len(declared) == 0 {
-		return out, nil
-	}
-	values := map[string]any{}
-	vk := nsKey(keySecretValues)
-	if src.Values[vk] == offlineSecret {
-		// The whole map was set as one secret (pulumi config set --secret secretValues '{...}'):
-		// the offline plan cannot see which values it holds, and pulumi up decrypts and checks
-		// them. Stand in for every declared secret.
-		for name := range declared {
-			values[name] = offlineSecret
-			out.SecretEntries[vk+"."+name] = true
-		}
-		data, _ := json.Marshal(values)
-		out.Values[vk], out.Secret[vk] = string(data), true
-		return out, nil
-	}
-	if existing, ok := src.Values[vk]; ok {
-		if err := json.Unmarshal([]byte(existing), &values); err != nil {
-			return out, nil // leave it for Load to report
-		}
-	}
-	var filled []string
-	for name := range declared {
-		if _, has := values[name]; !has {
-			values[name] = "offline-plan-placeholder"
-			filled = append(filled, name)
-			out.SecretEntries[vk+"."+name] = true // a stand-in, never a real value
-		}
-	}
-	if len(filled) == 0 {
-		return out, nil
-	}
-	sort.Strings(filled)
-	data, _ := json.Marshal(values)
-	if len(values) == len(filled) {
-		out.Secret[vk] = true // only placeholders; a plaintext value stays plaintext, for Load to reject
-	}
-	out.Values[vk] = string(data)
-	return out, filled
 }

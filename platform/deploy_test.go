@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/secure-vpc/secure-vpc/internal/awslimits"
+	"github.com/secure-vpc/secure-vpc/internal/contract"
 	"github.com/secure-vpc/secure-vpc/internal/policydoc"
 	"github.com/secure-vpc/secure-vpc/internal/testkit"
 	"github.com/secure-vpc/secure-vpc/platform"
@@ -30,7 +31,7 @@ func TestCommittedStacks(t *testing.T) {
 			ix := policy.NewIndex(export)
 			azs := spec.Network.AvailabilityZones
 
-			vpcs := ix.OfType(policy.TypeVpc)
+			vpcs := ix.OfType(contract.TypeVpc)
 			require.Len(t, vpcs, 1)
 			vpc := vpcs[0]
 			assert.Equal(t, spec.Network.CIDR.String(), policy.Str(vpc, "cidrBlock"))
@@ -40,7 +41,7 @@ func TestCommittedStacks(t *testing.T) {
 
 			t.Run("three tiers in every AZ", func(t *testing.T) {
 				byTier := map[string][]string{}
-				for _, s := range ix.OfType(policy.TypeSubnet) {
+				for _, s := range ix.OfType(contract.TypeSubnet) {
 					byTier[policy.Tier(s)] = append(byTier[policy.Tier(s)], policy.Str(s, "availabilityZone"))
 					cidr := netip.MustParsePrefix(policy.Str(s, "cidrBlock"))
 					assert.True(t, spec.Network.CIDR.Contains(cidr.Addr()), "%s inside the VPC", cidr)
@@ -49,14 +50,14 @@ func TestCommittedStacks(t *testing.T) {
 				for _, tier := range []string{"public", "private", "isolated"} {
 					assert.ElementsMatch(t, azs, byTier[tier], "%s tier has one subnet per AZ", tier)
 				}
-				assert.Len(t, ix.OfType(policy.TypeSubnet), 3*len(azs))
+				assert.Len(t, ix.OfType(contract.TypeSubnet), 3*len(azs))
 			})
 
 			t.Run("isolated tier has no route out, public routes to the IGW, private to NAT", func(t *testing.T) {
-				nats := ix.OfType(policy.TypeNatGateway)
+				nats := ix.OfType(contract.TypeNatGateway)
 				wantNATs := map[string]int{"none": 0, "single": 1, "perAz": len(azs)}[string(spec.Network.NATGateways)]
 				assert.Len(t, nats, wantNATs)
-				for _, s := range ix.OfType(policy.TypeSubnet) {
+				for _, s := range ix.OfType(contract.TypeSubnet) {
 					rts := ix.SubnetRouteTables(s)
 					require.Len(t, rts, 1, "%s has exactly one explicit route table", policy.Name(s))
 					routes := ix.Routes(rts[0])
@@ -84,24 +85,24 @@ func TestCommittedStacks(t *testing.T) {
 			})
 
 			t.Run("no subnet maps public IPs", func(t *testing.T) {
-				for _, s := range ix.OfType(policy.TypeSubnet) {
+				for _, s := range ix.OfType(contract.TypeSubnet) {
 					on, set := policy.Bool(s, "mapPublicIpOnLaunch")
 					assert.True(t, set && !on, policy.Name(s))
 				}
 			})
 
 			t.Run("flow logs go to a KMS-encrypted log group", func(t *testing.T) {
-				flows := ix.OfType(policy.TypeFlowLog)
+				flows := ix.OfType(contract.TypeFlowLog)
 				require.Len(t, flows, 1)
 				fl := flows[0]
 				assert.Equal(t, "ALL", policy.Str(fl, "trafficType"))
 				assert.Equal(t, vpc.ID, policy.Str(fl, "vpcId"))
 				group := ix.Ref(policy.Str(fl, "logDestination"))
 				require.NotNil(t, group, "the flow log's destination is a planned log group")
-				assert.Equal(t, policy.TypeLogGroup, group.Type)
+				assert.Equal(t, contract.TypeLogGroup, group.Type)
 				key := ix.Ref(policy.Str(group, "kmsKeyId"))
 				require.NotNil(t, key, "the log group's key is a planned key")
-				assert.Equal(t, policy.TypeKMSKey, key.Type)
+				assert.Equal(t, contract.TypeKMSKey, key.Type)
 				rotation, _ := policy.Bool(key, "enableKeyRotation")
 				assert.True(t, rotation)
 				days, _ := policy.Int(group, "retentionInDays")
@@ -128,13 +129,13 @@ func TestCommittedStacks(t *testing.T) {
 
 			t.Run("endpoints present with private DNS and account-scoped policies", func(t *testing.T) {
 				private := map[string]bool{}
-				for _, s := range ix.OfType(policy.TypeSubnet) {
+				for _, s := range ix.OfType(contract.TypeSubnet) {
 					if policy.Tier(s) == "private" {
 						private[s.ID] = true
 					}
 				}
 				found := map[string]bool{}
-				for _, ep := range ix.OfType(policy.TypeVpcEndpoint) {
+				for _, ep := range ix.OfType(contract.TypeVpcEndpoint) {
 					svc := policy.Str(ep, "serviceName")
 					require.True(t, strings.HasPrefix(svc, "com.amazonaws."+spec.Region+"."), svc)
 					short := strings.TrimPrefix(svc, "com.amazonaws."+spec.Region+".")
@@ -161,18 +162,18 @@ func TestCommittedStacks(t *testing.T) {
 			})
 
 			t.Run("default security group and network ACL are locked", func(t *testing.T) {
-				dsg := ix.OfType(policy.TypeDefaultSecurityGroup)
+				dsg := ix.OfType(contract.TypeDefaultSecurityGroup)
 				require.Len(t, dsg, 1)
 				assert.Equal(t, vpc.ID, policy.Str(dsg[0], "vpcId"))
 				assert.Empty(t, policy.List(dsg[0], "ingress"))
 				assert.Empty(t, policy.List(dsg[0], "egress"))
-				dacl := ix.OfType(policy.TypeDefaultNetworkACL)
+				dacl := ix.OfType(contract.TypeDefaultNetworkACL)
 				require.Len(t, dacl, 1)
 				assert.Equal(t, policy.Str(vpc, "defaultNetworkAclId"), policy.Str(dacl[0], "defaultNetworkAclId"))
 				assert.Empty(t, policy.List(dacl[0], "ingress"))
-				for _, s := range ix.OfType(policy.TypeSubnet) {
+				for _, s := range ix.OfType(contract.TypeSubnet) {
 					assocs := 0
-					for _, a := range ix.OfType(policy.TypeNetworkACLAssoc) {
+					for _, a := range ix.OfType(contract.TypeNetworkACLAssoc) {
 						if policy.Str(a, "subnetId") == s.ID {
 							assocs++
 							acl := ix.Ref(policy.Str(a, "networkAclId"))
@@ -184,7 +185,7 @@ func TestCommittedStacks(t *testing.T) {
 			})
 
 			t.Run("stateful resources are protected outside dev", func(t *testing.T) {
-				for _, r := range ix.OfType(policy.TypeKMSKey, policy.TypeLogGroup) {
+				for _, r := range ix.OfType(contract.TypeKMSKey, contract.TypeLogGroup) {
 					assert.Equal(t, spec.Protect, r.Protect, "%s protect", r.URN)
 				}
 				assert.Equal(t, stack != "dev", spec.Protect)
@@ -192,7 +193,7 @@ func TestCommittedStacks(t *testing.T) {
 
 			t.Run("stores follow the environment, security does not", func(t *testing.T) {
 				prod := stack != "dev"
-				dbs := ix.OfType(policy.TypeDBInstance)
+				dbs := ix.OfType(contract.TypeDBInstance)
 				require.Len(t, dbs, len(spec.Databases))
 				for _, db := range dbs {
 					d := spec.Databases[policy.Name(db)]
@@ -211,15 +212,15 @@ func TestCommittedStacks(t *testing.T) {
 					assert.Equal(t, "alias/secure-vpc/"+stack+"/secrets", aliasOf(ix, policy.Str(db, "masterUserSecretKmsKeyId")))
 					assert.Equal(t, "alias/secure-vpc/"+stack+"/data", aliasOf(ix, policy.Str(db, "kmsKeyId")))
 				}
-				for _, b := range ix.OfType(policy.TypeBucket) {
+				for _, b := range ix.OfType(contract.TypeBucket) {
 					assert.Equal(t, prod, b.Protect, policy.Name(b))
 				}
-				for _, c := range ix.OfType(policy.TypeCache) {
+				for _, c := range ix.OfType(contract.TypeCache) {
 					nodes, _ := policy.Int(c, "numCacheClusters")
 					assert.Equal(t, map[bool]int{false: 1, true: 2}[prod], nodes)
 					assert.Equal(t, prod, c.Protect)
 				}
-				for _, sec := range ix.OfType(policy.TypeSecret) {
+				for _, sec := range ix.OfType(contract.TypeSecret) {
 					days, _ := policy.Int(sec, "recoveryWindowInDays")
 					assert.Equal(t, map[bool]int{false: 7, true: 30}[prod], days)
 				}
@@ -245,7 +246,7 @@ func TestCommittedStacks(t *testing.T) {
 			t.Run("every service has a certificate for its discovery name", func(t *testing.T) {
 				for name := range spec.Services {
 					var csr *policy.Resource
-					for _, r := range ix.OfType("tls:index/certRequest:CertRequest") {
+					for _, r := range ix.OfType(contract.TypeTLSCertRequest) {
 						if policy.Name(r) == name+"-tls" {
 							csr = r
 						}
@@ -262,7 +263,7 @@ func TestCommittedStacks(t *testing.T) {
 						got = append(got, fmt.Sprintf("%s->%s:%s", p.From.Name, p.To.Name, p.Ports()))
 					}
 					if p.From.Kind == "load-balancer" {
-						assert.Equal(t, p.From.Tags[policy.BFFTag], p.To.Name, "a BFF's load balancer reaches only that BFF")
+						assert.Equal(t, p.From.Tags[contract.BFFTag], p.To.Name, "a BFF's load balancer reaches only that BFF")
 						assert.True(t, spec.Services[p.To.Name].Public)
 					}
 				}
@@ -289,7 +290,7 @@ func TestCommittedStacks(t *testing.T) {
 			})
 
 			t.Run("only a database's owner can read its master secret, when it connects", func(t *testing.T) {
-				for _, db := range ix.OfType(policy.TypeDBInstance) {
+				for _, db := range ix.OfType(contract.TypeDBInstance) {
 					owner := spec.Databases[policy.Name(db)].Owner
 					for _, sec := range policy.List(db, "masterUserSecrets") {
 						arn := sec.(map[string]any)["secretArn"].(string)
@@ -301,8 +302,8 @@ func TestCommittedStacks(t *testing.T) {
 			})
 
 			t.Run("staging and prod use the configured certificate, dev imports a self-signed one", func(t *testing.T) {
-				certs := ix.OfType("aws:acm/certificate:Certificate")
-				for _, l := range ix.OfType(policy.TypeListener) {
+				certs := ix.OfType(contract.TypeACMCertificate)
+				for _, l := range ix.OfType(contract.TypeListener) {
 					if policy.Str(l, "protocol") != "HTTPS" {
 						continue
 					}
@@ -366,9 +367,9 @@ func TestNATStrategies(t *testing.T) {
 			src.Values["secure-vpc:network"] = `{"cidr":"10.20.0.0/16","availabilityZones":["eu-west-1a","eu-west-1b"],"natGateways":"` + tc.strategy + `"}`
 			cloud, err := testkit.Run(t, src)
 			require.NoError(t, err)
-			assert.Len(t, cloud.ByType(policy.TypeNatGateway), tc.nats)
+			assert.Len(t, cloud.ByType(contract.TypeNatGateway), tc.nats)
 			natRoutes := 0
-			for _, r := range cloud.ByType(policy.TypeRoute) {
+			for _, r := range cloud.ByType(contract.TypeRoute) {
 				if _, ok := r.Inputs["natGatewayId"]; ok {
 					natRoutes++
 				}
@@ -385,7 +386,7 @@ func aliasOf(ix *policy.Index, keyRef string) string {
 	if key == nil {
 		return ""
 	}
-	for _, a := range ix.OfType(policy.TypeKMSAlias) {
+	for _, a := range ix.OfType(contract.TypeKMSAlias) {
 		if policy.Str(a, "targetKeyId") == key.ID {
 			return policy.Str(a, "name")
 		}
@@ -405,7 +406,7 @@ func TestCommittedStacksDeployAndWork(t *testing.T) {
 
 			t.Run("every guard of a kept store is kept with it", func(t *testing.T) {
 				guards := 0
-				for _, store := range ix.OfType(policy.TypeKMSKey, policy.TypeBucket, policy.TypeDBInstance, policy.TypeCache, policy.TypeSecret, policy.TypeLogGroup) {
+				for _, store := range ix.OfType(contract.TypeKMSKey, contract.TypeBucket, contract.TypeDBInstance, contract.TypeCache, contract.TypeSecret, contract.TypeLogGroup) {
 					assert.Equal(t, spec.Protect, store.Protect, "%s", store.URN)
 					for g := range ix.Guards(store) {
 						guards++
@@ -416,7 +417,7 @@ func TestCommittedStacksDeployAndWork(t *testing.T) {
 			})
 
 			t.Run("a final snapshot name of its own per database incarnation", func(t *testing.T) {
-				for _, db := range cloud.ByType(policy.TypeDBInstance) {
+				for _, db := range cloud.ByType(contract.TypeDBInstance) {
 					final := db.Inputs["finalSnapshotIdentifier"]
 					if !spec.Protect {
 						assert.True(t, final.IsNull(), "dev skips the final snapshot")
@@ -438,7 +439,7 @@ func TestCommittedStacksDeployAndWork(t *testing.T) {
 			})
 
 			t.Run("tasks receive exactly the variables of the task contract", func(t *testing.T) {
-				for _, td := range ix.OfType(policy.TypeTaskDefinition) {
+				for _, td := range ix.OfType(contract.TypeTaskDefinition) {
 					var cs []struct {
 						Environment []struct{ Name string } `json:"environment"`
 						Secrets     []struct{ Name string } `json:"secrets"`
@@ -457,7 +458,7 @@ func TestCommittedStacksDeployAndWork(t *testing.T) {
 			})
 
 			t.Run("network ACL rules go before their replacement", func(t *testing.T) {
-				rules := cloud.ByType(policy.TypeNetworkACLRule)
+				rules := cloud.ByType(contract.TypeNetworkACLRule)
 				require.NotEmpty(t, rules)
 				for _, r := range rules {
 					assert.True(t, r.DeleteBeforeReplace, "%s: a rule number is unique in its ACL", r.URN)
@@ -465,7 +466,7 @@ func TestCommittedStacksDeployAndWork(t *testing.T) {
 			})
 
 			t.Run("tasks get a tmpfs /tmp, bind unprivileged ports and read the master secret when they connect", func(t *testing.T) {
-				for _, td := range ix.OfType(policy.TypeTaskDefinition) {
+				for _, td := range ix.OfType(contract.TypeTaskDefinition) {
 					var cs []struct {
 						PortMappings []struct {
 							ContainerPort int `json:"containerPort"`

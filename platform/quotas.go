@@ -1,9 +1,7 @@
 package platform
 
 import (
-	"encoding/json"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/secure-vpc/secure-vpc/compute"
@@ -13,66 +11,6 @@ import (
 	"github.com/secure-vpc/secure-vpc/network"
 	"github.com/secure-vpc/secure-vpc/secrets"
 )
-
-// adjustableQuotas are the account- and Region-wide AWS quotas a large graph reaches that an
-// account can have raised: secure-vpc:quotas.<key> declares the account's applied value (the
-// Service Quotas console shows it). The stack's own use is checked against it; what other stacks
-// and resources of the account use is not known here, so keep room.
-var adjustableQuotas = []struct {
-	key   string
-	quota awslimits.Quota
-}{
-	{"iamRoles", awslimits.IAMRolesPerAccount},
-	{"securityGroups", awslimits.SecurityGroupsPerRegion},
-	{"loadBalancers", awslimits.ALBsPerRegion},
-	{"targetGroups", awslimits.TargetGroupsPerRegion},
-	{"webAcls", awslimits.WebACLsPerRegion},
-	{"elasticIps", awslimits.ElasticIPsPerRegion},
-	{"cloudMapInstances", awslimits.CloudMapInstancesPerNamespace},
-	{"dbInstances", awslimits.DBInstancesPerRegion},
-	{"cacheNodes", awslimits.CacheNodesPerRegion},
-}
-
-// quotaKeys lists the keys of secure-vpc:quotas.
-func quotaKeys() []string {
-	out := make([]string, len(adjustableQuotas))
-	for i, q := range adjustableQuotas {
-		out[i] = q.key
-	}
-	return out
-}
-
-func loadQuotas(src Source, spec *Spec, ps *problems) {
-	key := nsKey(keyQuotas)
-	spec.Quotas = map[string]int{}
-	for _, q := range adjustableQuotas {
-		spec.Quotas[q.key] = q.quota.Limit
-	}
-	data, ok := raw(src, keyQuotas)
-	if !ok {
-		return
-	}
-	entries, ok := decodeMap(key, data, ps)
-	if !ok {
-		return
-	}
-	for _, name := range sortedNames(entries) {
-		if !slices.Contains(quotaKeys(), name) {
-			hint := ""
-			if guess := closest(name, quotaKeys()); guess != "" {
-				hint = fmt.Sprintf("did you mean %q? ", guess)
-			}
-			ps.add(key+"."+name, "unknown quota; %s(valid keys: %s)", hint, strings.Join(quotaKeys(), ", "))
-			continue
-		}
-		var n int
-		if err := json.Unmarshal(entries[name], &n); err != nil || n < 1 {
-			ps.add(key+"."+name, "expected the account's applied quota as a whole number above 0, got %s", describeJSON(entries[name]))
-			continue
-		}
-		spec.Quotas[name] = n
-	}
-}
 
 // checkQuotas refuses a graph that would run into an AWS quota during pulumi up: the counts of
 // roles, security groups, load balancers, target groups, web ACLs, Elastic IPs and Cloud Map
@@ -150,15 +88,6 @@ func checkAddresses(spec *Spec, tasks, bffs, nats int, ps *problems) {
 		ps.add(key, "its public subnets have %d addresses each, and the BFFs' %d load balancers need %d free in each (%d per load balancer, and the NAT gateway's); use a larger block or fewer BFFs",
 			usable(network.Public), bffs, need, awslimits.FreeAddressesPerALB)
 	}
-}
-
-func quotaOf(key string) awslimits.Quota {
-	for _, q := range adjustableQuotas {
-		if q.key == key {
-			return q.quota
-		}
-	}
-	return awslimits.Quota{}
 }
 
 // Longest forms of the ARNs the stack's policies name: a 12-digit account, the stack's region,
@@ -252,27 +181,20 @@ type grants struct {
 	databases []compute.DatabaseGrant
 }
 
-// serviceGrants lists, at their longest, the ARNs the policies of a service's roles will name.
+// serviceGrants lists, at their longest, the ARNs the policies of a service's roles will name:
+// what its wiring grants.
 func serviceGrants(spec *Spec, name string, l longestARNs) grants {
 	var g grants
-	seen := map[secretRef]bool{}
-	for _, v := range taskContract(spec, name) { // the execution role reads the secrets ECS injects
-		if v.Secret != (secretRef{}) && !seen[v.Secret] {
-			seen[v.Secret] = true
-			g.secrets = append(g.secrets, l.secret(v.Secret.Kind, v.Secret.Name))
-		}
+	w := WireService(spec, name)
+	for _, s := range w.SecretsRead() { // the execution role reads the secrets ECS injects
+		g.secrets = append(g.secrets, l.secret(string(s.Kind), s.Name))
 	}
-	for _, b := range sortedNames(spec.Buckets) {
-		read, write := slices.Contains(spec.Buckets[b].Readers, name), slices.Contains(spec.Buckets[b].Writers, name)
-		if read || write {
-			g.buckets = append(g.buckets, compute.BucketGrant{Arn: l.bucket(b), Read: read, Write: write})
-		}
+	for _, b := range w.Buckets {
+		g.buckets = append(g.buckets, compute.BucketGrant{Arn: l.bucket(b.Bucket), Read: b.Read, Write: b.Write})
 	}
-	for _, d := range sortedNames(spec.Databases) {
-		if spec.Databases[d].Owner == name {
-			g.databases = append(g.databases, compute.DatabaseGrant{ResourceID: "db-" + strings.Repeat("F", 26), User: naming.DatabaseUser(name),
-				MasterSecretArn: fmt.Sprintf("arn:aws:secretsmanager:%s:%s:secret:rds!db-%s-ffffff", spec.Region, anyAccount, "ffffffff-ffff-ffff-ffff-ffffffffffff")})
-		}
+	for _, d := range w.Databases {
+		g.databases = append(g.databases, compute.DatabaseGrant{ResourceID: "db-" + strings.Repeat("F", 26), User: d.User,
+			MasterSecretArn: fmt.Sprintf("arn:aws:secretsmanager:%s:%s:secret:rds!db-%s-ffffff", spec.Region, anyAccount, "ffffffff-ffff-ffff-ffff-ffffffffffff")})
 	}
 	return g
 }

@@ -22,6 +22,9 @@ const (
 	Prod    Environment = "prod"
 )
 
+// Environments are the valid environments.
+var Environments = []Environment{Dev, Staging, Prod}
+
 // NATStrategy says how the private tier reaches the internet (none, single or perAz).
 type NATStrategy = network.NATStrategy
 
@@ -150,4 +153,22 @@ func (s *Spec) DataPorts() []int {
 		seen[c.Port] = true
 	}
 	return sortedKeys(seen)
+}
+
+// FirewallGraph is the service graph as the firewall plans it.
+func (s *Spec) FirewallGraph() network.FirewallGraph {
+	var g network.FirewallGraph
+	for _, name := range sortedNames(s.Services) {
+		svc := s.Services[name]
+		g.Services = append(g.Services, network.ServiceNode{Name: name, Port: svc.Port, Public: svc.Public, Calls: svc.Calls, InternetEgress: svc.InternetEgress})
+	}
+	for _, name := range sortedNames(s.Databases) {
+		d := s.Databases[name]
+		g.Databases = append(g.Databases, network.StoreNode{Name: name, Port: d.Port, Users: []string{d.Owner}})
+	}
+	for _, name := range sortedNames(s.Caches) {
+		c := s.Caches[name]
+		g.Caches = append(g.Caches, network.StoreNode{Name: name, Port: c.Port, Users: c.Users})
+	}
+	return g
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/secure-vpc/secure-vpc/internal/contract"
 	"github.com/secure-vpc/secure-vpc/internal/stackstate"
 	"github.com/secure-vpc/secure-vpc/internal/testkit"
 )
@@ -19,11 +20,11 @@ var update = flag.Bool("update", false, "rewrite the golden files (stateful reso
 
 // statefulTypes are the resources whose replacement or deletion loses data or access to it.
 var statefulTypes = map[string]bool{
-	"aws:kms/key:Key":                                   true,
-	"aws:rds/instance:Instance":                         true,
-	"aws:s3/bucketV2:BucketV2":                          true,
-	"aws:elasticache/replicationGroup:ReplicationGroup": true,
-	"aws:cloudwatch/logGroup:LogGroup":                  true,
+	contract.TypeKMSKey:     true,
+	contract.TypeDBInstance: true,
+	contract.TypeBucket:     true,
+	contract.TypeCache:      true,
+	contract.TypeLogGroup:   true,
 }
 
 // stateful maps each stateful resource's URN to its inputs.
@@ -97,9 +98,9 @@ func TestAddingAServiceLeavesStoresAlone(t *testing.T) {
 		}
 	}
 	// The new service did get its own group and identity.
-	assert.NotEmpty(t, cloud.ByType("aws:ec2/securityGroup:SecurityGroup"))
+	assert.NotEmpty(t, cloud.ByType(contract.TypeSecurityGroup))
 	found := false
-	for _, r := range cloud.ByType("aws:iam/role:Role") {
+	for _, r := range cloud.ByType(contract.TypeIAMRole) {
 		found = found || r.Name == "billing-task-role"
 	}
 	assert.True(t, found)

@@ -188,7 +188,7 @@ func NewVault(ctx *pulumi.Context, name string, args *VaultArgs, opts ...pulumi.
 			return nil, fmt.Errorf("creating %s certificate: %w", svc, err)
 		}
 		bundle := pulumi.All(cert.CertPem, key.PrivateKeyPem, ca.CertPem).ApplyT(func(x []any) (string, error) {
-			return jsonObject(map[string]string{"certificate": x[0].(string), "privateKey": x[1].(string), "caCertificate": x[2].(string)})
+			return jsonObject(map[string]string{TLSCertificateKey: x[0].(string), TLSPrivateKeyKey: x[1].(string), TLSCACertificateKey: x[2].(string)})
 		}).(pulumi.StringOutput)
 		if err := w.Write(KindTLS, svc, fmt.Sprintf("mTLS certificate and key of %s (%s), with the internal CA", svc, dns), pulumi.ToSecret(bundle).(pulumi.StringOutput), readers([]string{svc})); err != nil {
 			return nil, err

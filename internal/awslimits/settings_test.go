@@ -1,0 +1,46 @@
+package awslimits
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestSettingFacts(t *testing.T) {
+	for name, r := range map[string]Range{"gp3 storage": PostgresGP3StorageGiB, "backup retention": BackupRetentionDays, "WAF rate limit": WAFRateLimit} {
+		assert.Less(t, r.Min, r.Max, name)
+		assert.True(t, strings.HasPrefix(r.Source, "https://docs.aws.amazon.com/"), "%s cites its AWS page", name)
+		assert.True(t, r.Contains(r.Min) && r.Contains(r.Max) && !r.Contains(r.Min-1) && !r.Contains(r.Max+1), name)
+	}
+	assert.Equal(t, Range{20, 65536, PostgresGP3StorageGiB.Source}, PostgresGP3StorageGiB)
+	assert.Equal(t, 35, BackupRetentionDays.Max)
+	assert.Equal(t, [2]int{10, 2000000000}, [2]int{WAFRateLimit.Min, WAFRateLimit.Max})
+
+	assert.Equal(t, "256, 512, 1024, 2048, 4096, 8192 or 16384", FargateCPUChoices())
+
+	for host, region := range map[string]string{
+		"123456789012.dkr.ecr.eu-west-1.amazonaws.com": "eu-west-1",
+		"123456789012.dkr.ecr.us-east-1.amazonaws.com": "us-east-1",
+		"public.ecr.aws":                        "",
+		"docker.io":                             "",
+		"12345.dkr.ecr.eu-west-1.amazonaws.com": "",
+	} {
+		m := ECRPrivateRegistry.FindStringSubmatch(host)
+		if region == "" {
+			assert.Nil(t, m, host)
+			continue
+		}
+		if assert.NotNil(t, m, host) {
+			assert.Equal(t, region, m[1], host)
+		}
+	}
+
+	m := ACMCertificateARN.FindStringSubmatch("arn:aws:acm:eu-west-1:123456789012:certificate/00000000-0000-4000-8000-000000000001")
+	if assert.NotNil(t, m) {
+		assert.Equal(t, "eu-west-1", m[1])
+	}
+	for _, arn := range []string{"arn:bogus", "arn:aws-us-gov:acm:us-gov-west-1:123456789012:certificate/00000000-0000-4000-8000-000000000001", "arn:aws:acm:eu-west-1:1234:certificate/x"} {
+		assert.False(t, ACMCertificateARN.MatchString(arn), arn)
+	}
+}

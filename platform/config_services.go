@@ -1,0 +1,101 @@
+package platform
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/secure-vpc/secure-vpc/internal/awslimits"
+	"github.com/secure-vpc/secure-vpc/internal/naming"
+)
+
+type rawService struct {
+	Public          bool     `json:"public"`
+	Port            int      `json:"port"`
+	Image           string   `json:"image"`
+	Calls           []string `json:"calls"`
+	InternetEgress  bool     `json:"internetEgress"`
+	CPU             *int     `json:"cpu"`
+	Memory          *int     `json:"memory"`
+	DesiredCount    *int     `json:"desiredCount"`
+	HealthCheckPath string   `json:"healthCheckPath"`
+}
+
+// Image references and health-check paths the loader accepts.
+var (
+	imagePattern  = regexp.MustCompile(`^[a-z0-9]([a-z0-9._/-]*[a-z0-9])?(:[0-9]+)?/?[a-z0-9._/-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$`)
+	healthPattern = regexp.MustCompile(`^/[A-Za-z0-9._~/-]{0,999}$`)
+)
+
+func loadServices(src Source, spec *Spec, ps *problems) {
+	key := nsKey(keyServices)
+	count, present := eachEntry(src, keyServices, naming.Service, ps, func(name, sk string, rs *rawService, ok bool) {
+		if !ok {
+			spec.Services[name] = Service{Name: name, Public: rs.Public}
+			return
+		}
+		env := spec.Environment
+		svc := Service{
+			Name: name, Public: rs.Public, Port: rs.Port, Image: rs.Image, Calls: rs.Calls, InternetEgress: rs.InternetEgress,
+			CPU:             serviceCPU.resolve(sk, env, rs.CPU, ps),
+			Memory:          serviceMemory.resolve(sk, env, rs.Memory, ps),
+			DesiredCount:    serviceDesiredCount.resolve(sk, env, rs.DesiredCount, ps),
+			HealthCheckPath: serviceHealthCheckPath.resolve(sk, env, given(rs.HealthCheckPath), ps),
+		}
+		checkPort(sk+".port", svc.Port, awslimits.TaskPorts, ps)
+		switch {
+		case svc.Image == "":
+			ps.add(sk+".image", "required; give the container image as <repository>:<tag> or <repository>@sha256:<digest>")
+		case strings.HasSuffix(svc.Image, ":latest"):
+			ps.add(sk+".image", "%q uses the mutable tag latest; pin a version tag or a digest so deploys are repeatable", svc.Image)
+		case !imagePattern.MatchString(svc.Image):
+			ps.add(sk+".image", "%q is not an image reference with a tag or digest (<repository>:<tag> or <repository>@sha256:<digest>)", svc.Image)
+		case !svc.InternetEgress && !pullsThroughEndpoints(svc.Image, spec.Region):
+			// The task pulls its image at start: without internet egress it reaches only the VPC
+			// endpoints, which serve the ECR registries of the stack's own region.
+			ps.add(sk+".image", "%s is pulled from %s, which the task cannot reach: without internetEgress it reaches only the VPC endpoints, which serve ECR in %s; push the image to an ECR repository in %s, or set %s.internetEgress: true (with a NAT strategy)",
+				svc.Image, registryOf(svc.Image), spec.Region, spec.Region, sk)
+		}
+		switch {
+		case awslimits.FargateMemoryChoices(svc.CPU) == "":
+			ps.add(sk+".cpu", "%d is not a Fargate task CPU size; use %s (CPU units)", svc.CPU, awslimits.FargateCPUChoices())
+		case !awslimits.ValidFargateSize(svc.CPU, svc.Memory):
+			ps.add(sk+".memory", "cpu %d with memory %d is not a Fargate task size; cpu %d takes memory %s (MiB)", svc.CPU, svc.Memory, svc.CPU, awslimits.FargateMemoryChoices(svc.CPU))
+		}
+		switch {
+		case !healthPattern.MatchString(svc.HealthCheckPath):
+			ps.add(sk+".healthCheckPath", "%q is not a URL path such as /healthz", svc.HealthCheckPath)
+		case rs.HealthCheckPath != "" && !svc.Public:
+			ps.add(sk+".healthCheckPath", "has no effect: only a BFF's load balancer checks health (ECS restarts a private service's tasks when they exit); remove it")
+		}
+		if d := naming.Check(naming.BFF, name, src.Stack); svc.Public && d != nil && naming.Check(naming.Service, name, src.Stack) == nil {
+			ps.add(sk, "the name is too long for a BFF: the %s derived from it would be %d characters and AWS allows %d; use at most %d characters", d.What, d.Physical(), d.Max, naming.MaxLength(naming.BFF, src.Stack))
+		}
+		if lb := naming.LoadBalancer(name); svc.Public && strings.HasPrefix(lb, awslimits.LoadBalancerReservedPrefix) {
+			ps.add(sk, "the BFF's load balancer would be named %s-..., and Elastic Load Balancing refuses names that begin with %q (it reserves them for internal load balancers' DNS names); rename the service", lb, awslimits.LoadBalancerReservedPrefix)
+		}
+		spec.Services[name] = svc
+	})
+	switch {
+	case !present:
+		ps.add(key, "required; declare at least one service (see README, config reference)")
+	case count == 0:
+		ps.add(key, "declares no service; declare at least one")
+	}
+}
+
+// registryOf is the registry host of an image reference (docker.io when it names none).
+func registryOf(image string) string {
+	first, _, found := strings.Cut(image, "/")
+	if !found || !strings.ContainsAny(first, ".:") && first != "localhost" {
+		return "docker.io"
+	}
+	return first
+}
+
+// pullsThroughEndpoints reports whether a task can pull an image with no route to the internet:
+// from a private ECR registry of the stack's region, through the ecr.api, ecr.dkr and S3
+// endpoints (the layers are in that region's S3).
+func pullsThroughEndpoints(image, region string) bool {
+	m := awslimits.ECRPrivateRegistry.FindStringSubmatch(registryOf(image))
+	return m != nil && m[1] == region
+}

@@ -1,0 +1,156 @@
+package platform_test
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"gopkg.in/yaml.v3"
+
+	"github.com/secure-vpc/secure-vpc/internal/testkit"
+	"github.com/secure-vpc/secure-vpc/platform"
+)
+
+// referenceHeader opens the README's config reference table.
+const referenceHeader = "| Key | Required | Default | Unit | Meaning |"
+
+// renderReference is the README's config reference table, from the settings table.
+func renderReference() string {
+	var b strings.Builder
+	b.WriteString(referenceHeader + "\n|---|---|---|---|---|\n")
+	for _, d := range platform.Reference() {
+		b.WriteString("| `" + d.Key + "` | " + d.Required + " | " + d.Default + " | " + d.Unit + " | " + d.Meaning + " |\n")
+	}
+	return b.String()
+}
+
+// TestREADMEConfigReferenceIsTheTable holds the README's config reference to the settings table
+// (platform/settings.go): every key, whether it is required, its default, its unit and its
+// meaning. After a change to the table: go test ./platform -run TestREADMEConfigReferenceIsTheTable -update
+func TestREADMEConfigReferenceIsTheTable(t *testing.T) {
+	path := filepath.Join(testkit.ProjectDir(), "README.md")
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	readme := string(data)
+	start := strings.Index(readme, referenceHeader)
+	require.GreaterOrEqual(t, start, 0, "the README has no config reference table (%q)", referenceHeader)
+	end := start + strings.Index(readme[start:], "\n\n") + 1
+	want := renderReference()
+	if *update {
+		readme = readme[:start] + want + readme[end:]
+		end = start + len(want)
+		require.NoError(t, os.WriteFile(path, []byte(readme), 0o600))
+	}
+	assert.Equal(t, want, readme[start:end], "the README's config reference differs from the settings table; rerun with -update")
+
+	t.Run("the environment defaults table agrees", func(t *testing.T) {
+		// Rows of the README's "Environment defaults" table that are the defaults of a key.
+		rows := map[string]string{
+			"NAT gateways":       "network.natGateways",
+			"Flow log retention": "network.flowLogRetentionDays",
+			"Database Multi-AZ":  "databases.<name>.multiAz",
+			"Database backups":   "databases.<name>.backupRetentionDays",
+			"Tasks per service":  "services.<name>.desiredCount",
+		}
+		byKey := map[string]platform.KeyDoc{}
+		for _, d := range platform.Reference() {
+			byKey[d.Key] = d
+		}
+		_, table, found := strings.Cut(readme, "\nEnvironment defaults")
+		require.True(t, found)
+		seen := 0
+		for _, line := range strings.Split(table, "\n") {
+			cells := strings.Split(line, "|")
+			if len(cells) != 6 {
+				continue
+			}
+			key, ok := rows[strings.TrimSpace(cells[1])]
+			if !ok {
+				continue
+			}
+			seen++
+			var got []string
+			for _, c := range cells[2:5] {
+				c = strings.TrimSuffix(strings.TrimSpace(c), " days")
+				got = append(got, map[string]string{"no": "false", "yes": "true"}[c]+map[bool]string{true: c}[c != "no" && c != "yes"])
+			}
+			assert.Equal(t, defaultsByEnv(t, byKey[key].Default), got, "%s (%s)", strings.TrimSpace(cells[1]), key)
+		}
+		assert.Equal(t, len(rows), seen, "rows of the environment defaults table")
+	})
+}
+
+// defaultsByEnv reads a rendered default ("`1` (dev), `2` (staging, prod)", or "`256`") as the
+// values of dev, staging and prod.
+func defaultsByEnv(t *testing.T, rendered string) []string {
+	t.Helper()
+	one := regexp.MustCompile("^`([^`]*)`$")
+	if m := one.FindStringSubmatch(rendered); m != nil {
+		return []string{m[1], m[1], m[1]}
+	}
+	out := make([]string, 3)
+	for _, m := range regexp.MustCompile("`([^`]*)` \\(([a-z, ]+)\\)").FindAllStringSubmatch(rendered, -1) {
+		for _, env := range strings.Split(m[2], ", ") {
+			out[map[string]int{"dev": 0, "staging": 1, "prod": 2}[env]] = m[1]
+		}
+	}
+	return out
+}
+
+// TestPulumiYAMLDeclaresTheTable holds Pulumi.yaml's `config:` block to the settings table: the
+// same keys in the same order, each with its type, default and description, and each
+// description names every key below it, with the same default where it states one.
+func TestPulumiYAMLDeclaresTheTable(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(testkit.ProjectDir(), "Pulumi.yaml"))
+	require.NoError(t, err)
+	var project struct {
+		Config yaml.Node `yaml:"config"`
+	}
+	require.NoError(t, yaml.Unmarshal(data, &project))
+	type declared struct {
+		Type        string `yaml:"type"`
+		Default     any    `yaml:"default"`
+		Description string `yaml:"description"`
+	}
+	var keys []string
+	config := map[string]declared{}
+	for i := 0; i+1 < len(project.Config.Content); i += 2 {
+		var d declared
+		require.NoError(t, project.Config.Content[i+1].Decode(&d))
+		keys = append(keys, project.Config.Content[i].Value)
+		config[project.Config.Content[i].Value] = d
+	}
+	assert.Equal(t, platform.Keys, keys, "Pulumi.yaml declares the keys of the table, in its order")
+
+	leaves := map[string][]platform.KeyDoc{} // a section's keys below it, by section
+	for _, d := range platform.Reference() {
+		section, rest, _ := strings.Cut(d.Key, ".")
+		if field := strings.TrimPrefix(rest, "<name>"); field != "" {
+			leaves[section] = append(leaves[section], d)
+		}
+	}
+	for _, s := range platform.Sections {
+		t.Run(s.Key, func(t *testing.T) {
+			d, ok := config[s.Key]
+			require.True(t, ok, "Pulumi.yaml does not declare %s", s.Key)
+			assert.Equal(t, s.Type, d.Type)
+			wantDefault := map[string]any{"": nil, "{}": map[string]any{}}[s.Default]
+			assert.Equal(t, wantDefault, d.Default)
+			assert.Equal(t, s.Description, strings.Join(strings.Fields(d.Description), " "))
+			for _, leaf := range leaves[s.Key] {
+				field := leaf.Key[strings.LastIndex(leaf.Key, ".")+1:]
+				mention := regexp.MustCompile(`\b` + field + `\b( \(([^()]*)\))?`).FindStringSubmatch(s.Description)
+				if !assert.NotNil(t, mention, "the description of %s does not name %s", s.Key, field) {
+					continue
+				}
+				if stated := regexp.MustCompile(`default ([^,;)]+)`).FindStringSubmatch(mention[2]); stated != nil {
+					assert.Equal(t, defaultsByEnv(t, leaf.Default)[0], stated[1], "the default of %s that Pulumi.yaml states", leaf.Key)
+				}
+			}
+		})
+	}
+}

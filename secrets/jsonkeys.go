@@ -1,0 +1,18 @@
+package secrets
+
+// The JSON keys of a service's TLS secret (kind tls): the secret's value is one JSON object
+// holding the three PEM documents, and ECS injects each into its own variable by naming its key
+// (valueFrom "<secret arn>:<key>::"). The vault writes these keys and the platform's task
+// contract reads them: a renamed key would leave the variable unset at task start.
+const (
+	TLSCertificateKey   = "certificate"   // the service's certificate, PEM
+	TLSPrivateKeyKey    = "privateKey"    // its private key, PEM
+	TLSCACertificateKey = "caCertificate" // the internal CA's certificate, PEM
+)
+
+// The names of the two identity-token secrets (kind identity); each holds one PEM document, so
+// ECS injects the whole secret string, with no JSON key.
+const (
+	IdentitySigningKey      = "signing-key"      // the private key the BFFs sign with
+	IdentityVerificationKey = "verification-key" // the public key every service verifies with
+)
