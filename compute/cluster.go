@@ -8,6 +8,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/servicediscovery"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/secure-vpc/secure-vpc/internal/contract"
 	"github.com/secure-vpc/secure-vpc/internal/naming"
 )
 
@@ -38,7 +39,7 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 		return nil, fmt.Errorf("cluster: the vpc and the logs key are required")
 	}
 	c := &Cluster{Namespace: naming.ServiceNamespace(args.Stack)}
-	if err := ctx.RegisterComponentResource("secure-vpc:compute:Cluster", name, c, opts...); err != nil {
+	if err := ctx.RegisterComponentResource(contract.TypeCluster, name, c, opts...); err != nil {
 		return nil, fmt.Errorf("registering cluster: %w", err)
 	}
 	parent := pulumi.Parent(c)
@@ -61,7 +62,7 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 				},
 			},
 		},
-		Tags: pulumi.StringMap{"Name": pulumi.Sprintf("%s-%s", args.Project, args.Stack)},
+		Tags: pulumi.StringMap{contract.NameTag: pulumi.Sprintf("%s-%s", args.Project, args.Stack)},
 	}, parent)
 	if err != nil {
 		return nil, fmt.Errorf("creating cluster: %w", err)

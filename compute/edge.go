@@ -11,6 +11,7 @@ import (
 	"github.com/pulumi/pulumi-tls/sdk/v5/go/tls"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/secure-vpc/secure-vpc/internal/contract"
 	"github.com/secure-vpc/secure-vpc/internal/naming"
 )
 
@@ -20,9 +21,6 @@ const TLSPolicy = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 
 // HSTS tells browsers to use HTTPS only, for a year, subdomains included.
 const HSTS = "max-age=31536000; includeSubDomains"
-
-// BFFTag marks an internet-facing load balancer as the edge of a BFF (the only kind there is).
-const BFFTag = "secure-vpc:bff"
 
 // AccessLogPrefix is where the load balancers write in the access-log bucket.
 const AccessLogPrefix = "alb"
@@ -91,11 +89,11 @@ func NewEdge(ctx *pulumi.Context, name string, args *EdgeArgs, opts ...pulumi.Re
 		return nil, err
 	}
 	e := &Edge{}
-	if err := ctx.RegisterComponentResource("secure-vpc:compute:Edge", name, e, opts...); err != nil {
+	if err := ctx.RegisterComponentResource(contract.TypeEdge, name, e, opts...); err != nil {
 		return nil, fmt.Errorf("registering edge %s: %w", name, err)
 	}
 	parent := pulumi.Parent(e)
-	tags := pulumi.StringMap{BFFTag: pulumi.String(name), ServiceTag: pulumi.String(name)}
+	tags := pulumi.StringMap{contract.BFFTag: pulumi.String(name), contract.ServiceTag: pulumi.String(name)}
 
 	certArn := pulumi.String(args.CertificateArn).ToStringOutput()
 	if args.CertificateArn == "" {
@@ -220,7 +218,7 @@ func selfSignedCertificate(ctx *pulumi.Context, name string, args *EdgeArgs, par
 	imported, err := acm.NewCertificate(ctx, name+"-edge", &acm.CertificateArgs{
 		PrivateKey:      key.PrivateKeyPem,
 		CertificateBody: cert.CertPem,
-		Tags:            pulumi.StringMap{ServiceTag: pulumi.String(name), "secure-vpc:self-signed": pulumi.String("true")},
+		Tags:            pulumi.StringMap{contract.ServiceTag: pulumi.String(name), contract.SelfSignedTag: pulumi.String("true")},
 	}, parent)
 	if err != nil {
 		return pulumi.StringOutput{}, fmt.Errorf("importing edge certificate of %s: %w", name, err)
@@ -262,7 +260,7 @@ func webACL(ctx *pulumi.Context, name string, args *EdgeArgs, alb *lb.LoadBalanc
 		DefaultAction:    &wafv2.WebAclDefaultActionArgs{Allow: &wafv2.WebAclDefaultActionAllowArgs{}},
 		Rules:            rules,
 		VisibilityConfig: &wafv2.WebAclVisibilityConfigArgs{CloudwatchMetricsEnabled: pulumi.Bool(true), SampledRequestsEnabled: pulumi.Bool(true), MetricName: metric(name + "-waf")},
-		Tags:             pulumi.StringMap{ServiceTag: pulumi.String(name)},
+		Tags:             pulumi.StringMap{contract.ServiceTag: pulumi.String(name)},
 	}, parent)
 	if err != nil {
 		return fmt.Errorf("creating web ACL of %s: %w", name, err)

@@ -3,10 +3,7 @@ package compute
 import (
 	"encoding/json"
 	"fmt"
-	"regexp"
-	"slices"
 	"sort"
-	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecs"
@@ -14,7 +11,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/servicediscovery"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/secure-vpc/secure-vpc/internal/policydoc"
+	"github.com/secure-vpc/secure-vpc/compute/rolepolicy"
+	"github.com/secure-vpc/secure-vpc/internal/contract"
 )
 
 // ContainerUser is the non-root user every container runs as (Security Hub ECS.20).
@@ -110,8 +108,6 @@ type Service struct {
 	LogGroupName   pulumi.StringOutput `pulumi:"logGroupName"`
 }
 
-var ecrImage = regexp.MustCompile(`^([0-9]{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com/([^:@]+)`)
-
 func (a *ServiceArgs) validate(name string) error {
 	switch {
 	case a == nil:
@@ -138,11 +134,11 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 		return nil, err
 	}
 	s := &Service{}
-	if err := ctx.RegisterComponentResource("secure-vpc:compute:Service", name, s, opts...); err != nil {
+	if err := ctx.RegisterComponentResource(contract.TypeService, name, s, opts...); err != nil {
 		return nil, fmt.Errorf("registering service %s: %w", name, err)
 	}
 	parent := pulumi.Parent(s)
-	tags := pulumi.StringMap{ServiceTag: pulumi.String(name)}
+	tags := pulumi.StringMap{contract.ServiceTag: pulumi.String(name)}
 
 	logs, err := cloudwatch.NewLogGroup(ctx, name+"-logs", &cloudwatch.LogGroupArgs{
 		Name:            pulumi.Sprintf("/%s/%s/services/%s", args.Project, args.Stack, name),
@@ -259,38 +255,13 @@ func (s *Service) executionPolicy(ctx *pulumi.Context, name string, args *Servic
 		for _, x := range xs[2:] {
 			secretArns = append(secretArns, x.(string))
 		}
-		return ExecutionPolicy(args.Image, args.Region, xs[0].(string), xs[1].(string), secretArns).JSON()
+		return rolepolicy.ExecutionPolicy(args.Image, args.Region, xs[0].(string), xs[1].(string), secretArns).JSON()
 	}).(pulumi.StringOutput)
 	policy, err := iam.NewRolePolicy(ctx, name+"-exec", &iam.RolePolicyArgs{Role: args.ExecutionRole.Name, Policy: doc}, pulumi.Parent(s))
 	if err != nil {
 		return nil, fmt.Errorf("granting the execution role of %s: %w", name, err)
 	}
 	return policy, nil
-}
-
-// ExecutionPolicy is the execution role's policy. ecr:GetAuthorizationToken is the one action
-// AWS only grants on "*"; it hands out a registry login, not access to any image.
-func ExecutionPolicy(image, region, logGroupArn, secretsKeyArn string, secretArns []string) policydoc.Document {
-	var sts []policydoc.Statement
-	if m := ecrImage.FindStringSubmatch(image); m != nil {
-		sts = append(sts,
-			policydoc.Statement{Sid: "RegistryLogin", Effect: policydoc.Allow, Action: []string{"ecr:GetAuthorizationToken"}, Resource: []string{"*"}},
-			policydoc.Statement{Sid: "PullItsImage", Effect: policydoc.Allow,
-				Action:   []string{"ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"},
-				Resource: []string{fmt.Sprintf("arn:aws:ecr:%s:%s:repository/%s", m[2], m[1], m[3])}},
-		)
-	}
-	sts = append(sts, policydoc.Statement{Sid: "WriteItsLogs", Effect: policydoc.Allow,
-		Action: []string{"logs:CreateLogStream", "logs:PutLogEvents"}, Resource: []string{logGroupArn + ":*"}})
-	if len(secretArns) > 0 {
-		arns := slices.Compact(slices.Sorted(slices.Values(secretArns)))
-		sts = append(sts,
-			policydoc.Statement{Sid: "InjectItsSecrets", Effect: policydoc.Allow, Action: []string{"secretsmanager:GetSecretValue"}, Resource: arns},
-			policydoc.Statement{Sid: "DecryptItsSecrets", Effect: policydoc.Allow, Action: []string{"kms:Decrypt"}, Resource: []string{secretsKeyArn},
-				Condition: map[string]map[string]any{"StringEquals": {"kms:ViaService": fmt.Sprintf("secretsmanager.%s.amazonaws.com", region)}}},
-		)
-	}
-	return policydoc.New(sts...)
 }
 
 // taskPolicy lets the running code use its buckets and connect to the databases it owns; a
@@ -312,77 +283,22 @@ func (s *Service) taskPolicy(ctx *pulumi.Context, name string, args *ServiceArgs
 	}
 	doc := pulumi.All(inputs...).ApplyT(func(xs []any) (string, error) {
 		grants := xs[2:]
-		buckets := make([]BucketGrant, len(args.Buckets))
+		buckets := make([]rolepolicy.BucketGrant, len(args.Buckets))
 		for i, b := range args.Buckets {
-			buckets[i] = BucketGrant{Arn: grants[i].(string), Read: b.Read, Write: b.Write}
+			buckets[i] = rolepolicy.BucketGrant{Arn: grants[i].(string), Read: b.Read, Write: b.Write}
 		}
 		grants = grants[len(args.Buckets):]
-		dbs := make([]DatabaseGrant, len(args.Databases))
+		dbs := make([]rolepolicy.DatabaseGrant, len(args.Databases))
 		for i, d := range args.Databases {
-			dbs[i] = DatabaseGrant{ResourceID: grants[2*i].(string), User: d.User, MasterSecretArn: grants[2*i+1].(string)}
+			dbs[i] = rolepolicy.DatabaseGrant{ResourceID: grants[2*i].(string), User: d.User, MasterSecretArn: grants[2*i+1].(string)}
 		}
-		return TaskPolicy(args.Region, args.AccountID, xs[0].(string), xs[1].(string), buckets, dbs).JSON()
+		return rolepolicy.TaskPolicy(args.Region, args.AccountID, xs[0].(string), xs[1].(string), buckets, dbs).JSON()
 	}).(pulumi.StringOutput)
 	policy, err := iam.NewRolePolicy(ctx, name+"-task", &iam.RolePolicyArgs{Role: args.TaskRole.Name, Policy: doc}, pulumi.Parent(s))
 	if err != nil {
 		return nil, fmt.Errorf("granting the task role of %s: %w", name, err)
 	}
 	return policy, nil
-}
-
-// BucketGrant and DatabaseGrant are resolved accesses for TaskPolicy.
-type (
-	BucketGrant struct {
-		Arn         string
-		Read, Write bool
-	}
-	DatabaseGrant struct{ ResourceID, User, MasterSecretArn string }
-)
-
-// TaskPolicy is the task role's policy: object access to its buckets (and the data key only
-// through S3), IAM authentication as its user on the databases it owns, and reading their
-// RDS-managed master secrets when it connects (the secrets key only through Secrets Manager).
-func TaskPolicy(region, accountID, dataKeyArn, secretsKeyArn string, buckets []BucketGrant, dbs []DatabaseGrant) policydoc.Document {
-	var sts []policydoc.Statement
-	var keyActions []string
-	for _, b := range buckets {
-		label := strings.NewReplacer("-", "", ".", "").Replace(b.Arn[strings.LastIndex(b.Arn, ":")+1:])
-		if b.Read {
-			sts = append(sts, policydoc.Statement{Sid: "Read" + label, Effect: policydoc.Allow,
-				Action: []string{"s3:GetObject", "s3:GetObjectVersion"}, Resource: []string{b.Arn + "/*"}},
-				policydoc.Statement{Sid: "List" + label, Effect: policydoc.Allow, Action: []string{"s3:ListBucket"}, Resource: []string{b.Arn}})
-			keyActions = append(keyActions, "kms:Decrypt")
-		}
-		if b.Write {
-			sts = append(sts, policydoc.Statement{Sid: "Write" + label, Effect: policydoc.Allow,
-				Action: []string{"s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"}, Resource: []string{b.Arn + "/*"}})
-			keyActions = append(keyActions, "kms:GenerateDataKey", "kms:Decrypt")
-		}
-	}
-	if len(keyActions) > 0 {
-		sort.Strings(keyActions)
-		sts = append(sts, policydoc.Statement{Sid: "UseTheDataKeyThroughS3", Effect: policydoc.Allow,
-			Action: slices.Compact(keyActions), Resource: []string{dataKeyArn},
-			Condition: map[string]map[string]any{"StringEquals": {"kms:ViaService": fmt.Sprintf("s3.%s.amazonaws.com", region)}}})
-	}
-	var users, masters []string
-	for _, d := range dbs {
-		users = append(users, fmt.Sprintf("arn:aws:rds-db:%s:%s:dbuser:%s/%s", region, accountID, d.ResourceID, d.User))
-		if d.MasterSecretArn != "" {
-			masters = append(masters, d.MasterSecretArn)
-		}
-	}
-	if len(users) > 0 {
-		sts = append(sts, policydoc.Statement{Sid: "ConnectWithIAM", Effect: policydoc.Allow, Action: []string{"rds-db:connect"}, Resource: users})
-	}
-	if len(masters) > 0 {
-		sts = append(sts,
-			policydoc.Statement{Sid: "ReadTheMasterSecretWhenConnecting", Effect: policydoc.Allow, Action: []string{"secretsmanager:GetSecretValue"}, Resource: masters},
-			policydoc.Statement{Sid: "DecryptTheMasterSecret", Effect: policydoc.Allow, Action: []string{"kms:Decrypt"}, Resource: []string{secretsKeyArn},
-				Condition: map[string]map[string]any{"StringEquals": {"kms:ViaService": fmt.Sprintf("secretsmanager.%s.amazonaws.com", region)}}},
-		)
-	}
-	return policydoc.New(sts...)
 }
 
 type containerDefinition struct {

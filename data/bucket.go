@@ -5,25 +5,14 @@ package data
 
 import (
 	"fmt"
-	"slices"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/secure-vpc/secure-vpc/data/bucketpolicy"
+	"github.com/secure-vpc/secure-vpc/internal/contract"
 	"github.com/secure-vpc/secure-vpc/internal/naming"
-	"github.com/secure-vpc/secure-vpc/internal/policydoc"
 )
-
-// Tags that let the audit tell what a store is for and who it serves, from an export alone.
-const (
-	PurposeTag = "secure-vpc:purpose"
-	OwnerTag   = "secure-vpc:owner" // a database's owner service
-	UsersTag   = "secure-vpc:users" // a cache's users, space-separated
-)
-
-// AccessLogsPurpose marks the access-log bucket: the one store that is not encrypted with the
-// data key, because load balancer and S3 access logging deliver only to SSE-S3 buckets.
-const AccessLogsPurpose = "access-logs"
 
 // Object lifecycle of every bucket.
 const (
@@ -74,10 +63,10 @@ func NewBucket(ctx *pulumi.Context, name string, args *BucketArgs, opts ...pulum
 		return nil, fmt.Errorf("bucket %s: at least one reader or writer is required", name)
 	}
 	b := &Bucket{}
-	if err := ctx.RegisterComponentResource("secure-vpc:data:Bucket", name, b, opts...); err != nil {
+	if err := ctx.RegisterComponentResource(contract.TypeBucketComp, name, b, opts...); err != nil {
 		return nil, fmt.Errorf("registering bucket %s: %w", name, err)
 	}
-	bucket, err := newPrivateBucket(ctx, b, name, args.Project, args.Stack, map[string]string{PurposeTag: "data"}, args.Protect)
+	bucket, err := newPrivateBucket(ctx, b, name, args.Project, args.Stack, map[string]string{contract.PurposeTag: string(contract.DataPurpose)}, args.Protect)
 	if err != nil {
 		return nil, err
 	}
@@ -106,7 +95,7 @@ func NewBucket(ctx *pulumi.Context, name string, args *BucketArgs, opts ...pulum
 		for i, x := range xs {
 			strs[i] = x.(string)
 		}
-		return DataBucketPolicy(strs[0], strs[1:1+nr], strs[1+nr:]).JSON()
+		return bucketpolicy.DataBucketPolicy(strs[0], strs[1:1+nr], strs[1+nr:]).JSON()
 	}).(pulumi.StringOutput)
 	if _, err := s3.NewBucketPolicy(ctx, name, &s3.BucketPolicyArgs{Bucket: bucket.ID(), Policy: policy}, pulumi.Parent(b), pulumi.Protect(args.Protect)); err != nil {
 		return nil, fmt.Errorf("creating policy of bucket %s: %w", name, err)
@@ -119,61 +108,12 @@ func NewBucket(ctx *pulumi.Context, name string, args *BucketArgs, opts ...pulum
 	return b, nil
 }
 
-// Object-level actions, split by what readers and writers may do.
-var (
-	readActions  = []string{"s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectAttributes", "s3:GetObjectTagging"}
-	writeActions = []string{"s3:PutObject", "s3:PutObjectTagging", "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:AbortMultipartUpload"}
-)
-
-// DataBucketPolicy refuses plaintext and old TLS, lets the readers read and the writers write,
-// and denies reading or writing objects to every other principal, whatever its IAM policies say.
-func DataBucketPolicy(bucketArn string, readers, writers []string) policydoc.Document {
-	objects := bucketArn + "/*"
-	statements := TLSOnlyStatements(bucketArn)
-	only := func(sid string, actions, roles []string) {
-		if len(roles) == 0 {
-			statements = append(statements, policydoc.Statement{
-				Sid: sid, Effect: policydoc.Deny, Principal: policydoc.AnyPrincipal, Action: actions, Resource: []string{objects},
-			})
-			return
-		}
-		sorted := slices.Sorted(slices.Values(roles))
-		statements = append(statements,
-			policydoc.Statement{Sid: sid, Effect: policydoc.Deny, Principal: policydoc.AnyPrincipal, Action: actions, Resource: []string{objects},
-				Condition: map[string]map[string]any{"ArnNotEquals": {"aws:PrincipalArn": sorted}}},
-		)
-	}
-	only("DenyReadsButReaders", readActions, readers)
-	only("DenyWritesButWriters", writeActions, writers)
-	if len(readers) > 0 {
-		statements = append(statements, policydoc.Statement{Sid: "ReadersRead", Effect: policydoc.Allow,
-			Principal: map[string]any{"AWS": slices.Sorted(slices.Values(readers))}, Action: readActions, Resource: []string{objects}})
-	}
-	if len(writers) > 0 {
-		statements = append(statements, policydoc.Statement{Sid: "WritersWrite", Effect: policydoc.Allow,
-			Principal: map[string]any{"AWS": slices.Sorted(slices.Values(writers))}, Action: writeActions, Resource: []string{objects}})
-	}
-	return policydoc.New(statements...)
-}
-
-// TLSOnlyStatements deny every request to a bucket that is not over TLS 1.2 or later
-// (Security Hub S3.5).
-func TLSOnlyStatements(bucketArn string) []policydoc.Statement {
-	resources := []string{bucketArn, bucketArn + "/*"}
-	return []policydoc.Statement{
-		{Sid: "DenyPlaintext", Effect: policydoc.Deny, Principal: policydoc.AnyPrincipal, Action: []string{"s3:*"}, Resource: resources,
-			Condition: map[string]map[string]any{"Bool": {"aws:SecureTransport": "false"}}},
-		{Sid: "DenyTLSOlderThan12", Effect: policydoc.Deny, Principal: policydoc.AnyPrincipal, Action: []string{"s3:*"}, Resource: resources,
-			Condition: map[string]map[string]any{"NumericLessThan": {"s3:TlsVersion": "1.2"}}},
-	}
-}
-
 // newPrivateBucket creates a bucket with every public access block, ACLs disabled, versioning
 // and a lifecycle that cleans up, the parts every bucket of this program shares. With protect,
 // the bucket and each of those guards are protected alike, so that no destroy order can leave a
 // kept bucket public, ACL-governed or unversioned.
 func newPrivateBucket(ctx *pulumi.Context, parent pulumi.Resource, name, project, stack string, tags map[string]string, protect bool, extraRules ...s3.BucketLifecycleConfigurationV2RuleInput) (*s3.BucketV2, error) {
-	t := pulumi.StringMap{"Name": pulumi.String(fmt.Sprintf("%s-%s-%s", project, stack, name))}
+	t := pulumi.StringMap{contract.NameTag: pulumi.String(fmt.Sprintf("%s-%s-%s", project, stack, name))}
 	for k, v := range tags {
 		t[k] = pulumi.String(v)
 	}

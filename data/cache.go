@@ -8,6 +8,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/elasticache"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/secure-vpc/secure-vpc/internal/contract"
 	"github.com/secure-vpc/secure-vpc/internal/naming"
 )
 
@@ -55,12 +56,12 @@ func NewCache(ctx *pulumi.Context, name string, args *CacheArgs, opts ...pulumi.
 		return nil, fmt.Errorf("cache %s: at least one user is required", name)
 	}
 	c := &Cache{}
-	if err := ctx.RegisterComponentResource("secure-vpc:data:Cache", name, c, opts...); err != nil {
+	if err := ctx.RegisterComponentResource(contract.TypeCacheComp, name, c, opts...); err != nil {
 		return nil, fmt.Errorf("registering cache %s: %w", name, err)
 	}
 	parent := pulumi.Parent(c)
 	id := naming.CacheGroupID(name, args.Stack)
-	tags := pulumi.StringMap{"Name": pulumi.String(fmt.Sprintf("%s-%s-%s", args.Project, args.Stack, name)), UsersTag: pulumi.String(strings.Join(slices.Sorted(slices.Values(args.Users)), " "))}
+	tags := pulumi.StringMap{contract.NameTag: pulumi.String(fmt.Sprintf("%s-%s-%s", args.Project, args.Stack, name)), contract.UsersTag: pulumi.String(strings.Join(slices.Sorted(slices.Values(args.Users)), " "))}
 
 	subnets, err := elasticache.NewSubnetGroup(ctx, name, &elasticache.SubnetGroupArgs{
 		Description: pulumi.Sprintf("%s/%s: isolated subnets of the %s cache", args.Project, args.Stack, name),

@@ -11,6 +11,7 @@ import (
 	"github.com/pulumi/pulumi-tls/sdk/v5/go/tls"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/secure-vpc/secure-vpc/internal/contract"
 	"github.com/secure-vpc/secure-vpc/internal/naming"
 )
 
@@ -88,12 +89,12 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 		return nil, err
 	}
 	d := &Database{}
-	if err := ctx.RegisterComponentResource("secure-vpc:data:Database", name, d, opts...); err != nil {
+	if err := ctx.RegisterComponentResource(contract.TypeDatabase, name, d, opts...); err != nil {
 		return nil, fmt.Errorf("registering database %s: %w", name, err)
 	}
 	parent := pulumi.Parent(d)
 	identifier := naming.DBIdentifier(name, args.Stack)
-	tags := pulumi.StringMap{"Name": pulumi.String(fmt.Sprintf("%s-%s-%s", args.Project, args.Stack, name)), OwnerTag: pulumi.String(args.Owner)}
+	tags := pulumi.StringMap{contract.NameTag: pulumi.String(fmt.Sprintf("%s-%s-%s", args.Project, args.Stack, name)), contract.OwnerTag: pulumi.String(args.Owner)}
 
 	subnets, err := rds.NewSubnetGroup(ctx, name, &rds.SubnetGroupArgs{
 		Description: pulumi.Sprintf("%s/%s: isolated subnets of the %s database", args.Project, args.Stack, name),

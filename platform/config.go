@@ -14,6 +14,7 @@ import (
 	"github.com/secure-vpc/secure-vpc/compute"
 	"github.com/secure-vpc/secure-vpc/data"
 	"github.com/secure-vpc/secure-vpc/internal/awslimits"
+	"github.com/secure-vpc/secure-vpc/internal/contract"
 	"github.com/secure-vpc/secure-vpc/internal/naming"
 	"github.com/secure-vpc/secure-vpc/network"
 )
@@ -781,11 +782,11 @@ func sortedGroups(m map[network.Group][2]int) []network.Group {
 // groupKey is the config key a security group comes from.
 func groupKey(g network.Group) string {
 	switch g.Kind {
-	case network.ServiceGroup, network.LoadBalancerGroup:
+	case contract.ServiceGroup, contract.LoadBalancerGroup:
 		return nsKey(keyServices) + "." + g.Name
-	case network.DatabaseGroup:
+	case contract.DatabaseGroup:
 		return nsKey(keyDatabases) + "." + g.Name
-	case network.CacheGroup:
+	case contract.CacheGroup:
 		return nsKey(keyCaches) + "." + g.Name
 	}
 	return nsKey(keyServices)

@@ -3,7 +3,7 @@ package platform
 import (
 	"slices"
 
-	"github.com/secure-vpc/secure-vpc/secrets"
+	"github.com/secure-vpc/secure-vpc/internal/contract"
 )
 
 // contractVar is one variable a service's tasks receive (in their environment, or as a secret
@@ -24,18 +24,18 @@ type secretRef struct{ Kind, Name string }
 func taskContract(spec *Spec, name string) []contractVar {
 	svc := spec.Services[name]
 	sk := nsKey(keyServices) + "." + name
-	tls := secretRef{secrets.KindTLS, name}
+	tls := secretRef{string(contract.TLSSecret), name}
 	out := []contractVar{
 		{"TLS_CERTIFICATE", sk, tls}, {"TLS_PRIVATE_KEY", sk, tls}, {"TLS_CA_CERTIFICATE", sk, tls},
-		{"IDENTITY_VERIFICATION_KEY", sk, secretRef{secrets.KindIdentity, "verification-key"}},
+		{"IDENTITY_VERIFICATION_KEY", sk, secretRef{string(contract.IdentitySecret), "verification-key"}},
 		{"SERVICE_NAME", sk, secretRef{}}, {"SERVICE_DNS", sk, secretRef{}}, {"PORT", sk + ".port", secretRef{}}, {"ENVIRONMENT", nsKey(keyEnvironment), secretRef{}},
 	}
 	if svc.Public {
-		out = append(out, contractVar{"IDENTITY_SIGNING_KEY", sk + ".public", secretRef{secrets.KindIdentity, "signing-key"}})
+		out = append(out, contractVar{"IDENTITY_SIGNING_KEY", sk + ".public", secretRef{string(contract.IdentitySecret), "signing-key"}})
 	}
 	for _, s := range sortedNames(spec.Secrets) {
 		if slices.Contains(spec.Secrets[s].Readers, name) {
-			out = append(out, contractVar{"APP_" + envName(s), nsKey(keySecrets) + "." + s, secretRef{secrets.KindApp, s}})
+			out = append(out, contractVar{"APP_" + envName(s), nsKey(keySecrets) + "." + s, secretRef{string(contract.AppSecret), s}})
 		}
 	}
 	for _, callee := range svc.Calls {
@@ -50,7 +50,7 @@ func taskContract(spec *Spec, name string) []contractVar {
 	}
 	for _, c := range sortedNames(spec.Caches) {
 		if slices.Contains(spec.Caches[c].Users, name) {
-			out = append(out, contractVar{"CACHE_" + envName(c) + "_AUTH_TOKEN", nsKey(keyCaches) + "." + c, secretRef{secrets.KindCache, c}})
+			out = append(out, contractVar{"CACHE_" + envName(c) + "_AUTH_TOKEN", nsKey(keyCaches) + "." + c, secretRef{string(contract.CacheSecret), c}})
 			for _, v := range []string{"HOST", "PORT"} {
 				out = append(out, contractVar{Name: "CACHE_" + envName(c) + "_" + v, From: nsKey(keyCaches) + "." + c})
 			}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/secure-vpc/secure-vpc/compute"
 	"github.com/secure-vpc/secure-vpc/data"
+	"github.com/secure-vpc/secure-vpc/internal/contract"
 	"github.com/secure-vpc/secure-vpc/internal/naming"
 	"github.com/secure-vpc/secure-vpc/network"
 	"github.com/secure-vpc/secure-vpc/secrets"
@@ -165,7 +166,7 @@ func vaultArgs(spec *Spec, account string, keys *secrets.Keyring, ids *compute.I
 		SecretsKeyArn:      keys.SecretsKeyArn,
 		RecoveryWindowDays: map[bool]int{false: 7, true: 30}[spec.Protect],
 		AccountID:          account,
-		ExecutionRoleTags:  map[string]string{compute.RoleTag: compute.ExecutionRoleKind, compute.StackTag: spec.Stack},
+		ExecutionRoleTags:  map[string]string{contract.RoleTag: string(contract.ExecutionRole), contract.StackTag: spec.Stack},
 		Protect:            spec.Protect,
 	}
 	for _, name := range sortedNames(spec.Services) {
@@ -306,11 +307,11 @@ func buildCompute(ctx *pulumi.Context, spec *Spec, account string, keys *secrets
 		wireService(spec, name, args, vault, stores)
 		args.DependsOn = append(args.DependsOn, fw.ServiceRules(name)...)
 		args.DependsOn = append(args.DependsOn, vpc.Endpoints...)
-		args.DependsOn = append(args.DependsOn, vpc.TierReady(network.Private)...)
+		args.DependsOn = append(args.DependsOn, vpc.TierReady(contract.Private)...)
 		if svc.InternetEgress {
 			// Its traffic leaves through a NAT gateway in the public tier.
 			args.DependsOn = append(args.DependsOn, vpc.NATRoutes...)
-			args.DependsOn = append(args.DependsOn, vpc.TierReady(network.Public)...)
+			args.DependsOn = append(args.DependsOn, vpc.TierReady(contract.Public)...)
 		}
 		if svc.Public {
 			edge, err := compute.NewEdge(ctx, name, &compute.EdgeArgs{
@@ -327,7 +328,7 @@ func buildCompute(ctx *pulumi.Context, spec *Spec, account string, keys *secrets
 			args.HealthCheckGraceSeconds = 60
 			// Health checks come from the load balancer's nodes in the public tier.
 			args.DependsOn = append(args.DependsOn, edge.HTTPSListener)
-			args.DependsOn = append(args.DependsOn, vpc.TierReady(network.Public)...)
+			args.DependsOn = append(args.DependsOn, vpc.TierReady(contract.Public)...)
 			out.urls[name] = edge.URL
 			out.lbNames[name] = edge.DNSName
 		}
@@ -352,20 +353,20 @@ func envName(name string) string {
 // and grants on its buckets and databases, all from the declared graph.
 func wireService(spec *Spec, name string, args *compute.ServiceArgs, vault *secrets.Vault, stores *storeOutputs) {
 	svc := spec.Services[name]
-	inject := func(env, kind, secret, key string) {
+	inject := func(env string, kind contract.SecretKind, secret, key string) {
 		args.Secrets = append(args.Secrets, compute.InjectedSecret{Env: env, Arn: vault.SecretArn(kind, secret), JSONKey: key,
 			Ready: vault.SecretReady(kind, secret)})
 	}
-	inject("TLS_CERTIFICATE", secrets.KindTLS, name, "certificate")
-	inject("TLS_PRIVATE_KEY", secrets.KindTLS, name, "privateKey")
-	inject("TLS_CA_CERTIFICATE", secrets.KindTLS, name, "caCertificate")
-	inject("IDENTITY_VERIFICATION_KEY", secrets.KindIdentity, "verification-key", "")
+	inject("TLS_CERTIFICATE", contract.TLSSecret, name, "certificate")
+	inject("TLS_PRIVATE_KEY", contract.TLSSecret, name, "privateKey")
+	inject("TLS_CA_CERTIFICATE", contract.TLSSecret, name, "caCertificate")
+	inject("IDENTITY_VERIFICATION_KEY", contract.IdentitySecret, "verification-key", "")
 	if svc.Public {
-		inject("IDENTITY_SIGNING_KEY", secrets.KindIdentity, "signing-key", "")
+		inject("IDENTITY_SIGNING_KEY", contract.IdentitySecret, "signing-key", "")
 	}
 	for _, sname := range sortedNames(spec.Secrets) {
 		if slices.Contains(spec.Secrets[sname].Readers, name) {
-			inject("APP_"+envName(sname), secrets.KindApp, sname, "")
+			inject("APP_"+envName(sname), contract.AppSecret, sname, "")
 		}
 	}
 
@@ -398,7 +399,7 @@ func wireService(spec *Spec, name string, args *compute.ServiceArgs, vault *secr
 		if !slices.Contains(c.Users, name) {
 			continue
 		}
-		inject("CACHE_"+envName(cname)+"_AUTH_TOKEN", secrets.KindCache, cname, "")
+		inject("CACHE_"+envName(cname)+"_AUTH_TOKEN", contract.CacheSecret, cname, "")
 		env["CACHE_"+envName(cname)+"_HOST"] = stores.cachesBy[cname].PrimaryEndpoint
 		env["CACHE_"+envName(cname)+"_PORT"] = pulumi.String(fmt.Sprint(c.Port))
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/secure-vpc/secure-vpc/compute"
 	"github.com/secure-vpc/secure-vpc/data"
 	"github.com/secure-vpc/secure-vpc/internal/awslimits"
+	"github.com/secure-vpc/secure-vpc/internal/contract"
 	"github.com/secure-vpc/secure-vpc/internal/naming"
 	"github.com/secure-vpc/secure-vpc/network"
 	"github.com/secure-vpc/secure-vpc/secrets"
@@ -127,28 +128,28 @@ func checkAddresses(spec *Spec, tasks, bffs, nats int, ps *problems) {
 	if err != nil || len(spec.Network.AvailabilityZones) == 0 {
 		return // the CIDR or the zones are already reported
 	}
-	usable := func(t network.Tier) int {
+	usable := func(t contract.Tier) int {
 		s := plan.ByTier(t)[0].CIDR
 		return 1<<(32-s.Bits()) - awslimits.ReservedAddressesPerSubnet
 	}
 	azs := len(spec.Network.AvailabilityZones)
 	key := nsKey(keyNetwork) + ".cidr"
-	if room := azs * (usable(network.Private) - len(network.InterfaceEndpoints)); tasks > room {
+	if room := azs * (usable(contract.Private) - len(network.InterfaceEndpoints)); tasks > room {
 		ps.add(key, "its private subnets (%d of /%d, %d addresses each, %d taken by the VPC endpoints) hold %d tasks, and a deployment of the services runs up to %d; use a larger block or fewer tasks",
-			azs, plan.ByTier(network.Private)[0].CIDR.Bits(), usable(network.Private), len(network.InterfaceEndpoints), room, tasks)
+			azs, plan.ByTier(contract.Private)[0].CIDR.Bits(), usable(contract.Private), len(network.InterfaceEndpoints), room, tasks)
 	}
 	stores := 0
 	for _, d := range spec.Databases {
 		stores += map[bool]int{false: 1, true: 2}[d.MultiAZ] // a Multi-AZ standby has an interface of its own
 	}
 	stores += len(spec.Caches) * map[bool]int{false: 1, true: 2}[spec.Protect]
-	if room := azs * usable(network.Isolated); stores > room {
+	if room := azs * usable(contract.Isolated); stores > room {
 		ps.add(key, "its isolated subnets (%d of /%d, %d addresses each) hold %d database and cache interfaces, and the stores need %d; use a larger block or fewer stores",
-			azs, plan.ByTier(network.Isolated)[0].CIDR.Bits(), usable(network.Isolated), room, stores)
+			azs, plan.ByTier(contract.Isolated)[0].CIDR.Bits(), usable(contract.Isolated), room, stores)
 	}
-	if need := bffs*awslimits.FreeAddressesPerALB + min(nats, 1); need > usable(network.Public) {
+	if need := bffs*awslimits.FreeAddressesPerALB + min(nats, 1); need > usable(contract.Public) {
 		ps.add(key, "its public subnets have %d addresses each, and the BFFs' %d load balancers need %d free in each (%d per load balancer, and the NAT gateway's); use a larger block or fewer BFFs",
-			usable(network.Public), bffs, need, awslimits.FreeAddressesPerALB)
+			usable(contract.Public), bffs, need, awslimits.FreeAddressesPerALB)
 	}
 }
 

@@ -12,20 +12,10 @@ import (
 	"github.com/pulumi/pulumi-tls/sdk/v5/go/tls"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/secure-vpc/secure-vpc/internal/contract"
 	"github.com/secure-vpc/secure-vpc/internal/naming"
-	"github.com/secure-vpc/secure-vpc/internal/policydoc"
+	"github.com/secure-vpc/secure-vpc/secrets/resourcepolicy"
 )
-
-// Secret kinds, the third segment of every secret name (secure-vpc/<stack>/<kind>/<name>-...).
-const (
-	KindApp      = "app"      // app credentials from config
-	KindTLS      = "tls"      // a service's mTLS certificate, key and the CA
-	KindIdentity = "identity" // the BFFs' identity-token signing key pair
-	KindCache    = "cache"    // a cache's auth token
-)
-
-// SecretKindTag records what a secret holds.
-const SecretKindTag = "secure-vpc:secret-kind" // #nosec G101 -- a tag key, not a credential
 
 // Certificate lifetimes. Service certificates are renewed by `pulumi up` within the early renewal
 // window; the CA lives ten years and is rotated deliberately.
@@ -98,12 +88,16 @@ type Vault struct {
 func (v *Vault) CacheAuthToken(cache string) pulumi.StringOutput { return v.tokens[cache] }
 
 // SecretArn returns the ARN of a secret by kind and name (for example tls, users).
-func (v *Vault) SecretArn(kind, name string) pulumi.StringOutput { return v.arns[kind+"/"+name] }
+func (v *Vault) SecretArn(kind contract.SecretKind, name string) pulumi.StringOutput {
+	return v.arns[entryKey(kind, name)]
+}
 
 // SecretReady returns what must exist before a task can read a secret at start: its value (the
 // secret version) and its resource policy. ECS resolves a task's secrets when it launches the
 // task, so a service must not start before them.
-func (v *Vault) SecretReady(kind, name string) []pulumi.Resource { return v.ready[kind+"/"+name] }
+func (v *Vault) SecretReady(kind contract.SecretKind, name string) []pulumi.Resource {
+	return v.ready[entryKey(kind, name)]
+}
 
 // NewVault creates the PKI and the secrets.
 func NewVault(ctx *pulumi.Context, name string, args *VaultArgs, opts ...pulumi.ResourceOption) (*Vault, error) {
@@ -111,7 +105,7 @@ func NewVault(ctx *pulumi.Context, name string, args *VaultArgs, opts ...pulumi.
 		return nil, err
 	}
 	v := &Vault{arns: map[string]pulumi.StringOutput{}, ready: map[string][]pulumi.Resource{}, tokens: map[string]pulumi.StringOutput{}}
-	if err := ctx.RegisterComponentResource("secure-vpc:secrets:Vault", name, v, opts...); err != nil {
+	if err := ctx.RegisterComponentResource(contract.TypeVault, name, v, opts...); err != nil {
 		return nil, fmt.Errorf("registering vault: %w", err)
 	}
 	w := &secretWriter{ctx: ctx, parent: v, project: args.Project, stack: args.Stack, keyArn: args.SecretsKeyArn,
@@ -190,7 +184,7 @@ func NewVault(ctx *pulumi.Context, name string, args *VaultArgs, opts ...pulumi.
 		bundle := pulumi.All(cert.CertPem, key.PrivateKeyPem, ca.CertPem).ApplyT(func(x []any) (string, error) {
 			return jsonObject(map[string]string{"certificate": x[0].(string), "privateKey": x[1].(string), "caCertificate": x[2].(string)})
 		}).(pulumi.StringOutput)
-		if err := w.Write(KindTLS, svc, fmt.Sprintf("mTLS certificate and key of %s (%s), with the internal CA", svc, dns), pulumi.ToSecret(bundle).(pulumi.StringOutput), readers([]string{svc})); err != nil {
+		if err := w.Write(contract.TLSSecret, svc, fmt.Sprintf("mTLS certificate and key of %s (%s), with the internal CA", svc, dns), pulumi.ToSecret(bundle).(pulumi.StringOutput), readers([]string{svc})); err != nil {
 			return nil, err
 		}
 	}
@@ -203,20 +197,20 @@ func NewVault(ctx *pulumi.Context, name string, args *VaultArgs, opts ...pulumi.
 		return nil, fmt.Errorf("creating identity token key: %w", err)
 	}
 	if len(bffs) > 0 {
-		if err := w.Write(KindIdentity, "signing-key", "private key the BFFs sign identity tokens with (ES256)", tokenKey.PrivateKeyPem, readers(bffs)); err != nil {
+		if err := w.Write(contract.IdentitySecret, "signing-key", "private key the BFFs sign identity tokens with (ES256)", tokenKey.PrivateKeyPem, readers(bffs)); err != nil {
 			return nil, err
 		}
 	}
-	everyService, err := StackReadersPolicy(args.AccountID, args.ExecutionRoleTags).JSON()
+	everyService, err := resourcepolicy.StackReadersPolicy(args.AccountID, args.ExecutionRoleTags).JSON()
 	if err != nil {
 		return nil, fmt.Errorf("building the verification key's policy: %w", err)
 	}
-	if err := w.write(KindIdentity, "verification-key", "public key every service verifies identity tokens with", tokenKey.PublicKeyPem, pulumi.String(everyService)); err != nil {
+	if err := w.write(contract.IdentitySecret, "verification-key", "public key every service verifies identity tokens with", tokenKey.PublicKeyPem, pulumi.String(everyService)); err != nil {
 		return nil, err
 	}
 
 	for _, s := range args.AppSecrets {
-		if err := w.Write(KindApp, s.Name, s.Description, s.Value, readers(slices.Sorted(slices.Values(s.Readers)))); err != nil {
+		if err := w.Write(contract.AppSecret, s.Name, s.Description, s.Value, readers(slices.Sorted(slices.Values(s.Readers)))); err != nil {
 			return nil, err
 		}
 	}
@@ -235,7 +229,7 @@ func NewVault(ctx *pulumi.Context, name string, args *VaultArgs, opts ...pulumi.
 			sum := sha256.Sum256([]byte(pem))
 			return hex.EncodeToString(sum[:])
 		})).(pulumi.StringOutput)
-		if err := w.Write(KindCache, c.Name, fmt.Sprintf("auth token of the %s cache", c.Name), token, readers(slices.Sorted(slices.Values(c.Users)))); err != nil {
+		if err := w.Write(contract.CacheSecret, c.Name, fmt.Sprintf("auth token of the %s cache", c.Name), token, readers(slices.Sorted(slices.Values(c.Users)))); err != nil {
 			return nil, err
 		}
 		v.tokens[c.Name] = token
@@ -307,7 +301,7 @@ type secretWriter struct {
 
 // Write creates one secret with its value and a policy that admits exactly the readers' roles,
 // and records its ARN and readiness in the vault.
-func (w *secretWriter) Write(kind, name, description string, value pulumi.StringInput, readers []Reader) error {
+func (w *secretWriter) Write(kind contract.SecretKind, name, description string, value pulumi.StringInput, readers []Reader) error {
 	arns := make([]any, 0, len(readers))
 	for _, r := range readers {
 		arns = append(arns, r.RoleArn)
@@ -317,21 +311,21 @@ func (w *secretWriter) Write(kind, name, description string, value pulumi.String
 		for i, x := range xs {
 			roles[i] = x.(string)
 		}
-		return ReadersPolicy(roles).JSON()
+		return resourcepolicy.ReadersPolicy(roles).JSON()
 	}).(pulumi.StringOutput)
 	return w.write(kind, name, description, value, policy)
 }
 
 // write creates the secret, its version and its resource policy, and records the ARN and what a
 // reader must wait for.
-func (w *secretWriter) write(kind, name, description string, value pulumi.StringInput, policy pulumi.StringInput) error {
-	logical := kind + "-" + name
+func (w *secretWriter) write(kind contract.SecretKind, name, description string, value pulumi.StringInput, policy pulumi.StringInput) error {
+	logical := string(kind) + "-" + name
 	secret, err := secretsmanager.NewSecret(w.ctx, logical, &secretsmanager.SecretArgs{
-		NamePrefix:           pulumi.String(naming.SecretPrefix(w.project, w.stack, kind, name)),
+		NamePrefix:           pulumi.String(naming.SecretPrefix(w.project, w.stack, string(kind), name)),
 		Description:          pulumi.String(description),
 		KmsKeyId:             w.keyArn,
 		RecoveryWindowInDays: pulumi.Int(w.recoveryDays),
-		Tags:                 pulumi.StringMap{SecretKindTag: pulumi.String(kind)},
+		Tags:                 pulumi.StringMap{contract.SecretKindTag: pulumi.String(string(kind))},
 	}, pulumi.Parent(w.parent), pulumi.Protect(w.protect))
 	if err != nil {
 		return fmt.Errorf("creating secret %s: %w", logical, err)
@@ -351,43 +345,13 @@ func (w *secretWriter) write(kind, name, description string, value pulumi.String
 	if err != nil {
 		return fmt.Errorf("creating policy of secret %s: %w", logical, err)
 	}
-	w.vault.arns[kind+"/"+name] = secret.Arn
-	w.vault.ready[kind+"/"+name] = []pulumi.Resource{version, sp}
+	w.vault.arns[entryKey(kind, name)] = secret.Arn
+	w.vault.ready[entryKey(kind, name)] = []pulumi.Resource{version, sp}
 	return nil
 }
 
-// ReadersPolicy lets exactly the given roles read a secret.
-func ReadersPolicy(roleArns []string) policydoc.Document {
-	sorted := slices.Sorted(slices.Values(roleArns))
-	return policydoc.New(policydoc.Statement{
-		Sid:       "OnlyItsConsumersRead",
-		Effect:    policydoc.Allow,
-		Principal: map[string]any{"AWS": sorted},
-		Action:    readActions,
-		Resource:  []string{"*"},
-	})
-}
-
-// StackReadersPolicy lets every role of the account that carries all the given tags read a
-// secret: the stack's execution roles, named by what they are rather than one by one. Its length
-// does not depend on the number of services.
-func StackReadersPolicy(accountID string, tags map[string]string) policydoc.Document {
-	cond := map[string]any{}
-	for k, v := range tags {
-		cond["aws:PrincipalTag/"+k] = v
-	}
-	return policydoc.New(policydoc.Statement{
-		Sid:       "EveryExecutionRoleOfTheStackReads",
-		Effect:    policydoc.Allow,
-		Principal: policydoc.AWSPrincipal(fmt.Sprintf("arn:aws:iam::%s:root", accountID)),
-		Action:    readActions,
-		Resource:  []string{"*"},
-		Condition: map[string]map[string]any{"StringEquals": cond},
-	})
-}
-
-// readActions read a secret's value and describe it.
-var readActions = []string{"secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"}
+// entryKey is a secret's key in the vault's maps and in SecretArns: <kind>/<name>, for example tls/users.
+func entryKey(kind contract.SecretKind, name string) string { return string(kind) + "/" + name }
 
 func jsonObject(m map[string]string) (string, error) {
 	data, err := json.Marshal(m)
