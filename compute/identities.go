@@ -12,19 +12,18 @@ import (
 	"github.com/secure-vpc/secure-vpc/compute/rolepolicy"
 	"github.com/secure-vpc/secure-vpc/internal/contract"
 	"github.com/secure-vpc/secure-vpc/internal/naming"
+	"github.com/secure-vpc/secure-vpc/internal/stack"
 )
 
 // IdentitiesArgs configures the services' identities.
 type IdentitiesArgs struct {
-	Project   string
-	Stack     string
-	Region    string
-	AccountID string
-	Services  []string
-	// Protect keeps the roles from deletion (staging and prod): the buckets and secrets that are
-	// kept name them in their policies, and a role deleted and made again is a different
-	// principal to those policies.
-	Protect bool
+	// Scope is the stack the roles belong to; all of it is required. Protect keeps the roles from
+	// deletion (staging and prod): the buckets and secrets that are kept name them in their
+	// policies, and a role deleted and made again is a different principal to those policies.
+	stack.Scope
+	// Services are the names of the services that get a task and an execution role, in any order.
+	// Required: at least one.
+	Services []string
 }
 
 // Identities are the IAM roles of every service: a task role (what the running code may do) and an
@@ -53,8 +52,8 @@ func NewIdentities(ctx *pulumi.Context, name string, args *IdentitiesArgs, opts 
 	if args == nil || len(args.Services) == 0 {
 		return nil, fmt.Errorf("identities: at least one service is required")
 	}
-	if len(args.AccountID) != 12 || args.Region == "" {
-		return nil, fmt.Errorf("identities: account id and region are required")
+	if err := args.Check(); err != nil {
+		return nil, fmt.Errorf("identities: %w", err)
 	}
 	id := &Identities{taskRoles: map[string]*iam.Role{}, execRoles: map[string]*iam.Role{}}
 	if err := ctx.RegisterComponentResource(contract.TypeIdentities, name, id, opts...); err != nil {
@@ -79,7 +78,7 @@ func NewIdentities(ctx *pulumi.Context, name string, args *IdentitiesArgs, opts 
 			{naming.ExecutionRole(svc), contract.ExecutionRole, "what ECS may do to start %s: pull its image, write its logs, inject its secrets", id.execRoles, execArns},
 		} {
 			role, err := iam.NewRole(ctx, kind.logical, &iam.RoleArgs{
-				Description:        pulumi.String(fmt.Sprintf("%s/%s: ", args.Project, args.Stack) + fmt.Sprintf(kind.what, svc)),
+				Description:        pulumi.String(args.Describe(fmt.Sprintf(kind.what, svc))),
 				AssumeRolePolicy:   pulumi.String(trust),
 				MaxSessionDuration: pulumi.Int(3600),
 				Tags: pulumi.StringMap{

@@ -13,6 +13,7 @@ import (
 
 	"github.com/secure-vpc/secure-vpc/compute/rolepolicy"
 	"github.com/secure-vpc/secure-vpc/internal/contract"
+	"github.com/secure-vpc/secure-vpc/internal/stack"
 )
 
 // ContainerUser is the non-root user every container runs as (Security Hub ECS.20).
@@ -60,43 +61,53 @@ type DatabaseAccess struct {
 
 // ServiceArgs configures a service.
 type ServiceArgs struct {
-	Project   string
-	Stack     string
-	Region    string
-	AccountID string
-
-	Image        string
-	Port         int
-	CPU          int
-	Memory       int
-	DesiredCount int
-	// HealthCheckGraceSeconds gives tasks behind a load balancer time to start (0 otherwise).
+	// Scope is the stack the service belongs to; all of it is required. Protect keeps the
+	// service's log group from deletion (staging and prod).
+	stack.Scope
+	// ServiceSettings are the image, port, task size and count, as the spec holds them (Image,
+	// Port and DesiredCount required; CPU and Memory a Fargate size).
+	ServiceSettings
+	// HealthCheckGraceSeconds gives tasks behind a load balancer time to start, in seconds.
+	// Optional, default 0; used only with TargetGroupArn.
 	HealthCheckGraceSeconds int
 
-	ClusterArn       pulumi.StringInput
-	NamespaceID      pulumi.StringInput
+	// ClusterArn and NamespaceID are the Cluster's. Required.
+	ClusterArn  pulumi.StringInput
+	NamespaceID pulumi.StringInput
+	// PrivateSubnetIDs are the private tier's subnets, where the tasks run. Required.
 	PrivateSubnetIDs pulumi.StringArrayInput
+	// SecurityGroupIDs are the tasks' groups (the service's own and the shared all-services
+	// group). Required.
 	SecurityGroupIDs pulumi.StringArrayInput
-	TaskRole         *iam.Role
-	ExecutionRole    *iam.Role
+	// TaskRole and ExecutionRole are the service's roles (Identities'); the service attaches their
+	// permissions. Required.
+	TaskRole      *iam.Role
+	ExecutionRole *iam.Role
 
-	LogsKeyArn       pulumi.StringInput
+	// LogsKeyArn is the key of the service's log group. Required.
+	LogsKeyArn pulumi.StringInput
+	// LogRetentionDays is the retention of the service's log group, in days: a value CloudWatch
+	// Logs accepts. Required.
 	LogRetentionDays int
-	SecretsKeyArn    pulumi.StringInput
-	DataKeyArn       pulumi.StringInput
+	// SecretsKeyArn is the key of the secrets it is given. Required.
+	SecretsKeyArn pulumi.StringInput
+	// DataKeyArn is the key of the buckets it uses. Required with Buckets.
+	DataKeyArn pulumi.StringInput
 
-	Secrets     []InjectedSecret
+	// Secrets are injected into the container at start. Optional.
+	Secrets []InjectedSecret
+	// Environment is the container's environment, by variable name. Optional.
 	Environment map[string]pulumi.StringInput
-	Buckets     []BucketAccess
-	Databases   []DatabaseAccess
-	// TargetGroupArn registers the tasks with a BFF's load balancer.
+	// Buckets and Databases are what its code may use. Optional.
+	Buckets   []BucketAccess
+	Databases []DatabaseAccess
+	// TargetGroupArn registers the tasks with a BFF's load balancer. Optional.
 	TargetGroupArn pulumi.StringInput
 	// DependsOn holds what else must exist before the service starts its first task: a BFF's
 	// listener (ECS refuses a target group without a load balancer), and the network its tasks
 	// need at start (the security group rules of its groups, the VPC endpoints, the route to NAT).
+	// Optional.
 	DependsOn []pulumi.Resource
-	// Protect keeps the service's log group from deletion (staging and prod).
-	Protect bool
 }
 
 // Service is one microservice on Fargate, in the private tier, registered in Cloud Map.
@@ -122,6 +133,8 @@ func (a *ServiceArgs) validate(name string) error {
 		return fmt.Errorf("service %s: the data key is required to use buckets", name)
 	case a.Port < 1 || a.Port > 65535 || a.DesiredCount < 1:
 		return fmt.Errorf("service %s: port and desired count are required", name)
+	case a.Check() != nil:
+		return fmt.Errorf("service %s: %w", name, a.Check())
 	}
 	return nil
 }
@@ -141,7 +154,7 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 	tags := pulumi.StringMap{contract.ServiceTag: pulumi.String(name)}
 
 	logs, err := cloudwatch.NewLogGroup(ctx, name+"-logs", &cloudwatch.LogGroupArgs{
-		Name:            pulumi.Sprintf("/%s/%s/services/%s", args.Project, args.Stack, name),
+		Name:            pulumi.String(args.LogGroup("services", name)),
 		RetentionInDays: pulumi.Int(args.LogRetentionDays),
 		KmsKeyId:        args.LogsKeyArn,
 		Tags:            tags,
@@ -160,7 +173,7 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 	}
 
 	containers := s.containerDefinitions(name, args, logs)
-	family := fmt.Sprintf("%s-%s-%s", args.Project, args.Stack, name)
+	family := args.Scope.Name(name)
 	td, err := ecs.NewTaskDefinition(ctx, name, &ecs.TaskDefinitionArgs{
 		Family:                  pulumi.String(family),
 		Cpu:                     pulumi.String(fmt.Sprint(args.CPU)),

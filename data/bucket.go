@@ -12,6 +12,7 @@ import (
 	"github.com/secure-vpc/secure-vpc/data/bucketpolicy"
 	"github.com/secure-vpc/secure-vpc/internal/contract"
 	"github.com/secure-vpc/secure-vpc/internal/naming"
+	"github.com/secure-vpc/secure-vpc/internal/stack"
 )
 
 // Object lifecycle of every bucket.
@@ -28,20 +29,22 @@ type Reader struct {
 
 // BucketArgs configures a data bucket.
 type BucketArgs struct {
-	Project    string
-	Stack      string
+	// Scope is the stack the bucket belongs to; all of it is required. Protect keeps the bucket
+	// and everything that guards it (public access block, ownership, versioning, encryption,
+	// lifecycle, logging, policy) from deletion: staging and prod.
+	stack.Scope
+	// DataKeyArn is the customer-managed key of the bucket's default encryption. Required.
 	DataKeyArn pulumi.StringInput
-	Readers    []Reader
-	Writers    []Reader
-	// LogBucket receives the bucket's S3 server access logs.
+	// Readers and Writers are the services that may read and write its objects, by task role.
+	// Required: at least one of either.
+	Readers []Reader
+	Writers []Reader
+	// LogBucket receives the bucket's S3 server access logs (its name). Required.
 	LogBucket pulumi.StringInput
 	// LogBucketPolicy is the log bucket's policy: S3 checks, when logging is turned on, that the
 	// target bucket lets the logging service write (InvalidTargetBucketForLogging otherwise), so
 	// logging is configured only after it exists. Required.
 	LogBucketPolicy pulumi.Resource
-	// Protect keeps the bucket and everything that guards it (public access block, ownership,
-	// versioning, encryption, lifecycle, logging, policy) from deletion: staging and prod.
-	Protect bool
 }
 
 // Bucket is an S3 bucket for user data.
@@ -62,11 +65,14 @@ func NewBucket(ctx *pulumi.Context, name string, args *BucketArgs, opts ...pulum
 	if len(args.Readers)+len(args.Writers) == 0 {
 		return nil, fmt.Errorf("bucket %s: at least one reader or writer is required", name)
 	}
+	if err := args.Check(); err != nil {
+		return nil, fmt.Errorf("bucket %s: %w", name, err)
+	}
 	b := &Bucket{}
 	if err := ctx.RegisterComponentResource(contract.TypeBucketComp, name, b, opts...); err != nil {
 		return nil, fmt.Errorf("registering bucket %s: %w", name, err)
 	}
-	bucket, err := newPrivateBucket(ctx, b, name, args.Project, args.Stack, map[string]string{contract.PurposeTag: string(contract.DataPurpose)}, args.Protect)
+	bucket, err := newPrivateBucket(ctx, b, name, args.Scope, map[string]string{contract.PurposeTag: string(contract.DataPurpose)})
 	if err != nil {
 		return nil, err
 	}
@@ -112,15 +118,12 @@ func NewBucket(ctx *pulumi.Context, name string, args *BucketArgs, opts ...pulum
 // and a lifecycle that cleans up, the parts every bucket of this program shares. With protect,
 // the bucket and each of those guards are protected alike, so that no destroy order can leave a
 // kept bucket public, ACL-governed or unversioned.
-func newPrivateBucket(ctx *pulumi.Context, parent pulumi.Resource, name, project, stack string, tags map[string]string, protect bool, extraRules ...s3.BucketLifecycleConfigurationV2RuleInput) (*s3.BucketV2, error) {
-	t := pulumi.StringMap{contract.NameTag: pulumi.String(fmt.Sprintf("%s-%s-%s", project, stack, name))}
-	for k, v := range tags {
-		t[k] = pulumi.String(v)
-	}
+func newPrivateBucket(ctx *pulumi.Context, parent pulumi.Resource, name string, scope stack.Scope, tags map[string]string, extraRules ...s3.BucketLifecycleConfigurationV2RuleInput) (*s3.BucketV2, error) {
+	protect := scope.Protect
 	bucket, err := s3.NewBucketV2(ctx, name, &s3.BucketV2Args{
-		BucketPrefix: pulumi.String(naming.BucketPrefix(name, stack)),
+		BucketPrefix: pulumi.String(naming.BucketPrefix(name, scope.Stack)),
 		ForceDestroy: pulumi.Bool(false),
-		Tags:         t,
+		Tags:         pulumi.ToStringMap(scope.Tags(name, tags)),
 	}, pulumi.Parent(parent), pulumi.Protect(protect))
 	if err != nil {
 		return nil, fmt.Errorf("creating bucket %s: %w", name, err)

@@ -8,18 +8,19 @@ import (
 
 	"github.com/secure-vpc/secure-vpc/data/bucketpolicy"
 	"github.com/secure-vpc/secure-vpc/internal/contract"
+	"github.com/secure-vpc/secure-vpc/internal/stack"
 )
 
 // LogBucketArgs configures the access-log bucket.
 type LogBucketArgs struct {
-	Project   string
-	Stack     string
-	AccountID string
+	// Scope is the stack the bucket belongs to; all of it is required (the account scopes the
+	// delivery statements). Protect keeps the bucket and its guards from deletion.
+	stack.Scope
 	// ELBAccountArn is the regional Elastic Load Balancing account of regions older than August
-	// 2022 ("" in newer regions, which only know the log-delivery service principal).
+	// 2022. Optional: "" in newer regions, which only know the log-delivery service principal.
 	ELBAccountArn string
+	// RetentionDays is how long logs are kept, in days, at least 1. Required.
 	RetentionDays int
-	Protect       bool
 }
 
 // LogBucket receives the load balancers' access logs and the data buckets' S3 access logs.
@@ -36,8 +37,11 @@ type LogBucket struct {
 // uses a customer key": ALB access logs and S3 server access logs can only be delivered to SSE-S3
 // (AES256) buckets. Everything else holds: no public access, ACLs disabled, versioning, TLS only.
 func NewLogBucket(ctx *pulumi.Context, name string, args *LogBucketArgs, opts ...pulumi.ResourceOption) (*LogBucket, error) {
-	if args == nil || len(args.AccountID) != 12 || args.RetentionDays < 1 {
-		return nil, fmt.Errorf("log bucket: account id and retention are required")
+	if args == nil || args.RetentionDays < 1 {
+		return nil, fmt.Errorf("log bucket: retention is required")
+	}
+	if err := args.Check(); err != nil {
+		return nil, fmt.Errorf("log bucket: %w", err)
 	}
 	lb := &LogBucket{}
 	if err := ctx.RegisterComponentResource(contract.TypeLogBucket, name, lb, opts...); err != nil {
@@ -49,7 +53,7 @@ func NewLogBucket(ctx *pulumi.Context, name string, args *LogBucketArgs, opts ..
 		Filter:     &s3.BucketLifecycleConfigurationV2RuleFilterArgs{},
 		Expiration: &s3.BucketLifecycleConfigurationV2RuleExpirationArgs{Days: pulumi.Int(args.RetentionDays)},
 	}
-	bucket, err := newPrivateBucket(ctx, lb, name, args.Project, args.Stack, map[string]string{contract.PurposeTag: string(contract.AccessLogsPurpose)}, args.Protect, expire)
+	bucket, err := newPrivateBucket(ctx, lb, name, args.Scope, map[string]string{contract.PurposeTag: string(contract.AccessLogsPurpose)}, expire)
 	if err != nil {
 		return nil, err
 	}

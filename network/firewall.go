@@ -8,18 +8,22 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/secure-vpc/secure-vpc/internal/contract"
+	"github.com/secure-vpc/secure-vpc/internal/stack"
 	"github.com/secure-vpc/secure-vpc/network/netplan"
 )
 
 // FirewallArgs configures the Firewall.
 type FirewallArgs struct {
-	Project string
-	Stack   string
-	VpcID   pulumi.StringInput
-	Graph   netplan.FirewallGraph
-	// EndpointSecurityGroupID is the Vpc's endpoint group; the firewall owns its rules.
+	// Scope is the stack the groups belong to; all of it is required.
+	stack.Scope
+	// VpcID is the VPC the groups are made in. Required.
+	VpcID pulumi.StringInput
+	// Graph is the declared service graph the groups and rules are planned from
+	// (netplan.PlanFirewall). Optional: an empty graph gives the shared groups only.
+	Graph netplan.FirewallGraph
+	// EndpointSecurityGroupID is the Vpc's endpoint group; the firewall owns its rules. Required.
 	EndpointSecurityGroupID pulumi.StringInput
-	// S3PrefixListID is the prefix list of the S3 gateway endpoint.
+	// S3PrefixListID is the prefix list of the S3 gateway endpoint. Required.
 	S3PrefixListID pulumi.StringInput
 }
 
@@ -85,6 +89,9 @@ func NewFirewall(ctx *pulumi.Context, name string, args *FirewallArgs, opts ...p
 	if args == nil || args.VpcID == nil || args.EndpointSecurityGroupID == nil || args.S3PrefixListID == nil {
 		return nil, fmt.Errorf("firewall: the vpc id, endpoint security group and S3 prefix list are required")
 	}
+	if err := args.Check(); err != nil {
+		return nil, fmt.Errorf("firewall: %w", err)
+	}
 	groups, rules := netplan.PlanFirewall(args.Graph)
 	for g, counts := range netplan.RuleCounts(rules) {
 		if counts[0] > netplan.MaxRulesPerGroup || counts[1] > netplan.MaxRulesPerGroup {
@@ -101,12 +108,8 @@ func NewFirewall(ctx *pulumi.Context, name string, args *FirewallArgs, opts ...p
 	for _, g := range groups {
 		sg, err := ec2.NewSecurityGroup(ctx, g.Label(), &ec2.SecurityGroupArgs{
 			VpcId:       args.VpcID,
-			Description: pulumi.String(fmt.Sprintf("%s/%s: %s", args.Project, args.Stack, fmt.Sprintf(groupPurpose[g.Kind], g.Name))),
-			Tags: pulumi.StringMap{
-				contract.NameTag:      pulumi.String(fmt.Sprintf("%s-%s-%s", args.Project, args.Stack, g.Label())),
-				contract.GroupKindTag: pulumi.String(string(g.Kind)),
-				contract.GroupNameTag: pulumi.String(g.Name),
-			},
+			Description: pulumi.String(args.Describe(fmt.Sprintf(groupPurpose[g.Kind], g.Name))),
+			Tags:        pulumi.ToStringMap(args.Tags(g.Label(), map[string]string{contract.GroupKindTag: string(g.Kind), contract.GroupNameTag: g.Name})),
 		}, pulumi.Parent(f))
 		if err != nil {
 			return nil, fmt.Errorf("creating security group %s: %w", g.Label(), err)

@@ -4,7 +4,6 @@ package network
 
 import (
 	"fmt"
-	"net/netip"
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
@@ -15,25 +14,23 @@ import (
 	"github.com/secure-vpc/secure-vpc/internal/awslimits"
 	"github.com/secure-vpc/secure-vpc/internal/contract"
 	"github.com/secure-vpc/secure-vpc/internal/policydoc"
+	"github.com/secure-vpc/secure-vpc/internal/stack"
 	"github.com/secure-vpc/secure-vpc/network/netplan"
 )
 
 // VpcArgs configures a Vpc.
 type VpcArgs struct {
-	Project           string
-	Stack             string
-	Region            string
-	AccountID         string
-	CIDR              netip.Prefix
-	AvailabilityZones []string
-	NATGateways       netplan.NATStrategy
-	// DataPorts are the ports the isolated tier's NACL admits from the private tier.
-	DataPorts            []int
-	FlowLogRetentionDays int
-	// LogsKeyArn is the customer-managed key that encrypts the flow log group.
+	// Scope is the stack the network belongs to; all of it is required. Protect adds Pulumi's
+	// protect to the stateful child (the flow log group).
+	stack.Scope
+	// Settings are the network's CIDR, AZs (of the scope's region, at least 2), NAT strategy and
+	// flow log retention, as the spec holds them.
+	netplan.Settings
+	// DataPorts are the ports the isolated tier's NACL admits from the private tier, in any order.
+	// Optional: none closes the isolated tier entirely.
+	DataPorts []int
+	// LogsKeyArn is the customer-managed key that encrypts the flow log group. Required.
 	LogsKeyArn pulumi.StringInput
-	// Protect adds Pulumi's protect to stateful children (the flow log group).
-	Protect bool
 }
 
 // Vpc is the stack's network.
@@ -75,10 +72,8 @@ const FlowLogTrafficType = "ALL"
 
 func (a *VpcArgs) validate() (*netplan.CIDRPlan, error) {
 	switch {
-	case a.Project == "" || a.Stack == "" || a.Region == "":
-		return nil, fmt.Errorf("vpc: project, stack and region are required")
-	case len(a.AccountID) != 12:
-		return nil, fmt.Errorf("vpc: account id %q is not a 12-digit AWS account id", a.AccountID)
+	case a.Check() != nil:
+		return nil, fmt.Errorf("vpc: %w", a.Check())
 	case len(a.AvailabilityZones) < 2:
 		return nil, fmt.Errorf("vpc: at least 2 availability zones are required, got %d", len(a.AvailabilityZones))
 	case a.NATGateways != netplan.NATNone && a.NATGateways != netplan.NATSingle && a.NATGateways != netplan.NATPerAZ:
@@ -146,11 +141,7 @@ type vpcBuilder struct {
 }
 
 func (b *vpcBuilder) tags(name string, extra map[string]string) pulumi.StringMap {
-	t := pulumi.StringMap{contract.NameTag: pulumi.String(fmt.Sprintf("%s-%s-%s", b.args.Project, b.args.Stack, name))}
-	for k, v := range extra {
-		t[k] = pulumi.String(v)
-	}
-	return t
+	return pulumi.ToStringMap(b.args.Tags(name, extra))
 }
 
 // azSuffix is the zone letter, which names per-AZ resources so that their names survive
@@ -393,15 +384,10 @@ func (b *vpcBuilder) lockDefaults() error {
 	return nil
 }
 
-// FlowLogGroupName is the log group of a stack's VPC flow logs.
-func FlowLogGroupName(project, stack string) string {
-	return fmt.Sprintf("/%s/%s/vpc-flow-logs", project, stack)
-}
-
 func (b *vpcBuilder) buildFlowLogs() error {
 	a := b.args
 	group, err := cloudwatch.NewLogGroup(b.ctx, b.name+"-flow-logs", &cloudwatch.LogGroupArgs{
-		Name:            pulumi.String(FlowLogGroupName(a.Project, a.Stack)),
+		Name:            pulumi.String(a.LogGroup("vpc-flow-logs")),
 		RetentionInDays: pulumi.Int(a.FlowLogRetentionDays),
 		KmsKeyId:        a.LogsKeyArn,
 		Tags:            b.tags("vpc-flow-logs", nil),
@@ -425,7 +411,7 @@ func (b *vpcBuilder) buildFlowLogs() error {
 		return fmt.Errorf("building flow log trust policy: %w", err)
 	}
 	role, err := iam.NewRole(b.ctx, b.name+"-flow-logs", &iam.RoleArgs{
-		Description:      pulumi.Sprintf("Delivers VPC flow logs of %s/%s to CloudWatch Logs", a.Project, a.Stack),
+		Description:      pulumi.String("Delivers VPC flow logs of " + a.Path() + " to CloudWatch Logs"),
 		AssumeRolePolicy: pulumi.String(trust),
 		Tags:             b.tags("vpc-flow-logs", nil),
 	}, b.parent)
@@ -460,7 +446,7 @@ func (b *vpcBuilder) buildEndpoints() error {
 	a := b.args
 	sg, err := ec2.NewSecurityGroup(b.ctx, b.name+"-endpoints", &ec2.SecurityGroupArgs{
 		VpcId:       b.vpc.ID(),
-		Description: pulumi.String(fmt.Sprintf("%s/%s: VPC interface endpoints, HTTPS from service tasks only", a.Project, a.Stack)),
+		Description: pulumi.String(a.Describe("VPC interface endpoints, HTTPS from service tasks only")),
 		Tags:        b.tags("endpoints", map[string]string{contract.GroupKindTag: string(contract.EndpointsGroup), contract.GroupNameTag: ""}),
 	}, b.parent)
 	if err != nil {

@@ -1,11 +1,12 @@
 package platform
 
 import (
-	"net/netip"
-
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/secure-vpc/secure-vpc/network"
+	"github.com/secure-vpc/secure-vpc/compute"
+	"github.com/secure-vpc/secure-vpc/data"
+	"github.com/secure-vpc/secure-vpc/internal/stack"
+	"github.com/secure-vpc/secure-vpc/network/netplan"
 )
 
 // Project is the Pulumi project name; config keys live in its namespace.
@@ -23,22 +24,22 @@ const (
 )
 
 // NATStrategy says how the private tier reaches the internet (none, single or perAz).
-type NATStrategy = network.NATStrategy
+type NATStrategy = netplan.NATStrategy
 
 // The NAT strategies.
 const (
-	NATNone   = network.NATNone
-	NATSingle = network.NATSingle
-	NATPerAZ  = network.NATPerAZ
+	NATNone   = netplan.NATNone
+	NATSingle = netplan.NATSingle
+	NATPerAZ  = netplan.NATPerAZ
 )
 
 // CacheEngine is the ElastiCache engine of a cache.
-type CacheEngine string
+type CacheEngine = data.CacheEngine
 
 // The cache engines.
 const (
-	Valkey CacheEngine = "valkey"
-	Redis  CacheEngine = "redis"
+	Valkey = data.Valkey
+	Redis  = data.Redis
 )
 
 // Spec is the validated, typed form of a stack's config: everything the components build from.
@@ -64,58 +65,27 @@ type Spec struct {
 	Protect bool
 }
 
-// Network is the VPC of the stack.
-type Network struct {
-	CIDR                 netip.Prefix
-	AvailabilityZones    []string
-	NATGateways          NATStrategy
-	FlowLogRetentionDays int
-	ConnectedCIDRs       []netip.Prefix
-}
-
-// Service is one microservice of the graph.
-type Service struct {
-	Name            string
-	Public          bool // a BFF: the only kind of service with an internet-facing load balancer
-	Port            int
-	Image           string
-	Calls           []string
-	InternetEgress  bool
-	CPU             int
-	Memory          int
-	DesiredCount    int
-	HealthCheckPath string
-}
-
-// Database is a PostgreSQL database owned by exactly one service.
-type Database struct {
-	Name                string
-	Engine              string
-	Version             string
-	ExtendedSupport     bool // accept a major past RDS standard support, on paid RDS Extended Support
-	Owner               string
-	InstanceClass       string
-	Port                int
-	AllocatedStorage    int
-	MaxAllocatedStorage int
-	BackupRetentionDays int
-	MultiAZ             bool
-}
+// The settings of the network, a service, a database, a cache and the edge are declared by the
+// components that build them (each component's Args embeds its settings), so that the spec and
+// the components cannot drift apart.
+type (
+	// Network is the VPC of the stack.
+	Network = netplan.Settings
+	// Service is one microservice of the graph.
+	Service = compute.ServiceSettings
+	// Database is a PostgreSQL database owned by exactly one service.
+	Database = data.DatabaseSettings
+	// Cache is an ElastiCache replication group with the services that may use it.
+	Cache = data.CacheSettings
+	// Edge is the internet-facing side of the BFFs.
+	Edge = compute.EdgeSettings
+)
 
 // Bucket is an S3 bucket with the services that may read and write it.
 type Bucket struct {
 	Name    string
 	Readers []string
 	Writers []string
-}
-
-// Cache is an ElastiCache replication group with the services that may use it.
-type Cache struct {
-	Name     string
-	Engine   CacheEngine
-	NodeType string
-	Port     int
-	Users    []string
 }
 
 // AppSecret is an application credential kept in Secrets Manager. Its value comes from
@@ -133,11 +103,9 @@ func (s AppSecret) Value() pulumi.StringOutput {
 	return pulumi.ToSecret(pulumi.String(s.value)).(pulumi.StringOutput)
 }
 
-// Edge is the internet-facing side of the BFFs.
-type Edge struct {
-	CertificateARN string
-	DomainName     string
-	RateLimit      int
+// Scope is the stack scope every component is built in, in the given AWS account.
+func (s *Spec) Scope(account string) stack.Scope {
+	return stack.Scope{Project: Project, Stack: s.Stack, Region: s.Region, AccountID: account, Protect: s.Protect}
 }
 
 // DataPorts lists the distinct ports of the stores in the isolated tier, in ascending order.

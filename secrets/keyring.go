@@ -9,6 +9,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/secure-vpc/secure-vpc/internal/contract"
+	"github.com/secure-vpc/secure-vpc/internal/stack"
 	"github.com/secure-vpc/secure-vpc/secrets/resourcepolicy"
 )
 
@@ -17,12 +18,9 @@ const DeletionWindowDays = 30
 
 // KeyringArgs configures the keyring.
 type KeyringArgs struct {
-	Project   string
-	Stack     string
-	Region    string
-	AccountID string
-	// Protect adds Pulumi's protect to every key (staging and prod).
-	Protect bool
+	// Scope is the stack the keys belong to; all of it is required. Protect adds Pulumi's protect
+	// to every key and alias (staging and prod).
+	stack.Scope
 }
 
 // Keyring is the set of customer-managed keys of a stack.
@@ -41,25 +39,13 @@ var purposes = map[contract.KeyDomain]string{
 	contract.SecretsDomain: "Secrets Manager entries (app secrets, certificates, RDS master passwords)",
 }
 
-func (a *KeyringArgs) validate() error {
-	switch {
-	case a.Project == "" || a.Stack == "":
-		return fmt.Errorf("keyring: project and stack are required")
-	case a.Region == "":
-		return fmt.Errorf("keyring: region is required")
-	case len(a.AccountID) != 12:
-		return fmt.Errorf("keyring: account id %q is not a 12-digit AWS account id", a.AccountID)
-	}
-	return nil
-}
-
 // NewKeyring creates the keys of the stack.
 func NewKeyring(ctx *pulumi.Context, name string, args *KeyringArgs, opts ...pulumi.ResourceOption) (*Keyring, error) {
 	if args == nil {
 		return nil, fmt.Errorf("keyring: args are required")
 	}
-	if err := args.validate(); err != nil {
-		return nil, err
+	if err := args.Check(); err != nil {
+		return nil, fmt.Errorf("keyring: %w", err)
 	}
 	k := &Keyring{}
 	if err := ctx.RegisterComponentResource(contract.TypeKeyring, name, k, opts...); err != nil {
@@ -93,31 +79,23 @@ func NewKeyring(ctx *pulumi.Context, name string, args *KeyringArgs, opts ...pul
 func (k *Keyring) newKey(ctx *pulumi.Context, name string, domain contract.KeyDomain, args *KeyringArgs, purpose, policy string) (*kms.Key, error) {
 	keyName := fmt.Sprintf("%s-%s", name, domain)
 	key, err := kms.NewKey(ctx, keyName, &kms.KeyArgs{
-		Description:           pulumi.Sprintf("%s/%s %s key: %s", args.Project, args.Stack, domain, purpose),
+		Description:           pulumi.Sprintf("%s %s key: %s", args.Path(), domain, purpose),
 		EnableKeyRotation:     pulumi.Bool(true),
 		DeletionWindowInDays:  pulumi.Int(DeletionWindowDays),
 		KeyUsage:              pulumi.String("ENCRYPT_DECRYPT"),
 		CustomerMasterKeySpec: pulumi.String("SYMMETRIC_DEFAULT"),
 		Policy:                pulumi.String(policy),
-		Tags: pulumi.StringMap{
-			contract.NameTag:   pulumi.Sprintf("%s-%s-%s", args.Project, args.Stack, domain),
-			contract.DomainTag: pulumi.String(string(domain)),
-		},
+		Tags:                  pulumi.ToStringMap(args.Tags(string(domain), map[string]string{contract.DomainTag: string(domain)})),
 	}, pulumi.Parent(k), pulumi.Protect(args.Protect))
 	if err != nil {
 		return nil, fmt.Errorf("creating %s key: %w", domain, err)
 	}
 	_, err = kms.NewAlias(ctx, keyName, &kms.AliasArgs{
-		Name:        pulumi.String(AliasName(args.Project, args.Stack, domain)),
+		Name:        pulumi.String(args.KeyAlias(domain)),
 		TargetKeyId: key.KeyId,
 	}, pulumi.Parent(k), pulumi.Protect(args.Protect)) // the alias is how every policy and log group finds the key
 	if err != nil {
 		return nil, fmt.Errorf("creating %s key alias: %w", domain, err)
 	}
 	return key, nil
-}
-
-// AliasName is the alias of a domain's key: readable in the console and unique per stack.
-func AliasName(project, stack string, domain contract.KeyDomain) string {
-	return fmt.Sprintf("alias/%s/%s/%s", project, stack, domain)
 }

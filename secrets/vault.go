@@ -14,6 +14,7 @@ import (
 
 	"github.com/secure-vpc/secure-vpc/internal/contract"
 	"github.com/secure-vpc/secure-vpc/internal/naming"
+	"github.com/secure-vpc/secure-vpc/internal/stack"
 	"github.com/secure-vpc/secure-vpc/secrets/resourcepolicy"
 )
 
@@ -50,23 +51,26 @@ type CacheToken struct {
 
 // VaultArgs configures the vault.
 type VaultArgs struct {
-	Project       string
-	Stack         string
+	// Scope is the stack the secrets belong to; all of it is required. Protect keeps every secret
+	// and its resource policy from deletion (staging and prod); the versions are not protected, a
+	// renewed certificate replaces its version.
+	stack.Scope
+	// SecretsKeyArn is the customer-managed key every secret is encrypted with. Required.
 	SecretsKeyArn pulumi.StringInput
-	Services      []VaultService
-	AppSecrets    []AppSecret
-	Caches        []CacheToken
-	// RecoveryWindowDays is how long a deleted secret can be restored (7 to 30).
+	// Services are the services that get an mTLS certificate, in any order. Required: at least one.
+	Services []VaultService
+	// AppSecrets are the application secrets from config. Optional.
+	AppSecrets []AppSecret
+	// Caches are the caches whose auth tokens the vault generates. Optional.
+	Caches []CacheToken
+	// RecoveryWindowDays is how long a deleted secret can be restored, in days, 7 to 30.
+	// Required; the platform uses 7 without protect and 30 with it.
 	RecoveryWindowDays int
-	// AccountID and ExecutionRoleTags name every execution role of the stack (the tags each
-	// carries, for example secure-vpc:role=execution and secure-vpc:stack=<stack>): the secret
-	// every service reads admits them by tag, so its policy does not grow with the number of
-	// services (Secrets Manager caps a resource policy at 20,480 characters). Required.
-	AccountID         string
+	// ExecutionRoleTags name every execution role of the stack (the tags each carries:
+	// contract.RoleTag=execution and contract.StackTag=<stack>) in the account of the scope: the
+	// secret every service reads admits them by tag, so its policy does not grow with the number
+	// of services (Secrets Manager caps a resource policy at 20,480 characters). Required.
 	ExecutionRoleTags map[string]string
-	// Protect keeps every secret and its resource policy from deletion (staging and prod). The
-	// versions are not protected: a renewed certificate replaces its version.
-	Protect bool
 }
 
 // Vault holds every Secrets Manager entry the program creates, and the internal PKI whose
@@ -108,8 +112,8 @@ func NewVault(ctx *pulumi.Context, name string, args *VaultArgs, opts ...pulumi.
 	if err := ctx.RegisterComponentResource(contract.TypeVault, name, v, opts...); err != nil {
 		return nil, fmt.Errorf("registering vault: %w", err)
 	}
-	w := &secretWriter{ctx: ctx, parent: v, project: args.Project, stack: args.Stack, keyArn: args.SecretsKeyArn,
-		recoveryDays: args.RecoveryWindowDays, protect: args.Protect, vault: v}
+	w := &secretWriter{ctx: ctx, parent: v, scope: args.Scope, keyArn: args.SecretsKeyArn,
+		recoveryDays: args.RecoveryWindowDays, vault: v}
 	roles := map[string]pulumi.StringInput{}
 	var all, bffs []string
 	for _, s := range args.Services {
@@ -143,7 +147,7 @@ func NewVault(ctx *pulumi.Context, name string, args *VaultArgs, opts ...pulumi.
 		AllowedUses:         pulumi.ToStringArray([]string{"cert_signing", "crl_signing"}),
 		SetSubjectKeyId:     pulumi.Bool(true),
 		Subject: &tls.SelfSignedCertSubjectArgs{
-			CommonName:   pulumi.Sprintf("%s %s internal CA", args.Project, args.Stack),
+			CommonName:   pulumi.String(args.Project + " " + args.Stack + " internal CA"),
 			Organization: pulumi.String(args.Project),
 		},
 	}, pulumi.Parent(v))
@@ -250,14 +254,16 @@ func (a *VaultArgs) validate() error {
 	switch {
 	case a == nil:
 		return fmt.Errorf("vault: args are required")
+	case a.Check() != nil:
+		return fmt.Errorf("vault: %w", a.Check())
 	case a.SecretsKeyArn == nil:
 		return fmt.Errorf("vault: the secrets key is required")
 	case len(a.Services) == 0:
 		return fmt.Errorf("vault: at least one service is required")
 	case a.RecoveryWindowDays < 7 || a.RecoveryWindowDays > 30:
 		return fmt.Errorf("vault: recovery window %d is outside 7-30 days", a.RecoveryWindowDays)
-	case len(a.AccountID) != 12 || len(a.ExecutionRoleTags) == 0:
-		return fmt.Errorf("vault: the account id and the tags of the stack's execution roles are required")
+	case len(a.ExecutionRoleTags) == 0:
+		return fmt.Errorf("vault: the tags of the stack's execution roles are required")
 	}
 	known := map[string]bool{}
 	for _, s := range a.Services {
@@ -291,11 +297,9 @@ type Reader struct {
 type secretWriter struct {
 	ctx          *pulumi.Context
 	parent       pulumi.Resource
-	project      string
-	stack        string
+	scope        stack.Scope
 	keyArn       pulumi.StringInput
 	recoveryDays int
-	protect      bool
 	vault        *Vault
 }
 
@@ -321,12 +325,12 @@ func (w *secretWriter) Write(kind contract.SecretKind, name, description string,
 func (w *secretWriter) write(kind contract.SecretKind, name, description string, value pulumi.StringInput, policy pulumi.StringInput) error {
 	logical := string(kind) + "-" + name
 	secret, err := secretsmanager.NewSecret(w.ctx, logical, &secretsmanager.SecretArgs{
-		NamePrefix:           pulumi.String(naming.SecretPrefix(w.project, w.stack, string(kind), name)),
+		NamePrefix:           pulumi.String(w.scope.SecretPrefix(kind, name)),
 		Description:          pulumi.String(description),
 		KmsKeyId:             w.keyArn,
 		RecoveryWindowInDays: pulumi.Int(w.recoveryDays),
 		Tags:                 pulumi.StringMap{contract.SecretKindTag: pulumi.String(string(kind))},
-	}, pulumi.Parent(w.parent), pulumi.Protect(w.protect))
+	}, pulumi.Parent(w.parent), pulumi.Protect(w.scope.Protect))
 	if err != nil {
 		return fmt.Errorf("creating secret %s: %w", logical, err)
 	}
@@ -341,7 +345,7 @@ func (w *secretWriter) write(kind contract.SecretKind, name, description string,
 		SecretArn:         secret.Arn,
 		Policy:            policy,
 		BlockPublicPolicy: pulumi.Bool(true),
-	}, pulumi.Parent(w.parent), pulumi.Protect(w.protect))
+	}, pulumi.Parent(w.parent), pulumi.Protect(w.scope.Protect))
 	if err != nil {
 		return fmt.Errorf("creating policy of secret %s: %w", logical, err)
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 
 	"github.com/secure-vpc/secure-vpc/internal/contract"
+	"github.com/secure-vpc/secure-vpc/internal/stack"
 	"github.com/secure-vpc/secure-vpc/internal/testkit"
 	"github.com/secure-vpc/secure-vpc/secrets"
 )
@@ -22,14 +23,15 @@ func keyringErr(args secrets.KeyringArgs) error {
 
 // Moved from secrets' TestKeyringArgsValidation.
 func TestKeyringArgsValidation(t *testing.T) {
-	for _, args := range []secrets.KeyringArgs{
+	for _, scope := range []stack.Scope{
 		{Stack: "dev", Region: "eu-west-1", AccountID: "123456789012"},
 		{Project: "p", Stack: "dev", AccountID: "123456789012"},
 		{Project: "p", Stack: "dev", Region: "eu-west-1", AccountID: "1234"},
 	} {
+		args := secrets.KeyringArgs{Scope: scope}
 		assert.Error(t, keyringErr(args), "%+v", args)
 	}
-	ok := secrets.KeyringArgs{Project: "p", Stack: "dev", Region: "eu-west-1", AccountID: "123456789012"}
+	ok := secrets.KeyringArgs{Scope: stack.Scope{Project: "p", Stack: "dev", Region: "eu-west-1", AccountID: "123456789012"}}
 	assert.NoError(t, keyringErr(ok))
-	assert.Equal(t, "alias/p/dev/logs", secrets.AliasName("p", "dev", contract.LogsDomain))
+	assert.Equal(t, "alias/p/dev/logs", ok.KeyAlias(contract.LogsDomain))
 }

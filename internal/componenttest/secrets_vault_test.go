@@ -23,7 +23,7 @@ func vaultErr(args secrets.VaultArgs) error {
 // Moved from secrets' TestVaultArgsValidation.
 func TestVaultArgsValidation(t *testing.T) {
 	role := pulumi.String("arn:aws:iam::123456789012:role/x")
-	ok := secrets.VaultArgs{SecretsKeyArn: pulumi.String("arn:k"), RecoveryWindowDays: 7, AccountID: "123456789012",
+	ok := secrets.VaultArgs{Scope: testScope, SecretsKeyArn: pulumi.String("arn:k"), RecoveryWindowDays: 7,
 		ExecutionRoleTags: map[string]string{contract.RoleTag: string(contract.ExecutionRole), contract.StackTag: "dev"},
 		Services:          []secrets.VaultService{{Name: "orders", ExecutionRoleArn: role}},
 		AppSecrets:        []secrets.AppSecret{{Name: "k", Value: pulumi.String("v"), Readers: []string{"orders"}}}}
