@@ -94,18 +94,6 @@ func (p plan) children(urn string) []stackstate.Resource {
 	return out
 }
 
-// byID returns the resource with an id; it fails the test if there is none.
-func (p plan) byID(id string) stackstate.Resource {
-	p.t.Helper()
-	for _, r := range p.Deployment.Resources {
-		if r.ID == id && id != "" {
-			return r
-		}
-	}
-	require.Failf(p.t, "no resource with that id", "%s", id)
-	return stackstate.Resource{}
-}
-
 // count returns the number of resources of each type among rs.
 func count(rs []stackstate.Resource) map[string]int {
 	out := map[string]int{}

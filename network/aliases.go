@@ -5,26 +5,16 @@ import "github.com/secure-vpc/secure-vpc/network/netplan"
 // Aliases kept only so that platform (owned by another part of issue 10) compiles unchanged while
 // the planners move to netplan; the lead removes them at merge by pointing platform at netplan.
 
-// Deprecated: use netplan.NATStrategy.
-type NATStrategy = netplan.NATStrategy
-
-// Deprecated: use netplan.NATNone, netplan.NATSingle, netplan.NATPerAZ.
-const (
-	NATNone   = netplan.NATNone
-	NATSingle = netplan.NATSingle
-	NATPerAZ  = netplan.NATPerAZ
-)
-
-// Deprecated: use netplan.MinVPCPrefix and netplan.MaxVPCPrefix.
+// Transitional alias of netplan.MinVPCPrefix and netplan.MaxVPCPrefix.
 const (
 	MinVPCPrefix = netplan.MinVPCPrefix
 	MaxVPCPrefix = netplan.MaxVPCPrefix
 )
 
-// Deprecated: use netplan.MaxRulesPerGroup.
+// Transitional alias of netplan.MaxRulesPerGroup.
 const MaxRulesPerGroup = netplan.MaxRulesPerGroup
 
-// Deprecated: use the netplan types of the same names.
+// Transitional alias of the netplan types of the same names.
 type (
 	Group         = netplan.Group
 	FirewallRule  = netplan.FirewallRule
@@ -33,7 +23,7 @@ type (
 	StoreNode     = netplan.StoreNode
 )
 
-// Deprecated: use the netplan functions and variables of the same names.
+// Transitional alias of the netplan functions and variables of the same names.
 var (
 	PlanCIDRs          = netplan.PlanCIDRs
 	PlanFirewall       = netplan.PlanFirewall

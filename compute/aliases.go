@@ -6,13 +6,13 @@ import "github.com/secure-vpc/secure-vpc/compute/rolepolicy"
 // the role policies move to rolepolicy; the lead removes them at merge by pointing platform at
 // rolepolicy.
 
-// Deprecated: use rolepolicy.BucketGrant and rolepolicy.DatabaseGrant.
+// Transitional alias of rolepolicy.BucketGrant and rolepolicy.DatabaseGrant.
 type (
 	BucketGrant   = rolepolicy.BucketGrant
 	DatabaseGrant = rolepolicy.DatabaseGrant
 )
 
-// Deprecated: use the rolepolicy functions of the same names.
+// Transitional alias of the rolepolicy functions of the same names.
 var (
 	ExecutionPolicy = rolepolicy.ExecutionPolicy
 	TaskPolicy      = rolepolicy.TaskPolicy
