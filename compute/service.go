@@ -33,9 +33,9 @@ var tmpMountOptions = []string{"nosuid", "nodev"}
 // InjectedSecret is a Secrets Manager value ECS injects into the container as an environment
 // variable at start, through the execution role; it never appears in the task definition.
 type InjectedSecret struct {
-	Env     string
-	Arn     pulumi.StringInput // the secret's ARN
-	JSONKey string             // a key of the secret's JSON value, or "" for the whole value
+	Env     string             // the environment variable's name. Required.
+	Arn     pulumi.StringInput // the secret's ARN. Required.
+	JSONKey string             // a key of the secret's JSON value; optional, "" for the whole value
 	// Ready is what must exist before a task can read the secret (its value and its resource
 	// policy): ECS resolves the secrets when it launches a task, so the ECS service waits for it.
 	Ready []pulumi.Resource
@@ -43,20 +43,19 @@ type InjectedSecret struct {
 
 // BucketAccess is what a service may do with a bucket.
 type BucketAccess struct {
-	Name  string
-	Arn   pulumi.StringInput
-	Read  bool
-	Write bool
+	Name        string             // the bucket's config name
+	Arn         pulumi.StringInput // the bucket's ARN. Required.
+	Read, Write bool               // what the service may do with its objects; at least one
 }
 
 // DatabaseAccess lets a service (the database's owner) connect with IAM authentication, and
 // read the master secret when it connects (for migrations): RDS rotates that password every 7
 // days, so a value injected at task start would go stale.
 type DatabaseAccess struct {
-	Name            string
-	ResourceID      pulumi.StringInput // the instance's resource id (db-...), which IAM auth names
-	User            string             // the database user the service connects as
-	MasterSecretArn pulumi.StringInput // the RDS-managed master secret
+	Name            string             // the database's config name
+	ResourceID      pulumi.StringInput // the instance's resource id (db-...), which IAM auth names. Required.
+	User            string             // the database user the service connects as. Required.
+	MasterSecretArn pulumi.StringInput // the RDS-managed master secret. Required.
 }
 
 // ServiceArgs configures a service.

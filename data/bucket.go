@@ -23,8 +23,8 @@ const (
 
 // Reader is a service allowed to use a store, by its task role.
 type Reader struct {
-	Service string
-	RoleArn pulumi.StringInput
+	Service string             // the service's name
+	RoleArn pulumi.StringInput // its task role's ARN. Required.
 }
 
 // BucketArgs configures a data bucket.

@@ -28,25 +28,26 @@ const (
 
 // VaultService is a service as the vault sees it.
 type VaultService struct {
+	// Name is the service's name; its certificate names <Name>.<namespace>. Required.
 	Name string
-	// Public marks a BFF: only BFFs may read the identity-token signing key.
+	// Public marks a BFF: only BFFs may read the identity-token signing key. Optional, default false.
 	Public bool
-	// ExecutionRoleArn is the role ECS uses to inject the service's secrets at start.
+	// ExecutionRoleArn is the role ECS uses to inject the service's secrets at start. Required.
 	ExecutionRoleArn pulumi.StringInput
 }
 
 // AppSecret is an application secret whose value comes from a Pulumi config secret.
 type AppSecret struct {
-	Name        string
-	Description string
-	Value       pulumi.StringInput // must be a Pulumi secret
-	Readers     []string
+	Name        string             // the secret's config name. Required.
+	Description string             // the Secrets Manager description. Optional.
+	Value       pulumi.StringInput // the value, a Pulumi secret. Required.
+	Readers     []string           // the services that read it, each a VaultArgs service. Required: at least one.
 }
 
 // CacheToken is a cache whose auth token the vault generates and keeps.
 type CacheToken struct {
-	Name  string
-	Users []string
+	Name  string   // the cache's name. Required.
+	Users []string // the services that read the token. Required: at least one.
 }
 
 // VaultArgs configures the vault.
@@ -287,8 +288,8 @@ func (a *VaultArgs) validate() error {
 
 // Reader is a service allowed to read a secret, by its execution role.
 type Reader struct {
-	Service string
-	RoleArn pulumi.StringInput
+	Service string             // the service's name
+	RoleArn pulumi.StringInput // its execution role's ARN
 }
 
 // secretWriter creates secrets the way this program always does: encrypted with the secrets key,
