@@ -1,5 +1,5 @@
-// Package secrets holds the stack's customer-managed KMS keys and, later, its Secrets Manager
-// entries and internal PKI.
+// Package secrets holds the stack's customer-managed KMS keys (Keyring), and its Secrets Manager
+// entries and internal PKI (Vault).
 package secrets
 
 import (
