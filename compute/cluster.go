@@ -8,17 +8,23 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/servicediscovery"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/secure-vpc/secure-vpc/internal/contract"
 	"github.com/secure-vpc/secure-vpc/internal/naming"
+	"github.com/secure-vpc/secure-vpc/internal/stack"
 )
 
 // ClusterArgs configures the cluster.
 type ClusterArgs struct {
-	Project          string
-	Stack            string
-	VpcID            pulumi.StringInput
-	LogsKeyArn       pulumi.StringInput
+	// Scope is the stack the cluster belongs to; all of it is required. Protect adds Pulumi's
+	// protect to the ECS Exec log group.
+	stack.Scope
+	// VpcID is the VPC of the service discovery namespace. Required.
+	VpcID pulumi.StringInput
+	// LogsKeyArn is the customer-managed key of the ECS Exec log group. Required.
+	LogsKeyArn pulumi.StringInput
+	// LogRetentionDays is the retention of the ECS Exec log group, in days: a value CloudWatch
+	// Logs accepts. Required.
 	LogRetentionDays int
-	Protect          bool
 }
 
 // Cluster is the ECS cluster and the Cloud Map namespace its services register in.
@@ -37,13 +43,16 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 	if args == nil || args.VpcID == nil || args.LogsKeyArn == nil {
 		return nil, fmt.Errorf("cluster: the vpc and the logs key are required")
 	}
+	if err := args.Check(); err != nil {
+		return nil, fmt.Errorf("cluster: %w", err)
+	}
 	c := &Cluster{Namespace: naming.ServiceNamespace(args.Stack)}
-	if err := ctx.RegisterComponentResource("secure-vpc:compute:Cluster", name, c, opts...); err != nil {
+	if err := ctx.RegisterComponentResource(contract.TypeCluster, name, c, opts...); err != nil {
 		return nil, fmt.Errorf("registering cluster: %w", err)
 	}
 	parent := pulumi.Parent(c)
 	execLogs, err := cloudwatch.NewLogGroup(ctx, name+"-exec", &cloudwatch.LogGroupArgs{
-		Name:            pulumi.Sprintf("/%s/%s/ecs-exec", args.Project, args.Stack),
+		Name:            pulumi.String(args.LogGroup("ecs-exec")),
 		RetentionInDays: pulumi.Int(args.LogRetentionDays),
 		KmsKeyId:        args.LogsKeyArn,
 	}, parent, pulumi.Protect(args.Protect))
@@ -61,14 +70,14 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 				},
 			},
 		},
-		Tags: pulumi.StringMap{"Name": pulumi.Sprintf("%s-%s", args.Project, args.Stack)},
+		Tags: pulumi.StringMap{contract.NameTag: pulumi.String(args.Prefix())},
 	}, parent)
 	if err != nil {
 		return nil, fmt.Errorf("creating cluster: %w", err)
 	}
 	ns, err := servicediscovery.NewPrivateDnsNamespace(ctx, name, &servicediscovery.PrivateDnsNamespaceArgs{
 		Name:        pulumi.String(c.Namespace),
-		Description: pulumi.Sprintf("%s/%s: service discovery; every service's mTLS certificate names <service>.%s", args.Project, args.Stack, c.Namespace),
+		Description: pulumi.String(args.Describe("service discovery; every service's mTLS certificate names <service>." + c.Namespace)),
 		Vpc:         args.VpcID,
 	}, parent)
 	if err != nil {

@@ -11,7 +11,9 @@ import (
 	"github.com/pulumi/pulumi-tls/sdk/v5/go/tls"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/secure-vpc/secure-vpc/internal/contract"
 	"github.com/secure-vpc/secure-vpc/internal/naming"
+	"github.com/secure-vpc/secure-vpc/internal/stack"
 )
 
 // TLSPolicy is the listener policy of every BFF: TLS 1.3 preferred, TLS 1.2 the minimum, forward
@@ -21,9 +23,6 @@ const TLSPolicy = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 // HSTS tells browsers to use HTTPS only, for a year, subdomains included.
 const HSTS = "max-age=31536000; includeSubDomains"
 
-// BFFTag marks an internet-facing load balancer as the edge of a BFF (the only kind there is).
-const BFFTag = "secure-vpc:bff"
-
 // AccessLogPrefix is where the load balancers write in the access-log bucket.
 const AccessLogPrefix = "alb"
 
@@ -32,31 +31,35 @@ var managedRuleGroups = []string{"AWSManagedRulesAmazonIpReputationList", "AWSMa
 
 // EdgeArgs configures a BFF's edge.
 type EdgeArgs struct {
-	Project string
-	Stack   string
-	Port    int // the BFF's container port (TLS)
-	// HealthCheckPath is requested over HTTPS on the tasks.
+	// Scope is the stack the edge belongs to; all of it is required. Protect turns on the load
+	// balancer's deletion protection and protects the WAF log group (staging and prod).
+	stack.Scope
+	// EdgeSettings are the certificate, domain and rate limit shared by every BFF, as the spec
+	// holds them. An empty CertificateARN imports a self-signed certificate (dev only: the config
+	// loader refuses it elsewhere).
+	EdgeSettings
+	// Port is the BFF's container port, which the target group forwards to over TLS. Required.
+	Port int
+	// HealthCheckPath is requested over HTTPS on the tasks, for example /healthz. Required.
 	HealthCheckPath string
-	VpcID           pulumi.StringInput
+	// VpcID is the VPC of the target group. Required.
+	VpcID pulumi.StringInput
+	// PublicSubnetIDs are the public tier's subnets, where the load balancer's nodes live. Required.
 	PublicSubnetIDs pulumi.StringArrayInput
+	// SecurityGroupID is the load balancer's group (the Firewall's). Required.
 	SecurityGroupID pulumi.StringInput
-	// CertificateArn is the ACM certificate; empty means a self-signed one is imported (dev only,
-	// the config loader refuses it elsewhere).
-	CertificateArn string
-	// DomainName is the parent DNS name of the BFFs: this one is served as <name>.<DomainName>
-	// (its URL, and the self-signed certificate's name in dev). Empty: the load balancer's own
-	// DNS name.
-	DomainName string
-	RateLimit  int
-	LogBucket  pulumi.StringInput
-	// LogBucketPolicy must exist before the load balancer logs to the bucket.
+	// LogBucket is the access-log bucket (its name). Required.
+	LogBucket pulumi.StringInput
+	// LogBucketPolicy must exist before the load balancer logs to the bucket. Required.
 	LogBucketPolicy pulumi.Resource
 	// InternetGateway must be attached before an internet-facing load balancer is created
-	// (InvalidSubnet: "VPC ... has no internet gateway" otherwise).
-	InternetGateway  pulumi.Resource
-	LogsKeyArn       pulumi.StringInput
+	// (InvalidSubnet: "VPC ... has no internet gateway" otherwise). Required.
+	InternetGateway pulumi.Resource
+	// LogsKeyArn is the customer-managed key of the WAF log group. Required.
+	LogsKeyArn pulumi.StringInput
+	// LogRetentionDays is the retention of the WAF log group, in days: a value CloudWatch Logs
+	// accepts. Required.
 	LogRetentionDays int
-	Production       bool // deletion protection
 }
 
 // Edge is a BFF's internet-facing side: an ALB in the public tier that speaks only HTTPS (HTTP
@@ -81,6 +84,8 @@ func (a *EdgeArgs) validate(name string) error {
 		return fmt.Errorf("edge %s: the access-log bucket, its policy, the logs key and the internet gateway are required", name)
 	case a.RateLimit < 10:
 		return fmt.Errorf("edge %s: rate limit %d is below WAF's minimum of 10", name, a.RateLimit)
+	case a.Check() != nil:
+		return fmt.Errorf("edge %s: %w", name, a.Check())
 	}
 	return nil
 }
@@ -91,14 +96,14 @@ func NewEdge(ctx *pulumi.Context, name string, args *EdgeArgs, opts ...pulumi.Re
 		return nil, err
 	}
 	e := &Edge{}
-	if err := ctx.RegisterComponentResource("secure-vpc:compute:Edge", name, e, opts...); err != nil {
+	if err := ctx.RegisterComponentResource(contract.TypeEdge, name, e, opts...); err != nil {
 		return nil, fmt.Errorf("registering edge %s: %w", name, err)
 	}
 	parent := pulumi.Parent(e)
-	tags := pulumi.StringMap{BFFTag: pulumi.String(name), ServiceTag: pulumi.String(name)}
+	tags := pulumi.StringMap{contract.BFFTag: pulumi.String(name), contract.ServiceTag: pulumi.String(name)}
 
-	certArn := pulumi.String(args.CertificateArn).ToStringOutput()
-	if args.CertificateArn == "" {
+	certArn := pulumi.String(args.CertificateARN).ToStringOutput()
+	if args.CertificateARN == "" {
 		arn, err := selfSignedCertificate(ctx, name, args, parent)
 		if err != nil {
 			return nil, err
@@ -114,7 +119,7 @@ func NewEdge(ctx *pulumi.Context, name string, args *EdgeArgs, opts ...pulumi.Re
 		SecurityGroups:           pulumi.StringArray{args.SecurityGroupID},
 		DropInvalidHeaderFields:  pulumi.Bool(true),
 		DesyncMitigationMode:     pulumi.String("defensive"),
-		EnableDeletionProtection: pulumi.Bool(args.Production),
+		EnableDeletionProtection: pulumi.Bool(args.Protect),
 		EnableWafFailOpen:        pulumi.Bool(false),
 		EnableHttp2:              pulumi.Bool(true),
 		AccessLogs: &lb.LoadBalancerAccessLogsArgs{
@@ -200,7 +205,7 @@ func Host(bff, domain string) string { return bff + "." + domain }
 func selfSignedCertificate(ctx *pulumi.Context, name string, args *EdgeArgs, parent pulumi.ResourceOption) (pulumi.StringOutput, error) {
 	host := Host(name, args.DomainName)
 	if args.DomainName == "" {
-		host = fmt.Sprintf("%s.%s.secure-vpc.test", name, args.Stack)
+		host = fmt.Sprintf("%s.%s.%s.test", name, args.Stack, args.Project)
 	}
 	key, err := tls.NewPrivateKey(ctx, name+"-edge", &tls.PrivateKeyArgs{Algorithm: pulumi.String("RSA"), RsaBits: pulumi.Int(2048)}, parent)
 	if err != nil {
@@ -220,7 +225,7 @@ func selfSignedCertificate(ctx *pulumi.Context, name string, args *EdgeArgs, par
 	imported, err := acm.NewCertificate(ctx, name+"-edge", &acm.CertificateArgs{
 		PrivateKey:      key.PrivateKeyPem,
 		CertificateBody: cert.CertPem,
-		Tags:            pulumi.StringMap{ServiceTag: pulumi.String(name), "secure-vpc:self-signed": pulumi.String("true")},
+		Tags:            pulumi.StringMap{contract.ServiceTag: pulumi.String(name), contract.SelfSignedTag: pulumi.String("true")},
 	}, parent)
 	if err != nil {
 		return pulumi.StringOutput{}, fmt.Errorf("importing edge certificate of %s: %w", name, err)
@@ -257,12 +262,12 @@ func webACL(ctx *pulumi.Context, name string, args *EdgeArgs, alb *lb.LoadBalanc
 		VisibilityConfig: visibility(name + "-rate-limit"),
 	})
 	acl, err := wafv2.NewWebAcl(ctx, naming.WebACL(name), &wafv2.WebAclArgs{
-		Description:      pulumi.Sprintf("%s/%s: edge of the %s BFF", args.Project, args.Stack, name),
+		Description:      pulumi.String(args.Describe("edge of the " + name + " BFF")),
 		Scope:            pulumi.String("REGIONAL"),
 		DefaultAction:    &wafv2.WebAclDefaultActionArgs{Allow: &wafv2.WebAclDefaultActionAllowArgs{}},
 		Rules:            rules,
 		VisibilityConfig: &wafv2.WebAclVisibilityConfigArgs{CloudwatchMetricsEnabled: pulumi.Bool(true), SampledRequestsEnabled: pulumi.Bool(true), MetricName: metric(name + "-waf")},
-		Tags:             pulumi.StringMap{ServiceTag: pulumi.String(name)},
+		Tags:             pulumi.StringMap{contract.ServiceTag: pulumi.String(name)},
 	}, parent)
 	if err != nil {
 		return fmt.Errorf("creating web ACL of %s: %w", name, err)
@@ -272,10 +277,10 @@ func webACL(ctx *pulumi.Context, name string, args *EdgeArgs, alb *lb.LoadBalanc
 	}
 	// WAF only delivers to log groups whose names start with aws-waf-logs-.
 	logs, err := cloudwatch.NewLogGroup(ctx, name+"-waf", &cloudwatch.LogGroupArgs{
-		Name:            pulumi.Sprintf("aws-waf-logs-%s-%s-%s", args.Project, args.Stack, name),
+		Name:            pulumi.String(args.WAFLogGroup(name)),
 		RetentionInDays: pulumi.Int(args.LogRetentionDays),
 		KmsKeyId:        args.LogsKeyArn,
-	}, parent, pulumi.Protect(args.Production))
+	}, parent, pulumi.Protect(args.Protect))
 	if err != nil {
 		return fmt.Errorf("creating WAF log group of %s: %w", name, err)
 	}

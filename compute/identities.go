@@ -9,40 +9,21 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/secure-vpc/secure-vpc/compute/rolepolicy"
+	"github.com/secure-vpc/secure-vpc/internal/contract"
 	"github.com/secure-vpc/secure-vpc/internal/naming"
-	"github.com/secure-vpc/secure-vpc/internal/policydoc"
-)
-
-// ServiceTag names the service a resource belongs to; the audit reads it to say who can reach
-// what.
-const ServiceTag = "secure-vpc:service"
-
-// Tags every service role carries: which of the two roles it is, and the stack it belongs to. A
-// secret that every service reads (the identity verification key) admits the stack's execution
-// roles by these tags rather than by a list of ARNs, so its resource policy stays within Secrets
-// Manager's 20,480-character limit at any number of services.
-const (
-	RoleTag  = "secure-vpc:role"  // TaskRoleKind or ExecutionRoleKind
-	StackTag = "secure-vpc:stack" // the Pulumi stack
-)
-
-// The values of RoleTag.
-const (
-	TaskRoleKind      = "task"
-	ExecutionRoleKind = "execution"
+	"github.com/secure-vpc/secure-vpc/internal/stack"
 )
 
 // IdentitiesArgs configures the services' identities.
 type IdentitiesArgs struct {
-	Project   string
-	Stack     string
-	Region    string
-	AccountID string
-	Services  []string
-	// Protect keeps the roles from deletion (staging and prod): the buckets and secrets that are
-	// kept name them in their policies, and a role deleted and made again is a different
-	// principal to those policies.
-	Protect bool
+	// Scope is the stack the roles belong to; all of it is required. Protect keeps the roles from
+	// deletion (staging and prod): the buckets and secrets that are kept name them in their
+	// policies, and a role deleted and made again is a different principal to those policies.
+	stack.Scope
+	// Services are the names of the services that get a task and an execution role, in any order.
+	// Required: at least one.
+	Services []string
 }
 
 // Identities are the IAM roles of every service: a task role (what the running code may do) and an
@@ -71,14 +52,14 @@ func NewIdentities(ctx *pulumi.Context, name string, args *IdentitiesArgs, opts 
 	if args == nil || len(args.Services) == 0 {
 		return nil, fmt.Errorf("identities: at least one service is required")
 	}
-	if len(args.AccountID) != 12 || args.Region == "" {
-		return nil, fmt.Errorf("identities: account id and region are required")
+	if err := args.Check(); err != nil {
+		return nil, fmt.Errorf("identities: %w", err)
 	}
 	id := &Identities{taskRoles: map[string]*iam.Role{}, execRoles: map[string]*iam.Role{}}
-	if err := ctx.RegisterComponentResource("secure-vpc:compute:Identities", name, id, opts...); err != nil {
+	if err := ctx.RegisterComponentResource(contract.TypeIdentities, name, id, opts...); err != nil {
 		return nil, fmt.Errorf("registering identities: %w", err)
 	}
-	trust, err := TaskTrustPolicy(args.AccountID, args.Region).JSON()
+	trust, err := rolepolicy.TaskTrustPolicy(args.AccountID, args.Region).JSON()
 	if err != nil {
 		return nil, fmt.Errorf("building task trust policy: %w", err)
 	}
@@ -87,21 +68,23 @@ func NewIdentities(ctx *pulumi.Context, name string, args *IdentitiesArgs, opts 
 	taskArns, execArns := pulumi.StringMap{}, pulumi.StringMap{}
 	for _, svc := range services {
 		for _, kind := range []struct {
-			logical, role, what string
-			into                map[string]*iam.Role
-			arns                pulumi.StringMap
+			logical string
+			role    contract.RoleKind
+			what    string
+			into    map[string]*iam.Role
+			arns    pulumi.StringMap
 		}{
-			{naming.TaskRole(svc), TaskRoleKind, "what the %s service's code may do", id.taskRoles, taskArns},
-			{naming.ExecutionRole(svc), ExecutionRoleKind, "what ECS may do to start %s: pull its image, write its logs, inject its secrets", id.execRoles, execArns},
+			{naming.TaskRole(svc), contract.TaskRole, "what the %s service's code may do", id.taskRoles, taskArns},
+			{naming.ExecutionRole(svc), contract.ExecutionRole, "what ECS may do to start %s: pull its image, write its logs, inject its secrets", id.execRoles, execArns},
 		} {
 			role, err := iam.NewRole(ctx, kind.logical, &iam.RoleArgs{
-				Description:        pulumi.String(fmt.Sprintf("%s/%s: ", args.Project, args.Stack) + fmt.Sprintf(kind.what, svc)),
+				Description:        pulumi.String(args.Describe(fmt.Sprintf(kind.what, svc))),
 				AssumeRolePolicy:   pulumi.String(trust),
 				MaxSessionDuration: pulumi.Int(3600),
 				Tags: pulumi.StringMap{
-					ServiceTag: pulumi.String(svc),
-					RoleTag:    pulumi.String(kind.role),
-					StackTag:   pulumi.String(args.Stack),
+					contract.ServiceTag: pulumi.String(svc),
+					contract.RoleTag:    pulumi.String(string(kind.role)),
+					contract.StackTag:   pulumi.String(args.Stack),
 				},
 			}, pulumi.Parent(id), pulumi.Protect(args.Protect))
 			if err != nil {
@@ -120,19 +103,4 @@ func NewIdentities(ctx *pulumi.Context, name string, args *IdentitiesArgs, opts 
 		return nil, fmt.Errorf("registering identities outputs: %w", err)
 	}
 	return id, nil
-}
-
-// TaskTrustPolicy lets ECS tasks of this account and region, and nothing else, assume a role
-// (the confused-deputy guard AWS recommends).
-func TaskTrustPolicy(accountID, region string) policydoc.Document {
-	return policydoc.New(policydoc.Statement{
-		Sid:       "EcsTasksOfThisAccountOnly",
-		Effect:    policydoc.Allow,
-		Principal: policydoc.ServicePrincipal("ecs-tasks.amazonaws.com"),
-		Action:    []string{"sts:AssumeRole"},
-		Condition: map[string]map[string]any{
-			"StringEquals": {"aws:SourceAccount": accountID},
-			"ArnLike":      {"aws:SourceArn": fmt.Sprintf("arn:aws:ecs:%s:%s:*", region, accountID)},
-		},
-	})
 }

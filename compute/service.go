@@ -3,10 +3,7 @@ package compute
 import (
 	"encoding/json"
 	"fmt"
-	"regexp"
-	"slices"
 	"sort"
-	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecs"
@@ -14,7 +11,9 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/servicediscovery"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/secure-vpc/secure-vpc/internal/policydoc"
+	"github.com/secure-vpc/secure-vpc/compute/rolepolicy"
+	"github.com/secure-vpc/secure-vpc/internal/contract"
+	"github.com/secure-vpc/secure-vpc/internal/stack"
 )
 
 // ContainerUser is the non-root user every container runs as (Security Hub ECS.20).
@@ -34,9 +33,9 @@ var tmpMountOptions = []string{"nosuid", "nodev"}
 // InjectedSecret is a Secrets Manager value ECS injects into the container as an environment
 // variable at start, through the execution role; it never appears in the task definition.
 type InjectedSecret struct {
-	Env     string
-	Arn     pulumi.StringInput // the secret's ARN
-	JSONKey string             // a key of the secret's JSON value, or "" for the whole value
+	Env     string             // the environment variable's name. Required.
+	Arn     pulumi.StringInput // the secret's ARN. Required.
+	JSONKey string             // a key of the secret's JSON value; optional, "" for the whole value
 	// Ready is what must exist before a task can read the secret (its value and its resource
 	// policy): ECS resolves the secrets when it launches a task, so the ECS service waits for it.
 	Ready []pulumi.Resource
@@ -44,61 +43,70 @@ type InjectedSecret struct {
 
 // BucketAccess is what a service may do with a bucket.
 type BucketAccess struct {
-	Name  string
-	Arn   pulumi.StringInput
-	Read  bool
-	Write bool
+	Name        string             // the bucket's config name
+	Arn         pulumi.StringInput // the bucket's ARN. Required.
+	Read, Write bool               // what the service may do with its objects; at least one
 }
 
 // DatabaseAccess lets a service (the database's owner) connect with IAM authentication, and
 // read the master secret when it connects (for migrations): RDS rotates that password every 7
 // days, so a value injected at task start would go stale.
 type DatabaseAccess struct {
-	Name            string
-	ResourceID      pulumi.StringInput // the instance's resource id (db-...), which IAM auth names
-	User            string             // the database user the service connects as
-	MasterSecretArn pulumi.StringInput // the RDS-managed master secret
+	Name            string             // the database's config name
+	ResourceID      pulumi.StringInput // the instance's resource id (db-...), which IAM auth names. Required.
+	User            string             // the database user the service connects as. Required.
+	MasterSecretArn pulumi.StringInput // the RDS-managed master secret. Required.
 }
 
 // ServiceArgs configures a service.
 type ServiceArgs struct {
-	Project   string
-	Stack     string
-	Region    string
-	AccountID string
-
-	Image        string
-	Port         int
-	CPU          int
-	Memory       int
-	DesiredCount int
-	// HealthCheckGraceSeconds gives tasks behind a load balancer time to start (0 otherwise).
+	// Scope is the stack the service belongs to; all of it is required. Protect keeps the
+	// service's log group from deletion (staging and prod).
+	stack.Scope
+	// ServiceSettings are the image, port, task size and count, as the spec holds them (Image,
+	// Port and DesiredCount required; CPU and Memory a Fargate size).
+	ServiceSettings
+	// HealthCheckGraceSeconds gives tasks behind a load balancer time to start, in seconds.
+	// Optional, default 0; used only with TargetGroupArn.
 	HealthCheckGraceSeconds int
 
-	ClusterArn       pulumi.StringInput
-	NamespaceID      pulumi.StringInput
+	// ClusterArn and NamespaceID are the Cluster's. Required.
+	ClusterArn  pulumi.StringInput
+	NamespaceID pulumi.StringInput
+	// PrivateSubnetIDs are the private tier's subnets, where the tasks run. Required.
 	PrivateSubnetIDs pulumi.StringArrayInput
+	// SecurityGroupIDs are the tasks' groups (the service's own and the shared all-services
+	// group). Required.
 	SecurityGroupIDs pulumi.StringArrayInput
-	TaskRole         *iam.Role
-	ExecutionRole    *iam.Role
+	// TaskRole and ExecutionRole are the service's roles (Identities'); the service attaches their
+	// permissions. Required.
+	TaskRole      *iam.Role
+	ExecutionRole *iam.Role
 
-	LogsKeyArn       pulumi.StringInput
+	// LogsKeyArn is the key of the service's log group. Required.
+	LogsKeyArn pulumi.StringInput
+	// LogRetentionDays is the retention of the service's log group, in days: a value CloudWatch
+	// Logs accepts. Required.
 	LogRetentionDays int
-	SecretsKeyArn    pulumi.StringInput
-	DataKeyArn       pulumi.StringInput
+	// SecretsKeyArn is the key of the secrets it is given. Required.
+	SecretsKeyArn pulumi.StringInput
+	// DataKeyArn is the key of the buckets it uses. Required with Buckets.
+	DataKeyArn pulumi.StringInput
 
-	Secrets     []InjectedSecret
+	// Secrets are injected into the container at start. Optional.
+	Secrets []InjectedSecret
+	// Environment is the container's environment, by variable name. Optional.
 	Environment map[string]pulumi.StringInput
-	Buckets     []BucketAccess
-	Databases   []DatabaseAccess
-	// TargetGroupArn registers the tasks with a BFF's load balancer.
+	// Buckets and Databases are what its code may use. Optional.
+	Buckets   []BucketAccess
+	Databases []DatabaseAccess
+	// TargetGroupArn registers the tasks with a BFF's load balancer. Optional.
 	TargetGroupArn pulumi.StringInput
 	// DependsOn holds what else must exist before the service starts its first task: a BFF's
 	// listener (ECS refuses a target group without a load balancer), and the network its tasks
 	// need at start (the security group rules of its groups, the VPC endpoints, the route to NAT).
+	// Optional.
 	DependsOn []pulumi.Resource
-	// Protect keeps the service's log group from deletion (staging and prod).
-	Protect bool
 }
 
 // Service is one microservice on Fargate, in the private tier, registered in Cloud Map.
@@ -109,8 +117,6 @@ type Service struct {
 	TaskDefinition pulumi.StringOutput `pulumi:"taskDefinition"`
 	LogGroupName   pulumi.StringOutput `pulumi:"logGroupName"`
 }
-
-var ecrImage = regexp.MustCompile(`^([0-9]{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com/([^:@]+)`)
 
 func (a *ServiceArgs) validate(name string) error {
 	switch {
@@ -126,6 +132,8 @@ func (a *ServiceArgs) validate(name string) error {
 		return fmt.Errorf("service %s: the data key is required to use buckets", name)
 	case a.Port < 1 || a.Port > 65535 || a.DesiredCount < 1:
 		return fmt.Errorf("service %s: port and desired count are required", name)
+	case a.Check() != nil:
+		return fmt.Errorf("service %s: %w", name, a.Check())
 	}
 	return nil
 }
@@ -138,14 +146,14 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 		return nil, err
 	}
 	s := &Service{}
-	if err := ctx.RegisterComponentResource("secure-vpc:compute:Service", name, s, opts...); err != nil {
+	if err := ctx.RegisterComponentResource(contract.TypeService, name, s, opts...); err != nil {
 		return nil, fmt.Errorf("registering service %s: %w", name, err)
 	}
 	parent := pulumi.Parent(s)
-	tags := pulumi.StringMap{ServiceTag: pulumi.String(name)}
+	tags := pulumi.StringMap{contract.ServiceTag: pulumi.String(name)}
 
 	logs, err := cloudwatch.NewLogGroup(ctx, name+"-logs", &cloudwatch.LogGroupArgs{
-		Name:            pulumi.Sprintf("/%s/%s/services/%s", args.Project, args.Stack, name),
+		Name:            pulumi.String(args.LogGroup("services", name)),
 		RetentionInDays: pulumi.Int(args.LogRetentionDays),
 		KmsKeyId:        args.LogsKeyArn,
 		Tags:            tags,
@@ -164,7 +172,7 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 	}
 
 	containers := s.containerDefinitions(name, args, logs)
-	family := fmt.Sprintf("%s-%s-%s", args.Project, args.Stack, name)
+	family := args.Scope.Name(name)
 	td, err := ecs.NewTaskDefinition(ctx, name, &ecs.TaskDefinitionArgs{
 		Family:                  pulumi.String(family),
 		Cpu:                     pulumi.String(fmt.Sprint(args.CPU)),
@@ -259,38 +267,13 @@ func (s *Service) executionPolicy(ctx *pulumi.Context, name string, args *Servic
 		for _, x := range xs[2:] {
 			secretArns = append(secretArns, x.(string))
 		}
-		return ExecutionPolicy(args.Image, args.Region, xs[0].(string), xs[1].(string), secretArns).JSON()
+		return rolepolicy.ExecutionPolicy(args.Image, args.Region, xs[0].(string), xs[1].(string), secretArns).JSON()
 	}).(pulumi.StringOutput)
 	policy, err := iam.NewRolePolicy(ctx, name+"-exec", &iam.RolePolicyArgs{Role: args.ExecutionRole.Name, Policy: doc}, pulumi.Parent(s))
 	if err != nil {
 		return nil, fmt.Errorf("granting the execution role of %s: %w", name, err)
 	}
 	return policy, nil
-}
-
-// ExecutionPolicy is the execution role's policy. ecr:GetAuthorizationToken is the one action
-// AWS only grants on "*"; it hands out a registry login, not access to any image.
-func ExecutionPolicy(image, region, logGroupArn, secretsKeyArn string, secretArns []string) policydoc.Document {
-	var sts []policydoc.Statement
-	if m := ecrImage.FindStringSubmatch(image); m != nil {
-		sts = append(sts,
-			policydoc.Statement{Sid: "RegistryLogin", Effect: policydoc.Allow, Action: []string{"ecr:GetAuthorizationToken"}, Resource: []string{"*"}},
-			policydoc.Statement{Sid: "PullItsImage", Effect: policydoc.Allow,
-				Action:   []string{"ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"},
-				Resource: []string{fmt.Sprintf("arn:aws:ecr:%s:%s:repository/%s", m[2], m[1], m[3])}},
-		)
-	}
-	sts = append(sts, policydoc.Statement{Sid: "WriteItsLogs", Effect: policydoc.Allow,
-		Action: []string{"logs:CreateLogStream", "logs:PutLogEvents"}, Resource: []string{logGroupArn + ":*"}})
-	if len(secretArns) > 0 {
-		arns := slices.Compact(slices.Sorted(slices.Values(secretArns)))
-		sts = append(sts,
-			policydoc.Statement{Sid: "InjectItsSecrets", Effect: policydoc.Allow, Action: []string{"secretsmanager:GetSecretValue"}, Resource: arns},
-			policydoc.Statement{Sid: "DecryptItsSecrets", Effect: policydoc.Allow, Action: []string{"kms:Decrypt"}, Resource: []string{secretsKeyArn},
-				Condition: map[string]map[string]any{"StringEquals": {"kms:ViaService": fmt.Sprintf("secretsmanager.%s.amazonaws.com", region)}}},
-		)
-	}
-	return policydoc.New(sts...)
 }
 
 // taskPolicy lets the running code use its buckets and connect to the databases it owns; a
@@ -312,77 +295,22 @@ func (s *Service) taskPolicy(ctx *pulumi.Context, name string, args *ServiceArgs
 	}
 	doc := pulumi.All(inputs...).ApplyT(func(xs []any) (string, error) {
 		grants := xs[2:]
-		buckets := make([]BucketGrant, len(args.Buckets))
+		buckets := make([]rolepolicy.BucketGrant, len(args.Buckets))
 		for i, b := range args.Buckets {
-			buckets[i] = BucketGrant{Arn: grants[i].(string), Read: b.Read, Write: b.Write}
+			buckets[i] = rolepolicy.BucketGrant{Arn: grants[i].(string), Read: b.Read, Write: b.Write}
 		}
 		grants = grants[len(args.Buckets):]
-		dbs := make([]DatabaseGrant, len(args.Databases))
+		dbs := make([]rolepolicy.DatabaseGrant, len(args.Databases))
 		for i, d := range args.Databases {
-			dbs[i] = DatabaseGrant{ResourceID: grants[2*i].(string), User: d.User, MasterSecretArn: grants[2*i+1].(string)}
+			dbs[i] = rolepolicy.DatabaseGrant{ResourceID: grants[2*i].(string), User: d.User, MasterSecretArn: grants[2*i+1].(string)}
 		}
-		return TaskPolicy(args.Region, args.AccountID, xs[0].(string), xs[1].(string), buckets, dbs).JSON()
+		return rolepolicy.TaskPolicy(args.Region, args.AccountID, xs[0].(string), xs[1].(string), buckets, dbs).JSON()
 	}).(pulumi.StringOutput)
 	policy, err := iam.NewRolePolicy(ctx, name+"-task", &iam.RolePolicyArgs{Role: args.TaskRole.Name, Policy: doc}, pulumi.Parent(s))
 	if err != nil {
 		return nil, fmt.Errorf("granting the task role of %s: %w", name, err)
 	}
 	return policy, nil
-}
-
-// BucketGrant and DatabaseGrant are resolved accesses for TaskPolicy.
-type (
-	BucketGrant struct {
-		Arn         string
-		Read, Write bool
-	}
-	DatabaseGrant struct{ ResourceID, User, MasterSecretArn string }
-)
-
-// TaskPolicy is the task role's policy: object access to its buckets (and the data key only
-// through S3), IAM authentication as its user on the databases it owns, and reading their
-// RDS-managed master secrets when it connects (the secrets key only through Secrets Manager).
-func TaskPolicy(region, accountID, dataKeyArn, secretsKeyArn string, buckets []BucketGrant, dbs []DatabaseGrant) policydoc.Document {
-	var sts []policydoc.Statement
-	var keyActions []string
-	for _, b := range buckets {
-		label := strings.NewReplacer("-", "", ".", "").Replace(b.Arn[strings.LastIndex(b.Arn, ":")+1:])
-		if b.Read {
-			sts = append(sts, policydoc.Statement{Sid: "Read" + label, Effect: policydoc.Allow,
-				Action: []string{"s3:GetObject", "s3:GetObjectVersion"}, Resource: []string{b.Arn + "/*"}},
-				policydoc.Statement{Sid: "List" + label, Effect: policydoc.Allow, Action: []string{"s3:ListBucket"}, Resource: []string{b.Arn}})
-			keyActions = append(keyActions, "kms:Decrypt")
-		}
-		if b.Write {
-			sts = append(sts, policydoc.Statement{Sid: "Write" + label, Effect: policydoc.Allow,
-				Action: []string{"s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"}, Resource: []string{b.Arn + "/*"}})
-			keyActions = append(keyActions, "kms:GenerateDataKey", "kms:Decrypt")
-		}
-	}
-	if len(keyActions) > 0 {
-		sort.Strings(keyActions)
-		sts = append(sts, policydoc.Statement{Sid: "UseTheDataKeyThroughS3", Effect: policydoc.Allow,
-			Action: slices.Compact(keyActions), Resource: []string{dataKeyArn},
-			Condition: map[string]map[string]any{"StringEquals": {"kms:ViaService": fmt.Sprintf("s3.%s.amazonaws.com", region)}}})
-	}
-	var users, masters []string
-	for _, d := range dbs {
-		users = append(users, fmt.Sprintf("arn:aws:rds-db:%s:%s:dbuser:%s/%s", region, accountID, d.ResourceID, d.User))
-		if d.MasterSecretArn != "" {
-			masters = append(masters, d.MasterSecretArn)
-		}
-	}
-	if len(users) > 0 {
-		sts = append(sts, policydoc.Statement{Sid: "ConnectWithIAM", Effect: policydoc.Allow, Action: []string{"rds-db:connect"}, Resource: users})
-	}
-	if len(masters) > 0 {
-		sts = append(sts,
-			policydoc.Statement{Sid: "ReadTheMasterSecretWhenConnecting", Effect: policydoc.Allow, Action: []string{"secretsmanager:GetSecretValue"}, Resource: masters},
-			policydoc.Statement{Sid: "DecryptTheMasterSecret", Effect: policydoc.Allow, Action: []string{"kms:Decrypt"}, Resource: []string{secretsKeyArn},
-				Condition: map[string]map[string]any{"StringEquals": {"kms:ViaService": fmt.Sprintf("secretsmanager.%s.amazonaws.com", region)}}},
-		)
-	}
-	return policydoc.New(sts...)
 }
 
 type containerDefinition struct {

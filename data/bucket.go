@@ -5,25 +5,15 @@ package data
 
 import (
 	"fmt"
-	"slices"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/secure-vpc/secure-vpc/data/bucketpolicy"
+	"github.com/secure-vpc/secure-vpc/internal/contract"
 	"github.com/secure-vpc/secure-vpc/internal/naming"
-	"github.com/secure-vpc/secure-vpc/internal/policydoc"
+	"github.com/secure-vpc/secure-vpc/internal/stack"
 )
-
-// Tags that let the audit tell what a store is for and who it serves, from an export alone.
-const (
-	PurposeTag = "secure-vpc:purpose"
-	OwnerTag   = "secure-vpc:owner" // a database's owner service
-	UsersTag   = "secure-vpc:users" // a cache's users, space-separated
-)
-
-// AccessLogsPurpose marks the access-log bucket: the one store that is not encrypted with the
-// data key, because load balancer and S3 access logging deliver only to SSE-S3 buckets.
-const AccessLogsPurpose = "access-logs"
 
 // Object lifecycle of every bucket.
 const (
@@ -33,26 +23,28 @@ const (
 
 // Reader is a service allowed to use a store, by its task role.
 type Reader struct {
-	Service string
-	RoleArn pulumi.StringInput
+	Service string             // the service's name
+	RoleArn pulumi.StringInput // its task role's ARN. Required.
 }
 
 // BucketArgs configures a data bucket.
 type BucketArgs struct {
-	Project    string
-	Stack      string
+	// Scope is the stack the bucket belongs to; all of it is required. Protect keeps the bucket
+	// and everything that guards it (public access block, ownership, versioning, encryption,
+	// lifecycle, logging, policy) from deletion: staging and prod.
+	stack.Scope
+	// DataKeyArn is the customer-managed key of the bucket's default encryption. Required.
 	DataKeyArn pulumi.StringInput
-	Readers    []Reader
-	Writers    []Reader
-	// LogBucket receives the bucket's S3 server access logs.
+	// Readers and Writers are the services that may read and write its objects, by task role.
+	// Required: at least one of either.
+	Readers []Reader
+	Writers []Reader
+	// LogBucket receives the bucket's S3 server access logs (its name). Required.
 	LogBucket pulumi.StringInput
 	// LogBucketPolicy is the log bucket's policy: S3 checks, when logging is turned on, that the
 	// target bucket lets the logging service write (InvalidTargetBucketForLogging otherwise), so
 	// logging is configured only after it exists. Required.
 	LogBucketPolicy pulumi.Resource
-	// Protect keeps the bucket and everything that guards it (public access block, ownership,
-	// versioning, encryption, lifecycle, logging, policy) from deletion: staging and prod.
-	Protect bool
 }
 
 // Bucket is an S3 bucket for user data.
@@ -73,11 +65,14 @@ func NewBucket(ctx *pulumi.Context, name string, args *BucketArgs, opts ...pulum
 	if len(args.Readers)+len(args.Writers) == 0 {
 		return nil, fmt.Errorf("bucket %s: at least one reader or writer is required", name)
 	}
+	if err := args.Check(); err != nil {
+		return nil, fmt.Errorf("bucket %s: %w", name, err)
+	}
 	b := &Bucket{}
-	if err := ctx.RegisterComponentResource("secure-vpc:data:Bucket", name, b, opts...); err != nil {
+	if err := ctx.RegisterComponentResource(contract.TypeBucketComp, name, b, opts...); err != nil {
 		return nil, fmt.Errorf("registering bucket %s: %w", name, err)
 	}
-	bucket, err := newPrivateBucket(ctx, b, name, args.Project, args.Stack, map[string]string{PurposeTag: "data"}, args.Protect)
+	bucket, err := newPrivateBucket(ctx, b, name, args.Scope, map[string]string{contract.PurposeTag: string(contract.DataPurpose)})
 	if err != nil {
 		return nil, err
 	}
@@ -87,7 +82,7 @@ func NewBucket(ctx *pulumi.Context, name string, args *BucketArgs, opts ...pulum
 	if _, err := s3.NewBucketLoggingV2(ctx, name, &s3.BucketLoggingV2Args{
 		Bucket:       bucket.ID(),
 		TargetBucket: args.LogBucket,
-		TargetPrefix: pulumi.String(fmt.Sprintf("s3/%s/", name)),
+		TargetPrefix: pulumi.String(fmt.Sprintf("%s/%s/", bucketpolicy.S3LogPrefix, name)),
 	}, pulumi.Parent(b), pulumi.Protect(args.Protect), pulumi.DependsOn([]pulumi.Resource{args.LogBucketPolicy})); err != nil {
 		return nil, fmt.Errorf("logging bucket %s: %w", name, err)
 	}
@@ -106,7 +101,7 @@ func NewBucket(ctx *pulumi.Context, name string, args *BucketArgs, opts ...pulum
 		for i, x := range xs {
 			strs[i] = x.(string)
 		}
-		return DataBucketPolicy(strs[0], strs[1:1+nr], strs[1+nr:]).JSON()
+		return bucketpolicy.DataBucketPolicy(strs[0], strs[1:1+nr], strs[1+nr:]).JSON()
 	}).(pulumi.StringOutput)
 	if _, err := s3.NewBucketPolicy(ctx, name, &s3.BucketPolicyArgs{Bucket: bucket.ID(), Policy: policy}, pulumi.Parent(b), pulumi.Protect(args.Protect)); err != nil {
 		return nil, fmt.Errorf("creating policy of bucket %s: %w", name, err)
@@ -119,68 +114,16 @@ func NewBucket(ctx *pulumi.Context, name string, args *BucketArgs, opts ...pulum
 	return b, nil
 }
 
-// Object-level actions, split by what readers and writers may do.
-var (
-	readActions  = []string{"s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectAttributes", "s3:GetObjectTagging"}
-	writeActions = []string{"s3:PutObject", "s3:PutObjectTagging", "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:AbortMultipartUpload"}
-)
-
-// DataBucketPolicy refuses plaintext and old TLS, lets the readers read and the writers write,
-// and denies reading or writing objects to every other principal, whatever its IAM policies say.
-func DataBucketPolicy(bucketArn string, readers, writers []string) policydoc.Document {
-	objects := bucketArn + "/*"
-	statements := TLSOnlyStatements(bucketArn)
-	only := func(sid string, actions, roles []string) {
-		if len(roles) == 0 {
-			statements = append(statements, policydoc.Statement{
-				Sid: sid, Effect: policydoc.Deny, Principal: policydoc.AnyPrincipal, Action: actions, Resource: []string{objects},
-			})
-			return
-		}
-		sorted := slices.Sorted(slices.Values(roles))
-		statements = append(statements,
-			policydoc.Statement{Sid: sid, Effect: policydoc.Deny, Principal: policydoc.AnyPrincipal, Action: actions, Resource: []string{objects},
-				Condition: map[string]map[string]any{"ArnNotEquals": {"aws:PrincipalArn": sorted}}},
-		)
-	}
-	only("DenyReadsButReaders", readActions, readers)
-	only("DenyWritesButWriters", writeActions, writers)
-	if len(readers) > 0 {
-		statements = append(statements, policydoc.Statement{Sid: "ReadersRead", Effect: policydoc.Allow,
-			Principal: map[string]any{"AWS": slices.Sorted(slices.Values(readers))}, Action: readActions, Resource: []string{objects}})
-	}
-	if len(writers) > 0 {
-		statements = append(statements, policydoc.Statement{Sid: "WritersWrite", Effect: policydoc.Allow,
-			Principal: map[string]any{"AWS": slices.Sorted(slices.Values(writers))}, Action: writeActions, Resource: []string{objects}})
-	}
-	return policydoc.New(statements...)
-}
-
-// TLSOnlyStatements deny every request to a bucket that is not over TLS 1.2 or later
-// (Security Hub S3.5).
-func TLSOnlyStatements(bucketArn string) []policydoc.Statement {
-	resources := []string{bucketArn, bucketArn + "/*"}
-	return []policydoc.Statement{
-		{Sid: "DenyPlaintext", Effect: policydoc.Deny, Principal: policydoc.AnyPrincipal, Action: []string{"s3:*"}, Resource: resources,
-			Condition: map[string]map[string]any{"Bool": {"aws:SecureTransport": "false"}}},
-		{Sid: "DenyTLSOlderThan12", Effect: policydoc.Deny, Principal: policydoc.AnyPrincipal, Action: []string{"s3:*"}, Resource: resources,
-			Condition: map[string]map[string]any{"NumericLessThan": {"s3:TlsVersion": "1.2"}}},
-	}
-}
-
 // newPrivateBucket creates a bucket with every public access block, ACLs disabled, versioning
 // and a lifecycle that cleans up, the parts every bucket of this program shares. With protect,
 // the bucket and each of those guards are protected alike, so that no destroy order can leave a
 // kept bucket public, ACL-governed or unversioned.
-func newPrivateBucket(ctx *pulumi.Context, parent pulumi.Resource, name, project, stack string, tags map[string]string, protect bool, extraRules ...s3.BucketLifecycleConfigurationV2RuleInput) (*s3.BucketV2, error) {
-	t := pulumi.StringMap{"Name": pulumi.String(fmt.Sprintf("%s-%s-%s", project, stack, name))}
-	for k, v := range tags {
-		t[k] = pulumi.String(v)
-	}
+func newPrivateBucket(ctx *pulumi.Context, parent pulumi.Resource, name string, scope stack.Scope, tags map[string]string, extraRules ...s3.BucketLifecycleConfigurationV2RuleInput) (*s3.BucketV2, error) {
+	protect := scope.Protect
 	bucket, err := s3.NewBucketV2(ctx, name, &s3.BucketV2Args{
-		BucketPrefix: pulumi.String(naming.BucketPrefix(name, stack)),
+		BucketPrefix: pulumi.String(naming.BucketPrefix(name, scope.Stack)),
 		ForceDestroy: pulumi.Bool(false),
-		Tags:         t,
+		Tags:         pulumi.ToStringMap(scope.Tags(name, tags)),
 	}, pulumi.Parent(parent), pulumi.Protect(protect))
 	if err != nil {
 		return nil, fmt.Errorf("creating bucket %s: %w", name, err)

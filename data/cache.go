@@ -8,29 +8,32 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/elasticache"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/secure-vpc/secure-vpc/internal/contract"
 	"github.com/secure-vpc/secure-vpc/internal/naming"
+	"github.com/secure-vpc/secure-vpc/internal/stack"
 )
 
 // Engine versions per cache engine.
-var cacheEngineVersions = map[string]string{"valkey": "8.0", "redis": "7.1"}
+var cacheEngineVersions = map[CacheEngine]string{Valkey: "8.0", Redis: "7.1"}
 
 // CacheArgs configures a cache.
 type CacheArgs struct {
-	Project  string
-	Stack    string
-	Engine   string // valkey or redis
-	NodeType string
-	Port     int
-	// Users are the services that may use the cache (their security groups are the only way in).
-	Users []string
-	// Production runs a replica in a second AZ with automatic failover, and protects the cache.
-	Production bool
+	// Scope is the stack the cache belongs to; all of it is required. Protect (staging and prod)
+	// runs a replica in a second AZ with automatic failover, keeps 7 daily snapshots instead of 1,
+	// and protects the cache and its subnet group.
+	stack.Scope
+	// CacheSettings are the engine, node type, port and users, as the spec holds them (Engine
+	// valkey or redis; Users at least one).
+	CacheSettings
 
+	// IsolatedSubnetIDs are the isolated tier's subnets. Required.
 	IsolatedSubnetIDs pulumi.StringArrayInput
-	SecurityGroupID   pulumi.StringInput
-	DataKeyArn        pulumi.StringInput
+	// SecurityGroupID is the cache's group (the Firewall's). Required.
+	SecurityGroupID pulumi.StringInput
+	// DataKeyArn is the customer-managed key that encrypts the cache at rest. Required.
+	DataKeyArn pulumi.StringInput
 	// AuthToken is the token clients must present: a Pulumi secret, kept in Secrets Manager by the
-	// vault, readable only by the users.
+	// vault, readable only by the users. Required.
 	AuthToken pulumi.StringInput
 }
 
@@ -54,35 +57,38 @@ func NewCache(ctx *pulumi.Context, name string, args *CacheArgs, opts ...pulumi.
 	if len(args.Users) == 0 {
 		return nil, fmt.Errorf("cache %s: at least one user is required", name)
 	}
+	if err := args.Check(); err != nil {
+		return nil, fmt.Errorf("cache %s: %w", name, err)
+	}
 	c := &Cache{}
-	if err := ctx.RegisterComponentResource("secure-vpc:data:Cache", name, c, opts...); err != nil {
+	if err := ctx.RegisterComponentResource(contract.TypeCacheComp, name, c, opts...); err != nil {
 		return nil, fmt.Errorf("registering cache %s: %w", name, err)
 	}
 	parent := pulumi.Parent(c)
 	id := naming.CacheGroupID(name, args.Stack)
-	tags := pulumi.StringMap{"Name": pulumi.String(fmt.Sprintf("%s-%s-%s", args.Project, args.Stack, name)), UsersTag: pulumi.String(strings.Join(slices.Sorted(slices.Values(args.Users)), " "))}
+	tags := pulumi.ToStringMap(args.Tags(name, map[string]string{contract.UsersTag: strings.Join(slices.Sorted(slices.Values(args.Users)), " ")}))
 
 	subnets, err := elasticache.NewSubnetGroup(ctx, name, &elasticache.SubnetGroupArgs{
-		Description: pulumi.Sprintf("%s/%s: isolated subnets of the %s cache", args.Project, args.Stack, name),
+		Description: pulumi.String(args.Describe("isolated subnets of the " + name + " cache")),
 		SubnetIds:   args.IsolatedSubnetIDs,
 		Tags:        tags,
-	}, parent, pulumi.Protect(args.Production)) // keeps the cache in the isolated tier
+	}, parent, pulumi.Protect(args.Protect)) // keeps the cache in the isolated tier
 	if err != nil {
 		return nil, fmt.Errorf("creating subnet group of cache %s: %w", name, err)
 	}
 	nodes, snapshots := 1, 1
-	if args.Production {
+	if args.Protect {
 		nodes, snapshots = 2, 7
 	}
 	group, err := elasticache.NewReplicationGroup(ctx, name, &elasticache.ReplicationGroupArgs{
 		ReplicationGroupId:       pulumi.String(id),
-		Description:              pulumi.Sprintf("%s/%s: %s cache", args.Project, args.Stack, name),
-		Engine:                   pulumi.String(args.Engine),
+		Description:              pulumi.String(args.Describe(name + " cache")),
+		Engine:                   pulumi.String(string(args.Engine)),
 		EngineVersion:            pulumi.String(version),
 		NodeType:                 pulumi.String(args.NodeType),
 		NumCacheClusters:         pulumi.Int(nodes),
-		AutomaticFailoverEnabled: pulumi.Bool(args.Production),
-		MultiAzEnabled:           pulumi.Bool(args.Production),
+		AutomaticFailoverEnabled: pulumi.Bool(args.Protect),
+		MultiAzEnabled:           pulumi.Bool(args.Protect),
 		Port:                     pulumi.Int(args.Port),
 		SubnetGroupName:          subnets.Name,
 		SecurityGroupIds:         pulumi.StringArray{args.SecurityGroupID},
@@ -93,7 +99,7 @@ func NewCache(ctx *pulumi.Context, name string, args *CacheArgs, opts ...pulumi.
 		AutoMinorVersionUpgrade:  pulumi.Bool(true),
 		SnapshotRetentionLimit:   pulumi.Int(snapshots),
 		Tags:                     tags,
-	}, parent, pulumi.Protect(args.Production))
+	}, parent, pulumi.Protect(args.Protect))
 	if err != nil {
 		return nil, fmt.Errorf("creating cache %s: %w", name, err)
 	}

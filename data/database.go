@@ -11,30 +11,35 @@ import (
 	"github.com/pulumi/pulumi-tls/sdk/v5/go/tls"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/secure-vpc/secure-vpc/internal/contract"
 	"github.com/secure-vpc/secure-vpc/internal/naming"
+	"github.com/secure-vpc/secure-vpc/internal/stack"
 )
 
 // DatabaseArgs configures a PostgreSQL database.
 type DatabaseArgs struct {
-	Project             string
-	Stack               string
-	Owner               string // the one service that may reach it
-	Version             string // major version, e.g. "16"
-	InstanceClass       string
-	Port                int
-	AllocatedStorage    int
-	MaxAllocatedStorage int // GiB, the storage autoscaling ceiling; 0 turns autoscaling off
-	BackupRetentionDays int
-	MultiAZ             bool
-	// Production turns on deletion protection, a final snapshot and Pulumi's protect.
-	Production bool
+	// Scope is the stack the database belongs to; all of it is required. Protect (staging and
+	// prod) turns on deletion protection, a final snapshot, keeping automated backups after
+	// deletion, and Pulumi's protect on the instance, its subnet and parameter groups and logs.
+	stack.Scope
+	// DatabaseSettings are the owner, version, instance class, port, storage, backups and
+	// Multi-AZ, as the spec holds them (Owner required; Version a major, e.g. "16";
+	// BackupRetentionDays 7 to 35).
+	DatabaseSettings
 
+	// IsolatedSubnetIDs are the isolated tier's subnets. Required.
 	IsolatedSubnetIDs pulumi.StringArrayInput
-	SecurityGroupID   pulumi.StringInput
-	DataKeyArn        pulumi.StringInput // storage and Performance Insights
-	SecretsKeyArn     pulumi.StringInput // the RDS-managed master password
-	LogsKeyArn        pulumi.StringInput // the database's log groups
-	LogRetentionDays  int
+	// SecurityGroupID is the database's group (the Firewall's). Required.
+	SecurityGroupID pulumi.StringInput
+	// DataKeyArn encrypts the storage and Performance Insights. Required.
+	DataKeyArn pulumi.StringInput
+	// SecretsKeyArn encrypts the RDS-managed master password. Required.
+	SecretsKeyArn pulumi.StringInput
+	// LogsKeyArn encrypts the database's log groups. Required.
+	LogsKeyArn pulumi.StringInput
+	// LogRetentionDays is the retention of the database's log groups, in days: a value
+	// CloudWatch Logs accepts. Required.
+	LogRetentionDays int
 }
 
 // Database is an RDS PostgreSQL instance in the isolated tier.
@@ -74,6 +79,8 @@ func (a *DatabaseArgs) validate(name string) error {
 		return fmt.Errorf("database %s: version %q must be a major version", name, a.Version)
 	case a.BackupRetentionDays < 7 || a.BackupRetentionDays > 35:
 		return fmt.Errorf("database %s: backup retention %d is outside 7-35 days", name, a.BackupRetentionDays)
+	case a.Check() != nil:
+		return fmt.Errorf("database %s: %w", name, a.Check())
 	}
 	return nil
 }
@@ -88,27 +95,27 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 		return nil, err
 	}
 	d := &Database{}
-	if err := ctx.RegisterComponentResource("secure-vpc:data:Database", name, d, opts...); err != nil {
+	if err := ctx.RegisterComponentResource(contract.TypeDatabase, name, d, opts...); err != nil {
 		return nil, fmt.Errorf("registering database %s: %w", name, err)
 	}
 	parent := pulumi.Parent(d)
 	identifier := naming.DBIdentifier(name, args.Stack)
-	tags := pulumi.StringMap{"Name": pulumi.String(fmt.Sprintf("%s-%s-%s", args.Project, args.Stack, name)), OwnerTag: pulumi.String(args.Owner)}
+	tags := pulumi.ToStringMap(args.Tags(name, map[string]string{contract.OwnerTag: args.Owner}))
 
 	subnets, err := rds.NewSubnetGroup(ctx, name, &rds.SubnetGroupArgs{
-		Description: pulumi.Sprintf("%s/%s: isolated subnets of the %s database", args.Project, args.Stack, name),
+		Description: pulumi.String(args.Describe("isolated subnets of the " + name + " database")),
 		SubnetIds:   args.IsolatedSubnetIDs,
 		Tags:        tags,
-	}, parent, pulumi.Protect(args.Production)) // keeps the database in the isolated tier
+	}, parent, pulumi.Protect(args.Protect)) // keeps the database in the isolated tier
 	if err != nil {
 		return nil, fmt.Errorf("creating subnet group of %s: %w", name, err)
 	}
 	params, err := rds.NewParameterGroup(ctx, name, &rds.ParameterGroupArgs{
 		Family:      pulumi.String("postgres" + args.Version),
-		Description: pulumi.Sprintf("%s/%s: TLS-only settings of the %s database", args.Project, args.Stack, name),
+		Description: pulumi.String(args.Describe("TLS-only settings of the " + name + " database")),
 		Parameters:  ParameterGroupParameters(),
 		Tags:        tags,
-	}, parent, pulumi.Protect(args.Production)) // forces TLS on every connection
+	}, parent, pulumi.Protect(args.Protect)) // forces TLS on every connection
 	if err != nil {
 		return nil, fmt.Errorf("creating parameter group of %s: %w", name, err)
 	}
@@ -121,7 +128,7 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 			RetentionInDays: pulumi.Int(args.LogRetentionDays),
 			KmsKeyId:        args.LogsKeyArn,
 			Tags:            tags,
-		}, parent, pulumi.Protect(args.Production))
+		}, parent, pulumi.Protect(args.Protect))
 		if err != nil {
 			return nil, fmt.Errorf("creating %s log group of %s: %w", kind, name, err)
 		}
@@ -156,15 +163,15 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 		BackupWindow:                       pulumi.String(backupWindow),
 		MaintenanceWindow:                  pulumi.String(maintenanceWindow),
 		CopyTagsToSnapshot:                 pulumi.Bool(true),
-		DeleteAutomatedBackups:             pulumi.Bool(!args.Production),
+		DeleteAutomatedBackups:             pulumi.Bool(!args.Protect),
 		EnabledCloudwatchLogsExports:       pulumi.ToStringArray(logExports),
 		PerformanceInsightsEnabled:         pulumi.Bool(true),
 		PerformanceInsightsKmsKeyId:        args.DataKeyArn,
 		PerformanceInsightsRetentionPeriod: pulumi.Int(7),
-		DeletionProtection:                 pulumi.Bool(args.Production),
+		DeletionProtection:                 pulumi.Bool(args.Protect),
 		Tags:                               tags,
 	}
-	if args.Production {
+	if args.Protect {
 		suffix, err := finalSnapshotSuffix(ctx, name, instanceArgs, parent)
 		if err != nil {
 			return nil, err
@@ -174,7 +181,7 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 	} else {
 		instanceArgs.SkipFinalSnapshot = pulumi.Bool(true)
 	}
-	instance, err := rds.NewInstance(ctx, name, instanceArgs, parent, pulumi.Protect(args.Production), pulumi.DependsOn(logGroups))
+	instance, err := rds.NewInstance(ctx, name, instanceArgs, parent, pulumi.Protect(args.Protect), pulumi.DependsOn(logGroups))
 	if err != nil {
 		return nil, fmt.Errorf("creating database %s: %w", name, err)
 	}

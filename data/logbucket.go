@@ -6,19 +6,21 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/secure-vpc/secure-vpc/internal/policydoc"
+	"github.com/secure-vpc/secure-vpc/data/bucketpolicy"
+	"github.com/secure-vpc/secure-vpc/internal/contract"
+	"github.com/secure-vpc/secure-vpc/internal/stack"
 )
 
 // LogBucketArgs configures the access-log bucket.
 type LogBucketArgs struct {
-	Project   string
-	Stack     string
-	AccountID string
+	// Scope is the stack the bucket belongs to; all of it is required (the account scopes the
+	// delivery statements). Protect keeps the bucket and its guards from deletion.
+	stack.Scope
 	// ELBAccountArn is the regional Elastic Load Balancing account of regions older than August
-	// 2022 ("" in newer regions, which only know the log-delivery service principal).
+	// 2022. Optional: "" in newer regions, which only know the log-delivery service principal.
 	ELBAccountArn string
+	// RetentionDays is how long logs are kept, in days, at least 1. Required.
 	RetentionDays int
-	Protect       bool
 }
 
 // LogBucket receives the load balancers' access logs and the data buckets' S3 access logs.
@@ -31,21 +33,18 @@ type LogBucket struct {
 	Policy *s3.BucketPolicy
 }
 
-// Prefixes of the log bucket.
-const (
-	ALBLogPrefix = "alb"
-	S3LogPrefix  = "s3"
-)
-
 // NewLogBucket creates the access-log bucket. It is the documented exception to "every store
 // uses a customer key": ALB access logs and S3 server access logs can only be delivered to SSE-S3
 // (AES256) buckets. Everything else holds: no public access, ACLs disabled, versioning, TLS only.
 func NewLogBucket(ctx *pulumi.Context, name string, args *LogBucketArgs, opts ...pulumi.ResourceOption) (*LogBucket, error) {
-	if args == nil || len(args.AccountID) != 12 || args.RetentionDays < 1 {
-		return nil, fmt.Errorf("log bucket: account id and retention are required")
+	if args == nil || args.RetentionDays < 1 {
+		return nil, fmt.Errorf("log bucket: retention is required")
+	}
+	if err := args.Check(); err != nil {
+		return nil, fmt.Errorf("log bucket: %w", err)
 	}
 	lb := &LogBucket{}
-	if err := ctx.RegisterComponentResource("secure-vpc:data:LogBucket", name, lb, opts...); err != nil {
+	if err := ctx.RegisterComponentResource(contract.TypeLogBucket, name, lb, opts...); err != nil {
 		return nil, fmt.Errorf("registering log bucket: %w", err)
 	}
 	expire := &s3.BucketLifecycleConfigurationV2RuleArgs{
@@ -54,7 +53,7 @@ func NewLogBucket(ctx *pulumi.Context, name string, args *LogBucketArgs, opts ..
 		Filter:     &s3.BucketLifecycleConfigurationV2RuleFilterArgs{},
 		Expiration: &s3.BucketLifecycleConfigurationV2RuleExpirationArgs{Days: pulumi.Int(args.RetentionDays)},
 	}
-	bucket, err := newPrivateBucket(ctx, lb, name, args.Project, args.Stack, map[string]string{PurposeTag: AccessLogsPurpose}, args.Protect, expire)
+	bucket, err := newPrivateBucket(ctx, lb, name, args.Scope, map[string]string{contract.PurposeTag: string(contract.AccessLogsPurpose)}, expire)
 	if err != nil {
 		return nil, err
 	}
@@ -62,7 +61,7 @@ func NewLogBucket(ctx *pulumi.Context, name string, args *LogBucketArgs, opts ..
 		return nil, err
 	}
 	policy := bucket.Arn.ApplyT(func(arn string) (string, error) {
-		return LogBucketPolicy(arn, args.AccountID, args.ELBAccountArn).JSON()
+		return bucketpolicy.LogBucketPolicy(arn, args.AccountID, args.ELBAccountArn).JSON()
 	}).(pulumi.StringOutput)
 	bp, err := s3.NewBucketPolicy(ctx, name, &s3.BucketPolicyArgs{Bucket: bucket.ID(), Policy: policy}, pulumi.Parent(lb), pulumi.Protect(args.Protect))
 	if err != nil {
@@ -73,31 +72,4 @@ func NewLogBucket(ctx *pulumi.Context, name string, args *LogBucketArgs, opts ..
 		return nil, fmt.Errorf("registering log bucket outputs: %w", err)
 	}
 	return lb, nil
-}
-
-// LogBucketPolicy admits only log delivery for this account: Elastic Load Balancing under
-// alb/AWSLogs/<account>/ and S3 server access logging under s3/; and only over TLS.
-func LogBucketPolicy(bucketArn, accountID, elbAccountArn string) policydoc.Document {
-	albLogs := fmt.Sprintf("%s/%s/AWSLogs/%s/*", bucketArn, ALBLogPrefix, accountID)
-	statements := append(TLSOnlyStatements(bucketArn),
-		policydoc.Statement{
-			Sid: "LoadBalancersDeliverAccessLogs", Effect: policydoc.Allow,
-			Principal: policydoc.ServicePrincipal("logdelivery.elasticloadbalancing.amazonaws.com"),
-			Action:    []string{"s3:PutObject"}, Resource: []string{albLogs},
-		},
-		policydoc.Statement{
-			Sid: "S3DeliversServerAccessLogs", Effect: policydoc.Allow,
-			Principal: policydoc.ServicePrincipal("logging.s3.amazonaws.com"),
-			Action:    []string{"s3:PutObject"}, Resource: []string{fmt.Sprintf("%s/%s/*", bucketArn, S3LogPrefix)},
-			Condition: map[string]map[string]any{"StringEquals": {"aws:SourceAccount": accountID}},
-		},
-	)
-	if elbAccountArn != "" {
-		statements = append(statements, policydoc.Statement{
-			Sid: "RegionalLoadBalancingAccountDeliversAccessLogs", Effect: policydoc.Allow,
-			Principal: policydoc.AWSPrincipal(elbAccountArn),
-			Action:    []string{"s3:PutObject"}, Resource: []string{albLogs},
-		})
-	}
-	return policydoc.New(statements...)
 }

@@ -6,35 +6,36 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/vpc"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-)
 
-// Tags that let the audit tell, from a stack export alone, what a security group protects.
-const (
-	GroupKindTag = "secure-vpc:group-kind"
-	GroupNameTag = "secure-vpc:group-name"
+	"github.com/secure-vpc/secure-vpc/internal/contract"
+	"github.com/secure-vpc/secure-vpc/internal/stack"
+	"github.com/secure-vpc/secure-vpc/network/netplan"
 )
 
 // FirewallArgs configures the Firewall.
 type FirewallArgs struct {
-	Project string
-	Stack   string
-	VpcID   pulumi.StringInput
-	Graph   FirewallGraph
-	// EndpointSecurityGroupID is the Vpc's endpoint group; the firewall owns its rules.
+	// Scope is the stack the groups belong to; all of it is required.
+	stack.Scope
+	// VpcID is the VPC the groups are made in. Required.
+	VpcID pulumi.StringInput
+	// Graph is the declared service graph the groups and rules are planned from
+	// (netplan.PlanFirewall). Optional: an empty graph gives the shared groups only.
+	Graph netplan.FirewallGraph
+	// EndpointSecurityGroupID is the Vpc's endpoint group; the firewall owns its rules. Required.
 	EndpointSecurityGroupID pulumi.StringInput
-	// S3PrefixListID is the prefix list of the S3 gateway endpoint.
+	// S3PrefixListID is the prefix list of the S3 gateway endpoint. Required.
 	S3PrefixListID pulumi.StringInput
 }
 
 // Firewall is every security group of the stack but the endpoints' (which the Vpc owns) and every
-// rule, all planned from the graph by PlanFirewall and emitted as standalone SG-to-SG rules.
+// rule, all planned from the graph by netplan.PlanFirewall and emitted as standalone SG-to-SG rules.
 type Firewall struct {
 	pulumi.ResourceState
 
 	GroupIDs pulumi.StringMapOutput `pulumi:"groupIds"`
 
-	ids   map[Group]pulumi.StringOutput
-	rules map[Group][]pulumi.Resource // the rules of a group and the rules naming it as their peer
+	ids   map[netplan.Group]pulumi.StringOutput
+	rules map[netplan.Group][]pulumi.Resource // the rules of a group and the rules naming it as their peer
 }
 
 // ServiceRules returns every rule a service's tasks rely on from their first start: the rules of
@@ -42,43 +43,45 @@ type Firewall struct {
 // rules of the shared all-services and endpoints groups (image pulls, logs and secrets go through
 // the VPC endpoints). The ECS service waits for them, so no task starts without its network.
 func (f *Firewall) ServiceRules(name string) []pulumi.Resource {
-	out := append([]pulumi.Resource(nil), f.rules[Group{Kind: ServiceGroup, Name: name}]...)
-	out = append(out, f.rules[Group{Kind: AllServicesGroup}]...)
-	return append(out, f.rules[Group{Kind: EndpointsGroup}]...)
+	out := append([]pulumi.Resource(nil), f.rules[netplan.Group{Kind: contract.ServiceGroup, Name: name}]...)
+	out = append(out, f.rules[netplan.Group{Kind: contract.AllServicesGroup}]...)
+	return append(out, f.rules[netplan.Group{Kind: contract.EndpointsGroup}]...)
 }
 
 // ID returns the security group id of a planned group.
-func (f *Firewall) ID(g Group) pulumi.StringOutput { return f.ids[g] }
+func (f *Firewall) ID(g netplan.Group) pulumi.StringOutput { return f.ids[g] }
 
 // Service returns the security group of a service's tasks.
 func (f *Firewall) Service(name string) pulumi.StringOutput {
-	return f.ids[Group{Kind: ServiceGroup, Name: name}]
+	return f.ids[netplan.Group{Kind: contract.ServiceGroup, Name: name}]
 }
 
 // AllServices returns the group every task also carries, for AWS endpoint access.
-func (f *Firewall) AllServices() pulumi.StringOutput { return f.ids[Group{Kind: AllServicesGroup}] }
+func (f *Firewall) AllServices() pulumi.StringOutput {
+	return f.ids[netplan.Group{Kind: contract.AllServicesGroup}]
+}
 
 // LoadBalancer returns the security group of a BFF's load balancer.
 func (f *Firewall) LoadBalancer(name string) pulumi.StringOutput {
-	return f.ids[Group{Kind: LoadBalancerGroup, Name: name}]
+	return f.ids[netplan.Group{Kind: contract.LoadBalancerGroup, Name: name}]
 }
 
 // Database returns the security group of a database.
 func (f *Firewall) Database(name string) pulumi.StringOutput {
-	return f.ids[Group{Kind: DatabaseGroup, Name: name}]
+	return f.ids[netplan.Group{Kind: contract.DatabaseGroup, Name: name}]
 }
 
 // Cache returns the security group of a cache.
 func (f *Firewall) Cache(name string) pulumi.StringOutput {
-	return f.ids[Group{Kind: CacheGroup, Name: name}]
+	return f.ids[netplan.Group{Kind: contract.CacheGroup, Name: name}]
 }
 
-var groupPurpose = map[GroupKind]string{
-	ServiceGroup:      "tasks of the %s service",
-	LoadBalancerGroup: "internet-facing load balancer of the %s BFF",
-	DatabaseGroup:     "the %s database",
-	CacheGroup:        "the %s cache",
-	AllServicesGroup:  "every service task: access to the AWS endpoints%s",
+var groupPurpose = map[contract.GroupKind]string{
+	contract.ServiceGroup:      "tasks of the %s service",
+	contract.LoadBalancerGroup: "internet-facing load balancer of the %s BFF",
+	contract.DatabaseGroup:     "the %s database",
+	contract.CacheGroup:        "the %s cache",
+	contract.AllServicesGroup:  "every service task: access to the AWS endpoints%s",
 }
 
 // NewFirewall creates the groups and rules.
@@ -86,28 +89,27 @@ func NewFirewall(ctx *pulumi.Context, name string, args *FirewallArgs, opts ...p
 	if args == nil || args.VpcID == nil || args.EndpointSecurityGroupID == nil || args.S3PrefixListID == nil {
 		return nil, fmt.Errorf("firewall: the vpc id, endpoint security group and S3 prefix list are required")
 	}
-	groups, rules := PlanFirewall(args.Graph)
-	for g, counts := range RuleCounts(rules) {
-		if counts[0] > MaxRulesPerGroup || counts[1] > MaxRulesPerGroup {
-			return nil, fmt.Errorf("firewall: group %s needs %d inbound and %d outbound rules; AWS allows %d each", g.Label(), counts[0], counts[1], MaxRulesPerGroup)
+	if err := args.Check(); err != nil {
+		return nil, fmt.Errorf("firewall: %w", err)
+	}
+	groups, rules := netplan.PlanFirewall(args.Graph)
+	for g, counts := range netplan.RuleCounts(rules) {
+		if counts[0] > netplan.MaxRulesPerGroup || counts[1] > netplan.MaxRulesPerGroup {
+			return nil, fmt.Errorf("firewall: group %s needs %d inbound and %d outbound rules; AWS allows %d each", g.Label(), counts[0], counts[1], netplan.MaxRulesPerGroup)
 		}
 	}
-	f := &Firewall{ids: map[Group]pulumi.StringOutput{}, rules: map[Group][]pulumi.Resource{}}
-	if err := ctx.RegisterComponentResource("secure-vpc:network:Firewall", name, f, opts...); err != nil {
+	f := &Firewall{ids: map[netplan.Group]pulumi.StringOutput{}, rules: map[netplan.Group][]pulumi.Resource{}}
+	if err := ctx.RegisterComponentResource(contract.TypeFirewall, name, f, opts...); err != nil {
 		return nil, fmt.Errorf("registering firewall: %w", err)
 	}
-	f.ids[Group{Kind: EndpointsGroup}] = args.EndpointSecurityGroupID.ToStringOutput()
+	f.ids[netplan.Group{Kind: contract.EndpointsGroup}] = args.EndpointSecurityGroupID.ToStringOutput()
 
 	all := pulumi.StringMap{}
 	for _, g := range groups {
 		sg, err := ec2.NewSecurityGroup(ctx, g.Label(), &ec2.SecurityGroupArgs{
 			VpcId:       args.VpcID,
-			Description: pulumi.String(fmt.Sprintf("%s/%s: %s", args.Project, args.Stack, fmt.Sprintf(groupPurpose[g.Kind], g.Name))),
-			Tags: pulumi.StringMap{
-				"Name":       pulumi.String(fmt.Sprintf("%s-%s-%s", args.Project, args.Stack, g.Label())),
-				GroupKindTag: pulumi.String(string(g.Kind)),
-				GroupNameTag: pulumi.String(g.Name),
-			},
+			Description: pulumi.String(args.Describe(fmt.Sprintf(groupPurpose[g.Kind], g.Name))),
+			Tags:        pulumi.ToStringMap(args.Tags(g.Label(), map[string]string{contract.GroupKindTag: string(g.Kind), contract.GroupNameTag: g.Name})),
 		}, pulumi.Parent(f))
 		if err != nil {
 			return nil, fmt.Errorf("creating security group %s: %w", g.Label(), err)

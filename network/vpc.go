@@ -4,7 +4,6 @@ package network
 
 import (
 	"fmt"
-	"net/netip"
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
@@ -13,25 +12,25 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/secure-vpc/secure-vpc/internal/awslimits"
+	"github.com/secure-vpc/secure-vpc/internal/contract"
 	"github.com/secure-vpc/secure-vpc/internal/policydoc"
+	"github.com/secure-vpc/secure-vpc/internal/stack"
+	"github.com/secure-vpc/secure-vpc/network/netplan"
 )
 
 // VpcArgs configures a Vpc.
 type VpcArgs struct {
-	Project           string
-	Stack             string
-	Region            string
-	AccountID         string
-	CIDR              netip.Prefix
-	AvailabilityZones []string
-	NATGateways       NATStrategy
-	// DataPorts are the ports the isolated tier's NACL admits from the private tier.
-	DataPorts            []int
-	FlowLogRetentionDays int
-	// LogsKeyArn is the customer-managed key that encrypts the flow log group.
+	// Scope is the stack the network belongs to; all of it is required. Protect adds Pulumi's
+	// protect to the stateful child (the flow log group).
+	stack.Scope
+	// Settings are the network's CIDR, AZs (of the scope's region, at least 2), NAT strategy and
+	// flow log retention, as the spec holds them.
+	netplan.Settings
+	// DataPorts are the ports the isolated tier's NACL admits from the private tier, in any order.
+	// Optional: none closes the isolated tier entirely.
+	DataPorts []int
+	// LogsKeyArn is the customer-managed key that encrypts the flow log group. Required.
 	LogsKeyArn pulumi.StringInput
-	// Protect adds Pulumi's protect to stateful children (the flow log group).
-	Protect bool
 }
 
 // Vpc is the stack's network.
@@ -40,7 +39,7 @@ type Vpc struct {
 
 	VpcID                   pulumi.IDOutput          `pulumi:"vpcId"`
 	CIDR                    string                   // the VPC block, known at plan time
-	Plan                    *CIDRPlan                // the subnet plan, known at plan time
+	Plan                    *netplan.CIDRPlan        // the subnet plan, known at plan time
 	PublicSubnetIDs         pulumi.StringArrayOutput `pulumi:"publicSubnetIds"`
 	PrivateSubnetIDs        pulumi.StringArrayOutput `pulumi:"privateSubnetIds"`
 	IsolatedSubnetIDs       pulumi.StringArrayOutput `pulumi:"isolatedSubnetIds"`
@@ -58,7 +57,7 @@ type Vpc struct {
 	// internet-facing load balancer in a VPC that has none attached yet.
 	InternetGateway pulumi.Resource
 
-	ready map[Tier][]pulumi.Resource
+	ready map[contract.Tier][]pulumi.Resource
 }
 
 // TierReady returns what makes a tier's subnets carry traffic: their network ACL associations
@@ -66,24 +65,18 @@ type Vpc struct {
 // this program locks to deny everything), their route table associations (until then, the main
 // route table) and, for the public tier, its route to the internet gateway. Whatever runs in the
 // tier at once (tasks, load balancers' health checks, NAT'd traffic) waits for them.
-func (v *Vpc) TierReady(t Tier) []pulumi.Resource { return v.ready[t] }
-
-// InterfaceEndpoints are the AWS APIs a Fargate service needs with no NAT at all: image pulls
-// (ecr.api, ecr.dkr; layers come through the S3 gateway endpoint), logs, secrets, keys and STS.
-var InterfaceEndpoints = []string{"secretsmanager", "kms", "ecr.api", "ecr.dkr", "logs", "sts"}
+func (v *Vpc) TierReady(t contract.Tier) []pulumi.Resource { return v.ready[t] }
 
 // FlowLogTrafficType captures accepted and rejected traffic alike (CIS 3.7 asks for at least REJECT).
 const FlowLogTrafficType = "ALL"
 
-func (a *VpcArgs) validate() (*CIDRPlan, error) {
+func (a *VpcArgs) validate() (*netplan.CIDRPlan, error) {
 	switch {
-	case a.Project == "" || a.Stack == "" || a.Region == "":
-		return nil, fmt.Errorf("vpc: project, stack and region are required")
-	case len(a.AccountID) != 12:
-		return nil, fmt.Errorf("vpc: account id %q is not a 12-digit AWS account id", a.AccountID)
+	case a.Check() != nil:
+		return nil, fmt.Errorf("vpc: %w", a.Check())
 	case len(a.AvailabilityZones) < 2:
 		return nil, fmt.Errorf("vpc: at least 2 availability zones are required, got %d", len(a.AvailabilityZones))
-	case a.NATGateways != NATNone && a.NATGateways != NATSingle && a.NATGateways != NATPerAZ:
+	case a.NATGateways != netplan.NATNone && a.NATGateways != netplan.NATSingle && a.NATGateways != netplan.NATPerAZ:
 		return nil, fmt.Errorf("vpc: NAT strategy %q is not none, single or perAz", a.NATGateways)
 	case !awslimits.ValidLogRetention(a.FlowLogRetentionDays):
 		return nil, fmt.Errorf("vpc: flow log retention %d is not a value CloudWatch Logs accepts", a.FlowLogRetentionDays)
@@ -95,7 +88,7 @@ func (a *VpcArgs) validate() (*CIDRPlan, error) {
 			return nil, fmt.Errorf("vpc: %q is not an availability zone of %s", az, a.Region)
 		}
 	}
-	return PlanCIDRs(a.CIDR, a.AvailabilityZones)
+	return netplan.PlanCIDRs(a.CIDR, a.AvailabilityZones)
 }
 
 // NewVpc creates the network.
@@ -107,8 +100,8 @@ func NewVpc(ctx *pulumi.Context, name string, args *VpcArgs, opts ...pulumi.Reso
 	if err != nil {
 		return nil, err
 	}
-	v := &Vpc{CIDR: plan.VPC.String(), Plan: plan, ready: map[Tier][]pulumi.Resource{}}
-	if err := ctx.RegisterComponentResource("secure-vpc:network:Vpc", name, v, opts...); err != nil {
+	v := &Vpc{CIDR: plan.VPC.String(), Plan: plan, ready: map[contract.Tier][]pulumi.Resource{}}
+	if err := ctx.RegisterComponentResource(contract.TypeVpcComp, name, v, opts...); err != nil {
 		return nil, fmt.Errorf("registering vpc: %w", err)
 	}
 	b := &vpcBuilder{ctx: ctx, name: name, args: args, plan: plan, v: v, parent: pulumi.Parent(v)}
@@ -136,23 +129,19 @@ type vpcBuilder struct {
 	ctx    *pulumi.Context
 	name   string
 	args   *VpcArgs
-	plan   *CIDRPlan
+	plan   *netplan.CIDRPlan
 	v      *Vpc
 	parent pulumi.ResourceOption
 
 	vpc        *ec2.Vpc
 	igw        *ec2.InternetGateway
-	subnets    map[Tier][]*ec2.Subnet
+	subnets    map[contract.Tier][]*ec2.Subnet
 	privateRTs []*ec2.RouteTable
 	isolatedRT *ec2.RouteTable
 }
 
 func (b *vpcBuilder) tags(name string, extra map[string]string) pulumi.StringMap {
-	t := pulumi.StringMap{"Name": pulumi.String(fmt.Sprintf("%s-%s-%s", b.args.Project, b.args.Stack, name))}
-	for k, v := range extra {
-		t[k] = pulumi.String(v)
-	}
-	return t
+	return pulumi.ToStringMap(b.args.Tags(name, extra))
 }
 
 // azSuffix is the zone letter, which names per-AZ resources so that their names survive
@@ -186,7 +175,7 @@ func (b *vpcBuilder) buildVpc() error {
 }
 
 func (b *vpcBuilder) buildSubnets() error {
-	b.subnets = map[Tier][]*ec2.Subnet{}
+	b.subnets = map[contract.Tier][]*ec2.Subnet{}
 	for _, s := range b.plan.Subnets {
 		label := fmt.Sprintf("%s-%s", s.Tier, b.azSuffix(s.AZ))
 		subnet, err := ec2.NewSubnet(b.ctx, fmt.Sprintf("%s-%s", b.name, label), &ec2.SubnetArgs{
@@ -196,30 +185,30 @@ func (b *vpcBuilder) buildSubnets() error {
 			// Nothing in this platform gets a public IP: load balancers and NAT gateways bring their
 			// own addresses, so even the public tier keeps this off (Security Hub EC2.15).
 			MapPublicIpOnLaunch: pulumi.Bool(false),
-			Tags:                b.tags(label, map[string]string{TierTag: string(s.Tier)}),
+			Tags:                b.tags(label, map[string]string{contract.TierTag: string(s.Tier)}),
 		}, b.parent)
 		if err != nil {
 			return fmt.Errorf("creating %s subnet: %w", label, err)
 		}
 		b.subnets[s.Tier] = append(b.subnets[s.Tier], subnet)
 	}
-	ids := func(t Tier) pulumi.StringArrayOutput {
+	ids := func(t contract.Tier) pulumi.StringArrayOutput {
 		var arr pulumi.StringArray
 		for _, s := range b.subnets[t] {
 			arr = append(arr, s.ID().ToStringOutput())
 		}
 		return arr.ToStringArrayOutput()
 	}
-	b.v.PublicSubnetIDs = ids(Public)
-	b.v.PrivateSubnetIDs = ids(Private)
-	b.v.IsolatedSubnetIDs = ids(Isolated)
+	b.v.PublicSubnetIDs = ids(contract.Public)
+	b.v.PrivateSubnetIDs = ids(contract.Private)
+	b.v.IsolatedSubnetIDs = ids(contract.Isolated)
 	return nil
 }
 
-func (b *vpcBuilder) routeTable(label string, tier Tier) (*ec2.RouteTable, error) {
+func (b *vpcBuilder) routeTable(label string, tier contract.Tier) (*ec2.RouteTable, error) {
 	rt, err := ec2.NewRouteTable(b.ctx, fmt.Sprintf("%s-%s", b.name, label), &ec2.RouteTableArgs{
 		VpcId: b.vpc.ID(),
-		Tags:  b.tags(label, map[string]string{TierTag: string(tier)}),
+		Tags:  b.tags(label, map[string]string{contract.TierTag: string(tier)}),
 	}, b.parent)
 	if err != nil {
 		return nil, fmt.Errorf("creating %s route table: %w", label, err)
@@ -227,7 +216,7 @@ func (b *vpcBuilder) routeTable(label string, tier Tier) (*ec2.RouteTable, error
 	return rt, nil
 }
 
-func (b *vpcBuilder) associate(rt *ec2.RouteTable, tier Tier, i int) error {
+func (b *vpcBuilder) associate(rt *ec2.RouteTable, tier contract.Tier, i int) error {
 	label := fmt.Sprintf("%s-%s", tier, b.azSuffix(b.args.AvailabilityZones[i]))
 	assoc, err := ec2.NewRouteTableAssociation(b.ctx, fmt.Sprintf("%s-%s", b.name, label), &ec2.RouteTableAssociationArgs{
 		SubnetId:     b.subnets[tier][i].ID(),
@@ -242,28 +231,28 @@ func (b *vpcBuilder) associate(rt *ec2.RouteTable, tier Tier, i int) error {
 
 func (b *vpcBuilder) buildRouting() error {
 	// Public tier: one route table, default route to the internet gateway.
-	publicRT, err := b.routeTable("public", Public)
+	publicRT, err := b.routeTable("public", contract.Public)
 	if err != nil {
 		return err
 	}
 	publicRoute, err := ec2.NewRoute(b.ctx, b.name+"-public-internet", &ec2.RouteArgs{
 		RouteTableId:         publicRT.ID(),
-		DestinationCidrBlock: pulumi.String(Anywhere),
+		DestinationCidrBlock: pulumi.String(netplan.Anywhere),
 		GatewayId:            b.igw.ID(),
 	}, b.parent)
 	if err != nil {
 		return fmt.Errorf("creating public default route: %w", err)
 	}
-	b.v.ready[Public] = append(b.v.ready[Public], publicRoute)
+	b.v.ready[contract.Public] = append(b.v.ready[contract.Public], publicRoute)
 	for i := range b.args.AvailabilityZones {
-		if err := b.associate(publicRT, Public, i); err != nil {
+		if err := b.associate(publicRT, contract.Public, i); err != nil {
 			return err
 		}
 	}
 
 	// NAT gateways live in the public tier: one in the first AZ, or one per AZ.
 	var nats []*ec2.NatGateway
-	natCount := map[NATStrategy]int{NATNone: 0, NATSingle: 1, NATPerAZ: len(b.args.AvailabilityZones)}[b.args.NATGateways]
+	natCount := map[netplan.NATStrategy]int{netplan.NATNone: 0, netplan.NATSingle: 1, netplan.NATPerAZ: len(b.args.AvailabilityZones)}[b.args.NATGateways]
 	for i := 0; i < natCount; i++ {
 		label := "nat-" + b.azSuffix(b.args.AvailabilityZones[i])
 		eip, err := ec2.NewEip(b.ctx, fmt.Sprintf("%s-%s", b.name, label), &ec2.EipArgs{
@@ -275,7 +264,7 @@ func (b *vpcBuilder) buildRouting() error {
 		}
 		nat, err := ec2.NewNatGateway(b.ctx, fmt.Sprintf("%s-%s", b.name, label), &ec2.NatGatewayArgs{
 			AllocationId:     eip.AllocationId,
-			SubnetId:         b.subnets[Public][i].ID(),
+			SubnetId:         b.subnets[contract.Public][i].ID(),
 			ConnectivityType: pulumi.String("public"),
 			Tags:             b.tags(label, nil),
 		}, b.parent, pulumi.DependsOn([]pulumi.Resource{b.igw}))
@@ -289,7 +278,7 @@ func (b *vpcBuilder) buildRouting() error {
 	// when the strategy is none.
 	for i, az := range b.args.AvailabilityZones {
 		label := "private-" + b.azSuffix(az)
-		rt, err := b.routeTable(label, Private)
+		rt, err := b.routeTable(label, contract.Private)
 		if err != nil {
 			return err
 		}
@@ -297,7 +286,7 @@ func (b *vpcBuilder) buildRouting() error {
 			nat := nats[min(i, len(nats)-1)]
 			route, err := ec2.NewRoute(b.ctx, fmt.Sprintf("%s-%s-nat", b.name, label), &ec2.RouteArgs{
 				RouteTableId:         rt.ID(),
-				DestinationCidrBlock: pulumi.String(Anywhere),
+				DestinationCidrBlock: pulumi.String(netplan.Anywhere),
 				NatGatewayId:         nat.ID(),
 			}, b.parent)
 			if err != nil {
@@ -305,19 +294,19 @@ func (b *vpcBuilder) buildRouting() error {
 			}
 			b.v.NATRoutes = append(b.v.NATRoutes, route)
 		}
-		if err := b.associate(rt, Private, i); err != nil {
+		if err := b.associate(rt, contract.Private, i); err != nil {
 			return err
 		}
 		b.privateRTs = append(b.privateRTs, rt)
 	}
 
 	// Isolated tier: one route table with only the implicit local route.
-	isolatedRT, err := b.routeTable("isolated", Isolated)
+	isolatedRT, err := b.routeTable("isolated", contract.Isolated)
 	if err != nil {
 		return err
 	}
 	for i := range b.args.AvailabilityZones {
-		if err := b.associate(isolatedRT, Isolated, i); err != nil {
+		if err := b.associate(isolatedRT, contract.Isolated, i); err != nil {
 			return err
 		}
 	}
@@ -326,11 +315,11 @@ func (b *vpcBuilder) buildRouting() error {
 }
 
 func (b *vpcBuilder) buildNACLs() error {
-	rules := PlanNACLs(b.plan, b.args.DataPorts)
-	for _, tier := range Tiers {
+	rules := netplan.PlanNACLs(b.plan, b.args.DataPorts)
+	for _, tier := range contract.Tiers {
 		acl, err := ec2.NewNetworkAcl(b.ctx, fmt.Sprintf("%s-%s", b.name, tier), &ec2.NetworkAclArgs{
 			VpcId: b.vpc.ID(),
-			Tags:  b.tags(string(tier), map[string]string{TierTag: string(tier)}),
+			Tags:  b.tags(string(tier), map[string]string{contract.TierTag: string(tier)}),
 		}, b.parent)
 		if err != nil {
 			return fmt.Errorf("creating %s network acl: %w", tier, err)
@@ -395,15 +384,10 @@ func (b *vpcBuilder) lockDefaults() error {
 	return nil
 }
 
-// FlowLogGroupName is the log group of a stack's VPC flow logs.
-func FlowLogGroupName(project, stack string) string {
-	return fmt.Sprintf("/%s/%s/vpc-flow-logs", project, stack)
-}
-
 func (b *vpcBuilder) buildFlowLogs() error {
 	a := b.args
 	group, err := cloudwatch.NewLogGroup(b.ctx, b.name+"-flow-logs", &cloudwatch.LogGroupArgs{
-		Name:            pulumi.String(FlowLogGroupName(a.Project, a.Stack)),
+		Name:            pulumi.String(a.LogGroup("vpc-flow-logs")),
 		RetentionInDays: pulumi.Int(a.FlowLogRetentionDays),
 		KmsKeyId:        a.LogsKeyArn,
 		Tags:            b.tags("vpc-flow-logs", nil),
@@ -427,7 +411,7 @@ func (b *vpcBuilder) buildFlowLogs() error {
 		return fmt.Errorf("building flow log trust policy: %w", err)
 	}
 	role, err := iam.NewRole(b.ctx, b.name+"-flow-logs", &iam.RoleArgs{
-		Description:      pulumi.Sprintf("Delivers VPC flow logs of %s/%s to CloudWatch Logs", a.Project, a.Stack),
+		Description:      pulumi.String("Delivers VPC flow logs of " + a.Path() + " to CloudWatch Logs"),
 		AssumeRolePolicy: pulumi.String(trust),
 		Tags:             b.tags("vpc-flow-logs", nil),
 	}, b.parent)
@@ -435,7 +419,7 @@ func (b *vpcBuilder) buildFlowLogs() error {
 		return fmt.Errorf("creating flow log role: %w", err)
 	}
 	delivery := group.Arn.ApplyT(func(groupArn string) (string, error) {
-		return FlowLogDeliveryPolicy(groupArn, a.Region, a.AccountID).JSON()
+		return netplan.FlowLogDeliveryPolicy(groupArn, a.Region, a.AccountID).JSON()
 	}).(pulumi.StringOutput)
 	policy, err := iam.NewRolePolicy(b.ctx, b.name+"-flow-logs", &iam.RolePolicyArgs{
 		Role:   role.Name,
@@ -458,30 +442,12 @@ func (b *vpcBuilder) buildFlowLogs() error {
 	return nil
 }
 
-// FlowLogDeliveryPolicy lets the flow log service write to one log group and nothing else.
-func FlowLogDeliveryPolicy(groupArn, region, accountID string) policydoc.Document {
-	return policydoc.New(
-		policydoc.Statement{
-			Sid:      "WriteFlowLogsToTheirGroup",
-			Effect:   policydoc.Allow,
-			Action:   []string{"logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"},
-			Resource: []string{groupArn, groupArn + ":*"},
-		},
-		policydoc.Statement{
-			Sid:      "FindTheGroup",
-			Effect:   policydoc.Allow,
-			Action:   []string{"logs:DescribeLogGroups"},
-			Resource: []string{fmt.Sprintf("arn:aws:logs:%s:%s:log-group:*", region, accountID)},
-		},
-	)
-}
-
 func (b *vpcBuilder) buildEndpoints() error {
 	a := b.args
 	sg, err := ec2.NewSecurityGroup(b.ctx, b.name+"-endpoints", &ec2.SecurityGroupArgs{
 		VpcId:       b.vpc.ID(),
-		Description: pulumi.String(fmt.Sprintf("%s/%s: VPC interface endpoints, HTTPS from service tasks only", a.Project, a.Stack)),
-		Tags:        b.tags("endpoints", map[string]string{GroupKindTag: string(EndpointsGroup), GroupNameTag: ""}),
+		Description: pulumi.String(a.Describe("VPC interface endpoints, HTTPS from service tasks only")),
+		Tags:        b.tags("endpoints", map[string]string{contract.GroupKindTag: string(contract.EndpointsGroup), contract.GroupNameTag: ""}),
 	}, b.parent)
 	if err != nil {
 		return fmt.Errorf("creating endpoint security group: %w", err)
@@ -489,19 +455,19 @@ func (b *vpcBuilder) buildEndpoints() error {
 	// Its rules (HTTPS from the services' shared group) are planned and owned by the Firewall.
 	b.v.EndpointSecurityGroupID = sg.ID()
 
-	interfacePolicy, err := EndpointPolicy(a.AccountID, false).JSON()
+	interfacePolicy, err := netplan.EndpointPolicy(a.AccountID, false).JSON()
 	if err != nil {
 		return fmt.Errorf("building endpoint policy: %w", err)
 	}
 	var privateSubnets pulumi.StringArray
-	for _, s := range b.subnets[Private] {
+	for _, s := range b.subnets[contract.Private] {
 		privateSubnets = append(privateSubnets, s.ID())
 	}
-	for _, svc := range InterfaceEndpoints {
+	for _, svc := range netplan.InterfaceEndpoints {
 		label := strings.ReplaceAll(svc, ".", "-")
 		ep, err := ec2.NewVpcEndpoint(b.ctx, fmt.Sprintf("%s-%s", b.name, label), &ec2.VpcEndpointArgs{
 			VpcId:             b.vpc.ID(),
-			ServiceName:       pulumi.String(EndpointServiceName(a.Region, svc)),
+			ServiceName:       pulumi.String(netplan.EndpointServiceName(a.Region, svc)),
 			VpcEndpointType:   pulumi.String("Interface"),
 			SubnetIds:         privateSubnets,
 			SecurityGroupIds:  pulumi.StringArray{sg.ID()},
@@ -515,7 +481,7 @@ func (b *vpcBuilder) buildEndpoints() error {
 		b.v.Endpoints = append(b.v.Endpoints, ep)
 	}
 
-	gatewayPolicy, err := EndpointPolicy(a.AccountID, true).JSON()
+	gatewayPolicy, err := netplan.EndpointPolicy(a.AccountID, true).JSON()
 	if err != nil {
 		return fmt.Errorf("building s3 endpoint policy: %w", err)
 	}
@@ -527,7 +493,7 @@ func (b *vpcBuilder) buildEndpoints() error {
 	}
 	s3, err := ec2.NewVpcEndpoint(b.ctx, b.name+"-s3", &ec2.VpcEndpointArgs{
 		VpcId:           b.vpc.ID(),
-		ServiceName:     pulumi.String(EndpointServiceName(a.Region, "s3")),
+		ServiceName:     pulumi.String(netplan.EndpointServiceName(a.Region, "s3")),
 		VpcEndpointType: pulumi.String("Gateway"),
 		RouteTableIds:   privateRTs,
 		Policy:          pulumi.String(gatewayPolicy),
@@ -539,34 +505,4 @@ func (b *vpcBuilder) buildEndpoints() error {
 	b.v.S3PrefixListID = s3.PrefixListId
 	b.v.Endpoints = append(b.v.Endpoints, s3)
 	return nil
-}
-
-// EndpointServiceName is the service name of an AWS endpoint in a region.
-func EndpointServiceName(region, service string) string {
-	return fmt.Sprintf("com.amazonaws.%s.%s", region, service)
-}
-
-// EndpointPolicy admits only principals of this account through an endpoint, so a stolen
-// credential of another account cannot use the VPC's endpoints to move data out. The S3 gateway
-// endpoint also admits reads of ECR's layer bucket, which image pulls fetch with URLs that ECR
-// pre-signs with its own identity.
-func EndpointPolicy(accountID string, s3Gateway bool) policydoc.Document {
-	statements := []policydoc.Statement{{
-		Sid:       "OnlyThisAccountsPrincipals",
-		Effect:    policydoc.Allow,
-		Principal: policydoc.AnyPrincipal,
-		Action:    []string{"*"},
-		Resource:  []string{"*"},
-		Condition: map[string]map[string]any{"StringEquals": {"aws:PrincipalAccount": accountID}},
-	}}
-	if s3Gateway {
-		statements = append(statements, policydoc.Statement{
-			Sid:       "EcrImageLayers",
-			Effect:    policydoc.Allow,
-			Principal: policydoc.AnyPrincipal,
-			Action:    []string{"s3:GetObject"},
-			Resource:  []string{"arn:aws:s3:::prod-*-starport-layer-bucket/*"},
-		})
-	}
-	return policydoc.New(statements...)
 }

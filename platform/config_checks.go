@@ -6,8 +6,9 @@ import (
 
 	"github.com/secure-vpc/secure-vpc/data"
 	"github.com/secure-vpc/secure-vpc/internal/awslimits"
+	"github.com/secure-vpc/secure-vpc/internal/contract"
 	"github.com/secure-vpc/secure-vpc/internal/naming"
-	"github.com/secure-vpc/secure-vpc/network"
+	"github.com/secure-vpc/secure-vpc/network/netplan"
 )
 
 // checkGraph enforces the rules that tie the graph together: every name refers to a declared
@@ -106,10 +107,10 @@ func checkGraph(spec *Spec, ps *problems) {
 		claim(keySecrets, n)
 	}
 
-	_, rules := network.PlanFirewall(spec.FirewallGraph())
+	_, rules := netplan.PlanFirewall(spec.FirewallGraph())
 	// Rule names join group and peer names ("svc-a-to-svc-b-8443"): names that hold "-to-" or
 	// "-from-" can make two rules one name, which Pulumi refuses as a duplicate resource.
-	named := map[string]network.FirewallRule{}
+	named := map[string]netplan.FirewallRule{}
 	for _, r := range rules {
 		if first, taken := named[r.Name()]; taken && (first.Group != r.Group || first.Egress != r.Egress) {
 			ps.add(groupKey(r.Group), "its firewall rule to or from %s would be named %s, like the rule of %s to or from %s; rename one of the services (names with -to- or -from- in them collide)",
@@ -117,15 +118,15 @@ func checkGraph(spec *Spec, ps *problems) {
 		}
 		named[r.Name()] = r
 	}
-	counts := network.RuleCounts(rules)
+	counts := netplan.RuleCounts(rules)
 	for _, g := range sortedGroups(counts) {
 		c := counts[g]
 		for dir, n := range map[string]int{"inbound": c[0], "outbound": c[1]} {
-			if n <= network.MaxRulesPerGroup {
+			if n <= netplan.MaxRulesPerGroup {
 				continue
 			}
 			ps.add(groupKey(g), "its security group %s would need %d %s rules and AWS allows %d per group (the default quota); split the service or reduce its callers, callees and stores",
-				g.Label(), n, dir, network.MaxRulesPerGroup)
+				g.Label(), n, dir, netplan.MaxRulesPerGroup)
 		}
 	}
 
@@ -134,8 +135,8 @@ func checkGraph(spec *Spec, ps *problems) {
 	}
 }
 
-func sortedGroups(m map[network.Group][2]int) []network.Group {
-	out := make([]network.Group, 0, len(m))
+func sortedGroups(m map[netplan.Group][2]int) []netplan.Group {
+	out := make([]netplan.Group, 0, len(m))
 	for g := range m {
 		out = append(out, g)
 	}
@@ -144,13 +145,13 @@ func sortedGroups(m map[network.Group][2]int) []network.Group {
 }
 
 // groupKey is the config key a security group comes from.
-func groupKey(g network.Group) string {
+func groupKey(g netplan.Group) string {
 	switch g.Kind {
-	case network.ServiceGroup, network.LoadBalancerGroup:
+	case contract.ServiceGroup, contract.LoadBalancerGroup:
 		return nsKey(keyServices) + "." + g.Name
-	case network.DatabaseGroup:
+	case contract.DatabaseGroup:
 		return nsKey(keyDatabases) + "." + g.Name
-	case network.CacheGroup:
+	case contract.CacheGroup:
 		return nsKey(keyCaches) + "." + g.Name
 	}
 	return nsKey(keyServices)

@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/secure-vpc/secure-vpc/internal/awslimits"
-	"github.com/secure-vpc/secure-vpc/network"
+	"github.com/secure-vpc/secure-vpc/network/netplan"
 )
 
 type rawNetwork struct {
@@ -40,10 +40,10 @@ func loadNetwork(src Source, spec *Spec, ps *problems) {
 			ps.add(key+".cidr", "%s has host bits set; use the network address %s", rn.CIDR, p.Masked())
 		case !isPrivate(p):
 			ps.add(key+".cidr", "%s is not a private range; use a block inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16", rn.CIDR)
-		case p.Bits() < network.MinVPCPrefix:
-			ps.add(key+".cidr", "/%d is larger than AWS allows for a VPC; use a /%d to /%d block", p.Bits(), network.MinVPCPrefix, network.MaxVPCPrefix)
-		case p.Bits() > network.MaxVPCPrefix:
-			ps.add(key+".cidr", "/%d is too small for 3 tiers x 3 AZs (a public subnet must be at least /27); use a /%d or larger block", p.Bits(), network.MaxVPCPrefix)
+		case p.Bits() < netplan.MinVPCPrefix:
+			ps.add(key+".cidr", "/%d is larger than AWS allows for a VPC; use a /%d to /%d block", p.Bits(), netplan.MinVPCPrefix, netplan.MaxVPCPrefix)
+		case p.Bits() > netplan.MaxVPCPrefix:
+			ps.add(key+".cidr", "/%d is too small for 3 tiers x 3 AZs (a public subnet must be at least /27); use a /%d or larger block", p.Bits(), netplan.MaxVPCPrefix)
 		default:
 			n.CIDR = p
 		}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/secure-vpc/secure-vpc/compute"
 	"github.com/secure-vpc/secure-vpc/data"
+	"github.com/secure-vpc/secure-vpc/internal/contract"
 	"github.com/secure-vpc/secure-vpc/network"
 	"github.com/secure-vpc/secure-vpc/secrets"
 )
@@ -36,44 +37,30 @@ func Build(ctx *pulumi.Context, spec *Spec) error {
 		return fmt.Errorf("looking up the AWS account: %w", err)
 	}
 	account := identity.AccountId
-	keys, err := secrets.NewKeyring(ctx, "keys", &secrets.KeyringArgs{
-		Project:   Project,
-		Stack:     spec.Stack,
-		Region:    spec.Region,
-		AccountID: account,
-		Protect:   spec.Protect,
-	})
+	keys, err := secrets.NewKeyring(ctx, "keys", &secrets.KeyringArgs{Scope: spec.Scope(account)})
 	if err != nil {
 		return fmt.Errorf("creating keyring: %w", err)
 	}
 
 	vpc, err := network.NewVpc(ctx, "network", &network.VpcArgs{
-		Project:              Project,
-		Stack:                spec.Stack,
-		Region:               spec.Region,
-		AccountID:            account,
-		CIDR:                 spec.Network.CIDR,
-		AvailabilityZones:    spec.Network.AvailabilityZones,
-		NATGateways:          spec.Network.NATGateways,
-		DataPorts:            spec.DataPorts(),
-		FlowLogRetentionDays: spec.Network.FlowLogRetentionDays,
-		LogsKeyArn:           keys.LogsKeyArn,
-		Protect:              spec.Protect,
+		Scope:      spec.Scope(account),
+		Settings:   spec.Network,
+		DataPorts:  spec.DataPorts(),
+		LogsKeyArn: keys.LogsKeyArn,
 	})
 	if err != nil {
 		return fmt.Errorf("creating network: %w", err)
 	}
 
 	ids, err := compute.NewIdentities(ctx, "identities", &compute.IdentitiesArgs{
-		Project: Project, Stack: spec.Stack, Region: spec.Region, AccountID: account, Services: sortedNames(spec.Services), Protect: spec.Protect,
+		Scope: spec.Scope(account), Services: sortedNames(spec.Services),
 	})
 	if err != nil {
 		return fmt.Errorf("creating identities: %w", err)
 	}
 
 	fw, err := network.NewFirewall(ctx, "firewall", &network.FirewallArgs{
-		Project:                 Project,
-		Stack:                   spec.Stack,
+		Scope:                   spec.Scope(account),
 		VpcID:                   vpc.VpcID.ToStringOutput(),
 		Graph:                   spec.FirewallGraph(),
 		EndpointSecurityGroupID: vpc.EndpointSecurityGroupID.ToStringOutput(),
@@ -139,13 +126,10 @@ func vaultArgs(deps *dependencies) *secrets.VaultArgs {
 	// The dependencies it uses, by the names the components' Args below give them.
 	spec, account, keys, ids := deps.spec, deps.account, deps.keys, deps.ids
 	args := &secrets.VaultArgs{
-		Project:            Project,
-		Stack:              spec.Stack,
+		Scope:              spec.Scope(account),
 		SecretsKeyArn:      keys.SecretsKeyArn,
 		RecoveryWindowDays: map[bool]int{false: 7, true: 30}[spec.Protect],
-		AccountID:          account,
-		ExecutionRoleTags:  map[string]string{compute.RoleTag: compute.ExecutionRoleKind, compute.StackTag: spec.Stack},
-		Protect:            spec.Protect,
+		ExecutionRoleTags:  map[string]string{contract.RoleTag: string(contract.ExecutionRole), contract.StackTag: spec.Stack},
 	}
 	for _, name := range sortedNames(spec.Services) {
 		args.Services = append(args.Services, secrets.VaultService{
@@ -183,8 +167,7 @@ func buildStores(ctx *pulumi.Context, deps *dependencies) (*storeOutputs, error)
 	} // regions opened since August 2022 have no such account, only the log-delivery service principal
 
 	logs, err := data.NewLogBucket(ctx, ReservedBucket, &data.LogBucketArgs{
-		Project: Project, Stack: spec.Stack, AccountID: account, ELBAccountArn: elbAccount,
-		RetentionDays: spec.Network.FlowLogRetentionDays, Protect: spec.Protect,
+		Scope: spec.Scope(account), ELBAccountArn: elbAccount, RetentionDays: spec.Network.FlowLogRetentionDays,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("creating access-log bucket: %w", err)
@@ -202,8 +185,8 @@ func buildStores(ctx *pulumi.Context, deps *dependencies) (*storeOutputs, error)
 	for _, name := range sortedNames(spec.Buckets) {
 		b := spec.Buckets[name]
 		bucket, err := data.NewBucket(ctx, name, &data.BucketArgs{
-			Project: Project, Stack: spec.Stack, DataKeyArn: keys.DataKeyArn, LogBucket: logs.BucketName, LogBucketPolicy: logs.Policy,
-			Readers: taskRoles(slices.Sorted(slices.Values(b.Readers))), Writers: taskRoles(slices.Sorted(slices.Values(b.Writers))), Protect: spec.Protect,
+			Scope: spec.Scope(account), DataKeyArn: keys.DataKeyArn, LogBucket: logs.BucketName, LogBucketPolicy: logs.Policy,
+			Readers: taskRoles(slices.Sorted(slices.Values(b.Readers))), Writers: taskRoles(slices.Sorted(slices.Values(b.Writers))),
 		})
 		if err != nil {
 			return nil, fmt.Errorf("creating bucket %s: %w", name, err)
@@ -215,9 +198,7 @@ func buildStores(ctx *pulumi.Context, deps *dependencies) (*storeOutputs, error)
 	for _, name := range sortedNames(spec.Databases) {
 		d := spec.Databases[name]
 		db, err := data.NewDatabase(ctx, name, &data.DatabaseArgs{
-			Project: Project, Stack: spec.Stack, Owner: d.Owner, Version: d.Version, InstanceClass: d.InstanceClass,
-			Port: d.Port, AllocatedStorage: d.AllocatedStorage, MaxAllocatedStorage: d.MaxAllocatedStorage,
-			BackupRetentionDays: d.BackupRetentionDays, MultiAZ: d.MultiAZ, Production: spec.Protect,
+			Scope: spec.Scope(account), DatabaseSettings: d,
 			IsolatedSubnetIDs: vpc.IsolatedSubnetIDs, SecurityGroupID: fw.Database(name),
 			DataKeyArn: keys.DataKeyArn, SecretsKeyArn: keys.SecretsKeyArn, LogsKeyArn: keys.LogsKeyArn,
 			LogRetentionDays: spec.Network.FlowLogRetentionDays,
@@ -232,8 +213,7 @@ func buildStores(ctx *pulumi.Context, deps *dependencies) (*storeOutputs, error)
 	for _, name := range sortedNames(spec.Caches) {
 		c := spec.Caches[name]
 		cache, err := data.NewCache(ctx, name, &data.CacheArgs{
-			Project: Project, Stack: spec.Stack, Engine: string(c.Engine), NodeType: c.NodeType, Port: c.Port,
-			Users: c.Users, Production: spec.Protect,
+			Scope: spec.Scope(account), CacheSettings: c,
 			IsolatedSubnetIDs: vpc.IsolatedSubnetIDs, SecurityGroupID: fw.Cache(name),
 			DataKeyArn: keys.DataKeyArn, AuthToken: vault.CacheAuthToken(name),
 		})
@@ -260,8 +240,8 @@ func buildCompute(ctx *pulumi.Context, deps *dependencies) (*computeOutputs, err
 	spec, account, keys, vpc, ids, fw, vault, stores := deps.spec, deps.account, deps.keys, deps.vpc, deps.ids, deps.fw, deps.vault, deps.stores
 	out := &computeOutputs{urls: pulumi.StringMap{}, lbNames: pulumi.StringMap{}, secretArns: pulumi.Map{}}
 	cluster, err := compute.NewCluster(ctx, "cluster", &compute.ClusterArgs{
-		Project: Project, Stack: spec.Stack, VpcID: vpc.VpcID.ToStringOutput(), LogsKeyArn: keys.LogsKeyArn,
-		LogRetentionDays: spec.Network.FlowLogRetentionDays, Protect: spec.Protect,
+		Scope: spec.Scope(account), VpcID: vpc.VpcID.ToStringOutput(), LogsKeyArn: keys.LogsKeyArn,
+		LogRetentionDays: spec.Network.FlowLogRetentionDays,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("creating cluster: %w", err)
@@ -271,31 +251,29 @@ func buildCompute(ctx *pulumi.Context, deps *dependencies) (*computeOutputs, err
 	for _, name := range sortedNames(spec.Services) {
 		svc := spec.Services[name]
 		args := &compute.ServiceArgs{
-			Project: Project, Stack: spec.Stack, Region: spec.Region, AccountID: account,
-			Image: svc.Image, Port: svc.Port, CPU: svc.CPU, Memory: svc.Memory, DesiredCount: svc.DesiredCount,
+			Scope: spec.Scope(account), ServiceSettings: svc,
 			ClusterArn: cluster.ClusterArn, NamespaceID: cluster.NamespaceID,
 			PrivateSubnetIDs: vpc.PrivateSubnetIDs,
 			SecurityGroupIDs: pulumi.StringArray{fw.Service(name), fw.AllServices()},
 			TaskRole:         ids.TaskRole(name), ExecutionRole: ids.ExecutionRole(name),
 			LogsKeyArn: keys.LogsKeyArn, LogRetentionDays: spec.Network.FlowLogRetentionDays,
-			SecretsKeyArn: keys.SecretsKeyArn, DataKeyArn: keys.DataKeyArn, Protect: spec.Protect,
+			SecretsKeyArn: keys.SecretsKeyArn, DataKeyArn: keys.DataKeyArn,
 		}
 		WireService(spec, name).inject(args, vault, stores)
 		args.DependsOn = append(args.DependsOn, fw.ServiceRules(name)...)
 		args.DependsOn = append(args.DependsOn, vpc.Endpoints...)
-		args.DependsOn = append(args.DependsOn, vpc.TierReady(network.Private)...)
+		args.DependsOn = append(args.DependsOn, vpc.TierReady(contract.Private)...)
 		if svc.InternetEgress {
 			// Its traffic leaves through a NAT gateway in the public tier.
 			args.DependsOn = append(args.DependsOn, vpc.NATRoutes...)
-			args.DependsOn = append(args.DependsOn, vpc.TierReady(network.Public)...)
+			args.DependsOn = append(args.DependsOn, vpc.TierReady(contract.Public)...)
 		}
 		if svc.Public {
 			edge, err := compute.NewEdge(ctx, name, &compute.EdgeArgs{
-				Project: Project, Stack: spec.Stack, Port: svc.Port, HealthCheckPath: svc.HealthCheckPath,
+				Scope: spec.Scope(account), EdgeSettings: spec.Edge, Port: svc.Port, HealthCheckPath: svc.HealthCheckPath,
 				VpcID: vpc.VpcID.ToStringOutput(), PublicSubnetIDs: vpc.PublicSubnetIDs, SecurityGroupID: fw.LoadBalancer(name),
-				CertificateArn: spec.Edge.CertificateARN, DomainName: spec.Edge.DomainName, RateLimit: spec.Edge.RateLimit,
 				LogBucket: stores.logBucket.BucketName, LogBucketPolicy: stores.logBucket.Policy, InternetGateway: vpc.InternetGateway,
-				LogsKeyArn: keys.LogsKeyArn, LogRetentionDays: spec.Network.FlowLogRetentionDays, Production: spec.Protect,
+				LogsKeyArn: keys.LogsKeyArn, LogRetentionDays: spec.Network.FlowLogRetentionDays,
 			})
 			if err != nil {
 				return nil, fmt.Errorf("creating edge of %s: %w", name, err)
@@ -304,7 +282,7 @@ func buildCompute(ctx *pulumi.Context, deps *dependencies) (*computeOutputs, err
 			args.HealthCheckGraceSeconds = 60
 			// Health checks come from the load balancer's nodes in the public tier.
 			args.DependsOn = append(args.DependsOn, edge.HTTPSListener)
-			args.DependsOn = append(args.DependsOn, vpc.TierReady(network.Public)...)
+			args.DependsOn = append(args.DependsOn, vpc.TierReady(contract.Public)...)
 			out.urls[name] = edge.URL
 			out.lbNames[name] = edge.DNSName
 		}

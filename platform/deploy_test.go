@@ -18,6 +18,7 @@ import (
 	"github.com/secure-vpc/secure-vpc/internal/testkit"
 	"github.com/secure-vpc/secure-vpc/platform"
 	"github.com/secure-vpc/secure-vpc/policy"
+	"github.com/secure-vpc/secure-vpc/query"
 )
 
 // TestCommittedStacks runs every committed stack under the mocks and checks, on what the program
@@ -28,26 +29,26 @@ func TestCommittedStacks(t *testing.T) {
 			spec, err := platform.Load(testkit.Source(t, stack))
 			require.NoError(t, err)
 			_, export := testkit.Plan(t, stack)
-			ix := policy.NewIndex(export)
+			ix := query.NewIndex(export)
 			azs := spec.Network.AvailabilityZones
 
 			vpcs := ix.OfType(contract.TypeVpc)
 			require.Len(t, vpcs, 1)
 			vpc := vpcs[0]
-			assert.Equal(t, spec.Network.CIDR.String(), policy.Str(vpc, "cidrBlock"))
-			dnsSupport, _ := policy.Bool(vpc, "enableDnsSupport")
-			dnsHostnames, _ := policy.Bool(vpc, "enableDnsHostnames")
+			assert.Equal(t, spec.Network.CIDR.String(), query.Str(vpc, "cidrBlock"))
+			dnsSupport, _ := query.Bool(vpc, "enableDnsSupport")
+			dnsHostnames, _ := query.Bool(vpc, "enableDnsHostnames")
 			assert.True(t, dnsSupport && dnsHostnames, "private DNS for endpoints needs both VPC DNS flags")
 
 			t.Run("three tiers in every AZ", func(t *testing.T) {
-				byTier := map[string][]string{}
+				byTier := map[contract.Tier][]string{}
 				for _, s := range ix.OfType(contract.TypeSubnet) {
-					byTier[policy.Tier(s)] = append(byTier[policy.Tier(s)], policy.Str(s, "availabilityZone"))
-					cidr := netip.MustParsePrefix(policy.Str(s, "cidrBlock"))
+					byTier[query.Tier(s)] = append(byTier[query.Tier(s)], query.Str(s, "availabilityZone"))
+					cidr := netip.MustParsePrefix(query.Str(s, "cidrBlock"))
 					assert.True(t, spec.Network.CIDR.Contains(cidr.Addr()), "%s inside the VPC", cidr)
-					assert.Equal(t, vpc.ID, policy.Str(s, "vpcId"))
+					assert.Equal(t, vpc.ID, query.Str(s, "vpcId"))
 				}
-				for _, tier := range []string{"public", "private", "isolated"} {
+				for _, tier := range contract.Tiers {
 					assert.ElementsMatch(t, azs, byTier[tier], "%s tier has one subnet per AZ", tier)
 				}
 				assert.Len(t, ix.OfType(contract.TypeSubnet), 3*len(azs))
@@ -59,35 +60,35 @@ func TestCommittedStacks(t *testing.T) {
 				assert.Len(t, nats, wantNATs)
 				for _, s := range ix.OfType(contract.TypeSubnet) {
 					rts := ix.SubnetRouteTables(s)
-					require.Len(t, rts, 1, "%s has exactly one explicit route table", policy.Name(s))
+					require.Len(t, rts, 1, "%s has exactly one explicit route table", query.Name(s))
 					routes := ix.Routes(rts[0])
-					assert.Equal(t, policy.Tier(s), policy.Tier(rts[0]), "subnet and route table tiers agree")
-					switch policy.Tier(s) {
-					case "isolated":
-						assert.Empty(t, routes, "%s must have only the local route", policy.Name(s))
-					case "public":
+					assert.Equal(t, query.Tier(s), query.Tier(rts[0]), "subnet and route table tiers agree")
+					switch query.Tier(s) {
+					case contract.Isolated:
+						assert.Empty(t, routes, "%s must have only the local route", query.Name(s))
+					case contract.Public:
 						require.Len(t, routes, 1)
-						assert.Equal(t, "internet-gateway", routes[0].TargetKind)
+						assert.Equal(t, contract.InternetGatewayTarget, routes[0].TargetKind)
 						assert.Equal(t, "0.0.0.0/0", routes[0].Destination)
-					case "private":
-						kinds := map[string]int{}
+					case contract.Private:
+						kinds := map[contract.RouteTarget]int{}
 						for _, r := range routes {
 							kinds[r.TargetKind]++
-							assert.NotEqual(t, "internet-gateway", r.TargetKind)
+							assert.NotEqual(t, contract.InternetGatewayTarget, r.TargetKind)
 						}
-						assert.Equal(t, min(wantNATs, 1), kinds["nat-gateway"])
-						assert.Equal(t, 1, kinds["vpc-endpoint"], "the S3 gateway endpoint")
+						assert.Equal(t, min(wantNATs, 1), kinds[contract.NATGatewayTarget])
+						assert.Equal(t, 1, kinds[contract.VPCEndpointTarget], "the S3 gateway endpoint")
 					}
 				}
 				for _, nat := range nats {
-					assert.Equal(t, "public", policy.Tier(ix.Ref(policy.Str(nat, "subnetId"))), "NAT gateways live in the public tier")
+					assert.Equal(t, contract.Public, query.Tier(ix.Ref(query.Str(nat, "subnetId"))), "NAT gateways live in the public tier")
 				}
 			})
 
 			t.Run("no subnet maps public IPs", func(t *testing.T) {
 				for _, s := range ix.OfType(contract.TypeSubnet) {
-					on, set := policy.Bool(s, "mapPublicIpOnLaunch")
-					assert.True(t, set && !on, policy.Name(s))
+					on, set := query.Bool(s, "mapPublicIpOnLaunch")
+					assert.True(t, set && !on, query.Name(s))
 				}
 			})
 
@@ -95,27 +96,27 @@ func TestCommittedStacks(t *testing.T) {
 				flows := ix.OfType(contract.TypeFlowLog)
 				require.Len(t, flows, 1)
 				fl := flows[0]
-				assert.Equal(t, "ALL", policy.Str(fl, "trafficType"))
-				assert.Equal(t, vpc.ID, policy.Str(fl, "vpcId"))
-				group := ix.Ref(policy.Str(fl, "logDestination"))
+				assert.Equal(t, "ALL", query.Str(fl, "trafficType"))
+				assert.Equal(t, vpc.ID, query.Str(fl, "vpcId"))
+				group := ix.Ref(query.Str(fl, "logDestination"))
 				require.NotNil(t, group, "the flow log's destination is a planned log group")
 				assert.Equal(t, contract.TypeLogGroup, group.Type)
-				key := ix.Ref(policy.Str(group, "kmsKeyId"))
+				key := ix.Ref(query.Str(group, "kmsKeyId"))
 				require.NotNil(t, key, "the log group's key is a planned key")
 				assert.Equal(t, contract.TypeKMSKey, key.Type)
-				rotation, _ := policy.Bool(key, "enableKeyRotation")
+				rotation, _ := query.Bool(key, "enableKeyRotation")
 				assert.True(t, rotation)
-				days, _ := policy.Int(group, "retentionInDays")
+				days, _ := query.Int(group, "retentionInDays")
 				assert.Equal(t, spec.Network.FlowLogRetentionDays, days)
 
-				role := ix.Ref(policy.Str(fl, "iamRoleArn"))
+				role := ix.Ref(query.Str(fl, "iamRoleArn"))
 				require.NotNil(t, role)
-				trust, err := policydoc.Parse(policy.Str(role, "assumeRolePolicy"))
+				trust, err := policydoc.Parse(query.Str(role, "assumeRolePolicy"))
 				require.NoError(t, err)
 				assert.Equal(t, []string{"vpc-flow-logs.amazonaws.com"}, trust.Statement[0].Principals()["Service"])
 				assert.Contains(t, trust.Statement[0].Condition["StringEquals"], "aws:SourceAccount")
 
-				keyPolicy, err := policydoc.Parse(policy.Str(key, "policy"))
+				keyPolicy, err := policydoc.Parse(query.Str(key, "policy"))
 				require.NoError(t, err)
 				var logsStatement *policydoc.Statement
 				for i, st := range keyPolicy.Statement {
@@ -130,31 +131,31 @@ func TestCommittedStacks(t *testing.T) {
 			t.Run("endpoints present with private DNS and account-scoped policies", func(t *testing.T) {
 				private := map[string]bool{}
 				for _, s := range ix.OfType(contract.TypeSubnet) {
-					if policy.Tier(s) == "private" {
+					if query.Tier(s) == contract.Private {
 						private[s.ID] = true
 					}
 				}
 				found := map[string]bool{}
 				for _, ep := range ix.OfType(contract.TypeVpcEndpoint) {
-					svc := policy.Str(ep, "serviceName")
+					svc := query.Str(ep, "serviceName")
 					require.True(t, strings.HasPrefix(svc, "com.amazonaws."+spec.Region+"."), svc)
 					short := strings.TrimPrefix(svc, "com.amazonaws."+spec.Region+".")
 					found[short] = true
-					doc, err := policydoc.Parse(policy.Str(ep, "policy"))
+					doc, err := policydoc.Parse(query.Str(ep, "policy"))
 					require.NoError(t, err)
 					assert.Equal(t, map[string]any{"aws:PrincipalAccount": "123456789012"}, doc.Statement[0].Condition["StringEquals"])
 					if short == "s3" {
-						assert.Equal(t, "Gateway", policy.Str(ep, "vpcEndpointType"))
-						assert.Len(t, policy.Strings(ep, "routeTableIds"), len(azs), "one route per private route table, none for the isolated tier")
+						assert.Equal(t, "Gateway", query.Str(ep, "vpcEndpointType"))
+						assert.Len(t, query.Strings(ep, "routeTableIds"), len(azs), "one route per private route table, none for the isolated tier")
 						continue
 					}
-					assert.Equal(t, "Interface", policy.Str(ep, "vpcEndpointType"))
-					dns, _ := policy.Bool(ep, "privateDnsEnabled")
+					assert.Equal(t, "Interface", query.Str(ep, "vpcEndpointType"))
+					dns, _ := query.Bool(ep, "privateDnsEnabled")
 					assert.True(t, dns, short)
-					for _, id := range policy.Strings(ep, "subnetIds") {
+					for _, id := range query.Strings(ep, "subnetIds") {
 						assert.True(t, private[id], "%s endpoint sits in the private tier", short)
 					}
-					assert.Len(t, policy.Strings(ep, "subnetIds"), len(azs))
+					assert.Len(t, query.Strings(ep, "subnetIds"), len(azs))
 				}
 				for _, want := range []string{"s3", "secretsmanager", "kms", "ecr.api", "ecr.dkr", "logs", "sts"} {
 					assert.True(t, found[want], "missing %s endpoint", want)
@@ -164,23 +165,23 @@ func TestCommittedStacks(t *testing.T) {
 			t.Run("default security group and network ACL are locked", func(t *testing.T) {
 				dsg := ix.OfType(contract.TypeDefaultSecurityGroup)
 				require.Len(t, dsg, 1)
-				assert.Equal(t, vpc.ID, policy.Str(dsg[0], "vpcId"))
-				assert.Empty(t, policy.List(dsg[0], "ingress"))
-				assert.Empty(t, policy.List(dsg[0], "egress"))
+				assert.Equal(t, vpc.ID, query.Str(dsg[0], "vpcId"))
+				assert.Empty(t, query.List(dsg[0], "ingress"))
+				assert.Empty(t, query.List(dsg[0], "egress"))
 				dacl := ix.OfType(contract.TypeDefaultNetworkACL)
 				require.Len(t, dacl, 1)
-				assert.Equal(t, policy.Str(vpc, "defaultNetworkAclId"), policy.Str(dacl[0], "defaultNetworkAclId"))
-				assert.Empty(t, policy.List(dacl[0], "ingress"))
+				assert.Equal(t, query.Str(vpc, "defaultNetworkAclId"), query.Str(dacl[0], "defaultNetworkAclId"))
+				assert.Empty(t, query.List(dacl[0], "ingress"))
 				for _, s := range ix.OfType(contract.TypeSubnet) {
 					assocs := 0
 					for _, a := range ix.OfType(contract.TypeNetworkACLAssoc) {
-						if policy.Str(a, "subnetId") == s.ID {
+						if query.Str(a, "subnetId") == s.ID {
 							assocs++
-							acl := ix.Ref(policy.Str(a, "networkAclId"))
-							assert.Equal(t, policy.Tier(s), policy.Tier(acl), "%s uses its tier's NACL", policy.Name(s))
+							acl := ix.Ref(query.Str(a, "networkAclId"))
+							assert.Equal(t, query.Tier(s), query.Tier(acl), "%s uses its tier's NACL", query.Name(s))
 						}
 					}
-					assert.Equal(t, 1, assocs, "%s has its own tier NACL, not the default one", policy.Name(s))
+					assert.Equal(t, 1, assocs, "%s has its own tier NACL, not the default one", query.Name(s))
 				}
 			})
 
@@ -196,45 +197,45 @@ func TestCommittedStacks(t *testing.T) {
 				dbs := ix.OfType(contract.TypeDBInstance)
 				require.Len(t, dbs, len(spec.Databases))
 				for _, db := range dbs {
-					d := spec.Databases[policy.Name(db)]
+					d := spec.Databases[query.Name(db)]
 					for key, want := range map[string]bool{
 						"deletionProtection": prod, "multiAz": d.MultiAZ, "skipFinalSnapshot": !prod,
 						"storageEncrypted": true, "iamDatabaseAuthenticationEnabled": true, "manageMasterUserPassword": true,
 						"publiclyAccessible": false, "performanceInsightsEnabled": true,
 					} {
-						got, set := policy.Bool(db, key)
-						assert.True(t, set && got == want, "%s %s = %v, want %v", policy.Name(db), key, got, want)
+						got, set := query.Bool(db, key)
+						assert.True(t, set && got == want, "%s %s = %v, want %v", query.Name(db), key, got, want)
 					}
 					assert.Equal(t, prod, db.Protect)
-					assert.Equal(t, d.Version, policy.Str(db, "engineVersion"))
-					_, hasPassword := policy.Prop(db, "password")
+					assert.Equal(t, d.Version, query.Str(db, "engineVersion"))
+					_, hasPassword := query.Prop(db, "password")
 					assert.False(t, hasPassword, "no master password ever leaves RDS")
-					assert.Equal(t, "alias/secure-vpc/"+stack+"/secrets", aliasOf(ix, policy.Str(db, "masterUserSecretKmsKeyId")))
-					assert.Equal(t, "alias/secure-vpc/"+stack+"/data", aliasOf(ix, policy.Str(db, "kmsKeyId")))
+					assert.Equal(t, "alias/secure-vpc/"+stack+"/secrets", aliasOf(ix, query.Str(db, "masterUserSecretKmsKeyId")))
+					assert.Equal(t, "alias/secure-vpc/"+stack+"/data", aliasOf(ix, query.Str(db, "kmsKeyId")))
 				}
 				for _, b := range ix.OfType(contract.TypeBucket) {
-					assert.Equal(t, prod, b.Protect, policy.Name(b))
+					assert.Equal(t, prod, b.Protect, query.Name(b))
 				}
 				for _, c := range ix.OfType(contract.TypeCache) {
-					nodes, _ := policy.Int(c, "numCacheClusters")
+					nodes, _ := query.Int(c, "numCacheClusters")
 					assert.Equal(t, map[bool]int{false: 1, true: 2}[prod], nodes)
 					assert.Equal(t, prod, c.Protect)
 				}
 				for _, sec := range ix.OfType(contract.TypeSecret) {
-					days, _ := policy.Int(sec, "recoveryWindowInDays")
+					days, _ := query.Int(sec, "recoveryWindowInDays")
 					assert.Equal(t, map[bool]int{false: 7, true: 30}[prod], days)
 				}
 			})
 
 			t.Run("only the owner reaches each database, only users each cache", func(t *testing.T) {
 				for _, acc := range ix.StoreAccesses() {
-					assert.Empty(t, acc.Problems, policy.Name(acc.Store))
-					assert.ElementsMatch(t, acc.Declared, acc.Services, "%s is reachable from exactly its declared users", policy.Name(acc.Store))
+					assert.Empty(t, acc.Problems, query.Name(acc.Store))
+					assert.ElementsMatch(t, acc.Declared, acc.Services, "%s is reachable from exactly its declared users", query.Name(acc.Store))
 				}
 				for name, d := range spec.Databases {
 					found := false
 					for _, acc := range ix.StoreAccesses() {
-						if policy.Name(acc.Store) == name {
+						if query.Name(acc.Store) == name {
 							found = true
 							assert.Equal(t, []string{d.Owner}, acc.Services)
 						}
@@ -245,14 +246,14 @@ func TestCommittedStacks(t *testing.T) {
 
 			t.Run("every service has a certificate for its discovery name", func(t *testing.T) {
 				for name := range spec.Services {
-					var csr *policy.Resource
+					var csr *query.Resource
 					for _, r := range ix.OfType(contract.TypeTLSCertRequest) {
-						if policy.Name(r) == name+"-tls" {
+						if query.Name(r) == name+"-tls" {
 							csr = r
 						}
 					}
 					require.NotNil(t, csr, name)
-					assert.Equal(t, []string{name + "." + stack + ".secure-vpc.internal"}, policy.Strings(csr, "dnsNames"))
+					assert.Equal(t, []string{name + "." + stack + ".secure-vpc.internal"}, query.Strings(csr, "dnsNames"))
 				}
 			})
 
@@ -291,12 +292,16 @@ func TestCommittedStacks(t *testing.T) {
 
 			t.Run("only a database's owner can read its master secret, when it connects", func(t *testing.T) {
 				for _, db := range ix.OfType(contract.TypeDBInstance) {
-					owner := spec.Databases[policy.Name(db)].Owner
-					for _, sec := range policy.List(db, "masterUserSecrets") {
+					owner := spec.Databases[query.Name(db)].Owner
+					for _, sec := range query.List(db, "masterUserSecrets") {
 						arn := sec.(map[string]any)["secretArn"].(string)
 						// RDS rotates it every 7 days: the task role reads it at connect time; ECS
 						// does not inject it at start, where it would go stale.
-						assert.Equal(t, []string{owner + " (task role)"}, ix.IdentityPolicyReaders(arn))
+						var readers []string
+						for _, p := range ix.IdentityPolicyReaders(arn) {
+							readers = append(readers, p.Label())
+						}
+						assert.Equal(t, []string{owner + " (task role)"}, readers)
 					}
 				}
 			})
@@ -304,13 +309,13 @@ func TestCommittedStacks(t *testing.T) {
 			t.Run("staging and prod use the configured certificate, dev imports a self-signed one", func(t *testing.T) {
 				certs := ix.OfType(contract.TypeACMCertificate)
 				for _, l := range ix.OfType(contract.TypeListener) {
-					if policy.Str(l, "protocol") != "HTTPS" {
+					if query.Str(l, "protocol") != "HTTPS" {
 						continue
 					}
 					if spec.Edge.CertificateARN != "" {
-						assert.Equal(t, spec.Edge.CertificateARN, policy.Str(l, "certificateArn"))
+						assert.Equal(t, spec.Edge.CertificateARN, query.Str(l, "certificateArn"))
 					} else {
-						require.NotNil(t, ix.Ref(policy.Str(l, "certificateArn")), "dev listeners use the imported certificate")
+						require.NotNil(t, ix.Ref(query.Str(l, "certificateArn")), "dev listeners use the imported certificate")
 					}
 				}
 				if stack == "dev" {
@@ -381,14 +386,14 @@ func TestNATStrategies(t *testing.T) {
 	}
 }
 
-func aliasOf(ix *policy.Index, keyRef string) string {
+func aliasOf(ix *query.Index, keyRef string) string {
 	key := ix.Ref(keyRef)
 	if key == nil {
 		return ""
 	}
 	for _, a := range ix.OfType(contract.TypeKMSAlias) {
-		if policy.Str(a, "targetKeyId") == key.ID {
-			return policy.Str(a, "name")
+		if query.Str(a, "targetKeyId") == key.ID {
+			return query.Str(a, "name")
 		}
 	}
 	return ""
@@ -402,7 +407,7 @@ func TestCommittedStacksDeployAndWork(t *testing.T) {
 			spec, err := platform.Load(testkit.Source(t, stack))
 			require.NoError(t, err)
 			cloud, export := testkit.Plan(t, stack)
-			ix := policy.NewIndex(export)
+			ix := query.NewIndex(export)
 
 			t.Run("every guard of a kept store is kept with it", func(t *testing.T) {
 				guards := 0
@@ -444,7 +449,7 @@ func TestCommittedStacksDeployAndWork(t *testing.T) {
 						Environment []struct{ Name string } `json:"environment"`
 						Secrets     []struct{ Name string } `json:"secrets"`
 					}
-					require.NoError(t, json.Unmarshal([]byte(policy.Str(td, "containerDefinitions")), &cs))
+					require.NoError(t, json.Unmarshal([]byte(query.Str(td, "containerDefinitions")), &cs))
 					var got []string
 					for _, e := range cs[0].Environment {
 						got = append(got, e.Name)
@@ -453,7 +458,7 @@ func TestCommittedStacksDeployAndWork(t *testing.T) {
 						got = append(got, s.Name)
 					}
 					slices.Sort(got)
-					assert.Equal(t, platform.TaskVariables(spec, policy.Name(td)), got, policy.Name(td))
+					assert.Equal(t, platform.TaskVariables(spec, query.Name(td)), got, query.Name(td))
 				}
 			})
 
@@ -481,18 +486,18 @@ func TestCommittedStacksDeployAndWork(t *testing.T) {
 							} `json:"tmpfs"`
 						} `json:"linuxParameters"`
 					}
-					require.NoError(t, json.Unmarshal([]byte(policy.Str(td, "containerDefinitions")), &cs))
+					require.NoError(t, json.Unmarshal([]byte(query.Str(td, "containerDefinitions")), &cs))
 					require.Len(t, cs[0].LinuxParams.Tmpfs, 1)
 					tmp := cs[0].LinuxParams.Tmpfs[0]
 					assert.Equal(t, "/tmp", tmp.ContainerPath)
 					assert.Positive(t, tmp.Size)
 					assert.NotContains(t, tmp.MountOptions, "ro")
-					assert.Empty(t, policy.List(td, "volumes"), "no bind mount, which Fargate would own as root")
+					assert.Empty(t, query.List(td, "volumes"), "no bind mount, which Fargate would own as root")
 					assert.GreaterOrEqual(t, cs[0].PortMappings[0].ContainerPort, 1024)
 					for _, s := range cs[0].Secrets {
 						assert.NotContains(t, s.Name, "DB_", "a rotating master password is never injected at start")
 					}
-					if policy.Name(td) == "users" {
+					if query.Name(td) == "users" {
 						found := false
 						for _, e := range cs[0].Environment {
 							found = found || (e.Name == "DB_USERS_DB_MASTER_SECRET_ARN" && strings.HasPrefix(e.Value, "arn:aws:secretsmanager:"))
@@ -522,8 +527,8 @@ func TestInternetEgressServiceDeploys(t *testing.T) {
 	export := cloud.Export()
 	assert.Empty(t, policy.Failed(policy.Evaluate(&export)))
 	found := false
-	for _, p := range policy.NewIndex(&export).Reachability() {
-		found = found || (p.From.Name == "orders" && p.To.Kind == "internet" && p.Status == policy.Reachable)
+	for _, p := range query.NewIndex(&export).Reachability() {
+		found = found || (p.From.Name == "orders" && p.To.Kind == contract.InternetNode && p.Status == contract.PathReachable)
 	}
 	assert.True(t, found, "orders reaches the internet through NAT")
 }

@@ -15,7 +15,7 @@ func (w ServiceWiring) inject(args *compute.ServiceArgs, vault *secrets.Vault, s
 	for _, v := range w.Variables {
 		switch {
 		case v.IsSecret():
-			kind := string(v.Secret.Kind)
+			kind := v.Secret.Kind
 			args.Secrets = append(args.Secrets, compute.InjectedSecret{Env: v.Name, Arn: vault.SecretArn(kind, v.Secret.Name), JSONKey: v.Secret.JSONKey,
 				Ready: vault.SecretReady(kind, v.Secret.Name)})
 		case v.Output != StoreOutput{}:

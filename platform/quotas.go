@@ -4,12 +4,13 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/secure-vpc/secure-vpc/compute"
-	"github.com/secure-vpc/secure-vpc/data"
+	"github.com/secure-vpc/secure-vpc/compute/rolepolicy"
+	"github.com/secure-vpc/secure-vpc/data/bucketpolicy"
 	"github.com/secure-vpc/secure-vpc/internal/awslimits"
+	"github.com/secure-vpc/secure-vpc/internal/contract"
 	"github.com/secure-vpc/secure-vpc/internal/naming"
-	"github.com/secure-vpc/secure-vpc/network"
-	"github.com/secure-vpc/secure-vpc/secrets"
+	"github.com/secure-vpc/secure-vpc/network/netplan"
+	"github.com/secure-vpc/secure-vpc/secrets/resourcepolicy"
 )
 
 // checkQuotas refuses a graph that would run into an AWS quota during pulumi up: the counts of
@@ -26,7 +27,7 @@ func checkQuotas(spec *Spec, ps *problems) {
 		}
 		instances += 2 * s.DesiredCount // a deployment runs up to 200% of the tasks
 	}
-	groups, _ := network.PlanFirewall(spec.FirewallGraph())
+	groups, _ := netplan.PlanFirewall(spec.FirewallGraph())
 	nats := map[NATStrategy]int{NATNone: 0, NATSingle: 1, NATPerAZ: len(spec.Network.AvailabilityZones)}[spec.Network.NATGateways]
 	counts := []struct {
 		key, quota, what string
@@ -61,32 +62,32 @@ func checkQuotas(spec *Spec, ps *problems) {
 // in each of them; every BFF's load balancer needs free addresses in each public subnet, beside
 // the NAT gateway's.
 func checkAddresses(spec *Spec, tasks, bffs, nats int, ps *problems) {
-	plan, err := network.PlanCIDRs(spec.Network.CIDR, spec.Network.AvailabilityZones)
+	plan, err := netplan.PlanCIDRs(spec.Network.CIDR, spec.Network.AvailabilityZones)
 	if err != nil || len(spec.Network.AvailabilityZones) == 0 {
 		return // the CIDR or the zones are already reported
 	}
-	usable := func(t network.Tier) int {
+	usable := func(t contract.Tier) int {
 		s := plan.ByTier(t)[0].CIDR
 		return 1<<(32-s.Bits()) - awslimits.ReservedAddressesPerSubnet
 	}
 	azs := len(spec.Network.AvailabilityZones)
 	key := nsKey(keyNetwork) + ".cidr"
-	if room := azs * (usable(network.Private) - len(network.InterfaceEndpoints)); tasks > room {
+	if room := azs * (usable(contract.Private) - len(netplan.InterfaceEndpoints)); tasks > room {
 		ps.add(key, "its private subnets (%d of /%d, %d addresses each, %d taken by the VPC endpoints) hold %d tasks, and a deployment of the services runs up to %d; use a larger block or fewer tasks",
-			azs, plan.ByTier(network.Private)[0].CIDR.Bits(), usable(network.Private), len(network.InterfaceEndpoints), room, tasks)
+			azs, plan.ByTier(contract.Private)[0].CIDR.Bits(), usable(contract.Private), len(netplan.InterfaceEndpoints), room, tasks)
 	}
 	stores := 0
 	for _, d := range spec.Databases {
 		stores += map[bool]int{false: 1, true: 2}[d.MultiAZ] // a Multi-AZ standby has an interface of its own
 	}
 	stores += len(spec.Caches) * map[bool]int{false: 1, true: 2}[spec.Protect]
-	if room := azs * usable(network.Isolated); stores > room {
+	if room := azs * usable(contract.Isolated); stores > room {
 		ps.add(key, "its isolated subnets (%d of /%d, %d addresses each) hold %d database and cache interfaces, and the stores need %d; use a larger block or fewer stores",
-			azs, plan.ByTier(network.Isolated)[0].CIDR.Bits(), usable(network.Isolated), room, stores)
+			azs, plan.ByTier(contract.Isolated)[0].CIDR.Bits(), usable(contract.Isolated), room, stores)
 	}
-	if need := bffs*awslimits.FreeAddressesPerALB + min(nats, 1); need > usable(network.Public) {
+	if need := bffs*awslimits.FreeAddressesPerALB + min(nats, 1); need > usable(contract.Public) {
 		ps.add(key, "its public subnets have %d addresses each, and the BFFs' %d load balancers need %d free in each (%d per load balancer, and the NAT gateway's); use a larger block or fewer BFFs",
-			usable(network.Public), bffs, need, awslimits.FreeAddressesPerALB)
+			usable(contract.Public), bffs, need, awslimits.FreeAddressesPerALB)
 	}
 }
 
@@ -142,10 +143,10 @@ func checkPolicySizes(spec *Spec, ps *problems) {
 		return out
 	}
 	for _, name := range sortedNames(spec.Secrets) {
-		over(nsKey(keySecrets)+"."+name+".readers", "its resource policy", size(secrets.ReadersPolicy(execRoles(spec.Secrets[name].Readers)).JSON()), awslimits.SecretPolicyChars)
+		over(nsKey(keySecrets)+"."+name+".readers", "its resource policy", size(resourcepolicy.ReadersPolicy(execRoles(spec.Secrets[name].Readers)).JSON()), awslimits.SecretPolicyChars)
 	}
 	for _, name := range sortedNames(spec.Caches) {
-		over(nsKey(keyCaches)+"."+name+".users", "the resource policy of its auth token", size(secrets.ReadersPolicy(execRoles(spec.Caches[name].Users)).JSON()), awslimits.SecretPolicyChars)
+		over(nsKey(keyCaches)+"."+name+".users", "the resource policy of its auth token", size(resourcepolicy.ReadersPolicy(execRoles(spec.Caches[name].Users)).JSON()), awslimits.SecretPolicyChars)
 	}
 	var bffs []string
 	for _, name := range sortedNames(spec.Services) {
@@ -153,7 +154,7 @@ func checkPolicySizes(spec *Spec, ps *problems) {
 			bffs = append(bffs, name)
 		}
 	}
-	over(nsKey(keyServices), "the resource policy of the identity signing key (read by every BFF)", size(secrets.ReadersPolicy(execRoles(bffs)).JSON()), awslimits.SecretPolicyChars)
+	over(nsKey(keyServices), "the resource policy of the identity signing key (read by every BFF)", size(resourcepolicy.ReadersPolicy(execRoles(bffs)).JSON()), awslimits.SecretPolicyChars)
 	for _, name := range sortedNames(spec.Buckets) {
 		b := spec.Buckets[name]
 		roles := func(services []string) []string {
@@ -163,13 +164,13 @@ func checkPolicySizes(spec *Spec, ps *problems) {
 			}
 			return out
 		}
-		over(nsKey(keyBuckets)+"."+name, "its bucket policy", size(data.DataBucketPolicy(l.bucket(name), roles(b.Readers), roles(b.Writers)).JSON()), awslimits.BucketPolicyBytes)
+		over(nsKey(keyBuckets)+"."+name, "its bucket policy", size(bucketpolicy.DataBucketPolicy(l.bucket(name), roles(b.Readers), roles(b.Writers)).JSON()), awslimits.BucketPolicyBytes)
 	}
 	for _, name := range sortedNames(spec.Services) {
 		w := serviceGrants(spec, name, l)
-		exec := size(compute.ExecutionPolicy(spec.Services[name].Image, spec.Region, "arn:aws:logs:"+spec.Region+":"+anyAccount+":log-group:/"+Project+"/"+spec.Stack+"/services/"+name, l.key(), w.secrets).JSON())
+		exec := size(rolepolicy.ExecutionPolicy(spec.Services[name].Image, spec.Region, "arn:aws:logs:"+spec.Region+":"+anyAccount+":log-group:/"+Project+"/"+spec.Stack+"/services/"+name, l.key(), w.secrets).JSON())
 		over(nsKey(keyServices)+"."+name, "the inline policy of its execution role (every secret it reads)", exec, awslimits.RoleInlinePolicyChars)
-		task := size(compute.TaskPolicy(spec.Region, anyAccount, l.key(), l.key(), w.buckets, w.databases).JSON())
+		task := size(rolepolicy.TaskPolicy(spec.Region, anyAccount, l.key(), l.key(), w.buckets, w.databases).JSON())
 		over(nsKey(keyServices)+"."+name, "the inline policy of its task role (its buckets and databases)", task, awslimits.RoleInlinePolicyChars)
 	}
 }
@@ -177,8 +178,8 @@ func checkPolicySizes(spec *Spec, ps *problems) {
 // grants are the ARNs a service's role policies name.
 type grants struct {
 	secrets   []string
-	buckets   []compute.BucketGrant
-	databases []compute.DatabaseGrant
+	buckets   []rolepolicy.BucketGrant
+	databases []rolepolicy.DatabaseGrant
 }
 
 // serviceGrants lists, at their longest, the ARNs the policies of a service's roles will name:
@@ -190,10 +191,10 @@ func serviceGrants(spec *Spec, name string, l longestARNs) grants {
 		g.secrets = append(g.secrets, l.secret(string(s.Kind), s.Name))
 	}
 	for _, b := range w.Buckets {
-		g.buckets = append(g.buckets, compute.BucketGrant{Arn: l.bucket(b.Bucket), Read: b.Read, Write: b.Write})
+		g.buckets = append(g.buckets, rolepolicy.BucketGrant{Arn: l.bucket(b.Bucket), Read: b.Read, Write: b.Write})
 	}
 	for _, d := range w.Databases {
-		g.databases = append(g.databases, compute.DatabaseGrant{ResourceID: "db-" + strings.Repeat("F", 26), User: d.User,
+		g.databases = append(g.databases, rolepolicy.DatabaseGrant{ResourceID: "db-" + strings.Repeat("F", 26), User: d.User,
 			MasterSecretArn: fmt.Sprintf("arn:aws:secretsmanager:%s:%s:secret:rds!db-%s-ffffff", spec.Region, anyAccount, "ffffffff-ffff-ffff-ffff-ffffffffffff")})
 	}
 	return g

@@ -1,11 +1,12 @@
 package platform
 
 import (
-	"net/netip"
-
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/secure-vpc/secure-vpc/network"
+	"github.com/secure-vpc/secure-vpc/compute"
+	"github.com/secure-vpc/secure-vpc/data"
+	"github.com/secure-vpc/secure-vpc/internal/stack"
+	"github.com/secure-vpc/secure-vpc/network/netplan"
 )
 
 // Project is the Pulumi project name; config keys live in its namespace.
@@ -26,22 +27,22 @@ const (
 var Environments = []Environment{Dev, Staging, Prod}
 
 // NATStrategy says how the private tier reaches the internet (none, single or perAz).
-type NATStrategy = network.NATStrategy
+type NATStrategy = netplan.NATStrategy
 
 // The NAT strategies.
 const (
-	NATNone   = network.NATNone
-	NATSingle = network.NATSingle
-	NATPerAZ  = network.NATPerAZ
+	NATNone   = netplan.NATNone
+	NATSingle = netplan.NATSingle
+	NATPerAZ  = netplan.NATPerAZ
 )
 
 // CacheEngine is the ElastiCache engine of a cache.
-type CacheEngine string
+type CacheEngine = data.CacheEngine
 
 // The cache engines.
 const (
-	Valkey CacheEngine = "valkey"
-	Redis  CacheEngine = "redis"
+	Valkey = data.Valkey
+	Redis  = data.Redis
 )
 
 // Spec is the validated, typed form of a stack's config: everything the components build from.
@@ -67,58 +68,27 @@ type Spec struct {
 	Protect bool
 }
 
-// Network is the VPC of the stack.
-type Network struct {
-	CIDR                 netip.Prefix
-	AvailabilityZones    []string
-	NATGateways          NATStrategy
-	FlowLogRetentionDays int
-	ConnectedCIDRs       []netip.Prefix
-}
-
-// Service is one microservice of the graph.
-type Service struct {
-	Name            string
-	Public          bool // a BFF: the only kind of service with an internet-facing load balancer
-	Port            int
-	Image           string
-	Calls           []string
-	InternetEgress  bool
-	CPU             int
-	Memory          int
-	DesiredCount    int
-	HealthCheckPath string
-}
-
-// Database is a PostgreSQL database owned by exactly one service.
-type Database struct {
-	Name                string
-	Engine              string
-	Version             string
-	ExtendedSupport     bool // accept a major past RDS standard support, on paid RDS Extended Support
-	Owner               string
-	InstanceClass       string
-	Port                int
-	AllocatedStorage    int
-	MaxAllocatedStorage int
-	BackupRetentionDays int
-	MultiAZ             bool
-}
+// The settings of the network, a service, a database, a cache and the edge are declared by the
+// components that build them (each component's Args embeds its settings), so that the spec and
+// the components cannot drift apart.
+type (
+	// Network is the VPC of the stack.
+	Network = netplan.Settings
+	// Service is one microservice of the graph.
+	Service = compute.ServiceSettings
+	// Database is a PostgreSQL database owned by exactly one service.
+	Database = data.DatabaseSettings
+	// Cache is an ElastiCache replication group with the services that may use it.
+	Cache = data.CacheSettings
+	// Edge is the internet-facing side of the BFFs.
+	Edge = compute.EdgeSettings
+)
 
 // Bucket is an S3 bucket with the services that may read and write it.
 type Bucket struct {
 	Name    string
 	Readers []string
 	Writers []string
-}
-
-// Cache is an ElastiCache replication group with the services that may use it.
-type Cache struct {
-	Name     string
-	Engine   CacheEngine
-	NodeType string
-	Port     int
-	Users    []string
 }
 
 // AppSecret is an application credential kept in Secrets Manager. Its value comes from
@@ -136,11 +106,9 @@ func (s AppSecret) Value() pulumi.StringOutput {
 	return pulumi.ToSecret(pulumi.String(s.value)).(pulumi.StringOutput)
 }
 
-// Edge is the internet-facing side of the BFFs.
-type Edge struct {
-	CertificateARN string
-	DomainName     string
-	RateLimit      int
+// Scope is the stack scope every component is built in, in the given AWS account.
+func (s *Spec) Scope(account string) stack.Scope {
+	return stack.Scope{Project: Project, Stack: s.Stack, Region: s.Region, AccountID: account, Protect: s.Protect}
 }
 
 // DataPorts lists the distinct ports of the stores in the isolated tier, in ascending order.
@@ -156,19 +124,19 @@ func (s *Spec) DataPorts() []int {
 }
 
 // FirewallGraph is the service graph as the firewall plans it.
-func (s *Spec) FirewallGraph() network.FirewallGraph {
-	var g network.FirewallGraph
+func (s *Spec) FirewallGraph() netplan.FirewallGraph {
+	var g netplan.FirewallGraph
 	for _, name := range sortedNames(s.Services) {
 		svc := s.Services[name]
-		g.Services = append(g.Services, network.ServiceNode{Name: name, Port: svc.Port, Public: svc.Public, Calls: svc.Calls, InternetEgress: svc.InternetEgress})
+		g.Services = append(g.Services, netplan.ServiceNode{Name: name, Port: svc.Port, Public: svc.Public, Calls: svc.Calls, InternetEgress: svc.InternetEgress})
 	}
 	for _, name := range sortedNames(s.Databases) {
 		d := s.Databases[name]
-		g.Databases = append(g.Databases, network.StoreNode{Name: name, Port: d.Port, Users: []string{d.Owner}})
+		g.Databases = append(g.Databases, netplan.StoreNode{Name: name, Port: d.Port, Users: []string{d.Owner}})
 	}
 	for _, name := range sortedNames(s.Caches) {
 		c := s.Caches[name]
-		g.Caches = append(g.Caches, network.StoreNode{Name: name, Port: c.Port, Users: c.Users})
+		g.Caches = append(g.Caches, netplan.StoreNode{Name: name, Port: c.Port, Users: c.Users})
 	}
 	return g
 }

@@ -12,20 +12,11 @@ import (
 	"github.com/pulumi/pulumi-tls/sdk/v5/go/tls"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/secure-vpc/secure-vpc/internal/contract"
 	"github.com/secure-vpc/secure-vpc/internal/naming"
-	"github.com/secure-vpc/secure-vpc/internal/policydoc"
+	"github.com/secure-vpc/secure-vpc/internal/stack"
+	"github.com/secure-vpc/secure-vpc/secrets/resourcepolicy"
 )
-
-// Secret kinds, the third segment of every secret name (secure-vpc/<stack>/<kind>/<name>-...).
-const (
-	KindApp      = "app"      // app credentials from config
-	KindTLS      = "tls"      // a service's mTLS certificate, key and the CA
-	KindIdentity = "identity" // the BFFs' identity-token signing key pair
-	KindCache    = "cache"    // a cache's auth token
-)
-
-// SecretKindTag records what a secret holds.
-const SecretKindTag = "secure-vpc:secret-kind" // #nosec G101 -- a tag key, not a credential
 
 // Certificate lifetimes. Service certificates are renewed by `pulumi up` within the early renewal
 // window; the CA lives ten years and is rotated deliberately.
@@ -37,46 +28,50 @@ const (
 
 // VaultService is a service as the vault sees it.
 type VaultService struct {
+	// Name is the service's name; its certificate names <Name>.<namespace>. Required.
 	Name string
-	// Public marks a BFF: only BFFs may read the identity-token signing key.
+	// Public marks a BFF: only BFFs may read the identity-token signing key. Optional, default false.
 	Public bool
-	// ExecutionRoleArn is the role ECS uses to inject the service's secrets at start.
+	// ExecutionRoleArn is the role ECS uses to inject the service's secrets at start. Required.
 	ExecutionRoleArn pulumi.StringInput
 }
 
 // AppSecret is an application secret whose value comes from a Pulumi config secret.
 type AppSecret struct {
-	Name        string
-	Description string
-	Value       pulumi.StringInput // must be a Pulumi secret
-	Readers     []string
+	Name        string             // the secret's config name. Required.
+	Description string             // the Secrets Manager description. Optional.
+	Value       pulumi.StringInput // the value, a Pulumi secret. Required.
+	Readers     []string           // the services that read it, each a VaultArgs service. Required: at least one.
 }
 
 // CacheToken is a cache whose auth token the vault generates and keeps.
 type CacheToken struct {
-	Name  string
-	Users []string
+	Name  string   // the cache's name. Required.
+	Users []string // the services that read the token. Required: at least one.
 }
 
 // VaultArgs configures the vault.
 type VaultArgs struct {
-	Project       string
-	Stack         string
+	// Scope is the stack the secrets belong to; all of it is required. Protect keeps every secret
+	// and its resource policy from deletion (staging and prod); the versions are not protected, a
+	// renewed certificate replaces its version.
+	stack.Scope
+	// SecretsKeyArn is the customer-managed key every secret is encrypted with. Required.
 	SecretsKeyArn pulumi.StringInput
-	Services      []VaultService
-	AppSecrets    []AppSecret
-	Caches        []CacheToken
-	// RecoveryWindowDays is how long a deleted secret can be restored (7 to 30).
+	// Services are the services that get an mTLS certificate, in any order. Required: at least one.
+	Services []VaultService
+	// AppSecrets are the application secrets from config. Optional.
+	AppSecrets []AppSecret
+	// Caches are the caches whose auth tokens the vault generates. Optional.
+	Caches []CacheToken
+	// RecoveryWindowDays is how long a deleted secret can be restored, in days, 7 to 30.
+	// Required; the platform uses 7 without protect and 30 with it.
 	RecoveryWindowDays int
-	// AccountID and ExecutionRoleTags name every execution role of the stack (the tags each
-	// carries, for example secure-vpc:role=execution and secure-vpc:stack=<stack>): the secret
-	// every service reads admits them by tag, so its policy does not grow with the number of
-	// services (Secrets Manager caps a resource policy at 20,480 characters). Required.
-	AccountID         string
+	// ExecutionRoleTags name every execution role of the stack (the tags each carries:
+	// contract.RoleTag=execution and contract.StackTag=<stack>) in the account of the scope: the
+	// secret every service reads admits them by tag, so its policy does not grow with the number
+	// of services (Secrets Manager caps a resource policy at 20,480 characters). Required.
 	ExecutionRoleTags map[string]string
-	// Protect keeps every secret and its resource policy from deletion (staging and prod). The
-	// versions are not protected: a renewed certificate replaces its version.
-	Protect bool
 }
 
 // Vault holds every Secrets Manager entry the program creates, and the internal PKI whose
@@ -98,12 +93,16 @@ type Vault struct {
 func (v *Vault) CacheAuthToken(cache string) pulumi.StringOutput { return v.tokens[cache] }
 
 // SecretArn returns the ARN of a secret by kind and name (for example tls, users).
-func (v *Vault) SecretArn(kind, name string) pulumi.StringOutput { return v.arns[kind+"/"+name] }
+func (v *Vault) SecretArn(kind contract.SecretKind, name string) pulumi.StringOutput {
+	return v.arns[entryKey(kind, name)]
+}
 
 // SecretReady returns what must exist before a task can read a secret at start: its value (the
 // secret version) and its resource policy. ECS resolves a task's secrets when it launches the
 // task, so a service must not start before them.
-func (v *Vault) SecretReady(kind, name string) []pulumi.Resource { return v.ready[kind+"/"+name] }
+func (v *Vault) SecretReady(kind contract.SecretKind, name string) []pulumi.Resource {
+	return v.ready[entryKey(kind, name)]
+}
 
 // NewVault creates the PKI and the secrets.
 func NewVault(ctx *pulumi.Context, name string, args *VaultArgs, opts ...pulumi.ResourceOption) (*Vault, error) {
@@ -111,11 +110,11 @@ func NewVault(ctx *pulumi.Context, name string, args *VaultArgs, opts ...pulumi.
 		return nil, err
 	}
 	v := &Vault{arns: map[string]pulumi.StringOutput{}, ready: map[string][]pulumi.Resource{}, tokens: map[string]pulumi.StringOutput{}}
-	if err := ctx.RegisterComponentResource("secure-vpc:secrets:Vault", name, v, opts...); err != nil {
+	if err := ctx.RegisterComponentResource(contract.TypeVault, name, v, opts...); err != nil {
 		return nil, fmt.Errorf("registering vault: %w", err)
 	}
-	w := &secretWriter{ctx: ctx, parent: v, project: args.Project, stack: args.Stack, keyArn: args.SecretsKeyArn,
-		recoveryDays: args.RecoveryWindowDays, protect: args.Protect, vault: v}
+	w := &secretWriter{ctx: ctx, parent: v, scope: args.Scope, keyArn: args.SecretsKeyArn,
+		recoveryDays: args.RecoveryWindowDays, vault: v}
 	roles := map[string]pulumi.StringInput{}
 	var all, bffs []string
 	for _, s := range args.Services {
@@ -149,7 +148,7 @@ func NewVault(ctx *pulumi.Context, name string, args *VaultArgs, opts ...pulumi.
 		AllowedUses:         pulumi.ToStringArray([]string{"cert_signing", "crl_signing"}),
 		SetSubjectKeyId:     pulumi.Bool(true),
 		Subject: &tls.SelfSignedCertSubjectArgs{
-			CommonName:   pulumi.Sprintf("%s %s internal CA", args.Project, args.Stack),
+			CommonName:   pulumi.String(args.Project + " " + args.Stack + " internal CA"),
 			Organization: pulumi.String(args.Project),
 		},
 	}, pulumi.Parent(v))
@@ -190,7 +189,7 @@ func NewVault(ctx *pulumi.Context, name string, args *VaultArgs, opts ...pulumi.
 		bundle := pulumi.All(cert.CertPem, key.PrivateKeyPem, ca.CertPem).ApplyT(func(x []any) (string, error) {
 			return jsonObject(map[string]string{TLSCertificateKey: x[0].(string), TLSPrivateKeyKey: x[1].(string), TLSCACertificateKey: x[2].(string)})
 		}).(pulumi.StringOutput)
-		if err := w.Write(KindTLS, svc, fmt.Sprintf("mTLS certificate and key of %s (%s), with the internal CA", svc, dns), pulumi.ToSecret(bundle).(pulumi.StringOutput), readers([]string{svc})); err != nil {
+		if err := w.Write(contract.TLSSecret, svc, fmt.Sprintf("mTLS certificate and key of %s (%s), with the internal CA", svc, dns), pulumi.ToSecret(bundle).(pulumi.StringOutput), readers([]string{svc})); err != nil {
 			return nil, err
 		}
 	}
@@ -203,20 +202,20 @@ func NewVault(ctx *pulumi.Context, name string, args *VaultArgs, opts ...pulumi.
 		return nil, fmt.Errorf("creating identity token key: %w", err)
 	}
 	if len(bffs) > 0 {
-		if err := w.Write(KindIdentity, "signing-key", "private key the BFFs sign identity tokens with (ES256)", tokenKey.PrivateKeyPem, readers(bffs)); err != nil {
+		if err := w.Write(contract.IdentitySecret, "signing-key", "private key the BFFs sign identity tokens with (ES256)", tokenKey.PrivateKeyPem, readers(bffs)); err != nil {
 			return nil, err
 		}
 	}
-	everyService, err := StackReadersPolicy(args.AccountID, args.ExecutionRoleTags).JSON()
+	everyService, err := resourcepolicy.StackReadersPolicy(args.AccountID, args.ExecutionRoleTags).JSON()
 	if err != nil {
 		return nil, fmt.Errorf("building the verification key's policy: %w", err)
 	}
-	if err := w.write(KindIdentity, "verification-key", "public key every service verifies identity tokens with", tokenKey.PublicKeyPem, pulumi.String(everyService)); err != nil {
+	if err := w.write(contract.IdentitySecret, "verification-key", "public key every service verifies identity tokens with", tokenKey.PublicKeyPem, pulumi.String(everyService)); err != nil {
 		return nil, err
 	}
 
 	for _, s := range args.AppSecrets {
-		if err := w.Write(KindApp, s.Name, s.Description, s.Value, readers(slices.Sorted(slices.Values(s.Readers)))); err != nil {
+		if err := w.Write(contract.AppSecret, s.Name, s.Description, s.Value, readers(slices.Sorted(slices.Values(s.Readers)))); err != nil {
 			return nil, err
 		}
 	}
@@ -235,7 +234,7 @@ func NewVault(ctx *pulumi.Context, name string, args *VaultArgs, opts ...pulumi.
 			sum := sha256.Sum256([]byte(pem))
 			return hex.EncodeToString(sum[:])
 		})).(pulumi.StringOutput)
-		if err := w.Write(KindCache, c.Name, fmt.Sprintf("auth token of the %s cache", c.Name), token, readers(slices.Sorted(slices.Values(c.Users)))); err != nil {
+		if err := w.Write(contract.CacheSecret, c.Name, fmt.Sprintf("auth token of the %s cache", c.Name), token, readers(slices.Sorted(slices.Values(c.Users)))); err != nil {
 			return nil, err
 		}
 		v.tokens[c.Name] = token
@@ -256,14 +255,16 @@ func (a *VaultArgs) validate() error {
 	switch {
 	case a == nil:
 		return fmt.Errorf("vault: args are required")
+	case a.Check() != nil:
+		return fmt.Errorf("vault: %w", a.Check())
 	case a.SecretsKeyArn == nil:
 		return fmt.Errorf("vault: the secrets key is required")
 	case len(a.Services) == 0:
 		return fmt.Errorf("vault: at least one service is required")
 	case a.RecoveryWindowDays < 7 || a.RecoveryWindowDays > 30:
 		return fmt.Errorf("vault: recovery window %d is outside 7-30 days", a.RecoveryWindowDays)
-	case len(a.AccountID) != 12 || len(a.ExecutionRoleTags) == 0:
-		return fmt.Errorf("vault: the account id and the tags of the stack's execution roles are required")
+	case len(a.ExecutionRoleTags) == 0:
+		return fmt.Errorf("vault: the tags of the stack's execution roles are required")
 	}
 	known := map[string]bool{}
 	for _, s := range a.Services {
@@ -287,8 +288,8 @@ func (a *VaultArgs) validate() error {
 
 // Reader is a service allowed to read a secret, by its execution role.
 type Reader struct {
-	Service string
-	RoleArn pulumi.StringInput
+	Service string             // the service's name
+	RoleArn pulumi.StringInput // its execution role's ARN
 }
 
 // secretWriter creates secrets the way this program always does: encrypted with the secrets key,
@@ -297,17 +298,15 @@ type Reader struct {
 type secretWriter struct {
 	ctx          *pulumi.Context
 	parent       pulumi.Resource
-	project      string
-	stack        string
+	scope        stack.Scope
 	keyArn       pulumi.StringInput
 	recoveryDays int
-	protect      bool
 	vault        *Vault
 }
 
 // Write creates one secret with its value and a policy that admits exactly the readers' roles,
 // and records its ARN and readiness in the vault.
-func (w *secretWriter) Write(kind, name, description string, value pulumi.StringInput, readers []Reader) error {
+func (w *secretWriter) Write(kind contract.SecretKind, name, description string, value pulumi.StringInput, readers []Reader) error {
 	arns := make([]any, 0, len(readers))
 	for _, r := range readers {
 		arns = append(arns, r.RoleArn)
@@ -317,22 +316,22 @@ func (w *secretWriter) Write(kind, name, description string, value pulumi.String
 		for i, x := range xs {
 			roles[i] = x.(string)
 		}
-		return ReadersPolicy(roles).JSON()
+		return resourcepolicy.ReadersPolicy(roles).JSON()
 	}).(pulumi.StringOutput)
 	return w.write(kind, name, description, value, policy)
 }
 
 // write creates the secret, its version and its resource policy, and records the ARN and what a
 // reader must wait for.
-func (w *secretWriter) write(kind, name, description string, value pulumi.StringInput, policy pulumi.StringInput) error {
-	logical := kind + "-" + name
+func (w *secretWriter) write(kind contract.SecretKind, name, description string, value pulumi.StringInput, policy pulumi.StringInput) error {
+	logical := string(kind) + "-" + name
 	secret, err := secretsmanager.NewSecret(w.ctx, logical, &secretsmanager.SecretArgs{
-		NamePrefix:           pulumi.String(naming.SecretPrefix(w.project, w.stack, kind, name)),
+		NamePrefix:           pulumi.String(w.scope.SecretPrefix(kind, name)),
 		Description:          pulumi.String(description),
 		KmsKeyId:             w.keyArn,
 		RecoveryWindowInDays: pulumi.Int(w.recoveryDays),
-		Tags:                 pulumi.StringMap{SecretKindTag: pulumi.String(kind)},
-	}, pulumi.Parent(w.parent), pulumi.Protect(w.protect))
+		Tags:                 pulumi.StringMap{contract.SecretKindTag: pulumi.String(string(kind))},
+	}, pulumi.Parent(w.parent), pulumi.Protect(w.scope.Protect))
 	if err != nil {
 		return fmt.Errorf("creating secret %s: %w", logical, err)
 	}
@@ -347,47 +346,17 @@ func (w *secretWriter) write(kind, name, description string, value pulumi.String
 		SecretArn:         secret.Arn,
 		Policy:            policy,
 		BlockPublicPolicy: pulumi.Bool(true),
-	}, pulumi.Parent(w.parent), pulumi.Protect(w.protect))
+	}, pulumi.Parent(w.parent), pulumi.Protect(w.scope.Protect))
 	if err != nil {
 		return fmt.Errorf("creating policy of secret %s: %w", logical, err)
 	}
-	w.vault.arns[kind+"/"+name] = secret.Arn
-	w.vault.ready[kind+"/"+name] = []pulumi.Resource{version, sp}
+	w.vault.arns[entryKey(kind, name)] = secret.Arn
+	w.vault.ready[entryKey(kind, name)] = []pulumi.Resource{version, sp}
 	return nil
 }
 
-// ReadersPolicy lets exactly the given roles read a secret.
-func ReadersPolicy(roleArns []string) policydoc.Document {
-	sorted := slices.Sorted(slices.Values(roleArns))
-	return policydoc.New(policydoc.Statement{
-		Sid:       "OnlyItsConsumersRead",
-		Effect:    policydoc.Allow,
-		Principal: map[string]any{"AWS": sorted},
-		Action:    readActions,
-		Resource:  []string{"*"},
-	})
-}
-
-// StackReadersPolicy lets every role of the account that carries all the given tags read a
-// secret: the stack's execution roles, named by what they are rather than one by one. Its length
-// does not depend on the number of services.
-func StackReadersPolicy(accountID string, tags map[string]string) policydoc.Document {
-	cond := map[string]any{}
-	for k, v := range tags {
-		cond["aws:PrincipalTag/"+k] = v
-	}
-	return policydoc.New(policydoc.Statement{
-		Sid:       "EveryExecutionRoleOfTheStackReads",
-		Effect:    policydoc.Allow,
-		Principal: policydoc.AWSPrincipal(fmt.Sprintf("arn:aws:iam::%s:root", accountID)),
-		Action:    readActions,
-		Resource:  []string{"*"},
-		Condition: map[string]map[string]any{"StringEquals": cond},
-	})
-}
-
-// readActions read a secret's value and describe it.
-var readActions = []string{"secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"}
+// entryKey is a secret's key in the vault's maps and in SecretArns: <kind>/<name>, for example tls/users.
+func entryKey(kind contract.SecretKind, name string) string { return string(kind) + "/" + name }
 
 func jsonObject(m map[string]string) (string, error) {
 	data, err := json.Marshal(m)

@@ -5,7 +5,6 @@ import (
 	"go/parser"
 	"go/token"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -124,9 +123,6 @@ var tokenShaped = regexp.MustCompile(`^(aws|tls|pulumi):[a-z0-9]+/[A-Za-z0-9]+:[
 // such a literal is a second declaration, and renaming the first would leave it behind. Tests may
 // spell tokens the program never declares (resources of other programs an audit must judge).
 func TestNoContractLiteralOutsideContract(t *testing.T) {
-	if os.Getenv("CONTRACT_LITERALS") == "" {
-		t.Skip("issue 10 migration in progress: set CONTRACT_LITERALS=1") // removed when the migration lands
-	}
 	byValue := declared(t)
 	root := fixtures.ProjectDir()
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {

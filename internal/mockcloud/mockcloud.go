@@ -17,6 +17,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/secure-vpc/secure-vpc/internal/awslimits"
+	"github.com/secure-vpc/secure-vpc/internal/contract"
 )
 
 // AccountID is the account every mock ARN belongs to (the account AWS documentation uses).
@@ -68,14 +69,14 @@ func (c *Cloud) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	c.calls = append(c.calls, args.Token)
 	c.mu.Unlock()
 	switch args.Token {
-	case "aws:index/getCallerIdentity:getCallerIdentity":
+	case contract.FuncCallerIdentity:
 		return resource.NewPropertyMapFromMap(map[string]any{
 			"accountId": AccountID,
 			"arn":       "arn:aws:iam::" + AccountID + ":role/offline-plan",
 			"id":        AccountID,
 			"userId":    "AROAOFFLINEPLAN000000:offline-plan",
 		}), nil
-	case "aws:elb/getServiceAccount:getServiceAccount":
+	case contract.FuncELBServiceAccount:
 		// The regional Elastic Load Balancing account, where the region has one; the data source
 		// fails, as the provider's does, in regions opened since August 2022 (they know only the
 		// log-delivery service principal). A made-up account would be worse than none.
@@ -85,7 +86,7 @@ func (c *Cloud) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 		}
 		acct := region.ELBAccountID
 		return resource.NewPropertyMapFromMap(map[string]any{"id": acct, "arn": "arn:aws:iam::" + acct + ":root"}), nil
-	case "aws:index/getPartition:getPartition":
+	case contract.FuncPartition:
 		return resource.NewPropertyMapFromMap(map[string]any{
 			"id": "aws", "partition": "aws", "dnsSuffix": "amazonaws.com", "reverseDnsPrefix": "com.amazonaws",
 		}), nil

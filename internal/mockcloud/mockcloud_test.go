@@ -6,34 +6,44 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/elb"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/secure-vpc/secure-vpc/internal/contract"
 )
+
+// These tests register resources and invoke functions by their type tokens, exactly as the
+// pulumi-aws SDK does, so that this package's test binary does not link the SDK: what the mock
+// receives is the same registration.
+
+// registered is a registered custom resource of any type.
+type registered struct{ pulumi.CustomResourceState }
+
+// register registers a custom resource of a type with inputs and options, as an SDK constructor does.
+func register(ctx *pulumi.Context, typ, name string, inputs pulumi.Map, opts ...pulumi.ResourceOption) (*registered, error) {
+	var r registered
+	err := ctx.RegisterResource(typ, name, inputs, &r, opts...)
+	return &r, err
+}
 
 func TestRealisticDeterministicOutputs(t *testing.T) {
 	program := func(ctx *pulumi.Context) error {
-		vpc, err := ec2.NewVpc(ctx, "net", &ec2.VpcArgs{CidrBlock: pulumi.String("10.0.0.0/16")})
+		vpc, err := register(ctx, contract.TypeVpc, "net", pulumi.Map{"cidrBlock": pulumi.String("10.0.0.0/16")})
 		if err != nil {
 			return err
 		}
-		if _, err := ec2.NewSubnet(ctx, "net-a", &ec2.SubnetArgs{VpcId: vpc.ID(), CidrBlock: pulumi.String("10.0.0.0/24")}); err != nil {
+		if _, err := register(ctx, contract.TypeSubnet, "net-a", pulumi.Map{"vpcId": vpc.ID(), "cidrBlock": pulumi.String("10.0.0.0/24")}); err != nil {
 			return err
 		}
-		if _, err := kms.NewKey(ctx, "key", &kms.KeyArgs{}); err != nil {
+		if _, err := register(ctx, contract.TypeKMSKey, "key", pulumi.Map{}); err != nil {
 			return err
 		}
-		if _, err := lb.NewLoadBalancer(ctx, "web-alb", &lb.LoadBalancerArgs{}); err != nil {
+		if _, err := register(ctx, contract.TypeLoadBalancer, "web-alb", pulumi.Map{}); err != nil {
 			return err
 		}
-		_, err = iam.NewRole(ctx, "role", &iam.RoleArgs{AssumeRolePolicy: pulumi.String("{}")})
+		_, err = register(ctx, contract.TypeIAMRole, "role", pulumi.Map{"assumeRolePolicy": pulumi.String("{}")})
 		return err
 	}
 	first, err := Run(program, "p", "s", "eu-west-1", Config{})
@@ -41,19 +51,19 @@ func TestRealisticDeterministicOutputs(t *testing.T) {
 	second, err := Run(program, "p", "s", "eu-west-1", Config{})
 	require.NoError(t, err)
 
-	vpc := first.ByType("aws:ec2/vpc:Vpc")[0]
+	vpc := first.ByType(contract.TypeVpc)[0]
 	assert.Regexp(t, `^vpc-[0-9a-f]{17}$`, vpc.ID)
 	assert.Equal(t, "arn:aws:ec2:eu-west-1:123456789012:vpc/"+vpc.ID, str(vpc.Outputs, "arn"))
 	assert.Regexp(t, `^acl-[0-9a-f]{17}$`, str(vpc.Outputs, "defaultNetworkAclId"))
-	subnet := first.ByType("aws:ec2/subnet:Subnet")[0]
+	subnet := first.ByType(contract.TypeSubnet)[0]
 	assert.Equal(t, vpc.ID, str(subnet.Inputs, "vpcId"), "references between resources resolve to the mock ids")
-	key := first.ByType("aws:kms/key:Key")[0]
+	key := first.ByType(contract.TypeKMSKey)[0]
 	assert.Regexp(t, `^arn:aws:kms:eu-west-1:123456789012:key/[0-9a-f-]{36}$`, str(key.Outputs, "arn"))
-	role := first.ByType("aws:iam/role:Role")[0]
+	role := first.ByType(contract.TypeIAMRole)[0]
 	assert.Regexp(t, `^role-[0-9a-f]{7}$`, str(role.Outputs, "name"), "autonamed like the provider: logical name, dash, 7 hex")
 	assert.Equal(t, "arn:aws:iam::123456789012:role/"+str(role.Outputs, "name"), str(role.Outputs, "arn"))
 
-	alb := first.ByType("aws:lb/loadBalancer:LoadBalancer")[0]
+	alb := first.ByType(contract.TypeLoadBalancer)[0]
 	assert.Regexp(t, `^web-alb-[0-9a-f]{7}-[0-9]+\.eu-west-1\.elb\.amazonaws\.com$`, str(alb.Outputs, "dnsName"))
 	assert.Regexp(t, `^arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/web-alb-[0-9a-f]{7}/[0-9a-f]{16}$`, alb.ID)
 
@@ -64,29 +74,32 @@ func TestRealisticDeterministicOutputs(t *testing.T) {
 
 func TestUnmockedFunctionIsAnError(t *testing.T) {
 	_, err := Run(func(ctx *pulumi.Context) error {
-		_, err := aws.GetRegion(ctx, &aws.GetRegionArgs{})
-		return err
+		var out struct{ Name string }
+		return ctx.Invoke("aws:index/getRegion:getRegion", pulumi.Map{}, &out)
 	}, "p", "s", "eu-west-1", Config{})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "no mock for function aws:index/getRegion:getRegion")
 
 	cloud, err := Run(func(ctx *pulumi.Context) error {
-		id, err := aws.GetCallerIdentity(ctx, &aws.GetCallerIdentityArgs{})
-		if err == nil && id.AccountId != AccountID {
-			t.Errorf("account %s", id.AccountId)
+		var id struct {
+			AccountID string `pulumi:"accountId"`
+		}
+		err := ctx.Invoke(contract.FuncCallerIdentity, pulumi.Map{}, &id)
+		if err == nil && id.AccountID != AccountID {
+			t.Errorf("account %s", id.AccountID)
 		}
 		return err
 	}, "p", "s", "eu-west-1", Config{})
 	require.NoError(t, err)
-	assert.Equal(t, []string{"aws:index/getCallerIdentity:getCallerIdentity"}, cloud.Calls())
+	assert.Equal(t, []string{contract.FuncCallerIdentity}, cloud.Calls())
 }
 
 func TestExportWithholdsSecrets(t *testing.T) {
 	const plaintext = "test-only-secret-value"
 	cloud, err := Run(func(ctx *pulumi.Context) error {
-		_, err := iam.NewRole(ctx, "role", &iam.RoleArgs{
-			AssumeRolePolicy: pulumi.String("{}"),
-			Description:      pulumi.ToSecret(pulumi.String(plaintext)).(pulumi.StringOutput),
+		_, err := register(ctx, contract.TypeIAMRole, "role", pulumi.Map{
+			"assumeRolePolicy": pulumi.String("{}"),
+			"description":      pulumi.ToSecret(pulumi.String(plaintext)),
 		})
 		return err
 	}, "p", "s", "eu-west-1", Config{})
@@ -116,7 +129,7 @@ func TestConfigReachesTheProgram(t *testing.T) {
 
 func TestExportShape(t *testing.T) {
 	cloud, err := Run(func(ctx *pulumi.Context) error {
-		_, err := ec2.NewVpc(ctx, "net", &ec2.VpcArgs{CidrBlock: pulumi.String("10.0.0.0/16")}, pulumi.Protect(true))
+		_, err := register(ctx, contract.TypeVpc, "net", pulumi.Map{"cidrBlock": pulumi.String("10.0.0.0/16")}, pulumi.Protect(true))
 		return err
 	}, "p", "s", "eu-west-1", Config{})
 	require.NoError(t, err)
@@ -126,7 +139,7 @@ func TestExportShape(t *testing.T) {
 	assert.Equal(t, "pulumi:pulumi:Stack", e.Deployment.Resources[0].Type)
 	var vpc = e.Deployment.Resources[len(e.Deployment.Resources)-1]
 	for _, r := range e.Deployment.Resources {
-		if r.Type == "aws:ec2/vpc:Vpc" {
+		if r.Type == contract.TypeVpc {
 			vpc = r
 		}
 	}
@@ -153,12 +166,14 @@ func TestELBServiceAccountPerRegion(t *testing.T) {
 		var got string
 		var callErr error
 		_, err := Run(func(ctx *pulumi.Context) error {
-			sa, err := elb.GetServiceAccount(ctx, &elb.GetServiceAccountArgs{})
-			if err != nil {
+			var sa struct {
+				ID string `pulumi:"id"`
+			}
+			if err := ctx.Invoke(contract.FuncELBServiceAccount, pulumi.Map{}, &sa); err != nil {
 				callErr = err
 				return nil
 			}
-			got = sa.Id
+			got = sa.ID
 			return nil
 		}, "p", "s", tc.region, Config{})
 		require.NoError(t, err)

@@ -5,24 +5,26 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+
+	"github.com/secure-vpc/secure-vpc/internal/contract"
 )
 
 // ec2Prefixes are the id prefixes AWS uses for EC2 resources.
 var ec2Prefixes = map[string]string{
-	"aws:ec2/vpc:Vpc":                                           "vpc",
-	"aws:ec2/subnet:Subnet":                                     "subnet",
-	"aws:ec2/internetGateway:InternetGateway":                   "igw",
-	"aws:ec2/natGateway:NatGateway":                             "nat",
-	"aws:ec2/eip:Eip":                                           "eipalloc",
-	"aws:ec2/routeTable:RouteTable":                             "rtb",
-	"aws:ec2/routeTableAssociation:RouteTableAssociation":       "rtbassoc",
-	"aws:ec2/networkAcl:NetworkAcl":                             "acl",
-	"aws:ec2/networkAclAssociation:NetworkAclAssociation":       "aclassoc",
-	"aws:ec2/securityGroup:SecurityGroup":                       "sg",
-	"aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "sgr",
-	"aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule":   "sgr",
-	"aws:ec2/vpcEndpoint:VpcEndpoint":                           "vpce",
-	"aws:ec2/flowLog:FlowLog":                                   "fl",
+	contract.TypeVpc:             "vpc",
+	contract.TypeSubnet:          "subnet",
+	contract.TypeInternetGateway: "igw",
+	contract.TypeNatGateway:      "nat",
+	contract.TypeEip:             "eipalloc",
+	contract.TypeRouteTable:      "rtb",
+	contract.TypeRouteTableAssoc: "rtbassoc",
+	contract.TypeNetworkACL:      "acl",
+	contract.TypeNetworkACLAssoc: "aclassoc",
+	contract.TypeSecurityGroup:   "sg",
+	contract.TypeSGIngressRule:   "sgr",
+	contract.TypeSGEgressRule:    "sgr",
+	contract.TypeVpcEndpoint:     "vpce",
+	contract.TypeFlowLog:         "fl",
 }
 
 // ec2ARNKinds are the resource kinds in EC2 ARNs.
@@ -34,22 +36,22 @@ var ec2ARNKinds = map[string]string{
 
 // autonamed lists the types whose `name` the provider fills from the logical name when absent.
 var autonamed = map[string]bool{
-	"aws:ec2/securityGroup:SecurityGroup":     true,
-	"aws:iam/role:Role":                       true,
-	"aws:iam/rolePolicy:RolePolicy":           true,
-	"aws:iam/policy:Policy":                   true,
-	"aws:cloudwatch/logGroup:LogGroup":        true,
-	"aws:lb/loadBalancer:LoadBalancer":        true,
-	"aws:lb/targetGroup:TargetGroup":          true,
-	"aws:alb/loadBalancer:LoadBalancer":       true,
-	"aws:alb/targetGroup:TargetGroup":         true,
-	"aws:ecs/cluster:Cluster":                 true,
-	"aws:ecs/service:Service":                 true,
-	"aws:secretsmanager/secret:Secret":        true,
-	"aws:wafv2/webAcl:WebAcl":                 true,
-	"aws:rds/subnetGroup:SubnetGroup":         true,
-	"aws:rds/parameterGroup:ParameterGroup":   true,
-	"aws:elasticache/subnetGroup:SubnetGroup": true,
+	contract.TypeSecurityGroup:    true,
+	contract.TypeIAMRole:          true,
+	contract.TypeRolePolicy:       true,
+	contract.TypeIAMPolicy:        true,
+	contract.TypeLogGroup:         true,
+	contract.TypeLoadBalancer:     true,
+	contract.TypeTargetGroup:      true,
+	contract.TypeALBLoadBalancer:  true,
+	contract.TypeALBTargetGroup:   true,
+	contract.TypeECSCluster:       true,
+	contract.TypeECSService:       true,
+	contract.TypeSecret:           true,
+	contract.TypeWebACL:           true,
+	contract.TypeDBSubnetGroup:    true,
+	contract.TypeDBParameterGroup: true,
+	contract.TypeCacheSubnetGroup: true,
 }
 
 // compute returns the id and the outputs (inputs plus computed properties) of a registration.
@@ -81,7 +83,7 @@ func (c *Cloud) compute(rec *Record) (string, resource.PropertyMap) {
 	if !rec.Custom {
 		return "", resource.PropertyMap{}
 	}
-	if strings.HasPrefix(rec.Type, "pulumi:providers:") {
+	if strings.HasPrefix(rec.Type, contract.TypeProviderPrefix) {
 		return uuidOf(seed), out
 	}
 
@@ -102,21 +104,21 @@ func (c *Cloud) compute(rec *Record) (string, resource.PropertyMap) {
 		set("arn", fmt.Sprintf("arn:aws:ec2:%s:%s:%s/%s", region, acct, ec2ARNKinds[prefix], id))
 		set("ownerId", acct)
 		switch rec.Type {
-		case "aws:ec2/vpc:Vpc":
+		case contract.TypeVpc:
 			set("defaultSecurityGroupId", "sg-"+hexOf(seed+"/default-sg", 17))
 			set("defaultNetworkAclId", "acl-"+hexOf(seed+"/default-acl", 17))
 			set("defaultRouteTableId", "rtb-"+hexOf(seed+"/main-rtb", 17))
 			set("mainRouteTableId", "rtb-"+hexOf(seed+"/main-rtb", 17))
-		case "aws:ec2/eip:Eip":
+		case contract.TypeEip:
 			set("allocationId", id)
 			set("publicIp", fmt.Sprintf("203.0.113.%d", 1+int(hexOf(seed, 2)[0])%250))
-		case "aws:ec2/natGateway:NatGateway":
+		case contract.TypeNatGateway:
 			set("publicIp", fmt.Sprintf("198.51.100.%d", 1+int(hexOf(seed, 2)[0])%250))
-		case "aws:ec2/securityGroup:SecurityGroup":
+		case contract.TypeSecurityGroup:
 			set("name", name)
-		case "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule":
+		case contract.TypeSGIngressRule, contract.TypeSGEgressRule:
 			set("securityGroupRuleId", id)
-		case "aws:ec2/vpcEndpoint:VpcEndpoint":
+		case contract.TypeVpcEndpoint:
 			if str(rec.Inputs, "vpcEndpointType") == "Gateway" {
 				set("prefixListId", "pl-"+hexOf(seed+"/pl", 8))
 			} else {
@@ -133,45 +135,45 @@ func (c *Cloud) compute(rec *Record) (string, resource.PropertyMap) {
 	}
 
 	switch rec.Type {
-	case "aws:ec2/route:Route":
+	case contract.TypeRoute:
 		return "r-" + str(rec.Inputs, "routeTableId") + hexOf(seed, 10), out
-	case "aws:ec2/networkAclRule:NetworkAclRule":
+	case contract.TypeNetworkACLRule:
 		return "nacl-" + hexOf(seed, 10), out
-	case "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl":
+	case contract.TypeDefaultNetworkACL:
 		id := str(rec.Inputs, "defaultNetworkAclId")
 		set("arn", fmt.Sprintf("arn:aws:ec2:%s:%s:network-acl/%s", region, acct, id))
 		return id, out
-	case "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup":
+	case contract.TypeDefaultSecurityGroup:
 		id := "sg-" + hexOf(seed, 17)
 		// The default group already exists: answer with the id the VPC reported for it.
 		vpcID := str(rec.Inputs, "vpcId")
 		for _, r := range c.records {
-			if r.Type == "aws:ec2/vpc:Vpc" && r.ID == vpcID {
+			if r.Type == contract.TypeVpc && r.ID == vpcID {
 				id = str(r.Outputs, "defaultSecurityGroupId")
 			}
 		}
 		set("arn", fmt.Sprintf("arn:aws:ec2:%s:%s:security-group/%s", region, acct, id))
 		set("name", "default")
 		return id, out
-	case "aws:cloudwatch/logGroup:LogGroup":
+	case contract.TypeLogGroup:
 		set("arn", fmt.Sprintf("arn:aws:logs:%s:%s:log-group:%s", region, acct, name))
 		return name, out
-	case "aws:iam/role:Role":
+	case contract.TypeIAMRole:
 		set("arn", fmt.Sprintf("arn:aws:iam::%s:role/%s", acct, name))
 		set("uniqueId", "AROA"+strings.ToUpper(hexOf(seed, 17)))
 		return name, out
-	case "aws:iam/rolePolicy:RolePolicy":
+	case contract.TypeRolePolicy:
 		return str(rec.Inputs, "role") + ":" + name, out
-	case "aws:iam/policy:Policy":
+	case contract.TypeIAMPolicy:
 		arn := fmt.Sprintf("arn:aws:iam::%s:policy/%s", acct, name)
 		set("arn", arn)
 		return arn, out
-	case "aws:kms/key:Key":
+	case contract.TypeKMSKey:
 		keyID := uuidOf(seed)
 		set("arn", fmt.Sprintf("arn:aws:kms:%s:%s:key/%s", region, acct, keyID))
 		set("keyId", keyID)
 		return keyID, out
-	case "aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer":
+	case contract.TypeLoadBalancer, contract.TypeALBLoadBalancer:
 		suffix := fmt.Sprintf("app/%s/%s", name, hexOf(seed+"/lb", 16))
 		arn := fmt.Sprintf("arn:aws:elasticloadbalancing:%s:%s:loadbalancer/%s", region, acct, suffix)
 		set("arn", arn)
@@ -180,13 +182,13 @@ func (c *Cloud) compute(rec *Record) (string, resource.PropertyMap) {
 		// No zoneId: the canonical hosted zone differs per region, and no made-up value is
 		// better than a wrong one (nothing the program builds reads it).
 		return arn, out
-	case "aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup":
+	case contract.TypeTargetGroup, contract.TypeALBTargetGroup:
 		suffix := fmt.Sprintf("targetgroup/%s/%s", name, hexOf(seed+"/tg", 16))
 		arn := fmt.Sprintf("arn:aws:elasticloadbalancing:%s:%s:%s", region, acct, suffix)
 		set("arn", arn)
 		set("arnSuffix", suffix)
 		return arn, out
-	case "aws:rds/instance:Instance":
+	case contract.TypeDBInstance:
 		id := str(rec.Inputs, "identifier")
 		if id == "" {
 			id = rec.Name + hexOf(seed+"/name", 7)
@@ -205,13 +207,13 @@ func (c *Cloud) compute(rec *Record) (string, resource.PropertyMap) {
 			}})
 		}
 		return id, out
-	case "aws:rds/subnetGroup:SubnetGroup":
+	case contract.TypeDBSubnetGroup:
 		set("arn", fmt.Sprintf("arn:aws:rds:%s:%s:subgrp:%s", region, acct, name))
 		return name, out
-	case "aws:rds/parameterGroup:ParameterGroup":
+	case contract.TypeDBParameterGroup:
 		set("arn", fmt.Sprintf("arn:aws:rds:%s:%s:pg:%s", region, acct, name))
 		return name, out
-	case "aws:s3/bucketV2:BucketV2":
+	case contract.TypeBucket:
 		bucket := str(rec.Inputs, "bucket")
 		if bucket == "" {
 			if prefix := str(rec.Inputs, "bucketPrefix"); prefix != "" {
@@ -226,27 +228,27 @@ func (c *Cloud) compute(rec *Record) (string, resource.PropertyMap) {
 		set("bucketRegionalDomainName", fmt.Sprintf("%s.s3.%s.amazonaws.com", bucket, region))
 		set("region", region)
 		return bucket, out
-	case "aws:secretsmanager/secret:Secret":
+	case contract.TypeSecret:
 		arn := fmt.Sprintf("arn:aws:secretsmanager:%s:%s:secret:%s-%s", region, acct, name, hexOf(seed+"/sfx", 6))
 		set("arn", arn)
 		return arn, out
-	case "aws:secretsmanager/secretVersion:SecretVersion":
+	case contract.TypeSecretVersion:
 		version := uuidOf(seed + "/version")
 		set("versionId", version)
 		set("arn", str(rec.Inputs, "secretId"))
 		return str(rec.Inputs, "secretId") + "|" + version, out
-	case "aws:secretsmanager/secretPolicy:SecretPolicy":
+	case contract.TypeSecretPolicy:
 		return str(rec.Inputs, "secretArn"), out
-	case "aws:elasticache/subnetGroup:SubnetGroup":
+	case contract.TypeCacheSubnetGroup:
 		set("arn", fmt.Sprintf("arn:aws:elasticache:%s:%s:subnetgroup:%s", region, acct, name))
 		return name, out
-	case "aws:elasticache/replicationGroup:ReplicationGroup":
+	case contract.TypeCache:
 		id := str(rec.Inputs, "replicationGroupId")
 		set("arn", fmt.Sprintf("arn:aws:elasticache:%s:%s:replicationgroup:%s", region, acct, id))
 		set("primaryEndpointAddress", fmt.Sprintf("master.%s.%s.cache.amazonaws.com", id, hexOf(seed+"/host", 6)))
 		set("readerEndpointAddress", fmt.Sprintf("replica.%s.%s.cache.amazonaws.com", id, hexOf(seed+"/host", 6)))
 		return id, out
-	case "tls:index/privateKey:PrivateKey":
+	case contract.TypeTLSPrivateKey:
 		// Stand-ins, not key material: nothing in the plan should ever look like a real key.
 		set("privateKeyPem", "mock-private-key:"+hexOf(seed+"/priv", 32))
 		set("privateKeyPemPkcs8", "mock-private-key-pkcs8:"+hexOf(seed+"/priv8", 32))
@@ -255,59 +257,59 @@ func (c *Cloud) compute(rec *Record) (string, resource.PropertyMap) {
 		set("publicKeyOpenssh", "mock-public-key-openssh:"+hexOf(seed+"/pubssh", 32))
 		set("publicKeyFingerprintSha256", "SHA256:"+hexOf(seed+"/fp", 43))
 		return hexOf(seed, 40), out
-	case "tls:index/selfSignedCert:SelfSignedCert", "tls:index/locallySignedCert:LocallySignedCert":
+	case contract.TypeTLSSelfSignedCert, contract.TypeTLSLocallySignedCert:
 		set("certPem", "mock-certificate:"+hexOf(seed+"/cert", 32))
 		set("validityStartTime", "2026-01-01T00:00:00Z")
 		set("validityEndTime", "2027-01-01T00:00:00Z")
 		set("readyForRenewal", false)
 		return hexDigits(seed, 38), out
-	case "tls:index/certRequest:CertRequest":
+	case contract.TypeTLSCertRequest:
 		set("certRequestPem", "mock-certificate-request:"+hexOf(seed+"/csr", 32))
 		return hexOf(seed, 40), out
-	case "aws:ecs/cluster:Cluster":
+	case contract.TypeECSCluster:
 		arn := fmt.Sprintf("arn:aws:ecs:%s:%s:cluster/%s", region, acct, name)
 		set("arn", arn)
 		return arn, out
-	case "aws:ecs/taskDefinition:TaskDefinition":
+	case contract.TypeTaskDefinition:
 		family := str(rec.Inputs, "family")
 		set("arn", fmt.Sprintf("arn:aws:ecs:%s:%s:task-definition/%s:1", region, acct, family))
 		set("arnWithoutRevision", fmt.Sprintf("arn:aws:ecs:%s:%s:task-definition/%s", region, acct, family))
 		set("revision", 1)
 		return family, out
-	case "aws:ecs/service:Service":
+	case contract.TypeECSService:
 		cluster := str(rec.Inputs, "cluster")
 		clusterName := cluster[strings.LastIndex(cluster, "/")+1:]
 		arn := fmt.Sprintf("arn:aws:ecs:%s:%s:service/%s/%s", region, acct, clusterName, name)
 		return arn, out
-	case "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace":
+	case contract.TypeDNSNamespace:
 		id := "ns-" + hexOf(seed, 16)
 		set("arn", fmt.Sprintf("arn:aws:servicediscovery:%s:%s:namespace/%s", region, acct, id))
 		set("hostedZone", "Z"+strings.ToUpper(hexOf(seed+"/zone", 13)))
 		return id, out
-	case "aws:servicediscovery/service:Service":
+	case contract.TypeDiscoveryService:
 		id := "srv-" + hexOf(seed, 16)
 		set("arn", fmt.Sprintf("arn:aws:servicediscovery:%s:%s:service/%s", region, acct, id))
 		return id, out
-	case "aws:lb/listener:Listener", "aws:alb/listener:Listener":
+	case contract.TypeListener, contract.TypeALBListener:
 		lbArn := str(rec.Inputs, "loadBalancerArn")
 		arn := strings.Replace(lbArn, ":loadbalancer/", ":listener/", 1) + "/" + hexOf(seed, 16)
 		set("arn", arn)
 		return arn, out
-	case "aws:wafv2/webAcl:WebAcl":
+	case contract.TypeWebACL:
 		id := uuidOf(seed)
 		set("arn", fmt.Sprintf("arn:aws:wafv2:%s:%s:regional/webacl/%s/%s", region, acct, name, id))
 		set("capacity", 1400)
 		return id, out
-	case "aws:wafv2/webAclAssociation:WebAclAssociation":
+	case contract.TypeWebACLAssociation:
 		return str(rec.Inputs, "webAclArn") + "," + str(rec.Inputs, "resourceArn"), out
-	case "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration":
+	case contract.TypeWebACLLogging:
 		return str(rec.Inputs, "resourceArn"), out
-	case "aws:acm/certificate:Certificate":
+	case contract.TypeACMCertificate:
 		arn := fmt.Sprintf("arn:aws:acm:%s:%s:certificate/%s", region, acct, uuidOf(seed))
 		set("arn", arn)
 		set("status", "ISSUED")
 		return arn, out
-	case "aws:kms/alias:Alias":
+	case contract.TypeKMSAlias:
 		if name == "" {
 			name = "alias/" + rec.Name + "-" + hexOf(seed+"/name", 7)
 			set("name", name)

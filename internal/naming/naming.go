@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/secure-vpc/secure-vpc/internal/contract"
 )
 
 // AutonameSuffix is what Pulumi appends to a logical name to make a physical one:
@@ -90,7 +92,7 @@ func SecretPrefix(project, stack, kind, name string) string {
 }
 
 // ServiceNamespace is the Cloud Map private DNS namespace of a stack.
-func ServiceNamespace(stack string) string { return stack + ".secure-vpc.internal" }
+func ServiceNamespace(stack string) string { return stack + "." + contract.Project + ".internal" }
 
 // ServiceDNS is the service-discovery name of a service: its mTLS certificate's SAN.
 func ServiceDNS(service, stack string) string { return service + "." + ServiceNamespace(stack) }
@@ -122,7 +124,7 @@ func DerivedNames(kind Kind, name, stack string) []Derived {
 	case Bucket:
 		return []Derived{{"S3 bucket name", BucketPrefix(name, stack), BucketPrefixSuffix, 63}}
 	case Secret:
-		return []Derived{{"Secrets Manager secret name", SecretPrefix("secure-vpc", stack, "app", name), BucketPrefixSuffix, 512}}
+		return []Derived{{"Secrets Manager secret name", SecretPrefix(contract.Project, stack, string(contract.AppSecret), name), BucketPrefixSuffix, 512}}
 	}
 	return nil
 }

@@ -1,5 +1,5 @@
 // Package testkit is the one helper tests use to run the program under the recording mocks, for a
-// committed stack or for a config a test wrote.
+// committed stack or for a config a test wrote, or to run one component alone (Component).
 package testkit
 
 import (

@@ -1,4 +1,4 @@
-package network
+package netplan
 
 import (
 	"fmt"
@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/secure-vpc/secure-vpc/internal/contract"
 )
 
 func TestPlanNACLs(t *testing.T) {
@@ -14,10 +16,10 @@ func TestPlanNACLs(t *testing.T) {
 	require.NoError(t, err)
 	rules := PlanNACLs(plan, []int{6379, 5432})
 
-	privateHost := plan.ByTier(Private)[1].CIDR.Addr().Next()
-	publicHost := plan.ByTier(Public)[0].CIDR.Addr().Next()
+	privateHost := plan.ByTier(contract.Private)[1].CIDR.Addr().Next()
+	publicHost := plan.ByTier(contract.Public)[0].CIDR.Addr().Next()
 	internet := netip.MustParseAddr("203.0.113.10")
-	admits := func(tier Tier, egress bool, addr netip.Addr, port int) bool {
+	admits := func(tier contract.Tier, egress bool, addr netip.Addr, port int) bool {
 		for _, r := range rules[tier] {
 			if r.Egress == egress && r.Covers(addr, port) {
 				return true
@@ -27,21 +29,21 @@ func TestPlanNACLs(t *testing.T) {
 	}
 
 	t.Run("isolated admits only the private tier on data ports", func(t *testing.T) {
-		assert.True(t, admits(Isolated, false, privateHost, 5432))
-		assert.True(t, admits(Isolated, false, privateHost, 6379))
-		assert.False(t, admits(Isolated, false, privateHost, 22), "no other port")
-		assert.False(t, admits(Isolated, false, publicHost, 5432), "not the public tier")
-		assert.False(t, admits(Isolated, false, internet, 5432), "not the internet")
-		assert.True(t, admits(Isolated, true, privateHost, 40000), "replies to the private tier")
-		assert.False(t, admits(Isolated, true, internet, 443), "nothing out to the internet")
-		assert.False(t, admits(Isolated, true, publicHost, 40000), "no replies to the public tier")
+		assert.True(t, admits(contract.Isolated, false, privateHost, 5432))
+		assert.True(t, admits(contract.Isolated, false, privateHost, 6379))
+		assert.False(t, admits(contract.Isolated, false, privateHost, 22), "no other port")
+		assert.False(t, admits(contract.Isolated, false, publicHost, 5432), "not the public tier")
+		assert.False(t, admits(contract.Isolated, false, internet, 5432), "not the internet")
+		assert.True(t, admits(contract.Isolated, true, privateHost, 40000), "replies to the private tier")
+		assert.False(t, admits(contract.Isolated, true, internet, 443), "nothing out to the internet")
+		assert.False(t, admits(contract.Isolated, true, publicHost, 40000), "no replies to the public tier")
 	})
 	t.Run("no tier admits SSH from the internet; only the NAT return range covers 3389", func(t *testing.T) {
-		for _, tier := range Tiers {
+		for _, tier := range contract.Tiers {
 			assert.False(t, admits(tier, false, internet, 22), tier)
 		}
-		assert.False(t, admits(Isolated, false, internet, 3389))
-		for _, tier := range []Tier{Public, Private} {
+		assert.False(t, admits(contract.Isolated, false, internet, 3389))
+		for _, tier := range []contract.Tier{contract.Public, contract.Private} {
 			var rdp []NACLRule
 			for _, r := range rules[tier] {
 				if !r.Egress && r.Covers(internet, 3389) {
@@ -53,7 +55,7 @@ func TestPlanNACLs(t *testing.T) {
 		}
 	})
 	t.Run("return traffic through NAT and the S3 gateway comes back on every port 1024-65535", func(t *testing.T) {
-		for _, tier := range []Tier{Public, Private} {
+		for _, tier := range []contract.Tier{contract.Public, contract.Private} {
 			for port := 1024; port <= 65535; port++ {
 				if !admits(tier, false, internet, port) {
 					t.Fatalf("%s tier drops return traffic on port %d", tier, port)
@@ -61,25 +63,25 @@ func TestPlanNACLs(t *testing.T) {
 			}
 		}
 		for port := 1024; port <= 65535; port++ {
-			require.True(t, admits(Public, true, internet, port), "replies to clients on %d", port)
-			require.True(t, admits(Isolated, true, privateHost, port), "isolated replies on %d", port)
+			require.True(t, admits(contract.Public, true, internet, port), "replies to clients on %d", port)
+			require.True(t, admits(contract.Isolated, true, privateHost, port), "isolated replies on %d", port)
 		}
 	})
 	t.Run("ICMP fragmentation needed in and out of the public and private tiers", func(t *testing.T) {
-		for _, tier := range Tiers {
+		for _, tier := range contract.Tiers {
 			for _, egress := range []bool{false, true} {
 				found := false
 				for _, r := range rules[tier] {
 					found = found || (r.Protocol == "icmp" && r.Egress == egress && r.CIDR == Anywhere && r.ICMPType == 3 && r.ICMPCode == 4)
 				}
-				assert.Equal(t, tier != Isolated, found, "%s egress=%v", tier, egress)
+				assert.Equal(t, tier != contract.Isolated, found, "%s egress=%v", tier, egress)
 			}
 		}
 	})
 	t.Run("public tier serves HTTPS and the HTTP redirect", func(t *testing.T) {
-		assert.True(t, admits(Public, false, internet, 443))
-		assert.True(t, admits(Public, false, internet, 80))
-		assert.False(t, admits(Private, false, internet, 443), "the private tier takes no new connections from the internet")
+		assert.True(t, admits(contract.Public, false, internet, 443))
+		assert.True(t, admits(contract.Public, false, internet, 80))
+		assert.False(t, admits(contract.Private, false, internet, 443), "the private tier takes no new connections from the internet")
 	})
 	t.Run("rule numbers are unique per direction", func(t *testing.T) {
 		for tier, rs := range rules {
@@ -102,6 +104,6 @@ func TestPlanNACLs(t *testing.T) {
 		}
 	})
 	t.Run("no data ports closes the isolated tier entirely", func(t *testing.T) {
-		assert.Empty(t, PlanNACLs(plan, nil)[Isolated])
+		assert.Empty(t, PlanNACLs(plan, nil)[contract.Isolated])
 	})
 }

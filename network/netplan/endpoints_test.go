@@ -1,9 +1,8 @@
-package network
+package netplan
 
 import (
 	"testing"
 
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -33,17 +32,4 @@ func TestFlowLogDeliveryPolicy(t *testing.T) {
 		assert.NotContains(t, st.Resource, "*")
 		assert.Nil(t, st.Principal, "identity policies name no principal")
 	}
-}
-
-func TestVpcArgsValidation(t *testing.T) {
-	plan, err := (&VpcArgs{Project: "p", Stack: "s", Region: "eu-west-1", AccountID: "123456789012",
-		AvailabilityZones: []string{"eu-west-1a", "eu-west-1b"}, NATGateways: NATSingle, FlowLogRetentionDays: 30,
-		LogsKeyArn: nil}).validate()
-	assert.Error(t, err, "a logs key is required")
-	assert.Nil(t, plan)
-	_, err = (&VpcArgs{Project: "p", Stack: "s", Region: "eu-west-1", AccountID: "123456789012",
-		AvailabilityZones: []string{"eu-west-1a", "us-east-1b"}, NATGateways: NATSingle, FlowLogRetentionDays: 30,
-		LogsKeyArn: pulumi.String("arn:aws:kms:eu-west-1:123456789012:key/x")}).validate()
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "us-east-1b")
 }

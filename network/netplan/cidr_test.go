@@ -1,4 +1,4 @@
-package network
+package netplan
 
 import (
 	"net/netip"
@@ -6,6 +6,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/secure-vpc/secure-vpc/internal/contract"
 )
 
 func TestPlanCIDRs(t *testing.T) {
@@ -28,11 +30,11 @@ func TestPlanCIDRs(t *testing.T) {
 			plan, err := PlanCIDRs(vpc, tc.azs)
 			require.NoError(t, err)
 			require.Len(t, plan.Subnets, 3*len(tc.azs), "three tiers in each AZ")
-			assert.Equal(t, tc.wantPrivate, plan.ByTier(Private)[0].CIDR.String())
-			assert.Equal(t, tc.wantIsolated, plan.ByTier(Isolated)[0].CIDR.String())
-			assert.Equal(t, tc.wantPublic, plan.ByTier(Public)[0].CIDR.String())
-			assert.Equal(t, tc.publicBits, plan.ByTier(Public)[0].CIDR.Bits())
-			for _, tier := range Tiers {
+			assert.Equal(t, tc.wantPrivate, plan.ByTier(contract.Private)[0].CIDR.String())
+			assert.Equal(t, tc.wantIsolated, plan.ByTier(contract.Isolated)[0].CIDR.String())
+			assert.Equal(t, tc.wantPublic, plan.ByTier(contract.Public)[0].CIDR.String())
+			assert.Equal(t, tc.publicBits, plan.ByTier(contract.Public)[0].CIDR.Bits())
+			for _, tier := range contract.Tiers {
 				subnets := plan.ByTier(tier)
 				require.Len(t, subnets, len(tc.azs))
 				for i, s := range subnets {
@@ -47,8 +49,8 @@ func TestPlanCIDRs(t *testing.T) {
 					assert.False(t, a.CIDR.Overlaps(b.CIDR), "%s (%s) overlaps %s (%s)", a.CIDR, a.Tier, b.CIDR, b.Tier)
 				}
 			}
-			for _, a := range Tiers {
-				for _, b := range Tiers {
+			for _, a := range contract.Tiers {
+				for _, b := range contract.Tiers {
 					if a != b {
 						assert.False(t, plan.Tier[a].Overlaps(plan.Tier[b]), "tier blocks %s and %s overlap", a, b)
 					}
@@ -64,7 +66,7 @@ func TestPlanCIDRsIsStableWhenAnAZIsAdded(t *testing.T) {
 	require.NoError(t, err)
 	three, err := PlanCIDRs(vpc, []string{"eu-west-1a", "eu-west-1b", "eu-west-1c"})
 	require.NoError(t, err)
-	for _, tier := range Tiers {
+	for _, tier := range contract.Tiers {
 		before, after := two.ByTier(tier), three.ByTier(tier)
 		for i := range before {
 			assert.Equal(t, before[i], after[i], "%s subnet in %s moved when an AZ was added", tier, before[i].AZ)

@@ -1,8 +1,10 @@
-package network
+package netplan
 
 import (
 	"net/netip"
 	"sort"
+
+	"github.com/secure-vpc/secure-vpc/internal/contract"
 )
 
 // NATStrategy says how the private tier reaches the internet.
@@ -77,11 +79,11 @@ func pmtud(n int, egress bool) NACLRule {
 //     out (to NAT or the S3 gateway endpoint; the route table decides which exists), and ICMP
 //     fragmentation-needed both ways.
 //   - isolated: only the private tier, only on the data ports, and the replies to it.
-func PlanNACLs(plan *CIDRPlan, dataPorts []int) map[Tier][]NACLRule {
+func PlanNACLs(plan *CIDRPlan, dataPorts []int) map[contract.Tier][]NACLRule {
 	vpc := plan.VPC.String()
-	private := plan.Tier[Private].String()
-	rules := map[Tier][]NACLRule{
-		Public: {
+	private := plan.Tier[contract.Private].String()
+	rules := map[contract.Tier][]NACLRule{
+		contract.Public: {
 			tcp(100, false, Anywhere, [2]int{HTTPS, HTTPS}, "HTTPS from clients to the BFF load balancers"),
 			tcp(110, false, Anywhere, [2]int{HTTP, HTTP}, "HTTP from clients, answered only with a redirect to HTTPS"),
 			tcp(120, false, Anywhere, ephemeralBelowRDP, "return traffic of NAT'd connections"),
@@ -94,7 +96,7 @@ func PlanNACLs(plan *CIDRPlan, dataPorts []int) map[Tier][]NACLRule {
 			pmtud(140, true),
 			tcp(200, true, vpc, [2]int{0, 65535}, "traffic to inside the VPC"),
 		},
-		Private: {
+		contract.Private: {
 			tcp(100, false, vpc, [2]int{0, 65535}, "traffic from inside the VPC"),
 			tcp(120, false, Anywhere, ephemeralBelowRDP, "return traffic from NAT and the S3 gateway endpoint"),
 			tcp(125, false, Anywhere, ephemeralRDP, "return traffic from NAT and the S3 gateway endpoint on port 3389 (the EC2.21 exception)"),
@@ -114,7 +116,7 @@ func PlanNACLs(plan *CIDRPlan, dataPorts []int) map[Tier][]NACLRule {
 	if len(ports) > 0 {
 		isolated = append(isolated, tcp(100, true, private, ephemeral, "replies to the private tier"))
 	}
-	rules[Isolated] = isolated
+	rules[contract.Isolated] = isolated
 	return rules
 }
 

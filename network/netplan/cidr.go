@@ -1,28 +1,16 @@
-package network
+// Package netplan plans the network as data, with no cloud SDK: the subnet CIDRs of each tier
+// and AZ, the network ACL rules of each tier, and the security groups and rules derived from the
+// service graph, plus the endpoint and flow-log policy documents. network.Vpc and
+// network.Firewall emit what it plans; the config loader checks quotas against the same plans.
+package netplan
 
 import (
 	"encoding/binary"
 	"fmt"
 	"net/netip"
+
+	"github.com/secure-vpc/secure-vpc/internal/contract"
 )
-
-// Tier is a subnet tier. Tiers are the unit of exposure: only the public tier routes to the
-// internet gateway, only the private tier routes to NAT, the isolated tier routes nowhere.
-type Tier string
-
-// The tiers.
-const (
-	Public   Tier = "public"   // load balancers and NAT gateways only
-	Private  Tier = "private"  // services and interface endpoints
-	Isolated Tier = "isolated" // databases and caches: no route out of the VPC
-)
-
-// Tiers in the order they are reported.
-var Tiers = []Tier{Public, Private, Isolated}
-
-// TierTag is the tag that records a subnet's (and route table's) tier, so that the audit can check
-// a real stack's routing against the tier it was meant to have.
-const TierTag = "secure-vpc:tier"
 
 // The VPC sizes the plan supports: AWS allows /16 at most, and below /22 a public subnet would be
 // smaller than the /27 an ALB needs.
@@ -42,15 +30,15 @@ const (
 //	isolated : third quarter   -> 4 slots of 1/16 (a /16 gives /20 subnets)
 //	public   : seventh eighth  -> 4 slots of 1/32 (a /16 gives /21 subnets)
 //	reserved : last eighth, for a future tier
-var tierLayout = map[Tier]struct{ sizeBits, offset int }{
-	Private:  {1, 0},
-	Isolated: {2, 2},
-	Public:   {3, 6},
+var tierLayout = map[contract.Tier]struct{ sizeBits, offset int }{
+	contract.Private:  {1, 0},
+	contract.Isolated: {2, 2},
+	contract.Public:   {3, 6},
 }
 
 // Subnet is one planned subnet.
 type Subnet struct {
-	Tier Tier
+	Tier contract.Tier
 	AZ   string
 	Slot int
 	CIDR netip.Prefix
@@ -59,8 +47,8 @@ type Subnet struct {
 // CIDRPlan is the deterministic subnet plan of a VPC.
 type CIDRPlan struct {
 	VPC     netip.Prefix
-	Tier    map[Tier]netip.Prefix // the block reserved for each tier (all its AZ slots)
-	Subnets []Subnet              // tier-major, then AZ order
+	Tier    map[contract.Tier]netip.Prefix // the block reserved for each tier (all its AZ slots)
+	Subnets []Subnet                       // tier-major, then AZ order
 }
 
 // PlanCIDRs splits the VPC block into three tiers x the given AZs. A subnet's CIDR depends only
@@ -76,8 +64,8 @@ func PlanCIDRs(vpc netip.Prefix, azs []string) (*CIDRPlan, error) {
 	if len(azs) == 0 || len(azs) > MaxAZs {
 		return nil, fmt.Errorf("planning subnets: %d AZs given, the plan holds 1 to %d", len(azs), MaxAZs)
 	}
-	plan := &CIDRPlan{VPC: vpc, Tier: map[Tier]netip.Prefix{}}
-	for _, tier := range Tiers {
+	plan := &CIDRPlan{VPC: vpc, Tier: map[contract.Tier]netip.Prefix{}}
+	for _, tier := range contract.Tiers {
 		layout := tierLayout[tier]
 		block := subBlock(vpc, layout.sizeBits, layout.offset)
 		plan.Tier[tier] = block
@@ -89,7 +77,7 @@ func PlanCIDRs(vpc netip.Prefix, azs []string) (*CIDRPlan, error) {
 }
 
 // ByTier returns the planned subnets of one tier in AZ order.
-func (p *CIDRPlan) ByTier(tier Tier) []Subnet {
+func (p *CIDRPlan) ByTier(tier contract.Tier) []Subnet {
 	var out []Subnet
 	for _, s := range p.Subnets {
 		if s.Tier == tier {

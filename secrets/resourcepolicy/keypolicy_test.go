@@ -1,4 +1,4 @@
-package secrets
+package resourcepolicy
 
 import (
 	"testing"
@@ -6,11 +6,12 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/secure-vpc/secure-vpc/internal/contract"
 	"github.com/secure-vpc/secure-vpc/internal/policydoc"
 )
 
 func TestKeyPolicies(t *testing.T) {
-	for _, domain := range Domains {
+	for _, domain := range contract.KeyDomains {
 		t.Run(string(domain), func(t *testing.T) {
 			text, err := KeyPolicy(domain, "123456789012", "eu-west-1").JSON()
 			require.NoError(t, err)
@@ -28,31 +29,18 @@ func TestKeyPolicies(t *testing.T) {
 				assert.NotContains(t, st.Principals(), "*", "no anonymous principal")
 			}
 			switch domain {
-			case Logs:
+			case contract.LogsDomain:
 				logs := doc.Statement[1]
 				assert.Equal(t, []string{"logs.eu-west-1.amazonaws.com"}, logs.Principals()["Service"])
 				assert.Equal(t, map[string]any{"kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:eu-west-1:123456789012:log-group:*"}, logs.Condition["ArnLike"],
 					"CloudWatch Logs may use the key only for this account's log groups in this region")
-			case Data:
+			case contract.DataDomain:
 				assert.ElementsMatch(t, []any{"rds.eu-west-1.amazonaws.com", "s3.eu-west-1.amazonaws.com", "elasticache.eu-west-1.amazonaws.com"},
 					doc.Statement[1].Condition["StringEquals"]["kms:ViaService"], "the data key is usable only through the data services")
 				assert.Equal(t, "true", doc.Statement[2].Condition["Bool"]["kms:GrantIsForAWSResource"])
-			case Secrets:
+			case contract.SecretsDomain:
 				assert.Contains(t, doc.Statement[1].Condition["StringEquals"]["kms:ViaService"], "secretsmanager.eu-west-1.amazonaws.com")
 			}
 		})
 	}
-}
-
-func TestKeyringArgsValidation(t *testing.T) {
-	for _, args := range []KeyringArgs{
-		{Stack: "dev", Region: "eu-west-1", AccountID: "123456789012"},
-		{Project: "p", Stack: "dev", AccountID: "123456789012"},
-		{Project: "p", Stack: "dev", Region: "eu-west-1", AccountID: "1234"},
-	} {
-		assert.Error(t, args.validate(), "%+v", args)
-	}
-	ok := KeyringArgs{Project: "p", Stack: "dev", Region: "eu-west-1", AccountID: "123456789012"}
-	assert.NoError(t, ok.validate())
-	assert.Equal(t, "alias/p/dev/logs", AliasName("p", "dev", Logs))
 }

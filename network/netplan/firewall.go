@@ -1,33 +1,22 @@
-package network
+package netplan
 
 import (
 	"fmt"
 	"slices"
 	"sort"
-)
 
-// GroupKind is what a security group protects.
-type GroupKind string
-
-// The kinds of security groups.
-const (
-	ServiceGroup      GroupKind = "service"       // one per service: its tasks
-	LoadBalancerGroup GroupKind = "load-balancer" // one per BFF: its internet-facing ALB
-	DatabaseGroup     GroupKind = "database"      // one per database
-	CacheGroup        GroupKind = "cache"         // one per cache
-	AllServicesGroup  GroupKind = "all-services"  // shared by every task: reaches the AWS endpoints
-	EndpointsGroup    GroupKind = "endpoints"     // the interface endpoints (owned by the Vpc)
+	"github.com/secure-vpc/secure-vpc/internal/contract"
 )
 
 // Group names one security group of the plan.
 type Group struct {
-	Kind GroupKind
+	Kind contract.GroupKind
 	Name string // the service, database or cache; empty for the shared groups
 }
 
 // Label is the short name of a group, used in resource names.
 func (g Group) Label() string {
-	prefix := map[GroupKind]string{ServiceGroup: "svc", LoadBalancerGroup: "lb", DatabaseGroup: "db", CacheGroup: "cache"}[g.Kind]
+	prefix := map[contract.GroupKind]string{contract.ServiceGroup: "svc", contract.LoadBalancerGroup: "lb", contract.DatabaseGroup: "db", contract.CacheGroup: "cache"}[g.Kind]
 	if prefix == "" {
 		return string(g.Kind)
 	}
@@ -121,17 +110,17 @@ func PlanFirewall(g FirewallGraph) ([]Group, []FirewallRule) {
 		)
 	}
 
-	all := Group{Kind: AllServicesGroup}
-	endpoints := Group{Kind: EndpointsGroup}
+	all := Group{Kind: contract.AllServicesGroup}
+	endpoints := Group{Kind: contract.EndpointsGroup}
 	groups = append(groups, all)
 	pair(all, endpoints, HTTPS, "services call AWS APIs through the VPC endpoints")
 	rules = append(rules, FirewallRule{Group: all, Egress: true, Peer: Peer{S3: true}, Port: HTTPS, Description: "services reach S3 (and ECR image layers) through the gateway endpoint"})
 
 	for _, s := range sortedServices(g.Services) {
-		svc := Group{Kind: ServiceGroup, Name: s.Name}
+		svc := Group{Kind: contract.ServiceGroup, Name: s.Name}
 		groups = append(groups, svc)
 		if s.Public {
-			lb := Group{Kind: LoadBalancerGroup, Name: s.Name}
+			lb := Group{Kind: contract.LoadBalancerGroup, Name: s.Name}
 			groups = append(groups, lb)
 			for _, port := range []int{HTTPS, HTTP} {
 				what := "clients reach the BFF over HTTPS"
@@ -147,13 +136,13 @@ func PlanFirewall(g FirewallGraph) ([]Group, []FirewallRule) {
 			if !ok {
 				continue
 			}
-			pair(svc, Group{Kind: ServiceGroup, Name: callee}, c.Port, fmt.Sprintf("%s calls %s (mTLS)", s.Name, callee))
+			pair(svc, Group{Kind: contract.ServiceGroup, Name: callee}, c.Port, fmt.Sprintf("%s calls %s (mTLS)", s.Name, callee))
 		}
 		if s.InternetEgress {
 			rules = append(rules, FirewallRule{Group: svc, Egress: true, Peer: Peer{CIDR: Anywhere}, Port: HTTPS, Description: fmt.Sprintf("%s declares internetEgress: HTTPS to the internet through NAT", s.Name)})
 		}
 	}
-	stores := func(kind GroupKind, nodes []StoreNode, what string) {
+	stores := func(kind contract.GroupKind, nodes []StoreNode, what string) {
 		sorted := append([]StoreNode(nil), nodes...)
 		sort.Slice(sorted, func(i, j int) bool { return sorted[i].Name < sorted[j].Name })
 		for _, st := range sorted {
@@ -161,13 +150,13 @@ func PlanFirewall(g FirewallGraph) ([]Group, []FirewallRule) {
 			groups = append(groups, store)
 			for _, user := range slices.Sorted(slices.Values(st.Users)) {
 				if _, ok := services[user]; ok {
-					pair(Group{Kind: ServiceGroup, Name: user}, store, st.Port, fmt.Sprintf("%s uses the %s %s (TLS)", user, st.Name, what))
+					pair(Group{Kind: contract.ServiceGroup, Name: user}, store, st.Port, fmt.Sprintf("%s uses the %s %s (TLS)", user, st.Name, what))
 				}
 			}
 		}
 	}
-	stores(DatabaseGroup, g.Databases, "database")
-	stores(CacheGroup, g.Caches, "cache")
+	stores(contract.DatabaseGroup, g.Databases, "database")
+	stores(contract.CacheGroup, g.Caches, "cache")
 
 	sort.SliceStable(rules, func(i, j int) bool { return rules[i].Name() < rules[j].Name() })
 	return groups, rules

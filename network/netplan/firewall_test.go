@@ -1,4 +1,4 @@
-package network
+package netplan
 
 import (
 	"fmt"
@@ -6,6 +6,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/secure-vpc/secure-vpc/internal/contract"
 )
 
 func devGraph() FirewallGraph {
@@ -39,26 +41,26 @@ func flows(rules []FirewallRule, group Group) []string {
 
 func TestPlanFirewall(t *testing.T) {
 	groups, rules := PlanFirewall(devGraph())
-	svc := func(n string) Group { return Group{Kind: ServiceGroup, Name: n} }
+	svc := func(n string) Group { return Group{Kind: contract.ServiceGroup, Name: n} }
 
 	assert.ElementsMatch(t, []Group{
-		{Kind: AllServicesGroup}, svc("web-bff"), {Kind: LoadBalancerGroup, Name: "web-bff"}, svc("mobile-bff"),
-		{Kind: LoadBalancerGroup, Name: "mobile-bff"}, svc("users"), svc("orders"),
-		{Kind: DatabaseGroup, Name: "users-db"}, {Kind: CacheGroup, Name: "sessions"},
+		{Kind: contract.AllServicesGroup}, svc("web-bff"), {Kind: contract.LoadBalancerGroup, Name: "web-bff"}, svc("mobile-bff"),
+		{Kind: contract.LoadBalancerGroup, Name: "mobile-bff"}, svc("users"), svc("orders"),
+		{Kind: contract.DatabaseGroup, Name: "users-db"}, {Kind: contract.CacheGroup, Name: "sessions"},
 	}, groups, "one group per service, BFF load balancer, database and cache, plus the shared one")
 
 	cases := []struct {
 		group Group
 		want  []string
 	}{
-		{Group{Kind: DatabaseGroup, Name: "users-db"}, []string{"in<- svc-users:5432"}},
-		{Group{Kind: CacheGroup, Name: "sessions"}, []string{"in<- svc-mobile-bff:6379", "in<- svc-web-bff:6379"}},
-		{Group{Kind: LoadBalancerGroup, Name: "web-bff"}, []string{"in<- internet:443", "in<- internet:80", "out-> svc-web-bff:8443"}},
+		{Group{Kind: contract.DatabaseGroup, Name: "users-db"}, []string{"in<- svc-users:5432"}},
+		{Group{Kind: contract.CacheGroup, Name: "sessions"}, []string{"in<- svc-mobile-bff:6379", "in<- svc-web-bff:6379"}},
+		{Group{Kind: contract.LoadBalancerGroup, Name: "web-bff"}, []string{"in<- internet:443", "in<- internet:80", "out-> svc-web-bff:8443"}},
 		{svc("users"), []string{"in<- svc-mobile-bff:8443", "in<- svc-orders:8443", "in<- svc-web-bff:8443", "out-> db-users-db:5432"}},
 		{svc("orders"), []string{"in<- svc-web-bff:9443", "out-> internet:443", "out-> svc-users:8443"}},
 		{svc("web-bff"), []string{"in<- lb-web-bff:8443", "out-> cache-sessions:6379", "out-> svc-orders:9443", "out-> svc-users:8443"}},
-		{Group{Kind: AllServicesGroup}, []string{"out-> endpoints:443", "out-> s3:443"}},
-		{Group{Kind: EndpointsGroup}, []string{"in<- all-services:443"}},
+		{Group{Kind: contract.AllServicesGroup}, []string{"out-> endpoints:443", "out-> s3:443"}},
+		{Group{Kind: contract.EndpointsGroup}, []string{"in<- all-services:443"}},
 	}
 	for _, tc := range cases {
 		assert.ElementsMatch(t, tc.want, flows(rules, tc.group), tc.group.Label())
@@ -70,7 +72,7 @@ func TestPlanFirewall(t *testing.T) {
 		names[r.Name()] = true
 		assert.NotEmpty(t, r.Description)
 		if r.Peer.CIDR == Anywhere && !r.Egress {
-			assert.Equal(t, LoadBalancerGroup, r.Group.Kind, "only load balancers take traffic from the internet")
+			assert.Equal(t, contract.LoadBalancerGroup, r.Group.Kind, "only load balancers take traffic from the internet")
 			assert.Contains(t, []int{HTTPS, HTTP}, r.Port)
 		}
 		if r.Peer.CIDR == Anywhere && r.Egress {
@@ -105,6 +107,6 @@ func TestRuleCountsAgainstQuota(t *testing.T) {
 	}
 	_, rules := PlanFirewall(g)
 	counts := RuleCounts(rules)
-	require.Equal(t, MaxRulesPerGroup+1, counts[Group{Kind: ServiceGroup, Name: "hub"}][0])
-	assert.Equal(t, 1, counts[Group{Kind: EndpointsGroup}][0], "the endpoints admit one shared group, whatever the number of services")
+	require.Equal(t, MaxRulesPerGroup+1, counts[Group{Kind: contract.ServiceGroup, Name: "hub"}][0])
+	assert.Equal(t, 1, counts[Group{Kind: contract.EndpointsGroup}][0], "the endpoints admit one shared group, whatever the number of services")
 }

@@ -1,0 +1,113 @@
+// Package rolepolicy writes the IAM policies of the services' roles as data, with no cloud SDK:
+// who may assume a task or execution role, what ECS may do to start a service (pull its image,
+// write its logs, inject its secrets), and what its code may do (its buckets, its databases).
+// compute.Identities and compute.Service attach them; the config loader sizes them against IAM's
+// limits before anything is created.
+package rolepolicy
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/secure-vpc/secure-vpc/internal/policydoc"
+)
+
+var ecrImage = regexp.MustCompile(`^([0-9]{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com/([^:@]+)`)
+
+// TaskTrustPolicy lets ECS tasks of this account and region, and nothing else, assume a role
+// (the confused-deputy guard AWS recommends).
+func TaskTrustPolicy(accountID, region string) policydoc.Document {
+	return policydoc.New(policydoc.Statement{
+		Sid:       "EcsTasksOfThisAccountOnly",
+		Effect:    policydoc.Allow,
+		Principal: policydoc.ServicePrincipal("ecs-tasks.amazonaws.com"),
+		Action:    []string{"sts:AssumeRole"},
+		Condition: map[string]map[string]any{
+			"StringEquals": {"aws:SourceAccount": accountID},
+			"ArnLike":      {"aws:SourceArn": fmt.Sprintf("arn:aws:ecs:%s:%s:*", region, accountID)},
+		},
+	})
+}
+
+// ExecutionPolicy is the execution role's policy. ecr:GetAuthorizationToken is the one action
+// AWS only grants on "*"; it hands out a registry login, not access to any image.
+func ExecutionPolicy(image, region, logGroupArn, secretsKeyArn string, secretArns []string) policydoc.Document {
+	var sts []policydoc.Statement
+	if m := ecrImage.FindStringSubmatch(image); m != nil {
+		sts = append(sts,
+			policydoc.Statement{Sid: "RegistryLogin", Effect: policydoc.Allow, Action: []string{"ecr:GetAuthorizationToken"}, Resource: []string{"*"}},
+			policydoc.Statement{Sid: "PullItsImage", Effect: policydoc.Allow,
+				Action:   []string{"ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"},
+				Resource: []string{fmt.Sprintf("arn:aws:ecr:%s:%s:repository/%s", m[2], m[1], m[3])}},
+		)
+	}
+	sts = append(sts, policydoc.Statement{Sid: "WriteItsLogs", Effect: policydoc.Allow,
+		Action: []string{"logs:CreateLogStream", "logs:PutLogEvents"}, Resource: []string{logGroupArn + ":*"}})
+	if len(secretArns) > 0 {
+		arns := slices.Compact(slices.Sorted(slices.Values(secretArns)))
+		sts = append(sts,
+			policydoc.Statement{Sid: "InjectItsSecrets", Effect: policydoc.Allow, Action: []string{"secretsmanager:GetSecretValue"}, Resource: arns},
+			policydoc.Statement{Sid: "DecryptItsSecrets", Effect: policydoc.Allow, Action: []string{"kms:Decrypt"}, Resource: []string{secretsKeyArn},
+				Condition: map[string]map[string]any{"StringEquals": {"kms:ViaService": fmt.Sprintf("secretsmanager.%s.amazonaws.com", region)}}},
+		)
+	}
+	return policydoc.New(sts...)
+}
+
+// BucketGrant and DatabaseGrant are resolved accesses for TaskPolicy.
+type (
+	BucketGrant struct {
+		Arn         string
+		Read, Write bool
+	}
+	DatabaseGrant struct{ ResourceID, User, MasterSecretArn string }
+)
+
+// TaskPolicy is the task role's policy: object access to its buckets (and the data key only
+// through S3), IAM authentication as its user on the databases it owns, and reading their
+// RDS-managed master secrets when it connects (the secrets key only through Secrets Manager).
+func TaskPolicy(region, accountID, dataKeyArn, secretsKeyArn string, buckets []BucketGrant, dbs []DatabaseGrant) policydoc.Document {
+	var sts []policydoc.Statement
+	var keyActions []string
+	for _, b := range buckets {
+		label := strings.NewReplacer("-", "", ".", "").Replace(b.Arn[strings.LastIndex(b.Arn, ":")+1:])
+		if b.Read {
+			sts = append(sts, policydoc.Statement{Sid: "Read" + label, Effect: policydoc.Allow,
+				Action: []string{"s3:GetObject", "s3:GetObjectVersion"}, Resource: []string{b.Arn + "/*"}},
+				policydoc.Statement{Sid: "List" + label, Effect: policydoc.Allow, Action: []string{"s3:ListBucket"}, Resource: []string{b.Arn}})
+			keyActions = append(keyActions, "kms:Decrypt")
+		}
+		if b.Write {
+			sts = append(sts, policydoc.Statement{Sid: "Write" + label, Effect: policydoc.Allow,
+				Action: []string{"s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"}, Resource: []string{b.Arn + "/*"}})
+			keyActions = append(keyActions, "kms:GenerateDataKey", "kms:Decrypt")
+		}
+	}
+	if len(keyActions) > 0 {
+		sort.Strings(keyActions)
+		sts = append(sts, policydoc.Statement{Sid: "UseTheDataKeyThroughS3", Effect: policydoc.Allow,
+			Action: slices.Compact(keyActions), Resource: []string{dataKeyArn},
+			Condition: map[string]map[string]any{"StringEquals": {"kms:ViaService": fmt.Sprintf("s3.%s.amazonaws.com", region)}}})
+	}
+	var users, masters []string
+	for _, d := range dbs {
+		users = append(users, fmt.Sprintf("arn:aws:rds-db:%s:%s:dbuser:%s/%s", region, accountID, d.ResourceID, d.User))
+		if d.MasterSecretArn != "" {
+			masters = append(masters, d.MasterSecretArn)
+		}
+	}
+	if len(users) > 0 {
+		sts = append(sts, policydoc.Statement{Sid: "ConnectWithIAM", Effect: policydoc.Allow, Action: []string{"rds-db:connect"}, Resource: users})
+	}
+	if len(masters) > 0 {
+		sts = append(sts,
+			policydoc.Statement{Sid: "ReadTheMasterSecretWhenConnecting", Effect: policydoc.Allow, Action: []string{"secretsmanager:GetSecretValue"}, Resource: masters},
+			policydoc.Statement{Sid: "DecryptTheMasterSecret", Effect: policydoc.Allow, Action: []string{"kms:Decrypt"}, Resource: []string{secretsKeyArn},
+				Condition: map[string]map[string]any{"StringEquals": {"kms:ViaService": fmt.Sprintf("secretsmanager.%s.amazonaws.com", region)}}},
+		)
+	}
+	return policydoc.New(sts...)
+}
