@@ -23,9 +23,6 @@ const TLSPolicy = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 // HSTS tells browsers to use HTTPS only, for a year, subdomains included.
 const HSTS = "max-age=31536000; includeSubDomains"
 
-// AccessLogPrefix is where the load balancers write in the access-log bucket.
-const AccessLogPrefix = "alb"
-
 // The AWS managed rule groups every BFF's web ACL applies, in order.
 var managedRuleGroups = []string{"AWSManagedRulesAmazonIpReputationList", "AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet"}
 
@@ -123,7 +120,7 @@ func NewEdge(ctx *pulumi.Context, name string, args *EdgeArgs, opts ...pulumi.Re
 		EnableWafFailOpen:        pulumi.Bool(false),
 		EnableHttp2:              pulumi.Bool(true),
 		AccessLogs: &lb.LoadBalancerAccessLogsArgs{
-			Bucket: args.LogBucket, Prefix: pulumi.String(AccessLogPrefix), Enabled: pulumi.Bool(true),
+			Bucket: args.LogBucket, Prefix: pulumi.String(contract.ALBAccessLogPrefix), Enabled: pulumi.Bool(true),
 		},
 		Tags: tags,
 	}, parent, pulumi.DependsOn([]pulumi.Resource{args.LogBucketPolicy, args.InternetGateway}))

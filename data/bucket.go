@@ -82,7 +82,7 @@ func NewBucket(ctx *pulumi.Context, name string, args *BucketArgs, opts ...pulum
 	if _, err := s3.NewBucketLoggingV2(ctx, name, &s3.BucketLoggingV2Args{
 		Bucket:       bucket.ID(),
 		TargetBucket: args.LogBucket,
-		TargetPrefix: pulumi.String(fmt.Sprintf("%s/%s/", bucketpolicy.S3LogPrefix, name)),
+		TargetPrefix: pulumi.String(fmt.Sprintf("%s/%s/", contract.S3AccessLogPrefix, name)),
 	}, pulumi.Parent(b), pulumi.Protect(args.Protect), pulumi.DependsOn([]pulumi.Resource{args.LogBucketPolicy})); err != nil {
 		return nil, fmt.Errorf("logging bucket %s: %w", name, err)
 	}

@@ -106,9 +106,9 @@ func (l longestARNs) executionRole(service string) string {
 }
 func (l longestARNs) taskRole(service string) string { return l.role(naming.TaskRole(service)) }
 
-func (l longestARNs) secret(kind, name string) string {
+func (l longestARNs) secret(kind contract.SecretKind, name string) string {
 	return fmt.Sprintf("arn:aws:secretsmanager:%s:%s:secret:%s%s-ffffff", l.spec.Region, anyAccount,
-		naming.SecretPrefix(Project, l.spec.Stack, kind, name), strings.Repeat("0", naming.BucketPrefixSuffix))
+		l.spec.Scope(anyAccount).SecretPrefix(kind, name), strings.Repeat("0", naming.BucketPrefixSuffix))
 }
 
 func (l longestARNs) bucket(name string) string {
@@ -168,7 +168,7 @@ func checkPolicySizes(spec *Spec, ps *problems) {
 	}
 	for _, name := range sortedNames(spec.Services) {
 		w := serviceGrants(spec, name, l)
-		exec := size(rolepolicy.ExecutionPolicy(spec.Services[name].Image, spec.Region, "arn:aws:logs:"+spec.Region+":"+anyAccount+":log-group:/"+Project+"/"+spec.Stack+"/services/"+name, l.key(), w.secrets).JSON())
+		exec := size(rolepolicy.ExecutionPolicy(spec.Services[name].Image, spec.Region, "arn:aws:logs:"+spec.Region+":"+anyAccount+":log-group:"+spec.Scope(anyAccount).LogGroup("services", name), l.key(), w.secrets).JSON())
 		over(nsKey(keyServices)+"."+name, "the inline policy of its execution role (every secret it reads)", exec, awslimits.RoleInlinePolicyChars)
 		task := size(rolepolicy.TaskPolicy(spec.Region, anyAccount, l.key(), l.key(), w.buckets, w.databases).JSON())
 		over(nsKey(keyServices)+"."+name, "the inline policy of its task role (its buckets and databases)", task, awslimits.RoleInlinePolicyChars)
@@ -188,7 +188,7 @@ func serviceGrants(spec *Spec, name string, l longestARNs) grants {
 	var g grants
 	w := WireService(spec, name)
 	for _, s := range w.SecretsRead() { // the execution role reads the secrets ECS injects
-		g.secrets = append(g.secrets, l.secret(string(s.Kind), s.Name))
+		g.secrets = append(g.secrets, l.secret(s.Kind, s.Name))
 	}
 	for _, b := range w.Buckets {
 		g.buckets = append(g.buckets, rolepolicy.BucketGrant{Arn: l.bucket(b.Bucket), Read: b.Read, Write: b.Write})

@@ -202,7 +202,7 @@ func NewVault(ctx *pulumi.Context, name string, args *VaultArgs, opts ...pulumi.
 		return nil, fmt.Errorf("creating identity token key: %w", err)
 	}
 	if len(bffs) > 0 {
-		if err := w.Write(contract.IdentitySecret, "signing-key", "private key the BFFs sign identity tokens with (ES256)", tokenKey.PrivateKeyPem, readers(bffs)); err != nil {
+		if err := w.Write(contract.IdentitySecret, IdentitySigningKey, "private key the BFFs sign identity tokens with (ES256)", tokenKey.PrivateKeyPem, readers(bffs)); err != nil {
 			return nil, err
 		}
 	}
@@ -210,7 +210,7 @@ func NewVault(ctx *pulumi.Context, name string, args *VaultArgs, opts ...pulumi.
 	if err != nil {
 		return nil, fmt.Errorf("building the verification key's policy: %w", err)
 	}
-	if err := w.write(contract.IdentitySecret, "verification-key", "public key every service verifies identity tokens with", tokenKey.PublicKeyPem, pulumi.String(everyService)); err != nil {
+	if err := w.write(contract.IdentitySecret, IdentityVerificationKey, "public key every service verifies identity tokens with", tokenKey.PublicKeyPem, pulumi.String(everyService)); err != nil {
 		return nil, err
 	}
 

@@ -8,13 +8,8 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/secure-vpc/secure-vpc/internal/contract"
 	"github.com/secure-vpc/secure-vpc/internal/policydoc"
-)
-
-// Prefixes of the log bucket.
-const (
-	ALBLogPrefix = "alb"
-	S3LogPrefix  = "s3"
 )
 
 // Object-level actions, split by what readers and writers may do.
@@ -69,7 +64,7 @@ func TLSOnlyStatements(bucketArn string) []policydoc.Statement {
 // LogBucketPolicy admits only log delivery for this account: Elastic Load Balancing under
 // alb/AWSLogs/<account>/ and S3 server access logging under s3/; and only over TLS.
 func LogBucketPolicy(bucketArn, accountID, elbAccountArn string) policydoc.Document {
-	albLogs := fmt.Sprintf("%s/%s/AWSLogs/%s/*", bucketArn, ALBLogPrefix, accountID)
+	albLogs := fmt.Sprintf("%s/%s/AWSLogs/%s/*", bucketArn, contract.ALBAccessLogPrefix, accountID)
 	statements := append(TLSOnlyStatements(bucketArn),
 		policydoc.Statement{
 			Sid: "LoadBalancersDeliverAccessLogs", Effect: policydoc.Allow,
@@ -79,7 +74,7 @@ func LogBucketPolicy(bucketArn, accountID, elbAccountArn string) policydoc.Docum
 		policydoc.Statement{
 			Sid: "S3DeliversServerAccessLogs", Effect: policydoc.Allow,
 			Principal: policydoc.ServicePrincipal("logging.s3.amazonaws.com"),
-			Action:    []string{"s3:PutObject"}, Resource: []string{fmt.Sprintf("%s/%s/*", bucketArn, S3LogPrefix)},
+			Action:    []string{"s3:PutObject"}, Resource: []string{fmt.Sprintf("%s/%s/*", bucketArn, contract.S3AccessLogPrefix)},
 			Condition: map[string]map[string]any{"StringEquals": {"aws:SourceAccount": accountID}},
 		},
 	)

@@ -126,7 +126,7 @@ func TestEdge(t *testing.T) {
 		assert.Equal(t, false, alb.Inputs["internal"])
 		assert.Equal(t, true, alb.Inputs["dropInvalidHeaderFields"])
 		assert.Equal(t, scope.Protect, alb.Inputs["enableDeletionProtection"])
-		assert.Equal(t, map[string]any{"bucket": "internal-logs-test-1", "prefix": compute.AccessLogPrefix, "enabled": true}, alb.Inputs["accessLogs"])
+		assert.Equal(t, map[string]any{"bucket": "internal-logs-test-1", "prefix": contract.ALBAccessLogPrefix, "enabled": true}, alb.Inputs["accessLogs"])
 		assert.Equal(t, []any{"sg-0lb0000000000000"}, alb.Inputs["securityGroups"])
 		assert.Equal(t, bff, tags(alb))
 		assert.Contains(t, alb.Dependencies, p.one("componenttest:index:Stub", "log-bucket-policy").URN, "logs only once the bucket admits them")

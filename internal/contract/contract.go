@@ -116,6 +116,13 @@ const (
 	AccessLogsPurpose Purpose = "access-logs" // the access-log bucket (SSE-S3, the one encryption exception)
 )
 
+// Prefixes of the access-log bucket: its policy lets each log writer put objects only under its
+// own prefix, and each writer must be configured with the same one.
+const (
+	ALBAccessLogPrefix = "alb" // the BFFs' load balancers (then AWSLogs/<account>/...)
+	S3AccessLogPrefix  = "s3"  // S3 server access logging of the data buckets (then <bucket>/)
+)
+
 // NodeKind is what a node of the reachability graph is.
 type NodeKind string
 
@@ -127,6 +134,16 @@ const (
 	DatabaseNode     NodeKind = "database"
 	CacheNode        NodeKind = "cache"
 	EndpointNode     NodeKind = "endpoint"
+	UnknownNode      NodeKind = "unknown" // a node the analysis cannot place: a security group the stack does not hold
+)
+
+// PathStatus says how sure the reachability analysis is of a path.
+type PathStatus string
+
+// The path statuses.
+const (
+	PathReachable PathStatus = "reachable"
+	PathUnknown   PathStatus = "unknown" // a value the analysis needs is not known: never read as safe
 )
 
 // RouteTarget is the kind of a route's target.
@@ -233,18 +250,4 @@ const (
 	FuncCallerIdentity    = "aws:index/getCallerIdentity:getCallerIdentity"
 	FuncPartition         = "aws:index/getPartition:getPartition"
 	FuncELBServiceAccount = "aws:elb/getServiceAccount:getServiceAccount"
-)
-
-// --- Added by the readers' part of issue 10 (query, policy, report) ---
-
-// UnknownNode is a node the analysis cannot place: a security group the stack does not hold.
-const UnknownNode NodeKind = "unknown"
-
-// PathStatus says how sure the reachability analysis is of a path.
-type PathStatus string
-
-// The path statuses.
-const (
-	PathReachable PathStatus = "reachable"
-	PathUnknown   PathStatus = "unknown" // a value the analysis needs is not known: never read as safe
 )
