@@ -1,10 +1,12 @@
 package contract
 
 import (
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -18,8 +20,17 @@ import (
 	"github.com/secure-vpc/secure-vpc/internal/fixtures"
 )
 
-// declared returns the value of every string constant this package declares, by value.
+// declared returns the name of every string constant this package declares, by value.
 func declared(t *testing.T) map[string]string {
+	byValue := map[string]string{}
+	for name, v := range declaredByName(t) {
+		byValue[v] = name
+	}
+	return byValue
+}
+
+// declaredByName returns the value of every string constant this package declares, by name.
+func declaredByName(t *testing.T) map[string]string {
 	t.Helper()
 	fset := token.NewFileSet()
 	file, err := parser.ParseFile(fset, filepath.Join(fixtures.ProjectDir(), "internal", "contract", "contract.go"), nil, 0)
@@ -38,11 +49,7 @@ func declared(t *testing.T) map[string]string {
 			}
 		}
 	}
-	byValue := map[string]string{}
-	for name, v := range out {
-		byValue[v] = name
-	}
-	return byValue
+	return out
 }
 
 // evalString evaluates a constant string expression of literals, + and earlier constants.
@@ -114,61 +121,166 @@ func TestEveryWrittenTypeIsDeclared(t *testing.T) {
 	}
 }
 
-// tokenShaped matches a resource or function type token (pkg:module/name:Type) or a component
-// type token of this project.
-var tokenShaped = regexp.MustCompile(`^(aws|tls|pulumi):[a-z0-9]+/[A-Za-z0-9]+:[A-Za-z0-9]+$|^` + Project + `:[a-z]+:[A-Z][A-Za-z]+$`)
+// tokenShaped matches a resource or function type token (pkg:module/name:Type), one of Pulumi's
+// own tokens (pulumi:pulumi:Stack, pulumi:providers:aws), or a component type token of this
+// project. An SSE algorithm such as aws:kms:dsse is not a token.
+var tokenShaped = regexp.MustCompile(`^(aws|tls|pulumi|random):[a-z0-9]+/[A-Za-z0-9]+:[A-Za-z0-9]+$|^pulumi:[a-z]+:[A-Za-z0-9]*$|^` + Project + `:[a-z]+:[A-Z][A-Za-z]+$`)
 
-// TestNoContractLiteralOutsideContract fails on a string literal, anywhere in the repository but
-// this package, that spells a declared tag key or type token, or (outside tests) any type token:
-// such a literal is a second declaration, and renaming the first would leave it behind. Tests may
-// spell tokens the program never declares (resources of other programs an audit must judge).
+// TestNoContractLiteralOutsideContract fails on a string, anywhere in the repository but this
+// package, that spells a declared tag key or type token; outside tests, the project's name or tag
+// prefix or any type token; and in the readers (query, policy, report) a declared kind value of
+// more than one word ("access-logs", "load-balancer"). Such a string is a second declaration, and renaming the first would leave it
+// behind. A string built by concatenating literals and this package's constants counts as
+// spelled ("secure-vpc:" + "tier", contract.Project + ":tier"). Tests may spell tokens the
+// program never declares (resources of other programs an audit must judge), and URNs.
 func TestNoContractLiteralOutsideContract(t *testing.T) {
-	byValue := declared(t)
-	root := fixtures.ProjectDir()
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+	byValue, byName := declared(t), declaredByName(t)
+	root, err := os.OpenRoot(fixtures.ProjectDir())
+	require.NoError(t, err)
+	defer root.Close()
+	err = fs.WalkDir(root.FS(), ".", func(rel string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		rel, _ := filepath.Rel(root, path)
 		if d.IsDir() {
-			if strings.HasPrefix(d.Name(), ".") && rel != "." || rel == filepath.Join("internal", "contract") || d.Name() == "testdata" {
-				return filepath.SkipDir
+			if strings.HasPrefix(d.Name(), ".") && rel != "." || rel == "internal/contract" || d.Name() == "testdata" {
+				return fs.SkipDir
 			}
 			return nil
 		}
-		if !strings.HasSuffix(path, ".go") {
+		if !strings.HasSuffix(rel, ".go") {
 			return nil
 		}
-		isTest := strings.HasSuffix(path, "_test.go")
-		fset := token.NewFileSet()
-		file, err := parser.ParseFile(fset, path, nil, 0)
+		src, err := root.ReadFile(rel)
 		if err != nil {
 			return err
 		}
-		ast.Inspect(file, func(n ast.Node) bool {
-			lit, ok := n.(*ast.BasicLit)
-			if !ok || lit.Kind != token.STRING {
-				return true
-			}
-			s, err := strconv.Unquote(lit.Value)
-			if err != nil {
-				return true
-			}
-			at := rel + ":" + strconv.Itoa(fset.Position(lit.Pos()).Line)
-			if name, ok := byValue[s]; ok && isContractValue(s) {
-				t.Errorf("%s: literal %q: use contract.%s", at, s, name)
-			} else if !isTest && tokenShaped.MatchString(s) {
-				t.Errorf("%s: type token literal %q: declare it in internal/contract", at, s)
-			}
-			return true
-		})
-		return nil
+		found, err := contractLiterals(rel, src, byValue, byName)
+		for _, f := range found {
+			t.Error(f)
+		}
+		return err
 	})
 	require.NoError(t, err)
+}
+
+// TestContractLiteralsCatchesEachKind holds the check above to what it promises, both ways.
+func TestContractLiteralsCatchesEachKind(t *testing.T) {
+	byValue, byName := declared(t), declaredByName(t)
+	cases := []struct {
+		file, expr string
+		want       string // "" when the expression is fine
+	}{
+		{"network/x.go", `"secure-vpc:tier"`, "use contract.TierTag"},
+		{"network/x.go", `"secure-vpc:" + "tier"`, "use contract.TierTag"},
+		{"network/x.go", `contract.Project + ":tier"`, "use contract.TierTag"},
+		{"network/x.go", `contract.TierTag`, ""},
+		{"network/x.go", `"aws:ec2/vpc:Vpc"`, "use contract.TypeVpc"},
+		{"network/x.go", `"aws:ec2/instance:Instance"`, "declare it in internal/contract"},
+		{"network/x_test.go", `"aws:ec2/instance:Instance"`, ""}, // a foreign resource in a test
+		{"network/x_test.go", `"aws:ec2/vpc:Vpc"`, "use contract.TypeVpc"},
+		{"network/x.go", `"pulumi:pulumi:Stack"`, "use contract.TypeStack"},
+		{"network/x.go", `"pulumi:providers:aws"`, "declare it in internal/contract"},
+		{"network/x.go", `"secure-vpc:network:Vpc"`, "use contract.TypeVpcComp"},
+		{"platform/x.go", `"secure-vpc"`, "use contract.Project"},
+		{"platform/x_test.go", `"secure-vpc"`, ""},
+		{"network/x.go", `"aws:kms:dsse"`, ""}, // an SSE algorithm, not a token
+		{"policy/x.go", `"access-logs"`, "use contract.AccessLogsPurpose"},
+		{"platform/x.go", `"access-logs"`, ""}, // outside the readers, a name
+		{"policy/x.go", `"public"`, ""},        // one-word kind values are ordinary words
+	}
+	for _, tc := range cases {
+		src := "package x\n\nvar v = " + tc.expr + "\n"
+		found, err := contractLiterals(tc.file, []byte(src), byValue, byName)
+		require.NoError(t, err, tc.expr)
+		if tc.want == "" {
+			assert.Empty(t, found, "%s in %s", tc.expr, tc.file)
+		} else if assert.Len(t, found, 1, "%s in %s", tc.expr, tc.file) {
+			assert.Contains(t, found[0], tc.want)
+		}
+	}
+}
+
+// contractLiterals returns a finding for each string in a Go file (rel: its path from the project
+// root, slash-separated) that TestNoContractLiteralOutsideContract forbids.
+func contractLiterals(rel string, src []byte, byValue, byName map[string]string) ([]string, error) {
+	isTest := strings.HasSuffix(rel, "_test.go")
+	// The readers judge tags by their values: there, a kind's value spelled out is a second
+	// declaration. Elsewhere the same words name other things (an ARN's resource type, the
+	// access-log bucket's component name).
+	isReader := slices.Contains([]string{"query", "policy", "report"}, strings.Split(rel, "/")[0])
+	fset := token.NewFileSet()
+	file, err := parser.ParseFile(fset, rel, src, 0)
+	if err != nil {
+		return nil, err
+	}
+	var found []string
+	check := func(s string, pos token.Pos, how string) {
+		at := rel + ":" + strconv.Itoa(fset.Position(pos).Line)
+		name, isDeclared := byValue[s]
+		switch {
+		case isDeclared && isContractValue(s) && (!isTest || s != Project && s != TagPrefix):
+			found = append(found, fmt.Sprintf("%s: %s %q: use contract.%s", at, how, s, name))
+		case isDeclared && isReader && !isTest && strings.Contains(s, "-") && isKindValue(name):
+			found = append(found, fmt.Sprintf("%s: %s %q: use contract.%s", at, how, s, name))
+		case !isTest && tokenShaped.MatchString(s):
+			found = append(found, fmt.Sprintf("%s: type token %s %q: declare it in internal/contract", at, how, s))
+		}
+	}
+	ast.Inspect(file, func(n ast.Node) bool {
+		switch x := n.(type) {
+		case *ast.BasicLit:
+			if s, err := strconv.Unquote(x.Value); err == nil && x.Kind == token.STRING {
+				check(s, x.Pos(), "literal")
+			}
+		case *ast.BinaryExpr:
+			if s, ok := foldConcat(x, byName); ok && x.Op == token.ADD {
+				check(s, x.Pos(), "string built by concatenation")
+				return false // its parts are not second declarations on their own
+			}
+		}
+		return true
+	})
+	return found, nil
+}
+
+// foldConcat evaluates a + of string literals and this package's constants (contract.X).
+func foldConcat(e ast.Expr, byName map[string]string) (string, bool) {
+	switch x := e.(type) {
+	case *ast.BasicLit:
+		s, err := strconv.Unquote(x.Value)
+		return s, err == nil && x.Kind == token.STRING
+	case *ast.SelectorExpr:
+		if pkg, ok := x.X.(*ast.Ident); ok && pkg.Name == "contract" {
+			v, ok := byName[x.Sel.Name]
+			return v, ok
+		}
+	case *ast.ParenExpr:
+		return foldConcat(x.X, byName)
+	case *ast.BinaryExpr:
+		if x.Op != token.ADD {
+			return "", false
+		}
+		a, ok := foldConcat(x.X, byName)
+		if !ok {
+			return "", false
+		}
+		b, ok := foldConcat(x.Y, byName)
+		return a + b, ok
+	}
+	return "", false
+}
+
+// isKindValue reports whether a declared constant is a kind's value (Tier, GroupKind, ...) rather
+// than a tag key or token: its name is not a Type*, Func*, *Tag or *Prefix constant.
+func isKindValue(name string) bool {
+	return !strings.HasPrefix(name, "Type") && !strings.HasPrefix(name, "Func") && !strings.HasSuffix(name, "Tag") &&
+		!strings.HasSuffix(name, "Prefix") && name != "Project"
 }
 
 // isContractValue reports whether a declared constant's value is a tag key or a type token (the
 // values the test forbids elsewhere); kind values such as "public" or "task" are ordinary words.
 func isContractValue(s string) bool {
-	return slices.Contains(TagKeys, s) && s != NameTag || tokenShaped.MatchString(s) || strings.HasPrefix(s, TypeProviderPrefix)
+	return slices.Contains(TagKeys, s) && s != NameTag || tokenShaped.MatchString(s) || strings.HasPrefix(s, TypeProviderPrefix) ||
+		s == Project || s == TagPrefix
 }

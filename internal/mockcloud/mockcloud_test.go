@@ -136,7 +136,7 @@ func TestExportShape(t *testing.T) {
 	e := cloud.Export()
 	assert.Equal(t, 3, e.Version)
 	require.NotEmpty(t, e.Deployment.Resources)
-	assert.Equal(t, "pulumi:pulumi:Stack", e.Deployment.Resources[0].Type)
+	assert.Equal(t, contract.TypeStack, e.Deployment.Resources[0].Type)
 	var vpc = e.Deployment.Resources[len(e.Deployment.Resources)-1]
 	for _, r := range e.Deployment.Resources {
 		if r.Type == contract.TypeVpc {
