@@ -51,7 +51,7 @@ func TestIdentities(t *testing.T) {
 		_, err := compute.NewIdentities(ctx, "identities", &compute.IdentitiesArgs{Scope: testScope})
 		return err
 	})
-	assert.Error(t, err, "at least one service")
+	assert.ErrorContains(t, err, "at least one service is required")
 }
 
 // A Cluster has Container Insights on, ECS Exec sessions logged to an encrypted log group of the

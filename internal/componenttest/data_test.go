@@ -92,7 +92,7 @@ func TestBucket(t *testing.T) {
 		_, err = data.NewBucket(ctx, "uploads", &data.BucketArgs{Scope: testScope, DataKeyArn: pulumi.String(dataKey), LogBucket: pulumi.String("l"), LogBucketPolicy: policy})
 		return err
 	})
-	assert.Error(t, err, "a bucket nobody reads or writes is refused")
+	assert.ErrorContains(t, err, "at least one reader or writer is required", "a bucket nobody reads or writes is refused")
 }
 
 // The LogBucket is the one SSE-S3 store (ALB and S3 access logging deliver only there): private
@@ -198,7 +198,7 @@ func TestDatabase(t *testing.T) {
 		_, err := data.NewDatabase(ctx, "users-db", bad)
 		return err
 	})
-	assert.Error(t, err, "backups are kept 7 to 35 days")
+	assert.ErrorContains(t, err, "is outside 7-35 days", "backups are kept 7 to 35 days")
 }
 
 // A Cache is an ElastiCache replication group in the isolated subnets, encrypted at rest with the
@@ -246,5 +246,5 @@ func TestCache(t *testing.T) {
 			IsolatedSubnetIDs: pulumi.ToStringArray(nil), SecurityGroupID: pulumi.String("sg"), DataKeyArn: pulumi.String(dataKey), AuthToken: pulumi.String("t")})
 		return err
 	})
-	assert.Error(t, err, "only valkey and redis")
+	assert.ErrorContains(t, err, "is not valkey or redis", "only valkey and redis")
 }

@@ -27,7 +27,7 @@ func TestVpcArgsValidation(t *testing.T) {
 			LogsKeyArn: nil})
 		return err
 	})
-	assert.Error(t, err, "a logs key is required")
+	assert.ErrorContains(t, err, "a logs KMS key is required", "a logs key is required")
 	assert.Nil(t, vpc)
 	_, err = testkit.ComponentErr(func(ctx *pulumi.Context) error {
 		_, err := network.NewVpc(ctx, "network", &network.VpcArgs{Scope: stack.Scope{Project: "p", Stack: "s", Region: "eu-west-1", AccountID: "123456789012"},
