@@ -168,7 +168,7 @@ func checkPolicySizes(spec *Spec, ps *problems) {
 	}
 	for _, name := range sortedNames(spec.Services) {
 		w := serviceGrants(spec, name, l)
-		exec := size(rolepolicy.ExecutionPolicy(spec.Services[name].Image, spec.Region, "arn:aws:logs:"+spec.Region+":"+anyAccount+":log-group:"+spec.Scope(anyAccount).LogGroup("services", name), l.key(), w.secrets).JSON())
+		exec := size(rolepolicy.ExecutionPolicy(spec.Services[name].Image, spec.Region, "arn:aws:logs:"+spec.Region+":"+anyAccount+":log-group:"+spec.Scope(anyAccount).ServiceLogGroup(name), l.key(), w.secrets).JSON())
 		over(nsKey(keyServices)+"."+name, "the inline policy of its execution role (every secret it reads)", exec, awslimits.RoleInlinePolicyChars)
 		task := size(rolepolicy.TaskPolicy(spec.Region, anyAccount, l.key(), l.key(), w.buckets, w.databases).JSON())
 		over(nsKey(keyServices)+"."+name, "the inline policy of its task role (its buckets and databases)", task, awslimits.RoleInlinePolicyChars)

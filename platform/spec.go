@@ -5,12 +5,13 @@ import (
 
 	"github.com/secure-vpc/secure-vpc/compute"
 	"github.com/secure-vpc/secure-vpc/data"
+	"github.com/secure-vpc/secure-vpc/internal/contract"
 	"github.com/secure-vpc/secure-vpc/internal/stack"
 	"github.com/secure-vpc/secure-vpc/network/netplan"
 )
 
-// Project is the Pulumi project name; config keys live in its namespace.
-const Project = "secure-vpc"
+// Project is the Pulumi project name (contract.Project); config keys live in its namespace.
+const Project = contract.Project
 
 // Environment selects the safe defaults of a stack. Security never differs between
 // environments; cost and blast-radius settings do.

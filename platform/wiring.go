@@ -84,11 +84,6 @@ func (w ServiceWiring) Secrets() []TaskVariable {
 	return slices.DeleteFunc(slices.Clone(w.Variables), func(v TaskVariable) bool { return !v.IsSecret() })
 }
 
-// Environment are the environment variables, in contract order.
-func (w ServiceWiring) Environment() []TaskVariable {
-	return slices.DeleteFunc(slices.Clone(w.Variables), TaskVariable.IsSecret)
-}
-
 // SecretsRead lists the distinct secrets the service's execution role reads (several variables
 // can come from one secret), in contract order.
 func (w ServiceWiring) SecretsRead() []SecretSource {
@@ -191,14 +186,4 @@ func checkContracts(spec *Spec, ps *problems) {
 			from[v.Name] = v.From
 		}
 	}
-}
-
-// TaskVariables lists the names of every variable a service's tasks receive, sorted.
-func TaskVariables(spec *Spec, service string) []string {
-	var out []string
-	for _, v := range WireService(spec, service).Variables {
-		out = append(out, v.Name)
-	}
-	slices.Sort(out)
-	return out
 }
