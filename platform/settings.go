@@ -24,7 +24,7 @@ type KeyDoc struct {
 // Setting is a key the loader defaults by environment and checks: its default, unit, meaning
 // and the values it accepts are declared here once.
 type Setting[T comparable] struct {
-	Key      string // as in KeyDoc
+	Key      string // as in KeyDoc; "" for a project decision, which no key overrides
 	Required string // as in KeyDoc; "no" when empty
 	Dev      T      // the default of a dev stack
 	Staging  T      // of a staging stack
@@ -235,6 +235,80 @@ var rateLimit = &Setting[int]{
 	Meaning: fmt.Sprintf("The WAF rate limit of each BFF, %d to %d.", awslimits.WAFRateLimit.Min, awslimits.WAFRateLimit.Max),
 	Check: outOfRange(awslimits.WAFRateLimit.Min, awslimits.WAFRateLimit.Max,
 		"%d is out of range; WAF rate limits take "+fmt.Sprintf("%d to %d", awslimits.WAFRateLimit.Min, awslimits.WAFRateLimit.Max)+" requests per 5 minutes per IP"),
+}
+
+// The project's decisions: defaults the environment selects and no config key overrides, so that
+// the environment stays the one switch for cost and blast radius (a stack that needs another value
+// changes its environment, or this table). They are settings without a key: Load puts them in the
+// Spec, the components receive them as explicit values, and the README's "Environment defaults"
+// table shows them beside the keys' defaults (EnvironmentDefaults).
+var (
+	protect = &Setting[bool]{
+		Dev: false, Staging: true, Prod: true,
+		Meaning: "Pulumi's protect on the stateful resources (keys, log groups, databases, caches, buckets, secrets, roles) and AWS deletion protection (databases, load balancers): a database then keeps its automated backups and takes a final snapshot when deleted.",
+	}
+	cacheNodes = &Setting[int]{
+		Dev: 1, Staging: 2, Prod: 2, Unit: "nodes",
+		Meaning: "The nodes of each cache (ElastiCache's numCacheClusters): with two, a replica in a second zone, automatic failover and Multi-AZ.",
+	}
+	cacheSnapshotRetentionDays = &Setting[int]{
+		Dev: 1, Staging: 7, Prod: 7, Unit: "days",
+		Meaning: "The daily snapshots each cache keeps.",
+	}
+	secretRecoveryWindowDays = &Setting[int]{
+		Dev: 7, Staging: 30, Prod: 30, Unit: "days",
+		Meaning: "How long a deleted secret can be restored (Secrets Manager accepts 7 to 30).",
+	}
+	healthCheckGraceSeconds = &Setting[int]{
+		Dev: 60, Staging: 60, Prod: 60, Unit: "seconds",
+		Meaning: "How long ECS ignores the load balancer's health checks of a BFF's new task while it starts.",
+	}
+)
+
+// EnvironmentDefault is a row of the README's "Environment defaults" table: a setting's value in
+// dev, staging and prod, as the table shows it ("no", "30 days", "1 node").
+type EnvironmentDefault struct {
+	Row                string
+	Dev, Staging, Prod string
+}
+
+// EnvironmentDefaults are the rows of the README's "Environment defaults" table, in its order:
+// the keys whose defaults differ by environment, then the project's decisions.
+func EnvironmentDefaults() []EnvironmentDefault {
+	return []EnvironmentDefault{
+		natGateways.row("NAT gateways"),
+		flowLogRetentionDays.row("Flow log retention"),
+		multiAZ.row("Database Multi-AZ"),
+		backupRetentionDays.row("Database backups"),
+		serviceDesiredCount.row("Tasks per service"),
+		protect.row("Database deletion protection, final snapshot"),
+		cacheNodes.row("Cache replicas (automatic failover, Multi-AZ)"),
+		cacheSnapshotRetentionDays.row("Cache snapshots kept"),
+		secretRecoveryWindowDays.row("Secrets recovery window"),
+		healthCheckGraceSeconds.row("Health-check grace of a BFF's new task"),
+		protect.row("Pulumi `protect` on stores (keys, databases, buckets, caches, secrets, log groups) and what guards them"),
+	}
+}
+
+// row is the setting as a row of the environment defaults table: a flag as no or yes, a quantity
+// with its unit (singular for 1).
+func (s *Setting[T]) row(name string) EnvironmentDefault {
+	show := func(v T) string {
+		switch b := any(v).(type) {
+		case bool:
+			return map[bool]string{false: "no", true: "yes"}[b]
+		case int:
+			if s.Unit == "" {
+				return fmt.Sprint(b)
+			}
+			if b == 1 {
+				return fmt.Sprintf("%d %s", b, strings.TrimSuffix(s.Unit, "s"))
+			}
+			return fmt.Sprintf("%d %s", b, s.Unit)
+		}
+		return fmt.Sprint(v)
+	}
+	return EnvironmentDefault{Row: name, Dev: show(s.Dev), Staging: show(s.Staging), Prod: show(s.Prod)}
 }
 
 // portCheck accepts the ports of a range, and refuses any other as checkPort does.

@@ -107,6 +107,9 @@ func TestSettingsApplyTheirDefaults(t *testing.T) {
 			assert.Equal(t, 1000, spec.Edge.RateLimit)
 			assert.Equal(t, "application secret payments-api-key", spec.Secrets["payments-api-key"].Description)
 			assert.Equal(t, env != Dev, spec.Protect)
+			decided := map[Environment][]int{Dev: {1, 1, 7, 60}, Staging: {2, 7, 30, 60}, Prod: {2, 7, 30, 60}}[env]
+			assert.Equal(t, decided, []int{spec.CacheNodes, spec.CacheSnapshotRetentionDays, spec.SecretRecoveryWindowDays, spec.HealthCheckGraceSeconds},
+				"cache nodes, cache snapshot days, secret recovery window, health-check grace")
 		})
 	}
 

@@ -66,6 +66,11 @@ const (
 	BucketName              StoreAttr = "bucketName"      // a bucket's physical name
 )
 
+// DatabasePort is the port a database listens on: a key of the stack's `databases` output beside
+// DatabaseAddress and DatabaseMasterSecretArn. It is no store output of a task's environment: a
+// task's DB_<NAME>_PORT comes from the config.
+const DatabasePort StoreAttr = "port"
+
 // DatabaseGrant lets a service (the database's owner) connect with IAM authentication as User,
 // and read the master secret.
 type DatabaseGrant struct {
