@@ -93,6 +93,25 @@ func defaultsByEnv(t *testing.T, rendered string) []string {
 	return out
 }
 
+// statedByEnv reads a default as Pulumi.yaml's prose states it ("1000", or "single, perAz in
+// prod", or "1, 2 in staging and prod") as the values of dev, staging and prod: the first value
+// is every environment's but those named after it.
+func statedByEnv(t *testing.T, stated string) []string {
+	t.Helper()
+	parts := strings.Split(stated, ", ")
+	out := []string{parts[0], parts[0], parts[0]}
+	for _, p := range parts[1:] {
+		value, envs, ok := strings.Cut(p, " in ")
+		require.True(t, ok, "%q: a default after the first names its environments (\"perAz in prod\")", stated)
+		for _, env := range strings.Split(envs, " and ") {
+			i, known := map[string]int{"dev": 0, "staging": 1, "prod": 2}[env]
+			require.True(t, known, "%q names %q, not an environment", stated, env)
+			out[i] = value
+		}
+	}
+	return out
+}
+
 // TestPulumiYAMLDeclaresTheTable holds Pulumi.yaml's `config:` block to the settings table: the
 // same keys in the same order, each with its type, default and description, and each
 // description names every key below it, with the same default where it states one.
@@ -139,8 +158,8 @@ func TestPulumiYAMLDeclaresTheTable(t *testing.T) {
 				if !assert.NotNil(t, mention, "the description of %s does not name %s", s.Key, field) {
 					continue
 				}
-				if stated := regexp.MustCompile(`default ([^,;)]+)`).FindStringSubmatch(mention[2]); stated != nil {
-					assert.Equal(t, defaultsByEnv(t, leaf.Default)[0], stated[1], "the default of %s that Pulumi.yaml states", leaf.Key)
+				if stated := regexp.MustCompile(`default ([^;)]+)`).FindStringSubmatch(mention[2]); stated != nil {
+					assert.Equal(t, defaultsByEnv(t, leaf.Default), statedByEnv(t, stated[1]), "the default of %s that Pulumi.yaml states, in dev, staging and prod", leaf.Key)
 				}
 			}
 		})
