@@ -183,7 +183,7 @@ func NewEdge(ctx *pulumi.Context, name string, args *EdgeArgs, opts ...pulumi.Re
 
 	e.DNSName, e.TargetGroupArn, e.HTTPSListener = alb.DnsName, tg.Arn, https
 	if args.DomainName != "" {
-		e.URL = pulumi.Sprintf("https://%s", Host(name, args.DomainName))
+		e.URL = pulumi.Sprintf("https://%s", args.EdgeHost(name, args.DomainName))
 	} else {
 		e.URL = pulumi.Sprintf("https://%s", alb.DnsName)
 	}
@@ -193,17 +193,10 @@ func NewEdge(ctx *pulumi.Context, name string, args *EdgeArgs, opts ...pulumi.Re
 	return e, nil
 }
 
-// Host is the DNS name a BFF is served under: <bff>.<domain>. Every BFF has its own load
-// balancer, so one name cannot serve two of them.
-func Host(bff, domain string) string { return bff + "." + domain }
-
 // selfSignedCertificate imports a self-signed certificate into ACM, for dev stacks without a real
 // one: browsers will warn, traffic is still encrypted.
 func selfSignedCertificate(ctx *pulumi.Context, name string, args *EdgeArgs, parent pulumi.ResourceOption) (pulumi.StringOutput, error) {
-	host := Host(name, args.DomainName)
-	if args.DomainName == "" {
-		host = fmt.Sprintf("%s.%s.%s.test", name, args.Stack, args.Project)
-	}
+	host := args.EdgeHost(name, args.DomainName)
 	key, err := tls.NewPrivateKey(ctx, name+"-edge", &tls.PrivateKeyArgs{Algorithm: pulumi.String("RSA"), RsaBits: pulumi.Int(2048)}, parent)
 	if err != nil {
 		return pulumi.StringOutput{}, fmt.Errorf("creating edge key of %s: %w", name, err)

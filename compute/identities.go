@@ -37,8 +37,20 @@ type Identities struct {
 	TaskRoleArns      pulumi.StringMapOutput `pulumi:"taskRoleArns"`
 	ExecutionRoleArns pulumi.StringMapOutput `pulumi:"executionRoleArns"`
 
+	stack     string // the Pulumi stack the roles belong to, which their tags name
 	taskRoles map[string]*iam.Role
 	execRoles map[string]*iam.Role
+}
+
+// Selector are the tags that every role of a kind in the stack carries and no other role does
+// ({RoleTag: kind, StackTag: stack}): what a policy names to admit all of them, through
+// aws:PrincipalTag conditions, without listing their ARNs.
+func (i *Identities) Selector(kind contract.RoleKind) map[string]string {
+	return roleSelector(i.stack, kind)
+}
+
+func roleSelector(stack string, kind contract.RoleKind) map[string]string {
+	return map[string]string{contract.RoleTag: string(kind), contract.StackTag: stack}
 }
 
 // TaskRole returns a service's task role.
@@ -46,6 +58,13 @@ func (i *Identities) TaskRole(service string) *iam.Role { return i.taskRoles[ser
 
 // ExecutionRole returns a service's execution role.
 func (i *Identities) ExecutionRole(service string) *iam.Role { return i.execRoles[service] }
+
+// roleTags are a role's tags: its service, and the selector of its kind.
+func (i *Identities) roleTags(service string, kind contract.RoleKind) map[string]string {
+	tags := roleSelector(i.stack, kind)
+	tags[contract.ServiceTag] = service
+	return tags
+}
 
 // NewIdentities creates the roles.
 func NewIdentities(ctx *pulumi.Context, name string, args *IdentitiesArgs, opts ...pulumi.ResourceOption) (*Identities, error) {
@@ -55,7 +74,7 @@ func NewIdentities(ctx *pulumi.Context, name string, args *IdentitiesArgs, opts 
 	if err := args.Check(); err != nil {
 		return nil, fmt.Errorf("identities: %w", err)
 	}
-	id := &Identities{taskRoles: map[string]*iam.Role{}, execRoles: map[string]*iam.Role{}}
+	id := &Identities{stack: args.Stack, taskRoles: map[string]*iam.Role{}, execRoles: map[string]*iam.Role{}}
 	if err := ctx.RegisterComponentResource(contract.TypeIdentities, name, id, opts...); err != nil {
 		return nil, fmt.Errorf("registering identities: %w", err)
 	}
@@ -81,11 +100,7 @@ func NewIdentities(ctx *pulumi.Context, name string, args *IdentitiesArgs, opts 
 				Description:        pulumi.String(args.Describe(fmt.Sprintf(kind.what, svc))),
 				AssumeRolePolicy:   pulumi.String(trust),
 				MaxSessionDuration: pulumi.Int(3600),
-				Tags: pulumi.StringMap{
-					contract.ServiceTag: pulumi.String(svc),
-					contract.RoleTag:    pulumi.String(string(kind.role)),
-					contract.StackTag:   pulumi.String(args.Stack),
-				},
+				Tags:               pulumi.ToStringMap(id.roleTags(svc, kind.role)),
 			}, pulumi.Parent(id), pulumi.Protect(args.Protect))
 			if err != nil {
 				return nil, fmt.Errorf("creating %s role of %s: %w", kind.role, svc, err)

@@ -153,7 +153,7 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 	tags := pulumi.StringMap{contract.ServiceTag: pulumi.String(name)}
 
 	logs, err := cloudwatch.NewLogGroup(ctx, name+"-logs", &cloudwatch.LogGroupArgs{
-		Name:            pulumi.String(args.LogGroup("services", name)),
+		Name:            pulumi.String(args.ServiceLogGroup(name)),
 		RetentionInDays: pulumi.Int(args.LogRetentionDays),
 		KmsKeyId:        args.LogsKeyArn,
 		Tags:            tags,

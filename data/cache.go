@@ -13,18 +13,30 @@ import (
 	"github.com/secure-vpc/secure-vpc/internal/stack"
 )
 
+// ElastiCache's limits on a replication group without cluster mode: a primary and up to five
+// replicas, and at most 35 days of snapshots.
+const (
+	maxCacheNodes        = 6
+	maxCacheSnapshotDays = 35
+)
+
 // Engine versions per cache engine.
 var cacheEngineVersions = map[CacheEngine]string{Valkey: "8.0", Redis: "7.1"}
 
 // CacheArgs configures a cache.
 type CacheArgs struct {
-	// Scope is the stack the cache belongs to; all of it is required. Protect (staging and prod)
-	// runs a replica in a second AZ with automatic failover, keeps 7 daily snapshots instead of 1,
-	// and protects the cache and its subnet group.
+	// Scope is the stack the cache belongs to; all of it is required. Protect protects the cache
+	// and its subnet group.
 	stack.Scope
 	// CacheSettings are the engine, node type, port and users, as the spec holds them (Engine
 	// valkey or redis; Users at least one).
 	CacheSettings
+	// Nodes are the cache's nodes, 1 to 6: with 2 or more, replicas in other zones, automatic
+	// failover and Multi-AZ. Required (the stack's setting: 1 in dev, 2 in staging and prod).
+	Nodes int
+	// SnapshotRetentionDays are the daily snapshots kept, 0 (none) to 35. Optional, default 0;
+	// the stack's setting is 1 in dev, 7 in staging and prod.
+	SnapshotRetentionDays int
 
 	// IsolatedSubnetIDs are the isolated tier's subnets. Required.
 	IsolatedSubnetIDs pulumi.StringArrayInput
@@ -57,6 +69,12 @@ func NewCache(ctx *pulumi.Context, name string, args *CacheArgs, opts ...pulumi.
 	if len(args.Users) == 0 {
 		return nil, fmt.Errorf("cache %s: at least one user is required", name)
 	}
+	if args.Nodes < 1 || args.Nodes > maxCacheNodes {
+		return nil, fmt.Errorf("cache %s: %d nodes is outside 1-%d", name, args.Nodes, maxCacheNodes)
+	}
+	if args.SnapshotRetentionDays < 0 || args.SnapshotRetentionDays > maxCacheSnapshotDays {
+		return nil, fmt.Errorf("cache %s: %d days of snapshots is outside 0-%d", name, args.SnapshotRetentionDays, maxCacheSnapshotDays)
+	}
 	if err := args.Check(); err != nil {
 		return nil, fmt.Errorf("cache %s: %w", name, err)
 	}
@@ -76,19 +94,16 @@ func NewCache(ctx *pulumi.Context, name string, args *CacheArgs, opts ...pulumi.
 	if err != nil {
 		return nil, fmt.Errorf("creating subnet group of cache %s: %w", name, err)
 	}
-	nodes, snapshots := 1, 1
-	if args.Protect {
-		nodes, snapshots = 2, 7
-	}
+	failover := args.Nodes > 1 // ElastiCache fails over only to a replica
 	group, err := elasticache.NewReplicationGroup(ctx, name, &elasticache.ReplicationGroupArgs{
 		ReplicationGroupId:       pulumi.String(id),
 		Description:              pulumi.String(args.Describe(name + " cache")),
 		Engine:                   pulumi.String(string(args.Engine)),
 		EngineVersion:            pulumi.String(version),
 		NodeType:                 pulumi.String(args.NodeType),
-		NumCacheClusters:         pulumi.Int(nodes),
-		AutomaticFailoverEnabled: pulumi.Bool(args.Protect),
-		MultiAzEnabled:           pulumi.Bool(args.Protect),
+		NumCacheClusters:         pulumi.Int(args.Nodes),
+		AutomaticFailoverEnabled: pulumi.Bool(failover),
+		MultiAzEnabled:           pulumi.Bool(failover),
 		Port:                     pulumi.Int(args.Port),
 		SubnetGroupName:          subnets.Name,
 		SecurityGroupIds:         pulumi.StringArray{args.SecurityGroupID},
@@ -97,7 +112,7 @@ func NewCache(ctx *pulumi.Context, name string, args *CacheArgs, opts ...pulumi.
 		TransitEncryptionEnabled: pulumi.Bool(true),
 		AuthToken:                pulumi.ToSecret(args.AuthToken).(pulumi.StringOutput),
 		AutoMinorVersionUpgrade:  pulumi.Bool(true),
-		SnapshotRetentionLimit:   pulumi.Int(snapshots),
+		SnapshotRetentionLimit:   pulumi.Int(args.SnapshotRetentionDays),
 		Tags:                     tags,
 	}, parent, pulumi.Protect(args.Protect))
 	if err != nil {

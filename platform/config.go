@@ -82,7 +82,11 @@ func Load(src Source) (*Spec, error) {
 	// An environment that is not valid gets the safest defaults, prod's (Setting.Default), so
 	// that a typo is reported once and not as a cascade of derived problems.
 	spec.Environment = env
-	spec.Protect = env != Dev // stateful resources are protected everywhere but in dev
+	spec.Protect = protect.Default(env)
+	spec.CacheNodes = cacheNodes.Default(env)
+	spec.CacheSnapshotRetentionDays = cacheSnapshotRetentionDays.Default(env)
+	spec.SecretRecoveryWindowDays = secretRecoveryWindowDays.Default(env)
+	spec.HealthCheckGraceSeconds = healthCheckGraceSeconds.Default(env)
 
 	spec.Region = src.Values[keyRegion]
 	switch partition := awslimits.PartitionOf(spec.Region); {

@@ -3,7 +3,6 @@ package platform
 import (
 	"regexp"
 
-	"github.com/secure-vpc/secure-vpc/compute"
 	"github.com/secure-vpc/secure-vpc/internal/awslimits"
 )
 
@@ -36,7 +35,7 @@ func loadEdge(src Source, spec *Spec, ps *problems) {
 		ps.add(key+".domainName", "%q is not a lowercase DNS name such as api.example.com", re.DomainName)
 	}
 	for _, name := range sortedNames(spec.Services) {
-		if host := compute.Host(name, re.DomainName); re.DomainName != "" && spec.Services[name].Public && len(host) > 253 {
+		if host := spec.Scope("").EdgeHost(name, re.DomainName); re.DomainName != "" && spec.Services[name].Public && len(host) > 253 {
 			ps.add(key+".domainName", "the BFF %s would be served as %s, longer than the 253 characters of a DNS name; use a shorter domain", name, host)
 		}
 	}

@@ -74,8 +74,8 @@ func loadNetwork(src Source, spec *Spec, ps *problems) {
 		}
 		seen[az] = true
 	}
-	if len(rn.AvailabilityZones) < 2 || len(rn.AvailabilityZones) > 3 {
-		ps.add(azKey, "has %d zone(s); list 2 or 3 distinct zones (load balancers and DB subnet groups need at least 2)", len(rn.AvailabilityZones))
+	if len(rn.AvailabilityZones) < minAZs || len(rn.AvailabilityZones) > netplan.MaxAZs {
+		ps.add(azKey, "has %d zone(s); list %d or %d distinct zones (load balancers and DB subnet groups need at least %[2]d)", len(rn.AvailabilityZones), minAZs, netplan.MaxAZs)
 	}
 	n.AvailabilityZones = rn.AvailabilityZones
 
@@ -97,3 +97,6 @@ func isPrivate(p netip.Prefix) bool {
 	}
 	return false
 }
+
+// minAZs is the fewest zones a stack spans: load balancers and DB subnet groups need two.
+const minAZs = 2

@@ -11,6 +11,7 @@ import (
 	"github.com/secure-vpc/secure-vpc/compute"
 	"github.com/secure-vpc/secure-vpc/data"
 	"github.com/secure-vpc/secure-vpc/internal/contract"
+	"github.com/secure-vpc/secure-vpc/internal/stack"
 	"github.com/secure-vpc/secure-vpc/network"
 	"github.com/secure-vpc/secure-vpc/secrets"
 )
@@ -71,19 +72,19 @@ func Build(ctx *pulumi.Context, spec *Spec) error {
 	}
 
 	deps := &dependencies{spec: spec, account: account, keys: keys, vpc: vpc, ids: ids, fw: fw}
-	vault, err := secrets.NewVault(ctx, "vault", vaultArgs(deps))
+	vault, err := secrets.NewVault(ctx, "vault", deps.vaultArgs())
 	if err != nil {
 		return fmt.Errorf("creating vault: %w", err)
 	}
 	deps.vault = vault
 
-	stores, err := buildStores(ctx, deps)
+	stores, err := deps.buildStores(ctx)
 	if err != nil {
 		return err
 	}
 	deps.stores = stores
 
-	services, err := buildCompute(ctx, deps)
+	services, err := deps.buildCompute(ctx)
 	if err != nil {
 		return err
 	}
@@ -100,7 +101,9 @@ func Build(ctx *pulumi.Context, spec *Spec) error {
 	ctx.Export("privateSubnetIds", vpc.PrivateSubnetIDs)
 	ctx.Export("isolatedSubnetIds", vpc.IsolatedSubnetIDs)
 	ctx.Export("flowLogGroupName", vpc.FlowLogGroupName)
-	ctx.Export("kmsKeyArns", pulumi.StringMap{"logs": keys.LogsKeyArn, "data": keys.DataKeyArn, "secrets": keys.SecretsKeyArn})
+	ctx.Export("kmsKeyArns", pulumi.StringMap{
+		string(contract.LogsDomain): keys.LogsKeyArn, string(contract.DataDomain): keys.DataKeyArn, string(contract.SecretsDomain): keys.SecretsKeyArn,
+	})
 	ctx.Export("internalCaCertificate", vault.CACertificate)
 	ctx.Export("secretArns", vault.SecretArns)
 	ctx.Export("databases", stores.databases)
@@ -122,26 +125,29 @@ type dependencies struct {
 	stores  *storeOutputs
 }
 
-func vaultArgs(deps *dependencies) *secrets.VaultArgs {
-	// The dependencies it uses, by the names the components' Args below give them.
-	spec, account, keys, ids := deps.spec, deps.account, deps.keys, deps.ids
+// scope is the stack scope every component is built in.
+func (d *dependencies) scope() stack.Scope { return d.spec.Scope(d.account) }
+
+// vaultArgs are the vault's: a TLS and an identity secret per service, the app secrets and the
+// caches' tokens, each readable by the execution roles of its readers.
+func (d *dependencies) vaultArgs() *secrets.VaultArgs {
 	args := &secrets.VaultArgs{
-		Scope:              spec.Scope(account),
-		SecretsKeyArn:      keys.SecretsKeyArn,
-		RecoveryWindowDays: map[bool]int{false: 7, true: 30}[spec.Protect],
-		ExecutionRoleTags:  map[string]string{contract.RoleTag: string(contract.ExecutionRole), contract.StackTag: spec.Stack},
+		Scope:              d.scope(),
+		SecretsKeyArn:      d.keys.SecretsKeyArn,
+		RecoveryWindowDays: d.spec.SecretRecoveryWindowDays,
+		ExecutionRoleTags:  d.ids.Selector(contract.ExecutionRole),
 	}
-	for _, name := range sortedNames(spec.Services) {
+	for _, name := range sortedNames(d.spec.Services) {
 		args.Services = append(args.Services, secrets.VaultService{
-			Name: name, Public: spec.Services[name].Public, ExecutionRoleArn: ids.ExecutionRole(name).Arn,
+			Name: name, Public: d.spec.Services[name].Public, ExecutionRoleArn: d.ids.ExecutionRole(name).Arn,
 		})
 	}
-	for _, name := range sortedNames(spec.Secrets) {
-		s := spec.Secrets[name]
+	for _, name := range sortedNames(d.spec.Secrets) {
+		s := d.spec.Secrets[name]
 		args.AppSecrets = append(args.AppSecrets, secrets.AppSecret{Name: name, Description: s.Description, Value: s.Value(), Readers: s.Readers})
 	}
-	for _, name := range sortedNames(spec.Caches) {
-		args.Caches = append(args.Caches, secrets.CacheToken{Name: name, Users: spec.Caches[name].Users})
+	for _, name := range sortedNames(d.spec.Caches) {
+		args.Caches = append(args.Caches, secrets.CacheToken{Name: name, Users: d.spec.Caches[name].Users})
 	}
 	return args
 }
@@ -155,9 +161,9 @@ type storeOutputs struct {
 	cachesBy  map[string]*data.Cache
 }
 
-func buildStores(ctx *pulumi.Context, deps *dependencies) (*storeOutputs, error) {
-	// The dependencies it uses, by the names the components' Args below give them.
-	spec, account, keys, vpc, ids, fw, vault := deps.spec, deps.account, deps.keys, deps.vpc, deps.ids, deps.fw, deps.vault
+// buildStores creates the access-log bucket and the stores of the spec, each admitting only the
+// roles and security groups of its users.
+func (d *dependencies) buildStores(ctx *pulumi.Context) (*storeOutputs, error) {
 	out := &storeOutputs{databases: pulumi.Map{}, buckets: pulumi.Map{}, caches: pulumi.Map{},
 		dbs: map[string]*data.Database{}, bucketsBy: map[string]*data.Bucket{}, cachesBy: map[string]*data.Cache{}}
 
@@ -167,7 +173,7 @@ func buildStores(ctx *pulumi.Context, deps *dependencies) (*storeOutputs, error)
 	} // regions opened since August 2022 have no such account, only the log-delivery service principal
 
 	logs, err := data.NewLogBucket(ctx, ReservedBucket, &data.LogBucketArgs{
-		Scope: spec.Scope(account), ELBAccountArn: elbAccount, RetentionDays: spec.Network.FlowLogRetentionDays,
+		Scope: d.scope(), ELBAccountArn: elbAccount, RetentionDays: d.spec.Network.FlowLogRetentionDays,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("creating access-log bucket: %w", err)
@@ -178,14 +184,14 @@ func buildStores(ctx *pulumi.Context, deps *dependencies) (*storeOutputs, error)
 	taskRoles := func(names []string) []data.Reader {
 		var rs []data.Reader
 		for _, n := range names {
-			rs = append(rs, data.Reader{Service: n, RoleArn: ids.TaskRole(n).Arn})
+			rs = append(rs, data.Reader{Service: n, RoleArn: d.ids.TaskRole(n).Arn})
 		}
 		return rs
 	}
-	for _, name := range sortedNames(spec.Buckets) {
-		b := spec.Buckets[name]
+	for _, name := range sortedNames(d.spec.Buckets) {
+		b := d.spec.Buckets[name]
 		bucket, err := data.NewBucket(ctx, name, &data.BucketArgs{
-			Scope: spec.Scope(account), DataKeyArn: keys.DataKeyArn, LogBucket: logs.BucketName, LogBucketPolicy: logs.Policy,
+			Scope: d.scope(), DataKeyArn: d.keys.DataKeyArn, LogBucket: logs.BucketName, LogBucketPolicy: logs.Policy,
 			Readers: taskRoles(slices.Sorted(slices.Values(b.Readers))), Writers: taskRoles(slices.Sorted(slices.Values(b.Writers))),
 		})
 		if err != nil {
@@ -195,27 +201,26 @@ func buildStores(ctx *pulumi.Context, deps *dependencies) (*storeOutputs, error)
 		out.bucketsBy[name] = bucket
 	}
 
-	for _, name := range sortedNames(spec.Databases) {
-		d := spec.Databases[name]
+	for _, name := range sortedNames(d.spec.Databases) {
 		db, err := data.NewDatabase(ctx, name, &data.DatabaseArgs{
-			Scope: spec.Scope(account), DatabaseSettings: d,
-			IsolatedSubnetIDs: vpc.IsolatedSubnetIDs, SecurityGroupID: fw.Database(name),
-			DataKeyArn: keys.DataKeyArn, SecretsKeyArn: keys.SecretsKeyArn, LogsKeyArn: keys.LogsKeyArn,
-			LogRetentionDays: spec.Network.FlowLogRetentionDays,
+			Scope: d.scope(), DatabaseSettings: d.spec.Databases[name],
+			IsolatedSubnetIDs: d.vpc.IsolatedSubnetIDs, SecurityGroupID: d.fw.Database(name),
+			DataKeyArn: d.keys.DataKeyArn, SecretsKeyArn: d.keys.SecretsKeyArn, LogsKeyArn: d.keys.LogsKeyArn,
+			LogRetentionDays: d.spec.Network.FlowLogRetentionDays,
 		})
 		if err != nil {
 			return nil, fmt.Errorf("creating database %s: %w", name, err)
 		}
-		out.databases[name] = pulumi.Map{"address": db.Address, "port": db.Port, "masterSecretArn": db.MasterSecretArn}
+		out.databases[name] = pulumi.Map{string(DatabaseAddress): db.Address, string(DatabasePort): db.Port, string(DatabaseMasterSecretArn): db.MasterSecretArn}
 		out.dbs[name] = db
 	}
 
-	for _, name := range sortedNames(spec.Caches) {
-		c := spec.Caches[name]
+	for _, name := range sortedNames(d.spec.Caches) {
 		cache, err := data.NewCache(ctx, name, &data.CacheArgs{
-			Scope: spec.Scope(account), CacheSettings: c,
-			IsolatedSubnetIDs: vpc.IsolatedSubnetIDs, SecurityGroupID: fw.Cache(name),
-			DataKeyArn: keys.DataKeyArn, AuthToken: vault.CacheAuthToken(name),
+			Scope: d.scope(), CacheSettings: d.spec.Caches[name],
+			Nodes: d.spec.CacheNodes, SnapshotRetentionDays: d.spec.CacheSnapshotRetentionDays,
+			IsolatedSubnetIDs: d.vpc.IsolatedSubnetIDs, SecurityGroupID: d.fw.Cache(name),
+			DataKeyArn: d.keys.DataKeyArn, AuthToken: d.vault.CacheAuthToken(name),
 		})
 		if err != nil {
 			return nil, fmt.Errorf("creating cache %s: %w", name, err)
@@ -235,54 +240,52 @@ type computeOutputs struct {
 
 // buildCompute creates the cluster, the edge of every BFF and every service, with the secrets
 // each one needs injected and the stores it uses granted.
-func buildCompute(ctx *pulumi.Context, deps *dependencies) (*computeOutputs, error) {
-	// The dependencies it uses, by the names the components' Args below give them.
-	spec, account, keys, vpc, ids, fw, vault, stores := deps.spec, deps.account, deps.keys, deps.vpc, deps.ids, deps.fw, deps.vault, deps.stores
+func (d *dependencies) buildCompute(ctx *pulumi.Context) (*computeOutputs, error) {
 	out := &computeOutputs{urls: pulumi.StringMap{}, lbNames: pulumi.StringMap{}, secretArns: pulumi.Map{}}
 	cluster, err := compute.NewCluster(ctx, "cluster", &compute.ClusterArgs{
-		Scope: spec.Scope(account), VpcID: vpc.VpcID.ToStringOutput(), LogsKeyArn: keys.LogsKeyArn,
-		LogRetentionDays: spec.Network.FlowLogRetentionDays,
+		Scope: d.scope(), VpcID: d.vpc.VpcID.ToStringOutput(), LogsKeyArn: d.keys.LogsKeyArn,
+		LogRetentionDays: d.spec.Network.FlowLogRetentionDays,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("creating cluster: %w", err)
 	}
 	out.cluster = cluster
 
-	for _, name := range sortedNames(spec.Services) {
-		svc := spec.Services[name]
+	for _, name := range sortedNames(d.spec.Services) {
+		svc := d.spec.Services[name]
 		args := &compute.ServiceArgs{
-			Scope: spec.Scope(account), ServiceSettings: svc,
+			Scope: d.scope(), ServiceSettings: svc,
 			ClusterArn: cluster.ClusterArn, NamespaceID: cluster.NamespaceID,
-			PrivateSubnetIDs: vpc.PrivateSubnetIDs,
-			SecurityGroupIDs: pulumi.StringArray{fw.Service(name), fw.AllServices()},
-			TaskRole:         ids.TaskRole(name), ExecutionRole: ids.ExecutionRole(name),
-			LogsKeyArn: keys.LogsKeyArn, LogRetentionDays: spec.Network.FlowLogRetentionDays,
-			SecretsKeyArn: keys.SecretsKeyArn, DataKeyArn: keys.DataKeyArn,
+			PrivateSubnetIDs: d.vpc.PrivateSubnetIDs,
+			SecurityGroupIDs: pulumi.StringArray{d.fw.Service(name), d.fw.AllServices()},
+			TaskRole:         d.ids.TaskRole(name), ExecutionRole: d.ids.ExecutionRole(name),
+			LogsKeyArn: d.keys.LogsKeyArn, LogRetentionDays: d.spec.Network.FlowLogRetentionDays,
+			SecretsKeyArn: d.keys.SecretsKeyArn, DataKeyArn: d.keys.DataKeyArn,
 		}
-		WireService(spec, name).inject(args, vault, stores)
-		args.DependsOn = append(args.DependsOn, fw.ServiceRules(name)...)
-		args.DependsOn = append(args.DependsOn, vpc.Endpoints...)
-		args.DependsOn = append(args.DependsOn, vpc.TierReady(contract.Private)...)
+		WireService(d.spec, name).inject(args, d.vault, d.stores)
+		args.DependsOn = append(args.DependsOn, d.fw.ServiceRules(name)...)
+		args.DependsOn = append(args.DependsOn, d.vpc.Endpoints...)
+		args.DependsOn = append(args.DependsOn, d.vpc.TierReady(contract.Private)...)
 		if svc.InternetEgress {
 			// Its traffic leaves through a NAT gateway in the public tier.
-			args.DependsOn = append(args.DependsOn, vpc.NATRoutes...)
-			args.DependsOn = append(args.DependsOn, vpc.TierReady(contract.Public)...)
+			args.DependsOn = append(args.DependsOn, d.vpc.NATRoutes...)
+			args.DependsOn = append(args.DependsOn, d.vpc.TierReady(contract.Public)...)
 		}
 		if svc.Public {
 			edge, err := compute.NewEdge(ctx, name, &compute.EdgeArgs{
-				Scope: spec.Scope(account), EdgeSettings: spec.Edge, Port: svc.Port, HealthCheckPath: svc.HealthCheckPath,
-				VpcID: vpc.VpcID.ToStringOutput(), PublicSubnetIDs: vpc.PublicSubnetIDs, SecurityGroupID: fw.LoadBalancer(name),
-				LogBucket: stores.logBucket.BucketName, LogBucketPolicy: stores.logBucket.Policy, InternetGateway: vpc.InternetGateway,
-				LogsKeyArn: keys.LogsKeyArn, LogRetentionDays: spec.Network.FlowLogRetentionDays,
+				Scope: d.scope(), EdgeSettings: d.spec.Edge, Port: svc.Port, HealthCheckPath: svc.HealthCheckPath,
+				VpcID: d.vpc.VpcID.ToStringOutput(), PublicSubnetIDs: d.vpc.PublicSubnetIDs, SecurityGroupID: d.fw.LoadBalancer(name),
+				LogBucket: d.stores.logBucket.BucketName, LogBucketPolicy: d.stores.logBucket.Policy, InternetGateway: d.vpc.InternetGateway,
+				LogsKeyArn: d.keys.LogsKeyArn, LogRetentionDays: d.spec.Network.FlowLogRetentionDays,
 			})
 			if err != nil {
 				return nil, fmt.Errorf("creating edge of %s: %w", name, err)
 			}
 			args.TargetGroupArn = edge.TargetGroupArn
-			args.HealthCheckGraceSeconds = 60
+			args.HealthCheckGraceSeconds = d.spec.HealthCheckGraceSeconds
 			// Health checks come from the load balancer's nodes in the public tier.
 			args.DependsOn = append(args.DependsOn, edge.HTTPSListener)
-			args.DependsOn = append(args.DependsOn, vpc.TierReady(contract.Public)...)
+			args.DependsOn = append(args.DependsOn, d.vpc.TierReady(contract.Public)...)
 			out.urls[name] = edge.URL
 			out.lbNames[name] = edge.DNSName
 		}

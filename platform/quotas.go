@@ -42,7 +42,7 @@ func checkQuotas(spec *Spec, ps *problems) {
 		{nsKey(keyNetwork) + ".natGateways", "elasticIps", "Elastic IP addresses (one per NAT gateway)", nats},
 		{svcKey, "cloudMapInstances", "Cloud Map instances in its namespace (each task registers; a deployment runs up to twice desiredCount)", instances},
 		{nsKey(keyDatabases), "dbInstances", "RDS DB instances", len(spec.Databases)},
-		{nsKey(keyCaches), "cacheNodes", "ElastiCache nodes (one per cache, two in staging and prod)", len(spec.Caches) * map[bool]int{false: 1, true: 2}[spec.Protect]},
+		{nsKey(keyCaches), "cacheNodes", "ElastiCache nodes (one per cache, two in staging and prod)", len(spec.Caches) * spec.CacheNodes},
 	}
 	for _, c := range counts {
 		limit := spec.Quotas[c.quota]
@@ -80,7 +80,7 @@ func checkAddresses(spec *Spec, tasks, bffs, nats int, ps *problems) {
 	for _, d := range spec.Databases {
 		stores += map[bool]int{false: 1, true: 2}[d.MultiAZ] // a Multi-AZ standby has an interface of its own
 	}
-	stores += len(spec.Caches) * map[bool]int{false: 1, true: 2}[spec.Protect]
+	stores += len(spec.Caches) * spec.CacheNodes
 	if room := azs * usable(contract.Isolated); stores > room {
 		ps.add(key, "its isolated subnets (%d of /%d, %d addresses each) hold %d database and cache interfaces, and the stores need %d; use a larger block or fewer stores",
 			azs, plan.ByTier(contract.Isolated)[0].CIDR.Bits(), usable(contract.Isolated), room, stores)
@@ -168,7 +168,7 @@ func checkPolicySizes(spec *Spec, ps *problems) {
 	}
 	for _, name := range sortedNames(spec.Services) {
 		w := serviceGrants(spec, name, l)
-		exec := size(rolepolicy.ExecutionPolicy(spec.Services[name].Image, spec.Region, "arn:aws:logs:"+spec.Region+":"+anyAccount+":log-group:"+spec.Scope(anyAccount).LogGroup("services", name), l.key(), w.secrets).JSON())
+		exec := size(rolepolicy.ExecutionPolicy(spec.Services[name].Image, spec.Region, "arn:aws:logs:"+spec.Region+":"+anyAccount+":log-group:"+spec.Scope(anyAccount).ServiceLogGroup(name), l.key(), w.secrets).JSON())
 		over(nsKey(keyServices)+"."+name, "the inline policy of its execution role (every secret it reads)", exec, awslimits.RoleInlinePolicyChars)
 		task := size(rolepolicy.TaskPolicy(spec.Region, anyAccount, l.key(), l.key(), w.buckets, w.databases).JSON())
 		over(nsKey(keyServices)+"."+name, "the inline policy of its task role (its buckets and databases)", task, awslimits.RoleInlinePolicyChars)

@@ -47,41 +47,33 @@ func TestREADMEConfigReferenceIsTheTable(t *testing.T) {
 	}
 	assert.Equal(t, want, readme[start:end], "the README's config reference differs from the settings table; rerun with -update")
 
-	t.Run("the environment defaults table agrees", func(t *testing.T) {
-		// Rows of the README's "Environment defaults" table that are the defaults of a key.
-		rows := map[string]string{
-			"NAT gateways":       "network.natGateways",
-			"Flow log retention": "network.flowLogRetentionDays",
-			"Database Multi-AZ":  "databases.<name>.multiAz",
-			"Database backups":   "databases.<name>.backupRetentionDays",
-			"Tasks per service":  "services.<name>.desiredCount",
+	t.Run("the environment defaults table is the table's", func(t *testing.T) {
+		// Every row: the keys whose defaults differ by environment and the project's decisions
+		// (settings.go), rendered from the settings table.
+		start := strings.Index(readme, environmentHeader)
+		require.GreaterOrEqual(t, start, 0, "the README has no environment defaults table (%q)", environmentHeader)
+		end := start + strings.Index(readme[start:], "\n\n") + 1
+		want := renderEnvironmentDefaults()
+		if *update {
+			readme = readme[:start] + want + readme[end:]
+			require.NoError(t, os.WriteFile(path, []byte(readme), 0o600))
+			end = start + len(want)
 		}
-		byKey := map[string]platform.KeyDoc{}
-		for _, d := range platform.Reference() {
-			byKey[d.Key] = d
-		}
-		_, table, found := strings.Cut(readme, "\nEnvironment defaults")
-		require.True(t, found)
-		seen := 0
-		for _, line := range strings.Split(table, "\n") {
-			cells := strings.Split(line, "|")
-			if len(cells) != 6 {
-				continue
-			}
-			key, ok := rows[strings.TrimSpace(cells[1])]
-			if !ok {
-				continue
-			}
-			seen++
-			var got []string
-			for _, c := range cells[2:5] {
-				c = strings.TrimSuffix(strings.TrimSpace(c), " days")
-				got = append(got, map[string]string{"no": "false", "yes": "true"}[c]+map[bool]string{true: c}[c != "no" && c != "yes"])
-			}
-			assert.Equal(t, defaultsByEnv(t, byKey[key].Default), got, "%s (%s)", strings.TrimSpace(cells[1]), key)
-		}
-		assert.Equal(t, len(rows), seen, "rows of the environment defaults table")
+		assert.Equal(t, want, readme[start:end], "the README's environment defaults differ from the settings table; rerun with -update")
 	})
+}
+
+// environmentHeader opens the README's environment defaults table.
+const environmentHeader = "| | dev | staging | prod |"
+
+// renderEnvironmentDefaults is the README's environment defaults table, from the settings table.
+func renderEnvironmentDefaults() string {
+	var b strings.Builder
+	b.WriteString(environmentHeader + "\n|---|---|---|---|\n")
+	for _, r := range platform.EnvironmentDefaults() {
+		b.WriteString("| " + r.Row + " | " + r.Dev + " | " + r.Staging + " | " + r.Prod + " |\n")
+	}
+	return b.String()
 }
 
 // defaultsByEnv reads a rendered default ("`1` (dev), `2` (staging, prod)", or "`256`") as the
@@ -96,6 +88,25 @@ func defaultsByEnv(t *testing.T, rendered string) []string {
 	for _, m := range regexp.MustCompile("`([^`]*)` \\(([a-z, ]+)\\)").FindAllStringSubmatch(rendered, -1) {
 		for _, env := range strings.Split(m[2], ", ") {
 			out[map[string]int{"dev": 0, "staging": 1, "prod": 2}[env]] = m[1]
+		}
+	}
+	return out
+}
+
+// statedByEnv reads a default as Pulumi.yaml's prose states it ("1000", or "single, perAz in
+// prod", or "1, 2 in staging and prod") as the values of dev, staging and prod: the first value
+// is every environment's but those named after it.
+func statedByEnv(t *testing.T, stated string) []string {
+	t.Helper()
+	parts := strings.Split(stated, ", ")
+	out := []string{parts[0], parts[0], parts[0]}
+	for _, p := range parts[1:] {
+		value, envs, ok := strings.Cut(p, " in ")
+		require.True(t, ok, "%q: a default after the first names its environments (\"perAz in prod\")", stated)
+		for _, env := range strings.Split(envs, " and ") {
+			i, known := map[string]int{"dev": 0, "staging": 1, "prod": 2}[env]
+			require.True(t, known, "%q names %q, not an environment", stated, env)
+			out[i] = value
 		}
 	}
 	return out
@@ -147,8 +158,8 @@ func TestPulumiYAMLDeclaresTheTable(t *testing.T) {
 				if !assert.NotNil(t, mention, "the description of %s does not name %s", s.Key, field) {
 					continue
 				}
-				if stated := regexp.MustCompile(`default ([^,;)]+)`).FindStringSubmatch(mention[2]); stated != nil {
-					assert.Equal(t, defaultsByEnv(t, leaf.Default)[0], stated[1], "the default of %s that Pulumi.yaml states", leaf.Key)
+				if stated := regexp.MustCompile(`default ([^;)]+)`).FindStringSubmatch(mention[2]); stated != nil {
+					assert.Equal(t, defaultsByEnv(t, leaf.Default), statedByEnv(t, stated[1]), "the default of %s that Pulumi.yaml states, in dev, staging and prod", leaf.Key)
 				}
 			}
 		})

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/secure-vpc/secure-vpc/internal/awslimits"
+	"github.com/secure-vpc/secure-vpc/network/netplan"
 )
 
 // This file is the one declaration of the stack config: every key with whether it is required,
@@ -24,7 +25,7 @@ type KeyDoc struct {
 // Setting is a key the loader defaults by environment and checks: its default, unit, meaning
 // and the values it accepts are declared here once.
 type Setting[T comparable] struct {
-	Key      string // as in KeyDoc
+	Key      string // as in KeyDoc; "" for a project decision, which no key overrides
 	Required string // as in KeyDoc; "no" when empty
 	Dev      T      // the default of a dev stack
 	Staging  T      // of a staging stack
@@ -154,6 +155,13 @@ var (
 	}
 )
 
+// The loader's own bounds, narrower than AWS's: a service runs at least one task and at most
+// maxTasks, and a database keeps at least a week of backups (AWS would accept 0, no backups).
+const (
+	minTasks, maxTasks     = 1, 100
+	minBackupRetentionDays = 7
+)
+
 // The settings of a service.
 var (
 	serviceCPU = &Setting[int]{
@@ -166,8 +174,8 @@ var (
 	}
 	serviceDesiredCount = &Setting[int]{
 		Key: "services.<name>.desiredCount", Dev: 1, Staging: 2, Prod: 2, Unit: "tasks",
-		Meaning: "Tasks to run, 1-100.",
-		Check:   outOfRange(1, 100, "%d is out of range; run 1 to 100 tasks"),
+		Meaning: fmt.Sprintf("Tasks to run, %d-%d.", minTasks, maxTasks),
+		Check:   outOfRange(minTasks, maxTasks, "%d is out of range; run "+fmt.Sprintf("%d to %d", minTasks, maxTasks)+" tasks"),
 	}
 	serviceHealthCheckPath = &Setting[string]{
 		Key: "services.<name>.healthCheckPath", Dev: "/healthz", Staging: "/healthz", Prod: "/healthz",
@@ -179,7 +187,7 @@ var (
 var (
 	databasePort = &Setting[int]{
 		Key: "databases.<name>.port", Dev: 5432, Staging: 5432, Prod: 5432,
-		Meaning: "The port the instance listens on, 1150-65535.",
+		Meaning: fmt.Sprintf("The port the instance listens on, %d-%d.", awslimits.PostgresPorts.Lowest, awslimits.PostgresPorts.Highest),
 		Check:   portCheck(awslimits.PostgresPorts),
 	}
 	allocatedStorage = &Setting[int]{
@@ -197,8 +205,9 @@ var (
 	}
 	backupRetentionDays = &Setting[int]{
 		Key: "databases.<name>.backupRetentionDays", Dev: 7, Staging: 14, Prod: 30, Unit: "days",
-		Meaning: fmt.Sprintf("Automated backups to keep, 7-%d.", awslimits.BackupRetentionDays.Max),
-		Check:   outOfRange(7, awslimits.BackupRetentionDays.Max, "%d is out of range; keep 7 to "+fmt.Sprint(awslimits.BackupRetentionDays.Max)+" days of backups"),
+		Meaning: fmt.Sprintf("Automated backups to keep, %d-%d.", minBackupRetentionDays, awslimits.BackupRetentionDays.Max),
+		Check: outOfRange(minBackupRetentionDays, awslimits.BackupRetentionDays.Max,
+			"%d is out of range; keep "+fmt.Sprintf("%d to %d", minBackupRetentionDays, awslimits.BackupRetentionDays.Max)+" days of backups"),
 	}
 	multiAZ = &Setting[bool]{
 		Key: "databases.<name>.multiAz", Dev: false, Staging: true, Prod: true,
@@ -224,7 +233,7 @@ var (
 	}
 	cachePort = &Setting[int]{
 		Key: "caches.<name>.port", Dev: 6379, Staging: 6379, Prod: 6379,
-		Meaning: "The port the cache listens on, 1-65535.",
+		Meaning: fmt.Sprintf("The port the cache listens on, %d-%d.", awslimits.CachePorts.Lowest, awslimits.CachePorts.Highest),
 		Check:   portCheck(awslimits.CachePorts),
 	}
 )
@@ -237,6 +246,80 @@ var rateLimit = &Setting[int]{
 		"%d is out of range; WAF rate limits take "+fmt.Sprintf("%d to %d", awslimits.WAFRateLimit.Min, awslimits.WAFRateLimit.Max)+" requests per 5 minutes per IP"),
 }
 
+// The project's decisions: defaults the environment selects and no config key overrides, so that
+// the environment stays the one switch for cost and blast radius (a stack that needs another value
+// changes its environment, or this table). They are settings without a key: Load puts them in the
+// Spec, the components receive them as explicit values, and the README's "Environment defaults"
+// table shows them beside the keys' defaults (EnvironmentDefaults).
+var (
+	protect = &Setting[bool]{
+		Dev: false, Staging: true, Prod: true,
+		Meaning: "Pulumi's protect on the stateful resources (keys, log groups, databases, caches, buckets, secrets, roles) and AWS deletion protection (databases, load balancers): a database then keeps its automated backups and takes a final snapshot when deleted.",
+	}
+	cacheNodes = &Setting[int]{
+		Dev: 1, Staging: 2, Prod: 2, Unit: "nodes",
+		Meaning: "The nodes of each cache (ElastiCache's numCacheClusters): with two, a replica in a second zone, automatic failover and Multi-AZ.",
+	}
+	cacheSnapshotRetentionDays = &Setting[int]{
+		Dev: 1, Staging: 7, Prod: 7, Unit: "days",
+		Meaning: "The daily snapshots each cache keeps.",
+	}
+	secretRecoveryWindowDays = &Setting[int]{
+		Dev: 7, Staging: 30, Prod: 30, Unit: "days",
+		Meaning: "How long a deleted secret can be restored.",
+	}
+	healthCheckGraceSeconds = &Setting[int]{
+		Dev: 60, Staging: 60, Prod: 60, Unit: "seconds",
+		Meaning: "How long ECS ignores the load balancer's health checks of a BFF's new task while it starts.",
+	}
+)
+
+// EnvironmentDefault is a row of the README's "Environment defaults" table: a setting's value in
+// dev, staging and prod, as the table shows it ("no", "30 days", "1 node").
+type EnvironmentDefault struct {
+	Row                string
+	Dev, Staging, Prod string
+}
+
+// EnvironmentDefaults are the rows of the README's "Environment defaults" table, in its order:
+// the keys whose defaults differ by environment, then the project's decisions.
+func EnvironmentDefaults() []EnvironmentDefault {
+	return []EnvironmentDefault{
+		natGateways.row("NAT gateways"),
+		flowLogRetentionDays.row("Flow log retention"),
+		multiAZ.row("Database Multi-AZ"),
+		backupRetentionDays.row("Database backups"),
+		serviceDesiredCount.row("Tasks per service"),
+		protect.row("Database deletion protection, final snapshot"),
+		cacheNodes.row("Cache replicas (automatic failover, Multi-AZ)"),
+		cacheSnapshotRetentionDays.row("Cache snapshots kept"),
+		secretRecoveryWindowDays.row("Secrets recovery window"),
+		healthCheckGraceSeconds.row("Health-check grace of a BFF's new task"),
+		protect.row("Pulumi `protect` on stores (keys, databases, buckets, caches, secrets, log groups) and what guards them"),
+	}
+}
+
+// row is the setting as a row of the environment defaults table: a flag as no or yes, a quantity
+// with its unit (singular for 1).
+func (s *Setting[T]) row(name string) EnvironmentDefault {
+	show := func(v T) string {
+		switch b := any(v).(type) {
+		case bool:
+			return map[bool]string{false: "no", true: "yes"}[b]
+		case int:
+			if s.Unit == "" {
+				return fmt.Sprint(b)
+			}
+			if b == 1 {
+				return fmt.Sprintf("%d %s", b, strings.TrimSuffix(s.Unit, "s"))
+			}
+			return fmt.Sprintf("%d %s", b, s.Unit)
+		}
+		return fmt.Sprint(v)
+	}
+	return EnvironmentDefault{Row: name, Dev: show(s.Dev), Staging: show(s.Staging), Prod: show(s.Prod)}
+}
+
 // portCheck accepts the ports of a range, and refuses any other as checkPort does.
 func portCheck(r awslimits.PortRange) func(int) string {
 	return func(port int) string { return portProblem(port, r) }
@@ -247,14 +330,14 @@ func Reference() []KeyDoc {
 	rows := []documented{
 		KeyDoc{Key: keyRegion, Required: "yes", Meaning: "AWS commercial region of the stack, e.g. `eu-west-1` (one of the 34 the catalogue lists, but `ap-east-2` and `ap-southeast-6`, which the pinned AWS provider does not know yet). Regions of other partitions (`us-gov-*`, `cn-*`, `eusc-*`, ISO) are refused: the program writes commercial ARNs, endpoints and principals."},
 		KeyDoc{Key: keyEnvironment, Required: "yes", Meaning: "`dev`, `staging` or `prod`; selects the defaults below."},
-		KeyDoc{Key: "network.cidr", Required: "yes", Meaning: "Private IPv4 block (inside 10/8, 172.16/12 or 192.168/16), a /16 to /22, written as its network address."},
-		KeyDoc{Key: "network.availabilityZones", Required: "yes", Meaning: "2 or 3 distinct zones of `aws:region` (a letter the region has, e.g. `eu-west-1a`-`c`). Append only."},
+		KeyDoc{Key: "network.cidr", Required: "yes", Meaning: fmt.Sprintf("Private IPv4 block (inside 10/8, 172.16/12 or 192.168/16), a /%d to /%d, written as its network address.", netplan.MinVPCPrefix, netplan.MaxVPCPrefix)},
+		KeyDoc{Key: "network.availabilityZones", Required: "yes", Meaning: fmt.Sprintf("%d or %d distinct zones of `aws:region` (a letter the region has, e.g. `eu-west-1a`-`c`). Append only.", minAZs, netplan.MaxAZs)},
 		natGateways,
 		flowLogRetentionDays,
 		KeyDoc{Key: "network.connectedCidrs", Required: "no", Meaning: "Networks the VPC will be peered or connected with; the VPC CIDR must not overlap them."},
 		KeyDoc{Key: "services.<name>", Required: "yes (one or more)", Meaning: "A service. `<name>`: lowercase letters, digits, single hyphens; at most 20 characters for a BFF (the ALB name derived from it must fit in 32); a private service's name is limited by its IAM role names (64) and its certificate's common name, `<service>.<stack>.secure-vpc.internal` (64 by RFC 5280): 40 characters with a 3-letter stack name (the loader says the limit). A BFF's name must not begin with `internal-` (ELB reserves it). Names that would give one of a service's variables the same name twice (`BUCKET_X_URL` from a bucket `x-url` and a callee `bucket-x`), or two firewall rules one name (names with `-to-` in them), are refused."},
 		KeyDoc{Key: "services.<name>.public", Required: "no", Default: "`false`", Meaning: "`true` marks a BFF: the only kind of service with an internet-facing load balancer. Nobody may call a BFF, and a BFF never owns a database."},
-		KeyDoc{Key: "services.<name>.port", Required: "yes", Meaning: "TCP port the service listens on (TLS), 1024-65535: its non-root user cannot bind below 1024."},
+		KeyDoc{Key: "services.<name>.port", Required: "yes", Meaning: fmt.Sprintf("TCP port the service listens on (TLS), %d-%d: its non-root user cannot bind below %[1]d.", awslimits.TaskPorts.Lowest, awslimits.TaskPorts.Highest)},
 		KeyDoc{Key: "services.<name>.image", Required: "yes", Meaning: "`<repository>:<tag>` or `<repository>@sha256:<digest>`; `latest` is refused. An image from anywhere but ECR in the stack's region (Docker Hub, ECR Public, ECR of another region) needs `internetEgress`."},
 		KeyDoc{Key: "services.<name>.calls", Required: "no", Meaning: "Services it may call. Each must exist, must not be itself or a BFF."},
 		KeyDoc{Key: "services.<name>.internetEgress", Required: "no", Default: "`false`", Meaning: "`true` lets the service reach the internet (HTTPS, through NAT; needs `network.natGateways` other than `none`)."},
@@ -311,8 +394,8 @@ type Section struct {
 // Sections are the top-level keys in the order of Pulumi.yaml (Keys lists the same names).
 var Sections = []Section{
 	{keyEnvironment, "string", "", "dev, staging or prod. Selects cost and safety defaults (NAT per AZ, Multi-AZ databases, retention, protect); security is the same in every environment."},
-	{keyNetwork, "object", "", "The VPC: cidr (a private /16 to /22), availabilityZones (2 or 3 zones of aws:region), natGateways (none | single | perAz; default single, perAz in prod), flowLogRetentionDays, connectedCidrs (networks the VPC will be connected to; the VPC must not overlap them)."},
-	{keyServices, "object", "", "The service graph: name -> {public, port, image, calls, internetEgress, cpu, memory, desiredCount, healthCheckPath}. public: true marks a BFF, the only kind of service with an internet-facing load balancer; calls lists the services it may call; port is 1024-65535 (tasks run as a non-root user); internetEgress needs a NAT strategy other than none."},
+	{keyNetwork, "object", "", "The VPC: cidr (a private /" + fmt.Sprint(netplan.MinVPCPrefix) + " to /" + fmt.Sprint(netplan.MaxVPCPrefix) + "), availabilityZones (" + fmt.Sprint(minAZs) + " or " + fmt.Sprint(netplan.MaxAZs) + " zones of aws:region), natGateways (none | single | perAz; default single, perAz in prod), flowLogRetentionDays, connectedCidrs (networks the VPC will be connected to; the VPC must not overlap them)."},
+	{keyServices, "object", "", "The service graph: name -> {public, port, image, calls, internetEgress, cpu, memory, desiredCount, healthCheckPath}. public: true marks a BFF, the only kind of service with an internet-facing load balancer; calls lists the services it may call; port is " + fmt.Sprintf("%d-%d", awslimits.TaskPorts.Lowest, awslimits.TaskPorts.Highest) + " (tasks run as a non-root user); internetEgress needs a NAT strategy other than none."},
 	{keyDatabases, "object", "{}", "PostgreSQL databases: name -> {engine: postgres, version (a major in RDS standard support), extendedSupport (true accepts a major on paid RDS Extended Support), owner (exactly one private service, never a BFF), instanceClass, port, allocatedStorage, maxAllocatedStorage, backupRetentionDays, multiAz}. Only the owner can reach a database."},
 	{keyBuckets, "object", "{}", "S3 buckets: name -> {readers, writers} (service names)."},
 	{keyCaches, "object", "{}", "ElastiCache caches: name -> {users, engine (valkey | redis), nodeType, port}."},

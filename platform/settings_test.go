@@ -37,6 +37,7 @@ func TestSettingsKeepTheirWords(t *testing.T) {
 		want              string
 	}{
 		{"network", "", "natGateways", "nat", `secure-vpc:network.natGateways: "nat" is not a NAT strategy; use none, single or perAz`},
+		{"network", "", "availabilityZones", []string{"eu-west-1a"}, "secure-vpc:network.availabilityZones: has 1 zone(s); list 2 or 3 distinct zones (load balancers and DB subnet groups need at least 2)"},
 		{"network", "", "flowLogRetentionDays", 31, "secure-vpc:network.flowLogRetentionDays: 31 is not a retention CloudWatch Logs accepts; use one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653"},
 		{"services", "users", "cpu", 300, "secure-vpc:services.users.cpu: 300 is not a Fargate task CPU size; use 256, 512, 1024, 2048, 4096, 8192 or 16384 (CPU units)"},
 		{"services", "users", "memory", 4096, "secure-vpc:services.users.memory: cpu 256 with memory 4096 is not a Fargate task size; cpu 256 takes memory 512, 1024 or 2048 (MiB)"},
@@ -107,6 +108,9 @@ func TestSettingsApplyTheirDefaults(t *testing.T) {
 			assert.Equal(t, 1000, spec.Edge.RateLimit)
 			assert.Equal(t, "application secret payments-api-key", spec.Secrets["payments-api-key"].Description)
 			assert.Equal(t, env != Dev, spec.Protect)
+			decided := map[Environment][]int{Dev: {1, 1, 7, 60}, Staging: {2, 7, 30, 60}, Prod: {2, 7, 30, 60}}[env]
+			assert.Equal(t, decided, []int{spec.CacheNodes, spec.CacheSnapshotRetentionDays, spec.SecretRecoveryWindowDays, spec.HealthCheckGraceSeconds},
+				"cache nodes, cache snapshot days, secret recovery window, health-check grace")
 		})
 	}
 

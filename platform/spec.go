@@ -5,12 +5,13 @@ import (
 
 	"github.com/secure-vpc/secure-vpc/compute"
 	"github.com/secure-vpc/secure-vpc/data"
+	"github.com/secure-vpc/secure-vpc/internal/contract"
 	"github.com/secure-vpc/secure-vpc/internal/stack"
 	"github.com/secure-vpc/secure-vpc/network/netplan"
 )
 
-// Project is the Pulumi project name; config keys live in its namespace.
-const Project = "secure-vpc"
+// Project is the Pulumi project name (contract.Project); config keys live in its namespace.
+const Project = contract.Project
 
 // Environment selects the safe defaults of a stack. Security never differs between
 // environments; cost and blast-radius settings do.
@@ -63,9 +64,22 @@ type Spec struct {
 	// Notices are what the loader accepts but a reviewer should know, one line each naming its
 	// key: a PostgreSQL major about to leave RDS standard support.
 	Notices []string
+	// The project's decisions for the environment, which no config key overrides (settings.go).
+
 	// Protect marks stateful resources (keys, log groups, databases, buckets) with Pulumi's
-	// `protect` and turns on AWS deletion protection.
+	// `protect` and turns on AWS deletion protection: false in dev, true in staging and prod.
 	Protect bool
+	// CacheNodes are the nodes of each cache: 1 in dev, 2 (a replica in a second zone, with
+	// automatic failover) in staging and prod.
+	CacheNodes int
+	// CacheSnapshotRetentionDays are the daily snapshots each cache keeps: 1 in dev, 7 in staging
+	// and prod.
+	CacheSnapshotRetentionDays int
+	// SecretRecoveryWindowDays is how long a deleted secret can be restored, in days: 7 in dev,
+	// 30 in staging and prod.
+	SecretRecoveryWindowDays int
+	// HealthCheckGraceSeconds is how long ECS ignores a BFF's new task's health checks: 60.
+	HealthCheckGraceSeconds int
 }
 
 // The settings of the network, a service, a database, a cache and the edge are declared by the

@@ -66,6 +66,11 @@ const (
 	BucketName              StoreAttr = "bucketName"      // a bucket's physical name
 )
 
+// DatabasePort is the port a database listens on: a key of the stack's `databases` output beside
+// DatabaseAddress and DatabaseMasterSecretArn. It is no store output of a task's environment: a
+// task's DB_<NAME>_PORT comes from the config.
+const DatabasePort StoreAttr = "port"
+
 // DatabaseGrant lets a service (the database's owner) connect with IAM authentication as User,
 // and read the master secret.
 type DatabaseGrant struct {
@@ -82,11 +87,6 @@ type BucketGrant struct {
 // Secrets are the variables ECS injects from secrets, in contract order.
 func (w ServiceWiring) Secrets() []TaskVariable {
 	return slices.DeleteFunc(slices.Clone(w.Variables), func(v TaskVariable) bool { return !v.IsSecret() })
-}
-
-// Environment are the environment variables, in contract order.
-func (w ServiceWiring) Environment() []TaskVariable {
-	return slices.DeleteFunc(slices.Clone(w.Variables), TaskVariable.IsSecret)
 }
 
 // SecretsRead lists the distinct secrets the service's execution role reads (several variables
@@ -191,14 +191,4 @@ func checkContracts(spec *Spec, ps *problems) {
 			from[v.Name] = v.From
 		}
 	}
-}
-
-// TaskVariables lists the names of every variable a service's tasks receive, sorted.
-func TaskVariables(spec *Spec, service string) []string {
-	var out []string
-	for _, v := range WireService(spec, service).Variables {
-		out = append(out, v.Name)
-	}
-	slices.Sort(out)
-	return out
 }

@@ -206,8 +206,14 @@ func TestDatabase(t *testing.T) {
 // replica in a second AZ with failover, a week of snapshots and protect.
 func TestCache(t *testing.T) {
 	for _, scope := range []stack.Scope{testScope, protected} {
+		// The stack's settings: one node and a day of snapshots in dev, two nodes and a week in
+		// staging and prod.
+		nodes, snapshots := 1, 1
+		if scope.Protect {
+			nodes, snapshots = 2, 7
+		}
 		p := run(t, func(ctx *pulumi.Context) error {
-			_, err := data.NewCache(ctx, "sessions", &data.CacheArgs{Scope: scope,
+			_, err := data.NewCache(ctx, "sessions", &data.CacheArgs{Scope: scope, Nodes: nodes, SnapshotRetentionDays: snapshots,
 				CacheSettings:     data.CacheSettings{Name: "sessions", Engine: data.Valkey, NodeType: "cache.t4g.micro", Port: 6379, Users: []string{"web-bff", "mobile-bff"}},
 				IsolatedSubnetIDs: pulumi.ToStringArray([]string{"subnet-i-a", "subnet-i-b"}), SecurityGroupID: pulumi.String("sg-0cache00000000000"),
 				DataKeyArn: pulumi.String(dataKey), AuthToken: pulumi.ToSecret(pulumi.String("test-only-token")).(pulumi.StringOutput)})
@@ -230,10 +236,6 @@ func TestCache(t *testing.T) {
 		assert.Equal(t, subnets.Outputs["name"], group.Inputs["subnetGroupName"])
 		assert.Equal(t, []any{"sg-0cache00000000000"}, group.Inputs["securityGroupIds"])
 		assert.Equal(t, wantTags, tags(group))
-		nodes, snapshots := 1, 1
-		if scope.Protect {
-			nodes, snapshots = 2, 7
-		}
 		assert.EqualValues(t, nodes, group.Inputs["numCacheClusters"])
 		assert.EqualValues(t, snapshots, group.Inputs["snapshotRetentionLimit"])
 		assert.Equal(t, scope.Protect, group.Inputs["automaticFailoverEnabled"])
@@ -241,10 +243,17 @@ func TestCache(t *testing.T) {
 		assert.Equal(t, scope.Protect, group.Protect)
 	}
 	_, err := testkit.ComponentErr(func(ctx *pulumi.Context) error {
-		_, err := data.NewCache(ctx, "sessions", &data.CacheArgs{Scope: testScope,
+		_, err := data.NewCache(ctx, "sessions", &data.CacheArgs{Scope: testScope, Nodes: 1,
 			CacheSettings:     data.CacheSettings{Engine: "memcached", Users: []string{"web-bff"}},
 			IsolatedSubnetIDs: pulumi.ToStringArray(nil), SecurityGroupID: pulumi.String("sg"), DataKeyArn: pulumi.String(dataKey), AuthToken: pulumi.String("t")})
 		return err
 	})
 	assert.ErrorContains(t, err, "is not valkey or redis", "only valkey and redis")
+	_, err = testkit.ComponentErr(func(ctx *pulumi.Context) error {
+		_, err := data.NewCache(ctx, "sessions", &data.CacheArgs{Scope: testScope,
+			CacheSettings:     data.CacheSettings{Engine: data.Valkey, Users: []string{"web-bff"}},
+			IsolatedSubnetIDs: pulumi.ToStringArray(nil), SecurityGroupID: pulumi.String("sg"), DataKeyArn: pulumi.String(dataKey), AuthToken: pulumi.String("t")})
+		return err
+	})
+	assert.ErrorContains(t, err, "0 nodes is outside 1-6", "the nodes are the stack's to give")
 }

@@ -71,6 +71,20 @@ func (s Scope) LogGroup(path ...string) string {
 	return "/" + s.Project + "/" + s.Stack + "/" + strings.Join(path, "/")
 }
 
+// ServiceLogGroup is the log group a service's tasks write to: "/<project>/<stack>/services/<service>".
+func (s Scope) ServiceLogGroup(service string) string { return s.LogGroup("services", service) }
+
+// EdgeHost is the DNS name a BFF is served under: "<bff>.<domain>". Without a domain (a dev stack
+// on a self-signed certificate) it is "<bff>.<stack>.<project>.test", a name under the reserved
+// .test domain that resolves nowhere. Every BFF has its own load balancer, so one name cannot
+// serve two of them.
+func (s Scope) EdgeHost(bff, domain string) string {
+	if domain == "" {
+		return bff + "." + s.Stack + "." + s.Project + ".test"
+	}
+	return bff + "." + domain
+}
+
 // WAFLogGroup is the log group of a web ACL: WAF delivers only to log groups whose names start
 // with aws-waf-logs-, so it is "aws-waf-logs-<project>-<stack>-<name>".
 func (s Scope) WAFLogGroup(name string) string { return "aws-waf-logs-" + s.Name(name) }

@@ -1,0 +1,14 @@
+package platform
+
+import "slices"
+
+// TaskVariables lists the names of every variable a service's tasks receive, sorted: what the
+// tests compare a registered task definition with.
+func TaskVariables(spec *Spec, service string) []string {
+	var out []string
+	for _, v := range WireService(spec, service).Variables {
+		out = append(out, v.Name)
+	}
+	slices.Sort(out)
+	return out
+}
