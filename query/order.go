@@ -2,11 +2,11 @@ package query
 
 import (
 	"encoding/json"
-	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/secure-vpc/secure-vpc/internal/contract"
+	"github.com/secure-vpc/secure-vpc/internal/naming"
 	"github.com/secure-vpc/secure-vpc/internal/policydoc"
 )
 
@@ -128,7 +128,7 @@ func (ix *Index) CreateOrder() []OrderSubject {
 		s := OrderSubject{Resource: db}
 		id := Str(db, "identifier")
 		for _, kind := range Strings(db, "enabledCloudwatchLogsExports") {
-			name := fmt.Sprintf("/aws/rds/instance/%s/%s", id, kind)
+			name := naming.RDSLogGroup(id, kind)
 			group := ix.Named(contract.TypeLogGroup, "name", name)
 			s.LogExports = append(s.LogExports, LogExport{Kind: kind, GroupName: name, Group: group})
 			if group != nil {
