@@ -68,10 +68,17 @@ func (p Path) Ports() string {
 
 var internetNode = Node{Kind: contract.InternetNode, Name: "internet"}
 
-// endpointName is the short name of an endpoint's service: "s3", "kms", "ecr.api".
-func endpointName(serviceName string) string {
-	if strings.HasSuffix(serviceName, ".ecr.api") || strings.HasSuffix(serviceName, ".ecr.dkr") {
-		return serviceName[strings.Index(serviceName, "ecr."):]
+// EndpointName is the short name of a VPC endpoint's AWS service ("com.amazonaws.eu-west-1.ecr.api"
+// -> "ecr.api"): the S3 gateway endpoint or an interface endpoint the stack requires when the
+// service name ends in one, else "ecr.<x>" for another ECR endpoint, else its last segment.
+func EndpointName(serviceName string) string {
+	for _, known := range append([]string{contract.S3GatewayEndpoint}, contract.InterfaceEndpoints...) {
+		if strings.HasSuffix(serviceName, "."+known) {
+			return known
+		}
+	}
+	if i := strings.Index(serviceName, ".ecr."); i >= 0 {
+		return serviceName[i+1:]
 	}
 	return serviceName[strings.LastIndex(serviceName, ".")+1:]
 }
@@ -118,7 +125,7 @@ func (ix *Index) Nodes() []Node {
 		if Str(ep, "vpcEndpointType") != "Interface" {
 			continue
 		}
-		out = append(out, Node{Kind: contract.EndpointNode, Name: endpointName(Str(ep, "serviceName")), URN: ep.URN,
+		out = append(out, Node{Kind: contract.EndpointNode, Name: EndpointName(Str(ep, "serviceName")), URN: ep.URN,
 			Groups: Strings(ep, "securityGroupIds"), Subnets: Strings(ep, "subnetIds")})
 	}
 	return out
@@ -339,9 +346,8 @@ func (ix *Index) pathToGatewayEndpoint(src Node, out SGRule, add func(Path)) {
 				if r.TargetKind != contract.VPCEndpointTarget || Str(r.Source, "prefixListId") != out.PrefixList {
 					continue
 				}
-				svc := Str(r.Source, "serviceName")
 				if peer := ix.InternetPeer(subnet); ix.NACLAllows(subnet, true, peer, out.From) && ix.NACLAllows(subnet, false, peer, ephemeralProbe) {
-					add(Path{From: src, To: Node{Kind: contract.EndpointNode, Name: svc[strings.LastIndex(svc, ".")+1:], Gateway: true, URN: r.Source.URN},
+					add(Path{From: src, To: Node{Kind: contract.EndpointNode, Name: EndpointName(Str(r.Source, "serviceName")), Gateway: true, URN: r.Source.URN},
 						Protocol: protoName(out.Proto), FromPort: out.From, ToPort: out.To, Status: contract.PathReachable})
 					return
 				}

@@ -89,3 +89,23 @@ func TestUnknownGroupMakesAnUnknownPath(t *testing.T) {
 	assert.Equal(t, contract.UnknownNode, unknown[0].To.Kind)
 	assert.Contains(t, unknown[0].Why, "sg-elsewhere")
 }
+
+func TestEndpointName(t *testing.T) {
+	for _, tc := range []struct{ serviceName, want string }{
+		{"com.amazonaws.eu-west-1.s3", "s3"},
+		{"com.amazonaws.eu-west-1.ecr.api", "ecr.api"},
+		{"com.amazonaws.eu-west-1.ecr.dkr", "ecr.dkr"},
+		{"com.amazonaws.us-east-1.secretsmanager", "secretsmanager"},
+		{"com.amazonaws.eu-west-1.ecr.other", "ecr.other"},
+		{"com.amazonaws.eu-west-1.dynamodb", "dynamodb"},
+	} {
+		assert.Equal(t, tc.want, query.EndpointName(tc.serviceName), tc.serviceName)
+	}
+	// Every endpoint of dev is named by the list the network writes and NET-07 requires.
+	ix, _ := dev(t)
+	var names []string
+	for _, ep := range ix.OfType(contract.TypeVpcEndpoint) {
+		names = append(names, query.EndpointName(query.Str(ep, "serviceName")))
+	}
+	assert.ElementsMatch(t, append([]string{contract.S3GatewayEndpoint}, contract.InterfaceEndpoints...), names)
+}

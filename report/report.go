@@ -213,8 +213,7 @@ func describeTarget(ix *query.Index, route query.Route) string {
 	case contract.NATGatewayTarget:
 		return "NAT gateway " + name
 	case contract.VPCEndpointTarget:
-		svc := query.Str(route.Source, "serviceName")
-		return "gateway endpoint " + svc[strings.LastIndex(svc, ".")+1:]
+		return "gateway endpoint " + query.EndpointName(query.Str(route.Source, "serviceName"))
 	}
 	return string(route.TargetKind) + " " + name
 }
