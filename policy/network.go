@@ -90,7 +90,7 @@ func checkReturnTraffic(ix *query.Index) (int, []Finding) {
 	}
 	for _, lb := range ix.LoadBalancers() {
 		if query.InternetFacing(lb) {
-			for _, id := range query.Strings(lb, "subnets") {
+			for _, id := range query.LoadBalancerSubnets(lb) {
 				mark(ix.Ref(id), "load-balancer")
 			}
 		}

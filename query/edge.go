@@ -23,6 +23,35 @@ func InternetFacing(lb *Resource) bool {
 	return !internal
 }
 
+// LoadBalancerSubnets are the subnets a load balancer sits in: its subnets, then those of its
+// subnet mappings (AWS accepts either).
+func LoadBalancerSubnets(lb *Resource) []string {
+	subnets := Strings(lb, "subnets")
+	for _, m := range List(lb, "subnetMappings") {
+		if mm, ok := m.(map[string]any); ok {
+			if id, _ := mm["subnetId"].(string); id != "" {
+				subnets = append(subnets, id)
+			}
+		}
+	}
+	return subnets
+}
+
+// AccessLogs is where a load balancer writes its access logs.
+type AccessLogs struct {
+	Enabled bool   // accessLogs.enabled (false when unset)
+	Bucket  string // the bucket's name ("" when unset)
+}
+
+// AccessLogsOf reads a load balancer's access-log setting.
+func AccessLogsOf(lb *Resource) AccessLogs {
+	v, _ := Prop(lb, "accessLogs")
+	logs, _ := v.(map[string]any)
+	enabled, _ := logs["enabled"].(bool)
+	bucket, _ := logs["bucket"].(string)
+	return AccessLogs{Enabled: enabled, Bucket: bucket}
+}
+
 // WebACLOf returns the web ACL associated with a load balancer, or nil (the last association
 // wins, as AWS allows one).
 func (ix *Index) WebACLOf(lb *Resource) *Resource {
@@ -53,12 +82,8 @@ func (ix *Index) InternetExposure() []Exposure {
 			continue
 		}
 		waf := ""
-		for _, a := range ix.OfType(contract.TypeWebACLAssociation) {
-			if Str(a, "resourceArn") == Str(lb, "arn") || Str(a, "resourceArn") == lb.ID {
-				if acl := ix.Ref(Str(a, "webAclArn")); acl != nil {
-					waf = Name(acl)
-				}
-			}
+		if acl := ix.WebACLOf(lb); acl != nil {
+			waf = Name(acl)
 		}
 		for _, l := range ix.Listeners() {
 			if Str(l, "loadBalancerArn") != Str(lb, "arn") && Str(l, "loadBalancerArn") != lb.ID {

@@ -1,6 +1,7 @@
 package query_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -35,4 +36,39 @@ func TestInternalLoadBalancerIsNotExposed(t *testing.T) {
 	ix := indexOf(res(contract.TypeLoadBalancer, "lb", "lb-1", map[string]any{"internal": true}))
 	assert.False(t, query.InternetFacing(ix.Ref("lb-1")))
 	assert.Empty(t, ix.InternetExposure())
+}
+
+// Each load balancer of dev: its subnets, its access logs and its web ACL, as EDGE-01, EDGE-04,
+// NET-08, the reachability and the create order read them.
+func TestLoadBalancerFactsOfDev(t *testing.T) {
+	ix, _ := dev(t)
+	logs := named(t, ix, contract.TypeBucket, "access-logs")
+	for _, lb := range ix.LoadBalancers() {
+		subnets := query.LoadBalancerSubnets(lb)
+		assert.Len(t, subnets, 2, query.Name(lb))
+		for _, id := range subnets {
+			assert.Equal(t, contract.Public, query.Tier(ix.Ref(id)), query.Name(lb))
+		}
+		assert.Equal(t, query.AccessLogs{Enabled: true, Bucket: query.Str(logs, "bucket")}, query.AccessLogsOf(lb), query.Name(lb))
+		acl := ix.WebACLOf(lb)
+		assert.Equal(t, strings.TrimSuffix(query.Name(lb), "-alb")+"-waf", query.Name(acl))
+	}
+}
+
+func TestLoadBalancerSubnetsIncludeSubnetMappings(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		inputs map[string]any
+		want   []string
+	}{
+		{"subnets", map[string]any{"subnets": []any{"a", "b"}}, []string{"a", "b"}},
+		{"mappings", map[string]any{"subnetMappings": []any{map[string]any{"subnetId": "c"}, map[string]any{"allocationId": "x"}}}, []string{"c"}},
+		{"both", map[string]any{"subnets": []any{"a"}, "subnetMappings": []any{map[string]any{"subnetId": "c"}}}, []string{"a", "c"}},
+		{"none", map[string]any{}, nil},
+	} {
+		lb := res(contract.TypeLoadBalancer, "lb", "lb-1", tc.inputs)
+		assert.Equal(t, tc.want, query.LoadBalancerSubnets(&lb), tc.name)
+	}
+	lb := res(contract.TypeLoadBalancer, "lb", "lb-1", map[string]any{})
+	assert.Equal(t, query.AccessLogs{}, query.AccessLogsOf(&lb), "no access logs")
 }

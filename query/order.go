@@ -7,7 +7,6 @@ import (
 
 	"github.com/secure-vpc/secure-vpc/internal/contract"
 	"github.com/secure-vpc/secure-vpc/internal/naming"
-	"github.com/secure-vpc/secure-vpc/internal/policydoc"
 )
 
 // DependsOn returns the URNs of every resource that must exist before r, following the
@@ -75,20 +74,17 @@ func (ix *Index) CreateOrder() []OrderSubject {
 		out = append(out, s)
 	}
 	for _, lb := range ix.LoadBalancers() {
-		v, _ := Prop(lb, "accessLogs")
-		logs, _ := v.(map[string]any)
-		logging, _ := logs["enabled"].(bool)
-		if !logging && !InternetFacing(lb) {
+		logs := AccessLogsOf(lb)
+		if !logs.Enabled && !InternetFacing(lb) {
 			continue
 		}
 		s := OrderSubject{Resource: lb}
-		if logging {
-			bucket, _ := logs["bucket"].(string)
-			bucketPolicies(&s, bucket, "Elastic Load Balancing checks when access logs are turned on")
+		if logs.Enabled {
+			bucketPolicies(&s, logs.Bucket, "Elastic Load Balancing checks when access logs are turned on")
 		}
 		if InternetFacing(lb) {
 			vpcs := map[string]bool{}
-			for _, sid := range Strings(lb, "subnets") {
+			for _, sid := range LoadBalancerSubnets(lb) {
 				if subnet := ix.Ref(sid); subnet != nil {
 					vpcs[Str(subnet, "vpcId")] = true
 				}
@@ -200,11 +196,9 @@ func (ix *Index) serviceStartNeeds(s *OrderSubject, svc *Resource) {
 				Why: "attaches the target group to a load balancer (ECS refuses a target group without one)"})
 		}
 	}
-	v, _ := Prop(svc, "networkConfiguration")
-	nc, _ := v.(map[string]any)
-	groups := policydoc.StringList(nc["securityGroups"])
+	net := NetworkOf(svc)
 	worldEgress := false
-	for _, g := range groups {
+	for _, g := range net.Groups {
 		// What the tasks send (their groups' egress rules, and the peers' ingress rules that
 		// admit them), and their load balancer's health checks.
 		for _, rule := range ix.Where(contract.TypeSGEgressRule, "securityGroupId", g) {
@@ -227,13 +221,13 @@ func (ix *Index) serviceStartNeeds(s *OrderSubject, svc *Resource) {
 	}
 	for _, lb := range ix.LoadBalancers() {
 		if slices.ContainsFunc(Strings(lb, "securityGroups"), func(g string) bool { return lbGroups[g] }) {
-			for _, sid := range Strings(lb, "subnets") {
+			for _, sid := range LoadBalancerSubnets(lb) {
 				ix.subnetNeeds(s, ix.Ref(sid), "the load balancer's health checks cross")
 			}
 		}
 	}
 	vpcs := map[string]bool{}
-	for _, sid := range policydoc.StringList(nc["subnets"]) {
+	for _, sid := range net.Subnets {
 		subnet := ix.Ref(sid)
 		if subnet == nil {
 			continue

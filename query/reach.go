@@ -20,6 +20,11 @@ type Node struct {
 	Tags    map[string]string
 	Groups  []string // security group ids
 	Subnets []string // subnet ids
+
+	// Databases and caches: the services they declare as users (DeclaredUsers) and their port
+	// (StorePort).
+	Declared []string
+	Port     int
 }
 
 // DisplayName is the node's name for a reader: a gateway endpoint says so.
@@ -91,20 +96,34 @@ func ServiceName(svc *Resource) string {
 	return Name(svc)
 }
 
+// ServiceNetwork is the network configuration of an ECS service's tasks.
+type ServiceNetwork struct {
+	Declared bool     // the service has a network configuration (without one its tasks land in the default VPC)
+	PublicIP bool     // assignPublicIp
+	Subnets  []string // subnet ids
+	Groups   []string // security group ids
+}
+
+// NetworkOf reads the network configuration of an ECS service.
+func NetworkOf(svc *Resource) ServiceNetwork {
+	v, _ := Prop(svc, "networkConfiguration")
+	nc, _ := v.(map[string]any)
+	pub, _ := nc["assignPublicIp"].(bool)
+	return ServiceNetwork{Declared: nc != nil, PublicIP: pub, Subnets: policydoc.StringList(nc["subnets"]), Groups: policydoc.StringList(nc["securityGroups"])}
+}
+
 // Nodes lists every place traffic can start or end, with its groups and subnets: services,
 // load balancers, databases, caches and interface endpoints, in that order.
 func (ix *Index) Nodes() []Node {
 	var out []Node
 	for _, svc := range ix.OfType(contract.TypeECSService) {
-		v, _ := Prop(svc, "networkConfiguration")
-		nc, _ := v.(map[string]any)
-		pub, _ := nc["assignPublicIp"].(bool)
-		out = append(out, Node{Kind: contract.ServiceNode, Name: ServiceName(svc), Public: pub, URN: svc.URN, Tags: Tags(svc),
-			Groups: policydoc.StringList(nc["securityGroups"]), Subnets: policydoc.StringList(nc["subnets"])})
+		net := NetworkOf(svc)
+		out = append(out, Node{Kind: contract.ServiceNode, Name: ServiceName(svc), Public: net.PublicIP, URN: svc.URN, Tags: Tags(svc),
+			Groups: net.Groups, Subnets: net.Subnets})
 	}
 	for _, lb := range ix.LoadBalancers() {
 		out = append(out, Node{Kind: contract.LoadBalancerNode, Name: Name(lb), Public: InternetFacing(lb), URN: lb.URN, Tags: Tags(lb),
-			Groups: Strings(lb, "securityGroups"), Subnets: Strings(lb, "subnets")})
+			Groups: Strings(lb, "securityGroups"), Subnets: LoadBalancerSubnets(lb)})
 	}
 	for _, db := range ix.OfType(contract.TypeDBInstance) {
 		pub, _ := Bool(db, "publiclyAccessible")
@@ -112,14 +131,16 @@ func (ix *Index) Nodes() []Node {
 		if g := ix.Named(contract.TypeDBSubnetGroup, "name", Str(db, "dbSubnetGroupName")); g != nil {
 			subnets = Strings(g, "subnetIds")
 		}
-		out = append(out, Node{Kind: contract.DatabaseNode, Name: Name(db), Public: pub, URN: db.URN, Tags: Tags(db), Groups: Strings(db, "vpcSecurityGroupIds"), Subnets: subnets})
+		out = append(out, Node{Kind: contract.DatabaseNode, Name: Name(db), Public: pub, URN: db.URN, Tags: Tags(db), Groups: Strings(db, "vpcSecurityGroupIds"), Subnets: subnets,
+			Declared: DeclaredUsers(db), Port: StorePort(db)})
 	}
 	for _, c := range ix.OfType(contract.TypeCache) {
 		var subnets []string
 		if g := ix.Named(contract.TypeCacheSubnetGroup, "name", Str(c, "subnetGroupName")); g != nil {
 			subnets = Strings(g, "subnetIds")
 		}
-		out = append(out, Node{Kind: contract.CacheNode, Name: Name(c), URN: c.URN, Tags: Tags(c), Groups: Strings(c, "securityGroupIds"), Subnets: subnets})
+		out = append(out, Node{Kind: contract.CacheNode, Name: Name(c), URN: c.URN, Tags: Tags(c), Groups: Strings(c, "securityGroupIds"), Subnets: subnets,
+			Declared: DeclaredUsers(c), Port: StorePort(c)})
 	}
 	for _, ep := range ix.OfType(contract.TypeVpcEndpoint) {
 		if Str(ep, "vpcEndpointType") != "Interface" {
@@ -241,16 +262,7 @@ func admitsGroupOf(in SGRule, src Node) bool {
 }
 
 func protocolsMatch(a, b string) bool {
-	norm := func(p string) string {
-		switch p {
-		case "6", "tcp":
-			return "tcp"
-		case "-1", "all":
-			return "all"
-		}
-		return p
-	}
-	a, b = norm(a), norm(b)
+	a, b = protoName(a), protoName(b)
 	return a == b || a == "all" || b == "all"
 }
 
@@ -258,7 +270,7 @@ func protoName(p string) string {
 	if p == "-1" || p == "all" {
 		return "all"
 	}
-	if p == "6" {
+	if IsTCP(p) {
 		return "tcp"
 	}
 	return p

@@ -109,3 +109,46 @@ func TestEndpointName(t *testing.T) {
 	}
 	assert.ElementsMatch(t, append([]string{contract.S3GatewayEndpoint}, contract.InterfaceEndpoints...), names)
 }
+
+// The network configuration of dev's services, and the declared users and port of its stores,
+// as SVC-01, REACH-02, DATA-03 and the create order read them.
+func TestServiceNetworkAndStoreNodesOfDev(t *testing.T) {
+	ix, _ := dev(t)
+	for _, svc := range ix.OfType(contract.TypeECSService) {
+		net := query.NetworkOf(svc)
+		assert.True(t, net.Declared, query.Name(svc))
+		assert.False(t, net.PublicIP, query.Name(svc))
+		assert.Len(t, net.Subnets, 2, query.Name(svc))
+		for _, id := range net.Subnets {
+			assert.Equal(t, contract.Private, query.Tier(ix.Ref(id)), query.Name(svc))
+		}
+		require.NotEmpty(t, net.Groups, query.Name(svc))
+		assert.Equal(t, query.ServiceName(svc), ix.ServiceOfGroup(net.Groups[0]), query.Name(svc))
+	}
+	stores := map[string]query.Node{}
+	for _, n := range ix.Nodes() {
+		if n.Kind == contract.DatabaseNode || n.Kind == contract.CacheNode {
+			stores[n.Name] = n
+		}
+	}
+	assert.Equal(t, []string{"users"}, stores["users-db"].Declared)
+	assert.Equal(t, 5432, stores["users-db"].Port)
+	assert.Equal(t, []string{"mobile-bff", "web-bff"}, stores["sessions"].Declared)
+	assert.Equal(t, 6379, stores["sessions"].Port)
+	for _, a := range ix.StoreAccesses() {
+		n := stores[query.Name(a.Store)]
+		assert.Equal(t, n.Declared, a.Declared, "one definition of the declared users")
+		assert.Equal(t, n.Port, a.Port, "one definition of the port")
+	}
+
+	svc := res(contract.TypeECSService, "svc", "svc-1", map[string]any{})
+	assert.Equal(t, query.ServiceNetwork{}, query.NetworkOf(&svc), "no network configuration")
+}
+
+func TestStorePortDefaults(t *testing.T) {
+	db := res(contract.TypeDBInstance, "db", "db-1", map[string]any{})
+	cache := res(contract.TypeCache, "c", "c-1", map[string]any{})
+	custom := res(contract.TypeDBInstance, "db", "db-2", map[string]any{"port": float64(6543)})
+	other := res(contract.TypeBucket, "b", "b", map[string]any{})
+	assert.Equal(t, []int{5432, 6379, 6543, 0}, []int{query.StorePort(&db), query.StorePort(&cache), query.StorePort(&custom), query.StorePort(&other)})
+}

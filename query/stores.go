@@ -235,20 +235,27 @@ func (ix *Index) StoreAccesses() []StoreAccess {
 		out = append(out, acc)
 	}
 	for _, db := range ix.OfType(contract.TypeDBInstance) {
-		port, ok := Int(db, "port")
-		if !ok {
-			port = 5432
-		}
-		add(db, DatabaseStore, "vpcSecurityGroupIds", port, DeclaredUsers(db))
+		add(db, DatabaseStore, "vpcSecurityGroupIds", StorePort(db), DeclaredUsers(db))
 	}
 	for _, c := range ix.OfType(contract.TypeCache) {
-		port, ok := Int(c, "port")
-		if !ok {
-			port = 6379
-		}
-		add(c, CacheStore, "securityGroupIds", port, DeclaredUsers(c))
+		add(c, CacheStore, "securityGroupIds", StorePort(c), DeclaredUsers(c))
 	}
 	return out
+}
+
+// StorePort is the port a database or cache listens on: its port property, else the engine's
+// default (5432 for a database, 6379 for a cache); 0 for any other resource.
+func StorePort(store *Resource) int {
+	if port, ok := Int(store, "port"); ok {
+		return port
+	}
+	switch store.Type {
+	case contract.TypeDBInstance:
+		return 5432
+	case contract.TypeCache:
+		return 6379
+	}
+	return 0
 }
 
 // DeclaredUsers are the services a database (its owner tag) or a cache (its users tag) declares
