@@ -351,13 +351,13 @@ func checkSecretPolicies(ix *query.Index) (int, []Finding) {
 				fs = append(fs, finding(s, "policy statement %s admits %v, not specific roles", st.Sid, ps))
 			}
 			for _, arn := range ps["AWS"] {
-				tags := query.PrincipalTags(st)
+				who, tags := ix.PrincipalOf(arn), query.PrincipalTags(st)
 				switch {
-				case query.IsAccountRoot(arn) && (tags[contract.RoleTag] == "" || tags[contract.StackTag] == ""):
-					fs = append(fs, finding(s, "policy statement %s admits the whole account %s; name the reader roles, or the stack's roles by the tags %s and %s", st.Sid, query.AccountOf(arn), contract.RoleTag, contract.StackTag))
-				case query.IsAccountRoot(arn) && len(ix.RolesTagged(tags)) == 0:
+				case who.Kind == query.AccountPrincipal && (tags[contract.RoleTag] == "" || tags[contract.StackTag] == ""):
+					fs = append(fs, finding(s, "policy statement %s admits the whole account %s; name the reader roles, or the stack's roles by the tags %s and %s", st.Sid, who.Name, contract.RoleTag, contract.StackTag))
+				case who.Kind == query.AccountPrincipal && len(ix.RolesTagged(tags)) == 0:
 					fs = append(fs, finding(s, "policy statement %s admits the roles tagged %v, and no role of this stack carries those tags", st.Sid, tags))
-				case !query.IsAccountRoot(arn) && !strings.Contains(arn, ":role/"):
+				case who.Kind != query.AccountPrincipal && !who.IsRole():
 					fs = append(fs, finding(s, "policy statement %s admits %s, which is not a role", st.Sid, arn))
 				}
 			}

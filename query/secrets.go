@@ -16,7 +16,8 @@ type PrincipalKind string
 const (
 	ServiceRolePrincipal PrincipalKind = "service-role" // a service's task or execution role
 	RolePrincipal        PrincipalKind = "role"         // a role of the stack that is no service's
-	ARNPrincipal         PrincipalKind = "arn"          // an ARN the stack does not hold
+	ForeignRolePrincipal PrincipalKind = "foreign-role" // a role ARN the stack does not hold
+	ARNPrincipal         PrincipalKind = "arn"          // an ARN the stack does not hold that names no role
 	AccountPrincipal     PrincipalKind = "account"      // a whole account (its root or its id)
 	AWSServicePrincipal  PrincipalKind = "aws-service"  // an AWS service (log delivery)
 	AnyPrincipal         PrincipalKind = "anyone"       // "*"
@@ -42,8 +43,14 @@ func (p Principal) Label() string {
 	return p.Name
 }
 
+// IsRole reports whether a principal is an IAM role: a service's, another of the stack, or a
+// role ARN the stack does not hold.
+func (p Principal) IsRole() bool {
+	return p.Kind == ServiceRolePrincipal || p.Kind == RolePrincipal || p.Kind == ForeignRolePrincipal
+}
+
 // RolePrincipalOf resolves a role ARN: a service's role, another role of the stack, or the ARN
-// as written when the stack does not hold it.
+// as written when the stack does not hold it (ForeignRolePrincipal when it names a role).
 func (ix *Index) RolePrincipalOf(arn string) Principal {
 	if r := ix.Ref(arn); r != nil && r.Type == contract.TypeIAMRole {
 		if svc := Tags(r)[contract.ServiceTag]; svc != "" {
@@ -51,7 +58,19 @@ func (ix *Index) RolePrincipalOf(arn string) Principal {
 		}
 		return Principal{Kind: RolePrincipal, Name: Name(r)}
 	}
+	if strings.Contains(arn, ":role/") {
+		return Principal{Kind: ForeignRolePrincipal, Name: arn}
+	}
 	return Principal{Kind: ARNPrincipal, Name: arn}
+}
+
+// PrincipalOf resolves an AWS principal a policy names (an ARN or a bare account id): a whole
+// account (IsAccountRoot), else as RolePrincipalOf does.
+func (ix *Index) PrincipalOf(arn string) Principal {
+	if IsAccountRoot(arn) {
+		return Principal{Kind: AccountPrincipal, Name: AccountOf(arn)}
+	}
+	return ix.RolePrincipalOf(arn)
 }
 
 // SecretPolicies returns the resource policies of a secret (by its ARN, then by its id).
@@ -76,13 +95,14 @@ func (ix *Index) SecretReaders(secret *Resource) ([]Principal, *Resource) {
 				continue
 			}
 			for _, arn := range st.Principals()["AWS"] {
-				if !IsAccountRoot(arn) {
-					readers = append(readers, ix.RolePrincipalOf(arn))
+				who := ix.PrincipalOf(arn)
+				if who.Kind != AccountPrincipal {
+					readers = append(readers, who)
 					continue
 				}
 				tags := PrincipalTags(st)
 				if len(tags) == 0 {
-					readers = append(readers, Principal{Kind: AccountPrincipal, Name: AccountOf(arn)})
+					readers = append(readers, who)
 					continue
 				}
 				for _, role := range ix.RolesTagged(tags) {

@@ -139,8 +139,8 @@ const (
 )
 
 // BucketPrincipals lists who a bucket's policies allow to use its objects, statement by
-// statement (a principal may appear more than once). An AWS service, or an account's root (ELB
-// log delivery), delivers logs; a role reads or writes.
+// statement (a principal may appear more than once). An AWS service, or a whole account (its
+// root or its bare id, IsAccountRoot: ELB log delivery), delivers logs; a role reads or writes.
 func (ix *Index) BucketPrincipals(b *Resource) []BucketAccess {
 	var out []BucketAccess
 	for _, doc := range ix.BucketPolicies(b) {
@@ -159,12 +159,13 @@ func (ix *Index) BucketPrincipals(b *Resource) []BucketAccess {
 				out = append(out, BucketAccess{Who: Principal{Kind: AWSServicePrincipal, Name: svc}, Access: DeliversLogs})
 			}
 			for _, arn := range ps["AWS"] {
-				if strings.HasSuffix(arn, ":root") {
-					out = append(out, BucketAccess{Who: Principal{Kind: AccountPrincipal, Name: AccountOf(arn)}, Access: DeliversLogs})
+				who := ix.PrincipalOf(arn)
+				if who.Kind == AccountPrincipal {
+					out = append(out, BucketAccess{Who: who, Access: DeliversLogs})
 					access = "" // what the statement grants to the roles after an account is not told apart
 					continue
 				}
-				out = append(out, BucketAccess{Who: ix.RolePrincipalOf(arn), Access: access})
+				out = append(out, BucketAccess{Who: who, Access: access})
 			}
 		}
 	}

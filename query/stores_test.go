@@ -82,3 +82,19 @@ func TestBucketEncryption(t *testing.T) {
 	ix := indexOf(res(contract.TypeBucket, "b", "b", map[string]any{"bucket": "b"}))
 	assert.Equal(t, query.Unencrypted, ix.BucketProtection(ix.Ref("b")).Kind, "no configuration: none")
 }
+
+// A whole account is an AccountPrincipal on a bucket as on a secret, whether the policy names
+// its root or its bare id.
+func TestBucketPrincipalsTellAccountsApart(t *testing.T) {
+	ix := indexOf(
+		res(contract.TypeBucket, "b", "b", map[string]any{"bucket": "b"}),
+		res(contract.TypeBucketPolicy, "b", "b", map[string]any{"bucket": "b", "policy": `{"Version":"2012-10-17","Statement":[
+			{"Effect":"Allow","Principal":{"AWS":["111122223333","arn:aws:iam::444455556666:root"]},"Action":"s3:PutObject","Resource":"*"}]}`}),
+	)
+	var got []query.BucketAccess
+	got = append(got, ix.BucketPrincipals(ix.Ref("b"))...)
+	assert.Equal(t, []query.BucketAccess{
+		{Who: query.Principal{Kind: query.AccountPrincipal, Name: "111122223333"}, Access: query.DeliversLogs},
+		{Who: query.Principal{Kind: query.AccountPrincipal, Name: "444455556666"}, Access: query.DeliversLogs},
+	}, got)
+}
