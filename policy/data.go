@@ -67,51 +67,50 @@ var dataInvariants = []Invariant{
 
 func checkStoresEncrypted(ix *query.Index) (int, []Finding) {
 	var fs []Finding
-	checked := 0
-	for _, db := range ix.OfType(contract.TypeDBInstance) {
+	checked, exceptions := 0, 0
+	for _, st := range ix.Stores() {
 		checked++
-		if on, _ := query.Bool(db, "storageEncrypted"); !on {
-			fs = append(fs, finding(db, "storage is not encrypted; set storageEncrypted with the data key"))
-		} else if ix.KeyOf(query.Str(db, "kmsKeyId")) == nil {
-			fs = append(fs, finding(db, "storage is encrypted with %q, not a customer-managed key of this stack", query.Str(db, "kmsKeyId")))
-		}
-		if pi, _ := query.Bool(db, "performanceInsightsEnabled"); pi && ix.KeyOf(query.Str(db, "performanceInsightsKmsKeyId")) == nil {
-			fs = append(fs, finding(db, "Performance Insights data is not encrypted with a customer-managed key of this stack"))
-		}
-	}
-	for _, c := range ix.OfType(contract.TypeCache) {
-		checked++
-		if on, _ := query.Bool(c, "atRestEncryptionEnabled"); !on || ix.KeyOf(query.Str(c, "kmsKeyId")) == nil {
-			fs = append(fs, finding(c, "is not encrypted at rest with a customer-managed key of this stack"))
-		}
-	}
-	exceptions := 0
-	for _, b := range ix.OfType(contract.TypeBucket) {
-		checked++
-		sse := ix.SideResources(b, contract.TypeBucketSSE)
-		if len(sse) == 0 {
-			fs = append(fs, finding(b, "has no default encryption configuration"))
-			continue
-		}
-		alg, key, bucketKey := query.BucketEncryption(sse[0])
-		switch {
-		case query.Purpose(b) == contract.AccessLogsPurpose && alg == "AES256":
-			exceptions++
-			if exceptions > 1 {
-				fs = append(fs, finding(b, "is a second SSE-S3 access-log bucket; the stack has exactly one documented exception"))
+		enc, r := st.Encryption, st.Resource
+		customerManaged := enc.Protection.Kind == query.CustomerManagedKey
+		switch st.Kind {
+		case query.DatabaseStore:
+			if !enc.Enabled {
+				fs = append(fs, finding(r, "storage is not encrypted; set storageEncrypted with the data key"))
+			} else if !customerManaged {
+				fs = append(fs, finding(r, "storage is encrypted with %q, not a customer-managed key of this stack", enc.Protection.Ref))
 			}
-		case alg != "aws:kms" && alg != "aws:kms:dsse":
-			fs = append(fs, finding(b, "is encrypted with %s, not with the stack's data key (only the access-log bucket may use SSE-S3)", orNone(alg)))
-		case ix.KeyOf(key) == nil:
-			fs = append(fs, finding(b, "is encrypted with %q, not a customer-managed key of this stack", key))
-		case !bucketKey:
-			fs = append(fs, finding(b, "has no bucket key; enable bucketKeyEnabled"))
+			if enc.Insights != nil && enc.Insights.Kind != query.CustomerManagedKey {
+				fs = append(fs, finding(r, "Performance Insights data is not encrypted with a customer-managed key of this stack"))
+			}
+		case query.CacheStore:
+			if !customerManaged {
+				fs = append(fs, finding(r, "is not encrypted at rest with a customer-managed key of this stack"))
+			}
+		case query.BucketStore:
+			switch alg := enc.Algorithm; {
+			case !enc.Enabled:
+				fs = append(fs, finding(r, "has no default encryption configuration"))
+			case query.Purpose(r) == contract.AccessLogsPurpose && enc.Protection.Kind == query.SSES3:
+				exceptions++
+				if exceptions > 1 {
+					fs = append(fs, finding(r, "is a second SSE-S3 access-log bucket; the stack has exactly one documented exception"))
+				}
+			case alg != "aws:kms" && alg != "aws:kms:dsse":
+				fs = append(fs, finding(r, "is encrypted with %s, not with the stack's data key (only the access-log bucket may use SSE-S3)", orNone(alg)))
+			case !customerManaged:
+				fs = append(fs, finding(r, "is encrypted with %q, not a customer-managed key of this stack", enc.Protection.Ref))
+			case !enc.BucketKey:
+				fs = append(fs, finding(r, "has no bucket key; enable bucketKeyEnabled"))
+			}
 		}
 	}
-	for _, s := range ix.OfType(contract.TypeSecret) {
+	for _, s := range ix.Secrets() {
+		if s.ManagedBy != nil {
+			continue // RDS creates and rotates it with the key the database names
+		}
 		checked++
-		if ix.KeyOf(query.Str(s, "kmsKeyId")) == nil {
-			fs = append(fs, finding(s, "is encrypted with %s, not a customer-managed key of this stack", orNone(query.Str(s, "kmsKeyId"))))
+		if s.Protection.Kind != query.CustomerManagedKey {
+			fs = append(fs, finding(s.Resource, "is encrypted with %s, not a customer-managed key of this stack", orNone(s.Protection.Ref)))
 		}
 	}
 	return checked, fs

@@ -219,7 +219,7 @@ func (ix *Index) Secrets() []Secret {
 		if name == "" {
 			name = Str(s, "name")
 		}
-		out = append(out, Secret{Name: strings.TrimSuffix(name, "-"), Resource: s, Protection: ix.Protection(Str(s, "kmsKeyId")), Readers: readers})
+		out = append(out, Secret{Name: strings.TrimSuffix(name, "-"), Resource: s, Protection: ix.EncryptionOf(s).Protection, Readers: readers})
 	}
 	for _, db := range ix.OfType(contract.TypeDBInstance) {
 		if managed, _ := Bool(db, "manageMasterUserPassword"); managed {

@@ -84,19 +84,59 @@ func BucketEncryption(sse *Resource) (alg, key string, bucketKey bool) {
 	return
 }
 
-// BucketProtection is the protection of a bucket's default encryption (the last configuration
-// wins; Unencrypted when it has none).
-func (ix *Index) BucketProtection(b *Resource) KeyProtection {
-	p := KeyProtection{Kind: Unencrypted}
-	for _, sse := range ix.SideResources(b, contract.TypeBucketSSE) {
-		alg, key, _ := BucketEncryption(sse)
-		if alg == "AES256" {
-			p = KeyProtection{Kind: SSES3}
-		} else {
-			p = ix.Protection(key)
+// Encryption is how a store's data is encrypted at rest: what DATA-01 judges, and the key the
+// report and the diff show (the same fact, so they cannot disagree).
+type Encryption struct {
+	// Enabled is whether the store encrypts at all: a database's storageEncrypted, a cache's
+	// atRestEncryptionEnabled, a bucket's default encryption configuration; a secret always
+	// (Secrets Manager encrypts every secret). Unset counts as off.
+	Enabled bool
+	// Protection is the key: Unencrypted when not Enabled; for a bucket, SSES3 for AES256, else
+	// the key its configuration names.
+	Protection KeyProtection
+	// Buckets: the first default encryption configuration (AWS keeps one per bucket).
+	Algorithm string // "aws:kms", "aws:kms:dsse", "AES256", or as written ("" when none)
+	BucketKey bool   // bucketKeyEnabled
+	// Insights is the key of a database's Performance Insights data; nil when it is off or the
+	// store is not a database.
+	Insights *KeyProtection
+}
+
+// EncryptionOf reads how a database, cache, bucket or secret is encrypted at rest (the zero
+// Encryption, with Protection Unencrypted, for any other resource).
+func (ix *Index) EncryptionOf(store *Resource) Encryption {
+	enabledBy := func(flag string) Encryption {
+		on, _ := Bool(store, flag)
+		if !on {
+			return Encryption{Protection: KeyProtection{Kind: Unencrypted}}
 		}
+		return Encryption{Enabled: true, Protection: ix.Protection(Str(store, "kmsKeyId"))}
 	}
-	return p
+	switch store.Type {
+	case contract.TypeDBInstance:
+		enc := enabledBy("storageEncrypted")
+		if pi, _ := Bool(store, "performanceInsightsEnabled"); pi {
+			p := ix.Protection(Str(store, "performanceInsightsKmsKeyId"))
+			enc.Insights = &p
+		}
+		return enc
+	case contract.TypeCache:
+		return enabledBy("atRestEncryptionEnabled")
+	case contract.TypeBucket:
+		sse := ix.SideResources(store, contract.TypeBucketSSE)
+		if len(sse) == 0 {
+			return Encryption{Protection: KeyProtection{Kind: Unencrypted}}
+		}
+		alg, key, bucketKey := BucketEncryption(sse[0])
+		enc := Encryption{Enabled: true, Algorithm: alg, BucketKey: bucketKey, Protection: KeyProtection{Kind: SSES3}}
+		if alg != "AES256" {
+			enc.Protection = ix.Protection(key)
+		}
+		return enc
+	case contract.TypeSecret:
+		return Encryption{Enabled: true, Protection: ix.Protection(Str(store, "kmsKeyId"))}
+	}
+	return Encryption{Protection: KeyProtection{Kind: Unencrypted}}
 }
 
 // BucketPolicies returns the parsed policies of a bucket.
@@ -271,11 +311,11 @@ func DeclaredUsers(store *Resource) []string {
 	return strings.Fields(Tags(store)[contract.UsersTag])
 }
 
-// Store is a database, cache or bucket with the key that protects it and who can use it.
+// Store is a database, cache or bucket with how it is encrypted and who can use it.
 type Store struct {
 	Kind       StoreKind
 	Resource   *Resource
-	Protection KeyProtection
+	Encryption Encryption
 	Access     *StoreAccess   // databases and caches: who their security groups admit
 	Principals []BucketAccess // buckets: who their policies admit
 }
@@ -284,10 +324,10 @@ type Store struct {
 func (ix *Index) Stores() []Store {
 	var out []Store
 	for _, a := range ix.StoreAccesses() {
-		out = append(out, Store{Kind: a.Kind, Resource: a.Store, Protection: ix.Protection(Str(a.Store, "kmsKeyId")), Access: &a})
+		out = append(out, Store{Kind: a.Kind, Resource: a.Store, Encryption: ix.EncryptionOf(a.Store), Access: &a})
 	}
 	for _, b := range ix.OfType(contract.TypeBucket) {
-		out = append(out, Store{Kind: BucketStore, Resource: b, Protection: ix.BucketProtection(b), Principals: ix.BucketPrincipals(b)})
+		out = append(out, Store{Kind: BucketStore, Resource: b, Encryption: ix.EncryptionOf(b), Principals: ix.BucketPrincipals(b)})
 	}
 	return out
 }

@@ -302,7 +302,7 @@ func labels[T any](items []T, label func(T) string) []string {
 func stores(ix *query.Index) []StoreRow {
 	var rows []StoreRow
 	for _, st := range ix.Stores() {
-		row := StoreRow{Kind: string(st.Kind), Name: query.Name(st.Resource), Key: keyLabel(st.Protection), protection: st.Protection}
+		row := StoreRow{Kind: string(st.Kind), Name: query.Name(st.Resource), Key: keyLabel(st.Encryption.Protection), protection: st.Encryption.Protection}
 		if st.Access != nil {
 			for _, svc := range st.Access.Services {
 				row.ReachableBy = append(row.ReachableBy, fmt.Sprintf("%s (tcp %d)", svc, st.Access.Port))
