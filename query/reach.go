@@ -1,8 +1,9 @@
 package query
 
 import (
+	"cmp"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/secure-vpc/secure-vpc/internal/contract"
@@ -25,6 +26,32 @@ type Node struct {
 	// (StorePort).
 	Declared []string
 	Port     int
+}
+
+// NodeID identifies a node across two plans or exports: its kind and name (ids and URNs differ
+// between stacks), and for an endpoint whether it is the gateway one.
+type NodeID struct {
+	Kind    contract.NodeKind
+	Name    string
+	Gateway bool
+}
+
+// ID is the node's identity.
+func (n Node) ID() NodeID { return NodeID{Kind: n.Kind, Name: n.Name, Gateway: n.Gateway} }
+
+// Compare orders node identities by kind, then name, the interface before the gateway.
+func (a NodeID) Compare(b NodeID) int {
+	return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Name, b.Name), compareBool(a.Gateway, b.Gateway))
+}
+
+func compareBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case !a:
+		return -1
+	}
+	return 1
 }
 
 // DisplayName is the node's name for a reader: a gateway endpoint says so.
@@ -58,8 +85,27 @@ type Path struct {
 	Why      string // for unknown paths: what is unknown
 }
 
-// Key identifies a path across two plans or exports (names, not ids).
-func (p Path) Key() string {
+// PathKey identifies a path across two plans or exports: its ends' identities, its protocol and
+// its port range.
+type PathKey struct {
+	From, To         NodeID
+	Protocol         string
+	FromPort, ToPort int
+}
+
+// Key is the path's identity.
+func (p Path) Key() PathKey {
+	return PathKey{From: p.From.ID(), To: p.To.ID(), Protocol: p.Protocol, FromPort: p.FromPort, ToPort: p.ToPort}
+}
+
+// Compare orders path identities by source, destination, protocol, then ports.
+func (a PathKey) Compare(b PathKey) int {
+	return cmp.Or(a.From.Compare(b.From), a.To.Compare(b.To), cmp.Compare(a.Protocol, b.Protocol),
+		cmp.Compare(a.FromPort, b.FromPort), cmp.Compare(a.ToPort, b.ToPort))
+}
+
+// Label names a path for a reader: "web-bff -> cache sessions tcp 6379".
+func (p Path) Label() string {
 	return fmt.Sprintf("%s -> %s %s %s", p.From.Label(), p.To.Label(), p.Protocol, p.Ports())
 }
 
@@ -152,7 +198,7 @@ func (ix *Index) Nodes() []Node {
 	return out
 }
 
-// Reachability returns every path of the stack, sorted by Key, computed once. It follows each
+// Reachability returns every path of the stack, sorted by Key (PathKey.Compare), computed once. It follows each
 // egress rule to the groups it names (so the work grows with the number of rules, not with the
 // square of the nodes), checks the destination's ingress, the routes and both network ACLs.
 func (ix *Index) Reachability() []Path {
@@ -172,10 +218,14 @@ func (ix *Index) computeReachability() []Path {
 		}
 	}
 	var paths []Path
-	seen := map[string]bool{}
+	type seenPath struct {
+		key    PathKey
+		status contract.PathStatus
+	}
+	seen := map[seenPath]bool{}
 	add := func(p Path) {
-		if !seen[p.Key()+string(p.Status)] {
-			seen[p.Key()+string(p.Status)] = true
+		if k := (seenPath{p.Key(), p.Status}); !seen[k] {
+			seen[k] = true
 			paths = append(paths, p)
 		}
 	}
@@ -218,7 +268,7 @@ func (ix *Index) computeReachability() []Path {
 			}
 		}
 	}
-	sort.Slice(paths, func(i, j int) bool { return paths[i].Key() < paths[j].Key() })
+	slices.SortStableFunc(paths, func(a, b Path) int { return a.Key().Compare(b.Key()) })
 	if paths == nil {
 		paths = []Path{}
 	}

@@ -12,24 +12,25 @@ import (
 
 // The effective paths of dev, AWS interface endpoints aside: exactly the declared graph, the
 // internet to the BFF load balancers, each BFF's load balancer to it, the stores' users to them,
-// and every service to S3 through the gateway endpoint.
+// and every service to S3 through the gateway endpoint; in the order of their identities (kind
+// and name of each end, then protocol and ports, as numbers).
 func TestReachabilityOfDev(t *testing.T) {
 	ix, _ := dev(t)
 	var got []string
 	interfaces := map[string]int{}
 	for _, p := range ix.Reachability() {
-		require.Equal(t, contract.PathReachable, p.Status, p.Key())
+		require.Equal(t, contract.PathReachable, p.Status, p.Label())
 		if p.To.Kind == contract.EndpointNode && !p.To.Gateway {
 			interfaces[p.From.Name]++
 			continue
 		}
-		got = append(got, p.Key())
+		got = append(got, p.Label())
 	}
 	assert.Equal(t, []string{
-		"internet -> load-balancer mobile-bff-alb tcp 443",
 		"internet -> load-balancer mobile-bff-alb tcp 80",
-		"internet -> load-balancer web-bff-alb tcp 443",
+		"internet -> load-balancer mobile-bff-alb tcp 443",
 		"internet -> load-balancer web-bff-alb tcp 80",
+		"internet -> load-balancer web-bff-alb tcp 443",
 		"load-balancer mobile-bff-alb -> mobile-bff tcp 8443",
 		"load-balancer web-bff-alb -> web-bff tcp 8443",
 		"mobile-bff -> cache sessions tcp 6379",

@@ -1,8 +1,8 @@
 package query
 
 import (
+	"cmp"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/secure-vpc/secure-vpc/internal/contract"
@@ -78,7 +78,8 @@ func (ix *Index) SecretPolicies(secret *Resource) []*Resource {
 	return append(ix.Where(contract.TypeSecretPolicy, "secretArn", Str(secret, "arn")), ix.Where(contract.TypeSecretPolicy, "secretArn", secret.ID)...)
 }
 
-// SecretReaders resolves the principals a secret's resource policy admits, sorted by label, and
+// SecretReaders resolves the principals a secret's resource policy admits, sorted by identity
+// (Principal.Compare), and
 // returns the policy (nil when the secret has none; readers nil when it is unreadable). A
 // statement that admits this account's roles by tag (the stack's execution roles) is resolved to
 // the roles of the stack that carry those tags; a whole account without such tags is an
@@ -119,8 +120,13 @@ func (ix *Index) SecretReaders(secret *Resource) ([]Principal, *Resource) {
 	return nil, nil
 }
 
+// Compare orders principals by their identity: kind, service, role, then name.
+func (p Principal) Compare(o Principal) int {
+	return cmp.Or(cmp.Compare(p.Kind, o.Kind), cmp.Compare(p.Service, o.Service), cmp.Compare(p.Role, o.Role), cmp.Compare(p.Name, o.Name))
+}
+
 func sortPrincipals(ps []Principal) {
-	sort.SliceStable(ps, func(i, j int) bool { return ps[i].Label() < ps[j].Label() })
+	slices.SortStableFunc(ps, Principal.Compare)
 }
 
 // IsAccountRoot reports whether a principal is a whole account (its root, or its bare id).
@@ -166,7 +172,7 @@ func (ix *Index) RolesTagged(tags map[string]string) []*Resource {
 }
 
 // IdentityPolicyReaders lists the roles whose identity policies (role policies) allow reading a
-// secret by ARN, sorted by label, each once.
+// secret by ARN, sorted by identity (Principal.Compare), each once.
 func (ix *Index) IdentityPolicyReaders(secretArn string) []Principal {
 	if ix.secretGrants == nil {
 		ix.secretGrants = map[string][]Principal{}
@@ -195,7 +201,7 @@ func (ix *Index) IdentityPolicyReaders(secretArn string) []Principal {
 	}
 	out := append([]Principal(nil), ix.secretGrants[secretArn]...)
 	sortPrincipals(out)
-	return slices.CompactFunc(out, func(a, b Principal) bool { return a.Label() == b.Label() })
+	return slices.Compact(out)
 }
 
 // Secret is a secret of the stack, or a database's master password that RDS creates and
@@ -206,6 +212,21 @@ type Secret struct {
 	ManagedBy  *Resource // the database that creates and rotates it; nil for the stack's own secrets
 	Protection KeyProtection
 	Readers    []Principal // resource-policy readers (own secrets), identity-policy readers (RDS-managed)
+}
+
+// SecretID identifies a secret across two plans or exports: its name (without the suffix AWS
+// appends), and whether RDS manages it.
+type SecretID struct {
+	Name       string
+	RDSManaged bool
+}
+
+// ID is the secret's identity.
+func (s Secret) ID() SecretID { return SecretID{Name: s.Name, RDSManaged: s.ManagedBy != nil} }
+
+// Compare orders secret identities by name, the stack's own before an RDS-managed one.
+func (a SecretID) Compare(b SecretID) int {
+	return cmp.Or(cmp.Compare(a.Name, b.Name), compareBool(a.RDSManaged, b.RDSManaged))
 }
 
 // Secrets lists the stack's secrets in export order, then the RDS-managed master passwords.

@@ -1,6 +1,7 @@
 package query
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"sort"
@@ -28,6 +29,25 @@ type KeyProtection struct {
 	Key   *Resource // CustomerManagedKey: the key
 	Alias string    // CustomerManagedKey: the name of an alias that targets the key ("" when none does)
 	Ref   string    // AWSManagedKey, ForeignKey: the reference as written
+}
+
+// KeyID identifies the key that protects a store across two plans or exports: its kind, and the
+// alias that names a customer-managed key (else the key's logical name) or the reference as
+// written (AWSManagedKey, ForeignKey).
+type KeyID struct {
+	Kind ProtectionKind
+	Name string
+}
+
+// ID is the protection's identity.
+func (p KeyProtection) ID() KeyID {
+	switch {
+	case p.Kind == CustomerManagedKey && p.Alias != "":
+		return KeyID{Kind: p.Kind, Name: p.Alias}
+	case p.Kind == CustomerManagedKey && p.Key != nil:
+		return KeyID{Kind: p.Kind, Name: Name(p.Key)}
+	}
+	return KeyID{Kind: p.Kind, Name: p.Ref}
 }
 
 // Protection resolves a KMS key reference (id, ARN or alias) to the protection it gives.
@@ -318,6 +338,21 @@ type Store struct {
 	Encryption Encryption
 	Access     *StoreAccess   // databases and caches: who their security groups admit
 	Principals []BucketAccess // buckets: who their policies admit
+}
+
+// StoreID identifies a store across two plans or exports: its kind and logical name (ids and
+// URNs differ between stacks).
+type StoreID struct {
+	Kind StoreKind
+	Name string
+}
+
+// ID is the store's identity.
+func (s Store) ID() StoreID { return StoreID{Kind: s.Kind, Name: Name(s.Resource)} }
+
+// Compare orders store identities by kind, then name.
+func (a StoreID) Compare(b StoreID) int {
+	return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Name, b.Name))
 }
 
 // Stores lists the databases, then the caches, then the buckets, each in export order.
