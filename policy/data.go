@@ -128,7 +128,7 @@ func checkTLSForced(ix *query.Index) (int, []Finding) {
 	checked := 0
 	for _, db := range ix.OfType(contract.TypeDBInstance) {
 		checked++
-		pg := ix.Named(contract.TypeDBParameterGroup, "name", query.Str(db, "parameterGroupName"))
+		pg := ix.ParameterGroupOf(db)
 		if pg == nil {
 			fs = append(fs, finding(db, "uses no parameter group of this stack, so rds.force_ssl is not set"))
 			continue
@@ -267,7 +267,7 @@ func checkDatabasesPrivate(ix *query.Index) (int, []Finding) {
 		if _, has := query.Prop(db, "password"); has {
 			fs = append(fs, finding(db, "sets a master password in the program; let RDS manage it (manageMasterUserPassword)"))
 		}
-		group := ix.Named(contract.TypeDBSubnetGroup, "name", query.Str(db, "dbSubnetGroupName"))
+		group := ix.SubnetGroupOf(db)
 		if group == nil {
 			fs = append(fs, finding(db, "uses no DB subnet group of this stack"))
 			continue

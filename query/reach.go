@@ -174,7 +174,7 @@ func (ix *Index) Nodes() []Node {
 	for _, db := range ix.OfType(contract.TypeDBInstance) {
 		pub, _ := Bool(db, "publiclyAccessible")
 		var subnets []string
-		if g := ix.Named(contract.TypeDBSubnetGroup, "name", Str(db, "dbSubnetGroupName")); g != nil {
+		if g := ix.SubnetGroupOf(db); g != nil {
 			subnets = Strings(g, "subnetIds")
 		}
 		out = append(out, Node{Kind: contract.DatabaseNode, Name: Name(db), Public: pub, URN: db.URN, Tags: Tags(db), Groups: Strings(db, "vpcSecurityGroupIds"), Subnets: subnets,
@@ -182,7 +182,7 @@ func (ix *Index) Nodes() []Node {
 	}
 	for _, c := range ix.OfType(contract.TypeCache) {
 		var subnets []string
-		if g := ix.Named(contract.TypeCacheSubnetGroup, "name", Str(c, "subnetGroupName")); g != nil {
+		if g := ix.SubnetGroupOf(c); g != nil {
 			subnets = Strings(g, "subnetIds")
 		}
 		out = append(out, Node{Kind: contract.CacheNode, Name: Name(c), URN: c.URN, Tags: Tags(c), Groups: Strings(c, "securityGroupIds"), Subnets: subnets,

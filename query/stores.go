@@ -340,6 +340,23 @@ type Store struct {
 	Principals []BucketAccess // buckets: who their policies admit
 }
 
+// SubnetGroupOf returns the subnet group of the stack a database or cache names, or nil (none
+// named, one the stack does not hold, or another type of resource).
+func (ix *Index) SubnetGroupOf(store *Resource) *Resource {
+	switch store.Type {
+	case contract.TypeDBInstance:
+		return ix.Named(contract.TypeDBSubnetGroup, "name", Str(store, "dbSubnetGroupName"))
+	case contract.TypeCache:
+		return ix.Named(contract.TypeCacheSubnetGroup, "name", Str(store, "subnetGroupName"))
+	}
+	return nil
+}
+
+// ParameterGroupOf returns the parameter group of the stack a database names, or nil.
+func (ix *Index) ParameterGroupOf(db *Resource) *Resource {
+	return ix.Named(contract.TypeDBParameterGroup, "name", Str(db, "parameterGroupName"))
+}
+
 // StoreID identifies a store across two plans or exports: its kind and logical name (ids and
 // URNs differ between stacks).
 type StoreID struct {

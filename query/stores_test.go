@@ -156,3 +156,20 @@ func TestEncryptionFollowsTheEnabledFlags(t *testing.T) {
 	enc := ix.EncryptionOf(ix.Ref("b"))
 	assert.Equal(t, []any{"AES256", query.SSES3, false}, []any{enc.Algorithm, enc.Protection.Kind, enc.BucketKey}, "the first configuration, as DATA-01 judges it")
 }
+
+func TestStoreGroupsOfDev(t *testing.T) {
+	ix, _ := dev(t)
+	db := named(t, ix, contract.TypeDBInstance, "users-db")
+	cache := named(t, ix, contract.TypeCache, "sessions")
+	for _, store := range []*query.Resource{db, cache} {
+		g := ix.SubnetGroupOf(store)
+		require.NotNil(t, g, query.Name(store))
+		for _, id := range query.Strings(g, "subnetIds") {
+			assert.Equal(t, contract.Isolated, query.Tier(ix.Ref(id)), query.Name(store))
+		}
+	}
+	assert.Equal(t, contract.TypeDBSubnetGroup, ix.SubnetGroupOf(db).Type)
+	assert.Equal(t, contract.TypeCacheSubnetGroup, ix.SubnetGroupOf(cache).Type)
+	assert.Equal(t, contract.TypeDBParameterGroup, ix.ParameterGroupOf(db).Type)
+	assert.Nil(t, ix.SubnetGroupOf(named(t, ix, contract.TypeBucket, "user-uploads")))
+}

@@ -55,10 +55,9 @@ func paths(ix *query.Index) ([]PathRow, []NodeRow) {
 	}
 	endpoints := map[endpointsOf]*endpointsRow{}
 	var rows []PathRow
-	nodes := map[string]NodeRow{}
+	nodes := map[query.NodeID]NodeRow{}
 	addNode := func(n query.Node) {
-		k := nodeKey(n)
-		if _, ok := nodes[k]; ok {
+		if _, ok := nodes[n.ID()]; ok {
 			return
 		}
 		tier := ""
@@ -70,7 +69,7 @@ func paths(ix *query.Index) ([]PathRow, []NodeRow) {
 		if n.Kind == contract.InternetNode {
 			tier = string(contract.InternetNode)
 		}
-		nodes[k] = NodeRow{Key: k, Kind: string(n.Kind), Name: n.DisplayName(), Tier: tier}
+		nodes[n.ID()] = NodeRow{Key: nodeKey(n), Kind: string(n.Kind), Name: n.DisplayName(), Tier: tier}
 	}
 	for _, p := range ix.Reachability() {
 		addNode(p.From)
@@ -91,7 +90,7 @@ func paths(ix *query.Index) ([]PathRow, []NodeRow) {
 		p := query.Path{From: e.from, To: query.Node{Kind: endpointsNode, Name: strings.Join(e.names, ", ")}, Protocol: k.protocol, FromPort: k.fromPort, ToPort: k.toPort}
 		rows = append(rows, PathRow{From: p.From.Label(), To: "AWS endpoints (" + p.To.Name + ")", Protocol: p.Protocol, Ports: p.Ports(),
 			Status: string(contract.PathReachable), id: p.Key(), fromKey: nodeKey(p.From), toKey: endpointsKey})
-		nodes[endpointsKey] = NodeRow{Key: endpointsKey, Kind: string(endpointsNode), Name: "AWS endpoints", Tier: string(contract.Private)}
+		nodes[query.NodeID{Kind: endpointsNode}] = NodeRow{Key: endpointsKey, Kind: string(endpointsNode), Name: "AWS endpoints", Tier: string(contract.Private)}
 	}
 	sort.Slice(rows, func(i, j int) bool { return rows[i].text() < rows[j].text() })
 	out := make([]NodeRow, 0, len(nodes))
