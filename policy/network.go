@@ -297,14 +297,13 @@ func checkEndpoints(ix *query.Index) (int, []Finding) {
 			if !accountScoped(query.Str(ep, "policy")) {
 				fs = append(fs, finding(ep, "has no policy limiting it to this account's principals (aws:PrincipalAccount); a default endpoint policy lets any credential through"))
 			}
-			typ := query.Str(ep, "vpcEndpointType")
-			if typ == "Interface" {
+			if query.IsInterfaceEndpoint(ep) {
 				if on, _ := query.Bool(ep, "privateDnsEnabled"); !on {
 					fs = append(fs, finding(ep, "has private DNS off, so clients still resolve the public %s endpoint", short))
 				}
 			}
 		}
-		if ep, ok := found[contract.S3GatewayEndpoint]; !ok || query.Str(ep, "vpcEndpointType") != "Gateway" {
+		if ep, ok := found[contract.S3GatewayEndpoint]; !ok || !query.IsGatewayEndpoint(ep) {
 			fs = append(fs, finding(vpc, "has no S3 gateway endpoint; image layers and S3 traffic would need the internet"))
 		}
 		for _, want := range contract.InterfaceEndpoints {

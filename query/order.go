@@ -261,7 +261,7 @@ func (ix *Index) serviceStartNeeds(s *OrderSubject, svc *Resource) {
 	}
 	for id := range vpcs {
 		for _, ep := range ix.Where(contract.TypeVpcEndpoint, "vpcId", id) {
-			if Str(ep, "vpcEndpointType") == "Interface" {
+			if IsInterfaceEndpoint(ep) {
 				s.need(ep, "the tasks pull their image, read their secrets and write their logs through")
 			}
 		}

@@ -134,6 +134,14 @@ func EndpointName(serviceName string) string {
 	return serviceName[strings.LastIndex(serviceName, ".")+1:]
 }
 
+// IsInterfaceEndpoint reports whether a VPC endpoint is an interface endpoint (network
+// interfaces in subnets, behind security groups), vpcEndpointType "Interface".
+func IsInterfaceEndpoint(ep *Resource) bool { return Str(ep, "vpcEndpointType") == "Interface" }
+
+// IsGatewayEndpoint reports whether a VPC endpoint is a gateway endpoint (reached through a route
+// to its prefix list), vpcEndpointType "Gateway".
+func IsGatewayEndpoint(ep *Resource) bool { return Str(ep, "vpcEndpointType") == "Gateway" }
+
 // ServiceName is an ECS service's declared service name (its tag), or its logical name.
 func ServiceName(svc *Resource) string {
 	if name := Tags(svc)[contract.ServiceTag]; name != "" {
@@ -189,7 +197,7 @@ func (ix *Index) Nodes() []Node {
 			Declared: DeclaredUsers(c), Port: StorePort(c)})
 	}
 	for _, ep := range ix.OfType(contract.TypeVpcEndpoint) {
-		if Str(ep, "vpcEndpointType") != "Interface" {
+		if !IsInterfaceEndpoint(ep) {
 			continue
 		}
 		out = append(out, Node{Kind: contract.EndpointNode, Name: EndpointName(Str(ep, "serviceName")), URN: ep.URN,

@@ -106,7 +106,10 @@ func TestEndpointName(t *testing.T) {
 	ix, _ := dev(t)
 	var names []string
 	for _, ep := range ix.OfType(contract.TypeVpcEndpoint) {
-		names = append(names, query.EndpointName(query.Str(ep, "serviceName")))
+		name := query.EndpointName(query.Str(ep, "serviceName"))
+		names = append(names, name)
+		assert.Equal(t, name == contract.S3GatewayEndpoint, query.IsGatewayEndpoint(ep), name)
+		assert.Equal(t, name != contract.S3GatewayEndpoint, query.IsInterfaceEndpoint(ep), name)
 	}
 	assert.ElementsMatch(t, append([]string{contract.S3GatewayEndpoint}, contract.InterfaceEndpoints...), names)
 }
