@@ -126,16 +126,10 @@ func checkListeners(ix *query.Index) (int, []Finding) {
 	ls := ix.Listeners()
 	for _, l := range ls {
 		protocol := query.Str(l, "protocol")
-		actions := query.List(l, "defaultActions")
+		actions := query.ListenerActions(l)
 		switch protocol {
 		case "", "HTTP":
-			ok := len(actions) == 1
-			if ok {
-				a, _ := actions[0].(map[string]any)
-				redirect, _ := a["redirect"].(map[string]any)
-				ok = a["type"] == "redirect" && redirect["protocol"] == "HTTPS"
-			}
-			if !ok {
+			if len(actions) != 1 || actions[0].Type != "redirect" || actions[0].RedirectProtocol != "HTTPS" {
 				fs = append(fs, finding(l, "serves plain HTTP; an HTTP listener may only redirect to HTTPS"))
 			}
 		case "HTTPS":
@@ -145,13 +139,11 @@ func checkListeners(ix *query.Index) (int, []Finding) {
 			if query.Str(l, "certificateArn") == "" {
 				fs = append(fs, finding(l, "has no certificate"))
 			}
-			for _, x := range actions {
-				a, _ := x.(map[string]any)
-				if a["type"] != "forward" {
+			for _, a := range actions {
+				if a.Type != "forward" {
 					continue
 				}
-				tgArn, _ := a["targetGroupArn"].(string)
-				if tg := ix.Ref(tgArn); tg != nil && query.Str(tg, "protocol") != "HTTPS" {
+				if tg := ix.Ref(a.TargetGroupArn); tg != nil && query.Str(tg, "protocol") != "HTTPS" {
 					fs = append(fs, finding(l, "forwards to target group %s over %s; traffic to the tasks must stay encrypted", query.Name(tg), query.Str(tg, "protocol")))
 				}
 			}

@@ -64,6 +64,40 @@ func (ix *Index) WebACLOf(lb *Resource) *Resource {
 	return acl
 }
 
+// ListenerAction is one default action of a load balancer listener.
+type ListenerAction struct {
+	Type             string // "forward", "redirect", "fixed-response"... as written
+	RedirectProtocol string // redirect: the protocol it redirects to ("HTTPS")
+	TargetGroupArn   string // forward: the target group
+}
+
+// ListenerActions reads the default actions of a listener, in order.
+func ListenerActions(l *Resource) []ListenerAction {
+	var out []ListenerAction
+	for _, x := range List(l, "defaultActions") {
+		a, _ := x.(map[string]any)
+		r, _ := a["redirect"].(map[string]any)
+		act := ListenerAction{}
+		act.Type, _ = a["type"].(string)
+		act.RedirectProtocol, _ = r["protocol"].(string)
+		act.TargetGroupArn, _ = a["targetGroupArn"].(string)
+		out = append(out, act)
+	}
+	return out
+}
+
+// LoadBalancerOf returns the load balancer a listener belongs to, or nil when the stack does not
+// hold it.
+func (ix *Index) LoadBalancerOf(l *Resource) *Resource {
+	ref := Str(l, "loadBalancerArn")
+	for _, lb := range ix.LoadBalancers() {
+		if ref != "" && (Str(lb, "arn") == ref || lb.ID == ref) {
+			return lb
+		}
+	}
+	return nil
+}
+
 // Exposure is one way in from the internet: a listener of an internet-facing load balancer.
 type Exposure struct {
 	LoadBalancer string
@@ -86,27 +120,24 @@ func (ix *Index) InternetExposure() []Exposure {
 			waf = Name(acl)
 		}
 		for _, l := range ix.Listeners() {
-			if Str(l, "loadBalancerArn") != Str(lb, "arn") && Str(l, "loadBalancerArn") != lb.ID {
+			if ix.LoadBalancerOf(l) != lb {
 				continue
 			}
 			port, _ := Int(l, "port")
 			ex := Exposure{LoadBalancer: Name(lb), Port: port, Protocol: Str(l, "protocol"), WAF: waf}
-			for _, x := range List(l, "defaultActions") {
-				a, _ := x.(map[string]any)
-				switch a["type"] {
+			for _, a := range ListenerActions(l) {
+				switch a.Type {
 				case "redirect":
-					r, _ := a["redirect"].(map[string]any)
-					ex.Action = fmt.Sprintf("redirect to %v", r["protocol"])
+					ex.Action = "redirect to " + a.RedirectProtocol
 				case "forward":
-					tgArn, _ := a["targetGroupArn"].(string)
-					if tg := ix.Ref(tgArn); tg != nil {
+					if tg := ix.Ref(a.TargetGroupArn); tg != nil {
 						tp, _ := Int(tg, "port")
 						ex.Action = fmt.Sprintf("forward over %s to %s tasks on %d", Str(tg, "protocol"), Tags(tg)[contract.BFFTag], tp)
 					} else {
-						ex.Action = "forward to " + tgArn
+						ex.Action = "forward to " + a.TargetGroupArn
 					}
 				default:
-					ex.Action = fmt.Sprint(a["type"])
+					ex.Action = a.Type
 				}
 			}
 			if ex.Protocol == "HTTPS" {

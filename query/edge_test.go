@@ -72,3 +72,29 @@ func TestLoadBalancerSubnetsIncludeSubnetMappings(t *testing.T) {
 	lb := res(contract.TypeLoadBalancer, "lb", "lb-1", map[string]any{})
 	assert.Equal(t, query.AccessLogs{}, query.AccessLogsOf(&lb), "no access logs")
 }
+
+// Each listener of dev belongs to a load balancer of the stack; HTTP redirects to HTTPS and
+// HTTPS forwards to a target group of the stack, as EDGE-03, the exposure and the create order
+// read them.
+func TestListenersOfDev(t *testing.T) {
+	ix, _ := dev(t)
+	for _, l := range ix.Listeners() {
+		lb := ix.LoadBalancerOf(l)
+		assert.NotNil(t, lb, query.Name(l))
+		actions := query.ListenerActions(l)
+		assert.Len(t, actions, 1, query.Name(l))
+		switch query.Str(l, "protocol") {
+		case "HTTP":
+			assert.Equal(t, query.ListenerAction{Type: "redirect", RedirectProtocol: "HTTPS"}, actions[0], query.Name(l))
+		case "HTTPS":
+			assert.Equal(t, "forward", actions[0].Type, query.Name(l))
+			tg := ix.Ref(actions[0].TargetGroupArn)
+			assert.Equal(t, contract.TypeTargetGroup, tg.Type, query.Name(l))
+		default:
+			t.Errorf("listener %s: protocol %s", query.Name(l), query.Str(l, "protocol"))
+		}
+	}
+	orphan := res(contract.TypeListener, "l", "l-1", map[string]any{})
+	assert.Nil(t, ix.LoadBalancerOf(&orphan))
+	assert.Empty(t, query.ListenerActions(&orphan))
+}

@@ -177,14 +177,12 @@ func (ix *Index) serviceStartNeeds(s *OrderSubject, svc *Resource) {
 		tg, _ := m["targetGroupArn"].(string)
 		var attaching []*Resource
 		for _, l := range ix.Listeners() {
-			for _, a := range List(l, "defaultActions") {
-				if am, _ := a.(map[string]any); am["targetGroupArn"] == tg {
+			for _, a := range ListenerActions(l) {
+				if tg != "" && a.TargetGroupArn == tg {
 					attaching = append(attaching, l)
-					for _, lb := range ix.LoadBalancers() {
-						if Str(lb, "arn") == Str(l, "loadBalancerArn") || lb.ID == Str(l, "loadBalancerArn") {
-							for _, g := range Strings(lb, "securityGroups") {
-								lbGroups[g] = true
-							}
+					if lb := ix.LoadBalancerOf(l); lb != nil {
+						for _, g := range Strings(lb, "securityGroups") {
+							lbGroups[g] = true
 						}
 					}
 				}
