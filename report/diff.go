@@ -59,8 +59,9 @@ func Compare(beforeName string, before *stackstate.Export, afterName string, aft
 	}
 
 	pathsB, pathsA := byID(b.paths, PathRow.key), byID(a.paths, PathRow.key)
-	for _, p := range a.paths {
-		old, existed := pathsB[p.id]
+	for _, id := range uniqueIDs(a.paths, PathRow.key) {
+		p := pathsA[id]
+		old, existed := pathsB[id]
 		switch {
 		case !existed:
 			add("reachability", "+", fmt.Sprintf("%s becomes %s", p.text(), p.Status), true)
@@ -68,9 +69,9 @@ func Compare(beforeName string, before *stackstate.Export, afterName string, aft
 			add("reachability", "~", fmt.Sprintf("%s changes from %s to %s", p.text(), old.Status, p.Status), p.Status != string(contract.PathReachable))
 		}
 	}
-	for _, p := range b.paths {
-		if _, kept := pathsA[p.id]; !kept {
-			add("reachability", "-", fmt.Sprintf("%s is no longer reachable", p.text()), false)
+	for _, id := range uniqueIDs(b.paths, PathRow.key) {
+		if _, kept := pathsA[id]; !kept {
+			add("reachability", "-", fmt.Sprintf("%s is no longer reachable", pathsB[id].text()), false)
 		}
 	}
 
@@ -157,6 +158,20 @@ func byID[T any, K comparable](items []T, id func(T) K) map[K]T {
 	out := make(map[K]T, len(items))
 	for _, it := range items {
 		out[id(it)] = it
+	}
+	return out
+}
+
+// uniqueIDs lists the identities of items in their order, each once (a path both reachable and
+// unknown is one subject of the diff).
+func uniqueIDs[T any, K comparable](items []T, id func(T) K) []K {
+	var out []K
+	seen := map[K]bool{}
+	for _, it := range items {
+		if k := id(it); !seen[k] {
+			seen[k] = true
+			out = append(out, k)
+		}
 	}
 	return out
 }
