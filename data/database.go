@@ -124,7 +124,7 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 	var logGroups []pulumi.Resource
 	for _, kind := range logExports {
 		lg, err := cloudwatch.NewLogGroup(ctx, name+"-"+kind, &cloudwatch.LogGroupArgs{
-			Name:            pulumi.String(fmt.Sprintf("/aws/rds/instance/%s/%s", identifier, kind)),
+			Name:            pulumi.String(naming.RDSLogGroup(identifier, kind)),
 			RetentionInDays: pulumi.Int(args.LogRetentionDays),
 			KmsKeyId:        args.LogsKeyArn,
 			Tags:            tags,

@@ -76,14 +76,7 @@ func checkInternetFacing(ix *query.Index) (int, []Finding) {
 	var fs []Finding
 	lbs := ix.LoadBalancers()
 	for _, lb := range lbs {
-		subnets := query.Strings(lb, "subnets")
-		for _, m := range query.List(lb, "subnetMappings") {
-			if mm, ok := m.(map[string]any); ok {
-				if id, _ := mm["subnetId"].(string); id != "" {
-					subnets = append(subnets, id)
-				}
-			}
-		}
+		subnets := query.LoadBalancerSubnets(lb)
 		want := contract.Private
 		if query.InternetFacing(lb) {
 			want = contract.Public
@@ -116,7 +109,7 @@ func checkWorldIngress(ix *query.Index) (int, []Finding) {
 				continue
 			}
 			isLB := query.GroupKind(sg) == contract.LoadBalancerGroup
-			okPort := (r.Proto == "tcp" || r.Proto == "6") && r.From == r.To && (r.From == 443 || r.From == 80)
+			okPort := query.IsTCP(r.Proto) && r.From == r.To && (r.From == 443 || r.From == 80)
 			switch {
 			case !isLB:
 				fs = append(fs, finding(r.Source, "admits %s into %s, which is not a BFF load balancer's group", r.CIDR, query.Name(sg)))
@@ -133,16 +126,10 @@ func checkListeners(ix *query.Index) (int, []Finding) {
 	ls := ix.Listeners()
 	for _, l := range ls {
 		protocol := query.Str(l, "protocol")
-		actions := query.List(l, "defaultActions")
+		actions := query.ListenerActions(l)
 		switch protocol {
 		case "", "HTTP":
-			ok := len(actions) == 1
-			if ok {
-				a, _ := actions[0].(map[string]any)
-				redirect, _ := a["redirect"].(map[string]any)
-				ok = a["type"] == "redirect" && redirect["protocol"] == "HTTPS"
-			}
-			if !ok {
+			if len(actions) != 1 || actions[0].Type != "redirect" || actions[0].RedirectProtocol != "HTTPS" {
 				fs = append(fs, finding(l, "serves plain HTTP; an HTTP listener may only redirect to HTTPS"))
 			}
 		case "HTTPS":
@@ -152,13 +139,11 @@ func checkListeners(ix *query.Index) (int, []Finding) {
 			if query.Str(l, "certificateArn") == "" {
 				fs = append(fs, finding(l, "has no certificate"))
 			}
-			for _, x := range actions {
-				a, _ := x.(map[string]any)
-				if a["type"] != "forward" {
+			for _, a := range actions {
+				if a.Type != "forward" {
 					continue
 				}
-				tgArn, _ := a["targetGroupArn"].(string)
-				if tg := ix.Ref(tgArn); tg != nil && query.Str(tg, "protocol") != "HTTPS" {
+				if tg := ix.Ref(a.TargetGroupArn); tg != nil && query.Str(tg, "protocol") != "HTTPS" {
 					fs = append(fs, finding(l, "forwards to target group %s over %s; traffic to the tasks must stay encrypted", query.Name(tg), query.Str(tg, "protocol")))
 				}
 			}
@@ -183,14 +168,11 @@ func checkEdgeProtections(ix *query.Index) (int, []Finding) {
 		if on, _ := query.Bool(lb, "enableWafFailOpen"); on {
 			fs = append(fs, finding(lb, "lets traffic through when WAF is unavailable (enableWafFailOpen)"))
 		}
-		v, _ := query.Prop(lb, "accessLogs")
-		logs, _ := v.(map[string]any)
-		enabled, _ := logs["enabled"].(bool)
-		bucket, _ := logs["bucket"].(string)
-		if !enabled || bucket == "" {
+		logs := query.AccessLogsOf(lb)
+		if !logs.Enabled || logs.Bucket == "" {
 			fs = append(fs, finding(lb, "does not write access logs"))
-		} else if b := ix.Named(contract.TypeBucket, "bucket", bucket); b == nil || query.Purpose(b) != contract.AccessLogsPurpose {
-			fs = append(fs, finding(lb, "writes access logs to %s, which is not the stack's access-log bucket", bucket))
+		} else if b := ix.Named(contract.TypeBucket, "bucket", logs.Bucket); b == nil || query.Purpose(b) != contract.AccessLogsPurpose {
+			fs = append(fs, finding(lb, "writes access logs to %s, which is not the stack's access-log bucket", logs.Bucket))
 		}
 		acl := ix.WebACLOf(lb)
 		if acl == nil {
@@ -225,22 +207,21 @@ func checkServicesPrivate(ix *query.Index) (int, []Finding) {
 	var fs []Finding
 	services := ix.OfType(contract.TypeECSService)
 	for _, svc := range services {
-		v, _ := query.Prop(svc, "networkConfiguration")
-		nc, _ := v.(map[string]any)
-		if nc == nil {
+		net := query.NetworkOf(svc)
+		if !net.Declared {
 			fs = append(fs, finding(svc, "has no network configuration, so its tasks would land in the default VPC"))
 			continue
 		}
-		if pub, _ := nc["assignPublicIp"].(bool); pub {
+		if net.PublicIP {
 			fs = append(fs, finding(svc, "gives its tasks public IPs"))
 		}
-		for _, id := range policydoc.StringList(nc["subnets"]) {
+		for _, id := range net.Subnets {
 			if s := ix.Ref(id); s == nil || query.Tier(s) != contract.Private {
 				fs = append(fs, finding(svc, "runs tasks in subnet %s, which is not in the private tier", id))
 			}
 		}
 		hasService := false
-		for _, id := range policydoc.StringList(nc["securityGroups"]) {
+		for _, id := range net.Groups {
 			sg := ix.Ref(id)
 			if sg == nil {
 				fs = append(fs, finding(svc, "uses security group %s, which is not in this stack", id))

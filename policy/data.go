@@ -67,51 +67,50 @@ var dataInvariants = []Invariant{
 
 func checkStoresEncrypted(ix *query.Index) (int, []Finding) {
 	var fs []Finding
-	checked := 0
-	for _, db := range ix.OfType(contract.TypeDBInstance) {
+	checked, exceptions := 0, 0
+	for _, st := range ix.Stores() {
 		checked++
-		if on, _ := query.Bool(db, "storageEncrypted"); !on {
-			fs = append(fs, finding(db, "storage is not encrypted; set storageEncrypted with the data key"))
-		} else if ix.KeyOf(query.Str(db, "kmsKeyId")) == nil {
-			fs = append(fs, finding(db, "storage is encrypted with %q, not a customer-managed key of this stack", query.Str(db, "kmsKeyId")))
-		}
-		if pi, _ := query.Bool(db, "performanceInsightsEnabled"); pi && ix.KeyOf(query.Str(db, "performanceInsightsKmsKeyId")) == nil {
-			fs = append(fs, finding(db, "Performance Insights data is not encrypted with a customer-managed key of this stack"))
-		}
-	}
-	for _, c := range ix.OfType(contract.TypeCache) {
-		checked++
-		if on, _ := query.Bool(c, "atRestEncryptionEnabled"); !on || ix.KeyOf(query.Str(c, "kmsKeyId")) == nil {
-			fs = append(fs, finding(c, "is not encrypted at rest with a customer-managed key of this stack"))
-		}
-	}
-	exceptions := 0
-	for _, b := range ix.OfType(contract.TypeBucket) {
-		checked++
-		sse := ix.SideResources(b, contract.TypeBucketSSE)
-		if len(sse) == 0 {
-			fs = append(fs, finding(b, "has no default encryption configuration"))
-			continue
-		}
-		alg, key, bucketKey := query.BucketEncryption(sse[0])
-		switch {
-		case query.Purpose(b) == contract.AccessLogsPurpose && alg == "AES256":
-			exceptions++
-			if exceptions > 1 {
-				fs = append(fs, finding(b, "is a second SSE-S3 access-log bucket; the stack has exactly one documented exception"))
+		enc, r := st.Encryption, st.Resource
+		customerManaged := enc.Protection.Kind == query.CustomerManagedKey
+		switch st.Kind {
+		case query.DatabaseStore:
+			if !enc.Enabled {
+				fs = append(fs, finding(r, "storage is not encrypted; set storageEncrypted with the data key"))
+			} else if !customerManaged {
+				fs = append(fs, finding(r, "storage is encrypted with %q, not a customer-managed key of this stack", enc.Protection.Ref))
 			}
-		case alg != "aws:kms" && alg != "aws:kms:dsse":
-			fs = append(fs, finding(b, "is encrypted with %s, not with the stack's data key (only the access-log bucket may use SSE-S3)", orNone(alg)))
-		case ix.KeyOf(key) == nil:
-			fs = append(fs, finding(b, "is encrypted with %q, not a customer-managed key of this stack", key))
-		case !bucketKey:
-			fs = append(fs, finding(b, "has no bucket key; enable bucketKeyEnabled"))
+			if enc.Insights != nil && enc.Insights.Kind != query.CustomerManagedKey {
+				fs = append(fs, finding(r, "Performance Insights data is not encrypted with a customer-managed key of this stack"))
+			}
+		case query.CacheStore:
+			if !customerManaged {
+				fs = append(fs, finding(r, "is not encrypted at rest with a customer-managed key of this stack"))
+			}
+		case query.BucketStore:
+			switch alg := enc.Algorithm; {
+			case !enc.Enabled:
+				fs = append(fs, finding(r, "has no default encryption configuration"))
+			case query.Purpose(r) == contract.AccessLogsPurpose && enc.Protection.Kind == query.SSES3:
+				exceptions++
+				if exceptions > 1 {
+					fs = append(fs, finding(r, "is a second SSE-S3 access-log bucket; the stack has exactly one documented exception"))
+				}
+			case alg != "aws:kms" && alg != "aws:kms:dsse":
+				fs = append(fs, finding(r, "is encrypted with %s, not with the stack's data key (only the access-log bucket may use SSE-S3)", orNone(alg)))
+			case !customerManaged:
+				fs = append(fs, finding(r, "is encrypted with %q, not a customer-managed key of this stack", enc.Protection.Ref))
+			case !enc.BucketKey:
+				fs = append(fs, finding(r, "has no bucket key; enable bucketKeyEnabled"))
+			}
 		}
 	}
-	for _, s := range ix.OfType(contract.TypeSecret) {
+	for _, s := range ix.Secrets() {
+		if s.ManagedBy != nil {
+			continue // RDS creates and rotates it with the key the database names
+		}
 		checked++
-		if ix.KeyOf(query.Str(s, "kmsKeyId")) == nil {
-			fs = append(fs, finding(s, "is encrypted with %s, not a customer-managed key of this stack", orNone(query.Str(s, "kmsKeyId"))))
+		if s.Protection.Kind != query.CustomerManagedKey {
+			fs = append(fs, finding(s.Resource, "is encrypted with %s, not a customer-managed key of this stack", orNone(s.Protection.Ref)))
 		}
 	}
 	return checked, fs
@@ -129,7 +128,7 @@ func checkTLSForced(ix *query.Index) (int, []Finding) {
 	checked := 0
 	for _, db := range ix.OfType(contract.TypeDBInstance) {
 		checked++
-		pg := ix.Named(contract.TypeDBParameterGroup, "name", query.Str(db, "parameterGroupName"))
+		pg := ix.ParameterGroupOf(db)
 		if pg == nil {
 			fs = append(fs, finding(db, "uses no parameter group of this stack, so rds.force_ssl is not set"))
 			continue
@@ -268,7 +267,7 @@ func checkDatabasesPrivate(ix *query.Index) (int, []Finding) {
 		if _, has := query.Prop(db, "password"); has {
 			fs = append(fs, finding(db, "sets a master password in the program; let RDS manage it (manageMasterUserPassword)"))
 		}
-		group := ix.Named(contract.TypeDBSubnetGroup, "name", query.Str(db, "dbSubnetGroupName"))
+		group := ix.SubnetGroupOf(db)
 		if group == nil {
 			fs = append(fs, finding(db, "uses no DB subnet group of this stack"))
 			continue
@@ -351,13 +350,13 @@ func checkSecretPolicies(ix *query.Index) (int, []Finding) {
 				fs = append(fs, finding(s, "policy statement %s admits %v, not specific roles", st.Sid, ps))
 			}
 			for _, arn := range ps["AWS"] {
-				tags := query.PrincipalTags(st)
+				who, tags := ix.PrincipalOf(arn), query.PrincipalTags(st)
 				switch {
-				case query.IsAccountRoot(arn) && (tags[contract.RoleTag] == "" || tags[contract.StackTag] == ""):
-					fs = append(fs, finding(s, "policy statement %s admits the whole account %s; name the reader roles, or the stack's roles by the tags %s and %s", st.Sid, query.AccountOf(arn), contract.RoleTag, contract.StackTag))
-				case query.IsAccountRoot(arn) && len(ix.RolesTagged(tags)) == 0:
+				case who.Kind == query.AccountPrincipal && (tags[contract.RoleTag] == "" || tags[contract.StackTag] == ""):
+					fs = append(fs, finding(s, "policy statement %s admits the whole account %s; name the reader roles, or the stack's roles by the tags %s and %s", st.Sid, who.Name, contract.RoleTag, contract.StackTag))
+				case who.Kind == query.AccountPrincipal && len(ix.RolesTagged(tags)) == 0:
 					fs = append(fs, finding(s, "policy statement %s admits the roles tagged %v, and no role of this stack carries those tags", st.Sid, tags))
-				case !query.IsAccountRoot(arn) && !strings.Contains(arn, ":role/"):
+				case who.Kind != query.AccountPrincipal && !who.IsRole():
 					fs = append(fs, finding(s, "policy statement %s admits %s, which is not a role", st.Sid, arn))
 				}
 			}

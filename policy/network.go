@@ -90,7 +90,7 @@ func checkReturnTraffic(ix *query.Index) (int, []Finding) {
 	}
 	for _, lb := range ix.LoadBalancers() {
 		if query.InternetFacing(lb) {
-			for _, id := range query.Strings(lb, "subnets") {
+			for _, id := range query.LoadBalancerSubnets(lb) {
 				mark(ix.Ref(id), "load-balancer")
 			}
 		}
@@ -272,7 +272,7 @@ func checkLogGroups(ix *query.Index) (int, []Finding) {
 		switch {
 		case key == "":
 			fs = append(fs, finding(g, "is not encrypted with a customer-managed key; set kmsKeyId to the stack's logs key"))
-		case ix.Ref(key) == nil || ix.Ref(key).Type != contract.TypeKMSKey:
+		case ix.KeyOf(key) == nil:
 			fs = append(fs, finding(g, "is encrypted with %s, which is not a customer-managed key of this stack", key))
 		}
 		days, set := query.Int(g, "retentionInDays")
@@ -286,37 +286,27 @@ func checkLogGroups(ix *query.Index) (int, []Finding) {
 	return len(groups), fs
 }
 
-// RequiredInterfaceEndpoints are the AWS APIs Fargate services reach through the VPC.
-var RequiredInterfaceEndpoints = []string{"secretsmanager", "kms", "ecr.api", "ecr.dkr", "logs", "sts"}
-
 func checkEndpoints(ix *query.Index) (int, []Finding) {
 	var fs []Finding
 	vpcs := ix.OfType(contract.TypeVpc)
 	for _, vpc := range vpcs {
 		found := map[string]*query.Resource{}
 		for _, ep := range ix.Where(contract.TypeVpcEndpoint, "vpcId", vpc.ID) {
-			svc := query.Str(ep, "serviceName")
-			short := svc[strings.LastIndex(svc, ".")+1:]
-			for _, want := range append([]string{"s3"}, RequiredInterfaceEndpoints...) {
-				if strings.HasSuffix(svc, "."+want) {
-					short = want
-				}
-			}
+			short := query.EndpointName(query.Str(ep, "serviceName"))
 			found[short] = ep
 			if !accountScoped(query.Str(ep, "policy")) {
 				fs = append(fs, finding(ep, "has no policy limiting it to this account's principals (aws:PrincipalAccount); a default endpoint policy lets any credential through"))
 			}
-			typ := query.Str(ep, "vpcEndpointType")
-			if typ == "Interface" {
+			if query.IsInterfaceEndpoint(ep) {
 				if on, _ := query.Bool(ep, "privateDnsEnabled"); !on {
 					fs = append(fs, finding(ep, "has private DNS off, so clients still resolve the public %s endpoint", short))
 				}
 			}
 		}
-		if ep, ok := found["s3"]; !ok || query.Str(ep, "vpcEndpointType") != "Gateway" {
+		if ep, ok := found[contract.S3GatewayEndpoint]; !ok || !query.IsGatewayEndpoint(ep) {
 			fs = append(fs, finding(vpc, "has no S3 gateway endpoint; image layers and S3 traffic would need the internet"))
 		}
-		for _, want := range RequiredInterfaceEndpoints {
+		for _, want := range contract.InterfaceEndpoints {
 			if _, ok := found[want]; !ok {
 				fs = append(fs, finding(vpc, "has no %s interface endpoint; services without NAT cannot reach it", want))
 			}

@@ -519,7 +519,7 @@ func TestReachabilityRespectsNetworkACLs(t *testing.T) {
 	addResource(e, stackstate.Resource{URN: "urn:pulumi:dev::secure-vpc::aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::lb-22", Custom: true, ID: "sgr-22",
 		Type: contract.TypeSGIngressRule, Inputs: map[string]any{"securityGroupId": groupOf(e, "lb-web-bff").ID, "ipProtocol": "tcp", "fromPort": float64(22), "toPort": float64(22), "cidrIpv4": "0.0.0.0/0"}})
 	for _, p := range query.NewIndex(e).Reachability() {
-		assert.False(t, p.From.Kind == contract.InternetNode && p.FromPort == 22, "the public NACL does not admit 22: %s", p.Key())
+		assert.False(t, p.From.Kind == contract.InternetNode && p.FromPort == 22, "the public NACL does not admit 22: %s", p.Label())
 	}
 	failed := map[string]bool{}
 	for _, f := range policy.Failed(policy.Evaluate(e)) {

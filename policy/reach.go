@@ -50,7 +50,7 @@ func checkInternetReach(ix *query.Index) (int, []Finding) {
 		}
 		checked++
 		bff := p.To.Kind == contract.LoadBalancerNode && p.To.Tags[contract.BFFTag] != ""
-		okPort := p.Protocol == "tcp" && p.FromPort == p.ToPort && (p.FromPort == 443 || p.FromPort == 80)
+		okPort := query.IsTCP(p.Protocol) && p.FromPort == p.ToPort && (p.FromPort == 443 || p.FromPort == 80)
 		if !bff || !okPort {
 			fs = append(fs, nodeFinding(p.To, "the internet can reach it on %s %s; only BFF load balancers on tcp 443 and 80 may face the internet", p.Protocol, p.Ports()))
 		}
@@ -61,23 +61,16 @@ func checkInternetReach(ix *query.Index) (int, []Finding) {
 func checkStoreReach(ix *query.Index) (int, []Finding) {
 	var fs []Finding
 	checked := 0
-	declared := func(n query.Node) []string {
-		if n.Kind == contract.DatabaseNode {
-			return strings.Fields(n.Tags[contract.OwnerTag])
-		}
-		return strings.Fields(n.Tags[contract.UsersTag])
-	}
 	for _, p := range ix.Reachability() {
 		if p.To.Kind != contract.DatabaseNode && p.To.Kind != contract.CacheNode {
 			continue
 		}
 		checked++
-		users := declared(p.To)
-		port, _ := query.Int(ix.URN(p.To.URN), "port")
+		users, port := p.To.Declared, p.To.Port
 		switch {
 		case p.From.Kind != contract.ServiceNode || !slices.Contains(users, p.From.Name):
 			fs = append(fs, nodeFinding(p.To, "%s can reach it on %s %s, but its declared users are %s", p.From.Label(), p.Protocol, p.Ports(), strings.Join(users, ", ")))
-		case port != 0 && (p.FromPort != port || p.ToPort != port):
+		case p.FromPort != port || p.ToPort != port:
 			fs = append(fs, nodeFinding(p.To, "%s can reach it on %s %s, not only on its port %d", p.From.Label(), p.Protocol, p.Ports(), port))
 		}
 	}

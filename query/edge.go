@@ -23,6 +23,35 @@ func InternetFacing(lb *Resource) bool {
 	return !internal
 }
 
+// LoadBalancerSubnets are the subnets a load balancer sits in: its subnets, then those of its
+// subnet mappings (AWS accepts either).
+func LoadBalancerSubnets(lb *Resource) []string {
+	subnets := Strings(lb, "subnets")
+	for _, m := range List(lb, "subnetMappings") {
+		if mm, ok := m.(map[string]any); ok {
+			if id, _ := mm["subnetId"].(string); id != "" {
+				subnets = append(subnets, id)
+			}
+		}
+	}
+	return subnets
+}
+
+// AccessLogs is where a load balancer writes its access logs.
+type AccessLogs struct {
+	Enabled bool   // accessLogs.enabled (false when unset)
+	Bucket  string // the bucket's name ("" when unset)
+}
+
+// AccessLogsOf reads a load balancer's access-log setting.
+func AccessLogsOf(lb *Resource) AccessLogs {
+	v, _ := Prop(lb, "accessLogs")
+	logs, _ := v.(map[string]any)
+	enabled, _ := logs["enabled"].(bool)
+	bucket, _ := logs["bucket"].(string)
+	return AccessLogs{Enabled: enabled, Bucket: bucket}
+}
+
 // WebACLOf returns the web ACL associated with a load balancer, or nil (the last association
 // wins, as AWS allows one).
 func (ix *Index) WebACLOf(lb *Resource) *Resource {
@@ -33,6 +62,40 @@ func (ix *Index) WebACLOf(lb *Resource) *Resource {
 		}
 	}
 	return acl
+}
+
+// ListenerAction is one default action of a load balancer listener.
+type ListenerAction struct {
+	Type             string // "forward", "redirect", "fixed-response"... as written
+	RedirectProtocol string // redirect: the protocol it redirects to ("HTTPS")
+	TargetGroupArn   string // forward: the target group
+}
+
+// ListenerActions reads the default actions of a listener, in order.
+func ListenerActions(l *Resource) []ListenerAction {
+	var out []ListenerAction
+	for _, x := range List(l, "defaultActions") {
+		a, _ := x.(map[string]any)
+		r, _ := a["redirect"].(map[string]any)
+		act := ListenerAction{}
+		act.Type, _ = a["type"].(string)
+		act.RedirectProtocol, _ = r["protocol"].(string)
+		act.TargetGroupArn, _ = a["targetGroupArn"].(string)
+		out = append(out, act)
+	}
+	return out
+}
+
+// LoadBalancerOf returns the load balancer a listener belongs to, or nil when the stack does not
+// hold it.
+func (ix *Index) LoadBalancerOf(l *Resource) *Resource {
+	ref := Str(l, "loadBalancerArn")
+	for _, lb := range ix.LoadBalancers() {
+		if ref != "" && (Str(lb, "arn") == ref || lb.ID == ref) {
+			return lb
+		}
+	}
+	return nil
 }
 
 // Exposure is one way in from the internet: a listener of an internet-facing load balancer.
@@ -53,35 +116,28 @@ func (ix *Index) InternetExposure() []Exposure {
 			continue
 		}
 		waf := ""
-		for _, a := range ix.OfType(contract.TypeWebACLAssociation) {
-			if Str(a, "resourceArn") == Str(lb, "arn") || Str(a, "resourceArn") == lb.ID {
-				if acl := ix.Ref(Str(a, "webAclArn")); acl != nil {
-					waf = Name(acl)
-				}
-			}
+		if acl := ix.WebACLOf(lb); acl != nil {
+			waf = Name(acl)
 		}
 		for _, l := range ix.Listeners() {
-			if Str(l, "loadBalancerArn") != Str(lb, "arn") && Str(l, "loadBalancerArn") != lb.ID {
+			if ix.LoadBalancerOf(l) != lb {
 				continue
 			}
 			port, _ := Int(l, "port")
 			ex := Exposure{LoadBalancer: Name(lb), Port: port, Protocol: Str(l, "protocol"), WAF: waf}
-			for _, x := range List(l, "defaultActions") {
-				a, _ := x.(map[string]any)
-				switch a["type"] {
+			for _, a := range ListenerActions(l) {
+				switch a.Type {
 				case "redirect":
-					r, _ := a["redirect"].(map[string]any)
-					ex.Action = fmt.Sprintf("redirect to %v", r["protocol"])
+					ex.Action = "redirect to " + a.RedirectProtocol
 				case "forward":
-					tgArn, _ := a["targetGroupArn"].(string)
-					if tg := ix.Ref(tgArn); tg != nil {
+					if tg := ix.Ref(a.TargetGroupArn); tg != nil {
 						tp, _ := Int(tg, "port")
 						ex.Action = fmt.Sprintf("forward over %s to %s tasks on %d", Str(tg, "protocol"), Tags(tg)[contract.BFFTag], tp)
 					} else {
-						ex.Action = "forward to " + tgArn
+						ex.Action = "forward to " + a.TargetGroupArn
 					}
 				default:
-					ex.Action = fmt.Sprint(a["type"])
+					ex.Action = a.Type
 				}
 			}
 			if ex.Protocol == "HTTPS" {

@@ -57,14 +57,14 @@ func (ix *Index) Guards(store *Resource) map[*Resource]string {
 		}
 		roles(docs, "is named by the secret's policy, and a role made again is a different principal to it")
 	case contract.TypeDBInstance:
-		if g := ix.Named(contract.TypeDBSubnetGroup, "name", Str(store, "dbSubnetGroupName")); g != nil {
+		if g := ix.SubnetGroupOf(store); g != nil {
 			out[g] = "keeps the database in the isolated tier"
 		}
-		if g := ix.Named(contract.TypeDBParameterGroup, "name", Str(store, "parameterGroupName")); g != nil {
+		if g := ix.ParameterGroupOf(store); g != nil {
 			out[g] = "forces TLS on the database"
 		}
 	case contract.TypeCache:
-		if g := ix.Named(contract.TypeCacheSubnetGroup, "name", Str(store, "subnetGroupName")); g != nil {
+		if g := ix.SubnetGroupOf(store); g != nil {
 			out[g] = "keeps the cache in the isolated tier"
 		}
 	}

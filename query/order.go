@@ -2,12 +2,11 @@ package query
 
 import (
 	"encoding/json"
-	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/secure-vpc/secure-vpc/internal/contract"
-	"github.com/secure-vpc/secure-vpc/internal/policydoc"
+	"github.com/secure-vpc/secure-vpc/internal/naming"
 )
 
 // DependsOn returns the URNs of every resource that must exist before r, following the
@@ -75,20 +74,17 @@ func (ix *Index) CreateOrder() []OrderSubject {
 		out = append(out, s)
 	}
 	for _, lb := range ix.LoadBalancers() {
-		v, _ := Prop(lb, "accessLogs")
-		logs, _ := v.(map[string]any)
-		logging, _ := logs["enabled"].(bool)
-		if !logging && !InternetFacing(lb) {
+		logs := AccessLogsOf(lb)
+		if !logs.Enabled && !InternetFacing(lb) {
 			continue
 		}
 		s := OrderSubject{Resource: lb}
-		if logging {
-			bucket, _ := logs["bucket"].(string)
-			bucketPolicies(&s, bucket, "Elastic Load Balancing checks when access logs are turned on")
+		if logs.Enabled {
+			bucketPolicies(&s, logs.Bucket, "Elastic Load Balancing checks when access logs are turned on")
 		}
 		if InternetFacing(lb) {
 			vpcs := map[string]bool{}
-			for _, sid := range Strings(lb, "subnets") {
+			for _, sid := range LoadBalancerSubnets(lb) {
 				if subnet := ix.Ref(sid); subnet != nil {
 					vpcs[Str(subnet, "vpcId")] = true
 				}
@@ -128,7 +124,7 @@ func (ix *Index) CreateOrder() []OrderSubject {
 		s := OrderSubject{Resource: db}
 		id := Str(db, "identifier")
 		for _, kind := range Strings(db, "enabledCloudwatchLogsExports") {
-			name := fmt.Sprintf("/aws/rds/instance/%s/%s", id, kind)
+			name := naming.RDSLogGroup(id, kind)
 			group := ix.Named(contract.TypeLogGroup, "name", name)
 			s.LogExports = append(s.LogExports, LogExport{Kind: kind, GroupName: name, Group: group})
 			if group != nil {
@@ -181,14 +177,12 @@ func (ix *Index) serviceStartNeeds(s *OrderSubject, svc *Resource) {
 		tg, _ := m["targetGroupArn"].(string)
 		var attaching []*Resource
 		for _, l := range ix.Listeners() {
-			for _, a := range List(l, "defaultActions") {
-				if am, _ := a.(map[string]any); am["targetGroupArn"] == tg {
+			for _, a := range ListenerActions(l) {
+				if tg != "" && a.TargetGroupArn == tg {
 					attaching = append(attaching, l)
-					for _, lb := range ix.LoadBalancers() {
-						if Str(lb, "arn") == Str(l, "loadBalancerArn") || lb.ID == Str(l, "loadBalancerArn") {
-							for _, g := range Strings(lb, "securityGroups") {
-								lbGroups[g] = true
-							}
+					if lb := ix.LoadBalancerOf(l); lb != nil {
+						for _, g := range Strings(lb, "securityGroups") {
+							lbGroups[g] = true
 						}
 					}
 				}
@@ -200,11 +194,9 @@ func (ix *Index) serviceStartNeeds(s *OrderSubject, svc *Resource) {
 				Why: "attaches the target group to a load balancer (ECS refuses a target group without one)"})
 		}
 	}
-	v, _ := Prop(svc, "networkConfiguration")
-	nc, _ := v.(map[string]any)
-	groups := policydoc.StringList(nc["securityGroups"])
+	net := NetworkOf(svc)
 	worldEgress := false
-	for _, g := range groups {
+	for _, g := range net.Groups {
 		// What the tasks send (their groups' egress rules, and the peers' ingress rules that
 		// admit them), and their load balancer's health checks.
 		for _, rule := range ix.Where(contract.TypeSGEgressRule, "securityGroupId", g) {
@@ -227,13 +219,13 @@ func (ix *Index) serviceStartNeeds(s *OrderSubject, svc *Resource) {
 	}
 	for _, lb := range ix.LoadBalancers() {
 		if slices.ContainsFunc(Strings(lb, "securityGroups"), func(g string) bool { return lbGroups[g] }) {
-			for _, sid := range Strings(lb, "subnets") {
+			for _, sid := range LoadBalancerSubnets(lb) {
 				ix.subnetNeeds(s, ix.Ref(sid), "the load balancer's health checks cross")
 			}
 		}
 	}
 	vpcs := map[string]bool{}
-	for _, sid := range policydoc.StringList(nc["subnets"]) {
+	for _, sid := range net.Subnets {
 		subnet := ix.Ref(sid)
 		if subnet == nil {
 			continue
@@ -267,7 +259,7 @@ func (ix *Index) serviceStartNeeds(s *OrderSubject, svc *Resource) {
 	}
 	for id := range vpcs {
 		for _, ep := range ix.Where(contract.TypeVpcEndpoint, "vpcId", id) {
-			if Str(ep, "vpcEndpointType") == "Interface" {
+			if IsInterfaceEndpoint(ep) {
 				s.need(ep, "the tasks pull their image, read their secrets and write their logs through")
 			}
 		}

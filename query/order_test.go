@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/secure-vpc/secure-vpc/internal/contract"
+	"github.com/secure-vpc/secure-vpc/internal/naming"
 	"github.com/secure-vpc/secure-vpc/query"
 )
 
@@ -24,6 +25,7 @@ func TestCreateOrderOfDev(t *testing.T) {
 		}
 		for _, e := range s.LogExports {
 			assert.NotNil(t, e.Group, e.GroupName)
+			assert.Equal(t, naming.RDSLogGroup(query.Str(s.Resource, "identifier"), e.Kind), query.Str(e.Group, "name"), "the log group data creates")
 		}
 		if s.Resource.Type == contract.TypeECSService {
 			services[query.Name(s.Resource)] = s.Prerequisites

@@ -1,8 +1,9 @@
 package query
 
 import (
+	"cmp"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/secure-vpc/secure-vpc/internal/contract"
@@ -20,6 +21,37 @@ type Node struct {
 	Tags    map[string]string
 	Groups  []string // security group ids
 	Subnets []string // subnet ids
+
+	// Databases and caches: the services they declare as users (DeclaredUsers) and their port
+	// (StorePort).
+	Declared []string
+	Port     int
+}
+
+// NodeID identifies a node across two plans or exports: its kind and name (ids and URNs differ
+// between stacks), and for an endpoint whether it is the gateway one.
+type NodeID struct {
+	Kind    contract.NodeKind
+	Name    string
+	Gateway bool
+}
+
+// ID is the node's identity.
+func (n Node) ID() NodeID { return NodeID{Kind: n.Kind, Name: n.Name, Gateway: n.Gateway} }
+
+// Compare orders node identities by kind, then name, the interface before the gateway.
+func (a NodeID) Compare(b NodeID) int {
+	return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Name, b.Name), compareBool(a.Gateway, b.Gateway))
+}
+
+func compareBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case !a:
+		return -1
+	}
+	return 1
 }
 
 // DisplayName is the node's name for a reader: a gateway endpoint says so.
@@ -53,8 +85,27 @@ type Path struct {
 	Why      string // for unknown paths: what is unknown
 }
 
-// Key identifies a path across two plans or exports (names, not ids).
-func (p Path) Key() string {
+// PathKey identifies a path across two plans or exports: its ends' identities, its protocol and
+// its port range.
+type PathKey struct {
+	From, To         NodeID
+	Protocol         string
+	FromPort, ToPort int
+}
+
+// Key is the path's identity.
+func (p Path) Key() PathKey {
+	return PathKey{From: p.From.ID(), To: p.To.ID(), Protocol: p.Protocol, FromPort: p.FromPort, ToPort: p.ToPort}
+}
+
+// Compare orders path identities by source, destination, protocol, then ports.
+func (a PathKey) Compare(b PathKey) int {
+	return cmp.Or(a.From.Compare(b.From), a.To.Compare(b.To), cmp.Compare(a.Protocol, b.Protocol),
+		cmp.Compare(a.FromPort, b.FromPort), cmp.Compare(a.ToPort, b.ToPort))
+}
+
+// Label names a path for a reader: "web-bff -> cache sessions tcp 6379".
+func (p Path) Label() string {
 	return fmt.Sprintf("%s -> %s %s %s", p.From.Label(), p.To.Label(), p.Protocol, p.Ports())
 }
 
@@ -68,13 +119,28 @@ func (p Path) Ports() string {
 
 var internetNode = Node{Kind: contract.InternetNode, Name: "internet"}
 
-// endpointName is the short name of an endpoint's service: "s3", "kms", "ecr.api".
-func endpointName(serviceName string) string {
-	if strings.HasSuffix(serviceName, ".ecr.api") || strings.HasSuffix(serviceName, ".ecr.dkr") {
-		return serviceName[strings.Index(serviceName, "ecr."):]
+// EndpointName is the short name of a VPC endpoint's AWS service ("com.amazonaws.eu-west-1.ecr.api"
+// -> "ecr.api"): the S3 gateway endpoint or an interface endpoint the stack requires when the
+// service name ends in one, else "ecr.<x>" for another ECR endpoint, else its last segment.
+func EndpointName(serviceName string) string {
+	for _, known := range append([]string{contract.S3GatewayEndpoint}, contract.InterfaceEndpoints...) {
+		if strings.HasSuffix(serviceName, "."+known) {
+			return known
+		}
+	}
+	if i := strings.Index(serviceName, ".ecr."); i >= 0 {
+		return serviceName[i+1:]
 	}
 	return serviceName[strings.LastIndex(serviceName, ".")+1:]
 }
+
+// IsInterfaceEndpoint reports whether a VPC endpoint is an interface endpoint (network
+// interfaces in subnets, behind security groups), vpcEndpointType "Interface".
+func IsInterfaceEndpoint(ep *Resource) bool { return Str(ep, "vpcEndpointType") == "Interface" }
+
+// IsGatewayEndpoint reports whether a VPC endpoint is a gateway endpoint (reached through a route
+// to its prefix list), vpcEndpointType "Gateway".
+func IsGatewayEndpoint(ep *Resource) bool { return Str(ep, "vpcEndpointType") == "Gateway" }
 
 // ServiceName is an ECS service's declared service name (its tag), or its logical name.
 func ServiceName(svc *Resource) string {
@@ -84,47 +150,63 @@ func ServiceName(svc *Resource) string {
 	return Name(svc)
 }
 
+// ServiceNetwork is the network configuration of an ECS service's tasks.
+type ServiceNetwork struct {
+	Declared bool     // the service has a network configuration (without one its tasks land in the default VPC)
+	PublicIP bool     // assignPublicIp
+	Subnets  []string // subnet ids
+	Groups   []string // security group ids
+}
+
+// NetworkOf reads the network configuration of an ECS service.
+func NetworkOf(svc *Resource) ServiceNetwork {
+	v, _ := Prop(svc, "networkConfiguration")
+	nc, _ := v.(map[string]any)
+	pub, _ := nc["assignPublicIp"].(bool)
+	return ServiceNetwork{Declared: nc != nil, PublicIP: pub, Subnets: policydoc.StringList(nc["subnets"]), Groups: policydoc.StringList(nc["securityGroups"])}
+}
+
 // Nodes lists every place traffic can start or end, with its groups and subnets: services,
 // load balancers, databases, caches and interface endpoints, in that order.
 func (ix *Index) Nodes() []Node {
 	var out []Node
 	for _, svc := range ix.OfType(contract.TypeECSService) {
-		v, _ := Prop(svc, "networkConfiguration")
-		nc, _ := v.(map[string]any)
-		pub, _ := nc["assignPublicIp"].(bool)
-		out = append(out, Node{Kind: contract.ServiceNode, Name: ServiceName(svc), Public: pub, URN: svc.URN, Tags: Tags(svc),
-			Groups: policydoc.StringList(nc["securityGroups"]), Subnets: policydoc.StringList(nc["subnets"])})
+		net := NetworkOf(svc)
+		out = append(out, Node{Kind: contract.ServiceNode, Name: ServiceName(svc), Public: net.PublicIP, URN: svc.URN, Tags: Tags(svc),
+			Groups: net.Groups, Subnets: net.Subnets})
 	}
 	for _, lb := range ix.LoadBalancers() {
 		out = append(out, Node{Kind: contract.LoadBalancerNode, Name: Name(lb), Public: InternetFacing(lb), URN: lb.URN, Tags: Tags(lb),
-			Groups: Strings(lb, "securityGroups"), Subnets: Strings(lb, "subnets")})
+			Groups: Strings(lb, "securityGroups"), Subnets: LoadBalancerSubnets(lb)})
 	}
 	for _, db := range ix.OfType(contract.TypeDBInstance) {
 		pub, _ := Bool(db, "publiclyAccessible")
 		var subnets []string
-		if g := ix.Named(contract.TypeDBSubnetGroup, "name", Str(db, "dbSubnetGroupName")); g != nil {
+		if g := ix.SubnetGroupOf(db); g != nil {
 			subnets = Strings(g, "subnetIds")
 		}
-		out = append(out, Node{Kind: contract.DatabaseNode, Name: Name(db), Public: pub, URN: db.URN, Tags: Tags(db), Groups: Strings(db, "vpcSecurityGroupIds"), Subnets: subnets})
+		out = append(out, Node{Kind: contract.DatabaseNode, Name: Name(db), Public: pub, URN: db.URN, Tags: Tags(db), Groups: Strings(db, "vpcSecurityGroupIds"), Subnets: subnets,
+			Declared: DeclaredUsers(db), Port: StorePort(db)})
 	}
 	for _, c := range ix.OfType(contract.TypeCache) {
 		var subnets []string
-		if g := ix.Named(contract.TypeCacheSubnetGroup, "name", Str(c, "subnetGroupName")); g != nil {
+		if g := ix.SubnetGroupOf(c); g != nil {
 			subnets = Strings(g, "subnetIds")
 		}
-		out = append(out, Node{Kind: contract.CacheNode, Name: Name(c), URN: c.URN, Tags: Tags(c), Groups: Strings(c, "securityGroupIds"), Subnets: subnets})
+		out = append(out, Node{Kind: contract.CacheNode, Name: Name(c), URN: c.URN, Tags: Tags(c), Groups: Strings(c, "securityGroupIds"), Subnets: subnets,
+			Declared: DeclaredUsers(c), Port: StorePort(c)})
 	}
 	for _, ep := range ix.OfType(contract.TypeVpcEndpoint) {
-		if Str(ep, "vpcEndpointType") != "Interface" {
+		if !IsInterfaceEndpoint(ep) {
 			continue
 		}
-		out = append(out, Node{Kind: contract.EndpointNode, Name: endpointName(Str(ep, "serviceName")), URN: ep.URN,
+		out = append(out, Node{Kind: contract.EndpointNode, Name: EndpointName(Str(ep, "serviceName")), URN: ep.URN,
 			Groups: Strings(ep, "securityGroupIds"), Subnets: Strings(ep, "subnetIds")})
 	}
 	return out
 }
 
-// Reachability returns every path of the stack, sorted by Key, computed once. It follows each
+// Reachability returns every path of the stack, sorted by Key (PathKey.Compare), computed once. It follows each
 // egress rule to the groups it names (so the work grows with the number of rules, not with the
 // square of the nodes), checks the destination's ingress, the routes and both network ACLs.
 func (ix *Index) Reachability() []Path {
@@ -144,10 +226,14 @@ func (ix *Index) computeReachability() []Path {
 		}
 	}
 	var paths []Path
-	seen := map[string]bool{}
+	type seenPath struct {
+		key    PathKey
+		status contract.PathStatus
+	}
+	seen := map[seenPath]bool{}
 	add := func(p Path) {
-		if !seen[p.Key()+string(p.Status)] {
-			seen[p.Key()+string(p.Status)] = true
+		if k := (seenPath{p.Key(), p.Status}); !seen[k] {
+			seen[k] = true
 			paths = append(paths, p)
 		}
 	}
@@ -190,7 +276,7 @@ func (ix *Index) computeReachability() []Path {
 			}
 		}
 	}
-	sort.Slice(paths, func(i, j int) bool { return paths[i].Key() < paths[j].Key() })
+	slices.SortStableFunc(paths, func(a, b Path) int { return a.Key().Compare(b.Key()) })
 	if paths == nil {
 		paths = []Path{}
 	}
@@ -234,16 +320,7 @@ func admitsGroupOf(in SGRule, src Node) bool {
 }
 
 func protocolsMatch(a, b string) bool {
-	norm := func(p string) string {
-		switch p {
-		case "6", "tcp":
-			return "tcp"
-		case "-1", "all":
-			return "all"
-		}
-		return p
-	}
-	a, b = norm(a), norm(b)
+	a, b = protoName(a), protoName(b)
 	return a == b || a == "all" || b == "all"
 }
 
@@ -251,7 +328,7 @@ func protoName(p string) string {
 	if p == "-1" || p == "all" {
 		return "all"
 	}
-	if p == "6" {
+	if IsTCP(p) {
 		return "tcp"
 	}
 	return p
@@ -339,9 +416,8 @@ func (ix *Index) pathToGatewayEndpoint(src Node, out SGRule, add func(Path)) {
 				if r.TargetKind != contract.VPCEndpointTarget || Str(r.Source, "prefixListId") != out.PrefixList {
 					continue
 				}
-				svc := Str(r.Source, "serviceName")
 				if peer := ix.InternetPeer(subnet); ix.NACLAllows(subnet, true, peer, out.From) && ix.NACLAllows(subnet, false, peer, ephemeralProbe) {
-					add(Path{From: src, To: Node{Kind: contract.EndpointNode, Name: svc[strings.LastIndex(svc, ".")+1:], Gateway: true, URN: r.Source.URN},
+					add(Path{From: src, To: Node{Kind: contract.EndpointNode, Name: EndpointName(Str(r.Source, "serviceName")), Gateway: true, URN: r.Source.URN},
 						Protocol: protoName(out.Proto), FromPort: out.From, ToPort: out.To, Status: contract.PathReachable})
 					return
 				}

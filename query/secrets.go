@@ -1,8 +1,8 @@
 package query
 
 import (
+	"cmp"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/secure-vpc/secure-vpc/internal/contract"
@@ -16,7 +16,8 @@ type PrincipalKind string
 const (
 	ServiceRolePrincipal PrincipalKind = "service-role" // a service's task or execution role
 	RolePrincipal        PrincipalKind = "role"         // a role of the stack that is no service's
-	ARNPrincipal         PrincipalKind = "arn"          // an ARN the stack does not hold
+	ForeignRolePrincipal PrincipalKind = "foreign-role" // a role ARN the stack does not hold
+	ARNPrincipal         PrincipalKind = "arn"          // an ARN the stack does not hold that names no role
 	AccountPrincipal     PrincipalKind = "account"      // a whole account (its root or its id)
 	AWSServicePrincipal  PrincipalKind = "aws-service"  // an AWS service (log delivery)
 	AnyPrincipal         PrincipalKind = "anyone"       // "*"
@@ -42,8 +43,14 @@ func (p Principal) Label() string {
 	return p.Name
 }
 
+// IsRole reports whether a principal is an IAM role: a service's, another of the stack, or a
+// role ARN the stack does not hold.
+func (p Principal) IsRole() bool {
+	return p.Kind == ServiceRolePrincipal || p.Kind == RolePrincipal || p.Kind == ForeignRolePrincipal
+}
+
 // RolePrincipalOf resolves a role ARN: a service's role, another role of the stack, or the ARN
-// as written when the stack does not hold it.
+// as written when the stack does not hold it (ForeignRolePrincipal when it names a role).
 func (ix *Index) RolePrincipalOf(arn string) Principal {
 	if r := ix.Ref(arn); r != nil && r.Type == contract.TypeIAMRole {
 		if svc := Tags(r)[contract.ServiceTag]; svc != "" {
@@ -51,7 +58,19 @@ func (ix *Index) RolePrincipalOf(arn string) Principal {
 		}
 		return Principal{Kind: RolePrincipal, Name: Name(r)}
 	}
+	if strings.Contains(arn, ":role/") {
+		return Principal{Kind: ForeignRolePrincipal, Name: arn}
+	}
 	return Principal{Kind: ARNPrincipal, Name: arn}
+}
+
+// PrincipalOf resolves an AWS principal a policy names (an ARN or a bare account id): a whole
+// account (IsAccountRoot), else as RolePrincipalOf does.
+func (ix *Index) PrincipalOf(arn string) Principal {
+	if IsAccountRoot(arn) {
+		return Principal{Kind: AccountPrincipal, Name: AccountOf(arn)}
+	}
+	return ix.RolePrincipalOf(arn)
 }
 
 // SecretPolicies returns the resource policies of a secret (by its ARN, then by its id).
@@ -59,7 +78,8 @@ func (ix *Index) SecretPolicies(secret *Resource) []*Resource {
 	return append(ix.Where(contract.TypeSecretPolicy, "secretArn", Str(secret, "arn")), ix.Where(contract.TypeSecretPolicy, "secretArn", secret.ID)...)
 }
 
-// SecretReaders resolves the principals a secret's resource policy admits, sorted by label, and
+// SecretReaders resolves the principals a secret's resource policy admits, sorted by identity
+// (Principal.Compare), and
 // returns the policy (nil when the secret has none; readers nil when it is unreadable). A
 // statement that admits this account's roles by tag (the stack's execution roles) is resolved to
 // the roles of the stack that carry those tags; a whole account without such tags is an
@@ -76,13 +96,14 @@ func (ix *Index) SecretReaders(secret *Resource) ([]Principal, *Resource) {
 				continue
 			}
 			for _, arn := range st.Principals()["AWS"] {
-				if !IsAccountRoot(arn) {
-					readers = append(readers, ix.RolePrincipalOf(arn))
+				who := ix.PrincipalOf(arn)
+				if who.Kind != AccountPrincipal {
+					readers = append(readers, who)
 					continue
 				}
 				tags := PrincipalTags(st)
 				if len(tags) == 0 {
-					readers = append(readers, Principal{Kind: AccountPrincipal, Name: AccountOf(arn)})
+					readers = append(readers, who)
 					continue
 				}
 				for _, role := range ix.RolesTagged(tags) {
@@ -99,8 +120,13 @@ func (ix *Index) SecretReaders(secret *Resource) ([]Principal, *Resource) {
 	return nil, nil
 }
 
+// Compare orders principals by their identity: kind, service, role, then name.
+func (p Principal) Compare(o Principal) int {
+	return cmp.Or(cmp.Compare(p.Kind, o.Kind), cmp.Compare(p.Service, o.Service), cmp.Compare(p.Role, o.Role), cmp.Compare(p.Name, o.Name))
+}
+
 func sortPrincipals(ps []Principal) {
-	sort.SliceStable(ps, func(i, j int) bool { return ps[i].Label() < ps[j].Label() })
+	slices.SortStableFunc(ps, Principal.Compare)
 }
 
 // IsAccountRoot reports whether a principal is a whole account (its root, or its bare id).
@@ -146,7 +172,7 @@ func (ix *Index) RolesTagged(tags map[string]string) []*Resource {
 }
 
 // IdentityPolicyReaders lists the roles whose identity policies (role policies) allow reading a
-// secret by ARN, sorted by label, each once.
+// secret by ARN, sorted by identity (Principal.Compare), each once.
 func (ix *Index) IdentityPolicyReaders(secretArn string) []Principal {
 	if ix.secretGrants == nil {
 		ix.secretGrants = map[string][]Principal{}
@@ -175,7 +201,7 @@ func (ix *Index) IdentityPolicyReaders(secretArn string) []Principal {
 	}
 	out := append([]Principal(nil), ix.secretGrants[secretArn]...)
 	sortPrincipals(out)
-	return slices.CompactFunc(out, func(a, b Principal) bool { return a.Label() == b.Label() })
+	return slices.Compact(out)
 }
 
 // Secret is a secret of the stack, or a database's master password that RDS creates and
@@ -186,6 +212,21 @@ type Secret struct {
 	ManagedBy  *Resource // the database that creates and rotates it; nil for the stack's own secrets
 	Protection KeyProtection
 	Readers    []Principal // resource-policy readers (own secrets), identity-policy readers (RDS-managed)
+}
+
+// SecretID identifies a secret across two plans or exports: its name (without the suffix AWS
+// appends), and whether RDS manages it.
+type SecretID struct {
+	Name       string
+	RDSManaged bool
+}
+
+// ID is the secret's identity.
+func (s Secret) ID() SecretID { return SecretID{Name: s.Name, RDSManaged: s.ManagedBy != nil} }
+
+// Compare orders secret identities by name, the stack's own before an RDS-managed one.
+func (a SecretID) Compare(b SecretID) int {
+	return cmp.Or(cmp.Compare(a.Name, b.Name), compareBool(a.RDSManaged, b.RDSManaged))
 }
 
 // Secrets lists the stack's secrets in export order, then the RDS-managed master passwords.
@@ -199,7 +240,7 @@ func (ix *Index) Secrets() []Secret {
 		if name == "" {
 			name = Str(s, "name")
 		}
-		out = append(out, Secret{Name: strings.TrimSuffix(name, "-"), Resource: s, Protection: ix.Protection(Str(s, "kmsKeyId")), Readers: readers})
+		out = append(out, Secret{Name: strings.TrimSuffix(name, "-"), Resource: s, Protection: ix.EncryptionOf(s).Protection, Readers: readers})
 	}
 	for _, db := range ix.OfType(contract.TypeDBInstance) {
 		if managed, _ := Bool(db, "manageMasterUserPassword"); managed {

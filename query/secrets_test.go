@@ -60,10 +60,33 @@ func TestPrincipals(t *testing.T) {
 		{query.Principal{Kind: query.ServiceRolePrincipal, Service: "users", Role: contract.TaskRole}, "users (task role)"},
 		{query.Principal{Kind: query.AccountPrincipal, Name: "123456789012"}, "account 123456789012"},
 		{query.Principal{Kind: query.ARNPrincipal, Name: "arn:aws:iam::1:role/x"}, "arn:aws:iam::1:role/x"},
+		{query.Principal{Kind: query.ForeignRolePrincipal, Name: "arn:aws:iam::1:role/x"}, "arn:aws:iam::1:role/x"},
 		{query.Principal{Kind: query.AnyPrincipal, Name: "*"}, "*"},
 	} {
 		assert.Equal(t, tc.want, tc.p.Label())
 	}
 	ix, _ := dev(t)
-	assert.Equal(t, query.ARNPrincipal, ix.RolePrincipalOf("arn:aws:iam::1:role/elsewhere").Kind)
+	assert.Equal(t, query.ForeignRolePrincipal, ix.RolePrincipalOf("arn:aws:iam::1:role/elsewhere").Kind)
+	assert.Equal(t, query.ARNPrincipal, ix.RolePrincipalOf("arn:aws:iam::1:user/elsewhere").Kind)
+
+	// PrincipalOf tells a whole account (its root or its bare id) from a role, the same for a
+	// bucket's policy and a secret's; IsRole is the role check DATA-08 makes.
+	role := named(t, ix, contract.TypeIAMRole, "users-task-role")
+	for _, tc := range []struct {
+		arn    string
+		kind   query.PrincipalKind
+		name   string
+		isRole bool
+	}{
+		{"arn:aws:iam::123456789012:root", query.AccountPrincipal, "123456789012", false},
+		{"123456789012", query.AccountPrincipal, "123456789012", false},
+		{query.Str(role, "arn"), query.ServiceRolePrincipal, "users-task-role", true},
+		{"arn:aws:iam::1:role/elsewhere", query.ForeignRolePrincipal, "arn:aws:iam::1:role/elsewhere", true},
+		{"arn:aws:iam::1:user/someone", query.ARNPrincipal, "arn:aws:iam::1:user/someone", false},
+	} {
+		p := ix.PrincipalOf(tc.arn)
+		assert.Equal(t, tc.kind, p.Kind, tc.arn)
+		assert.Equal(t, tc.name, p.Name, tc.arn)
+		assert.Equal(t, tc.isRole, p.IsRole(), tc.arn)
+	}
 }

@@ -1,6 +1,7 @@
 package query
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"sort"
@@ -28,6 +29,25 @@ type KeyProtection struct {
 	Key   *Resource // CustomerManagedKey: the key
 	Alias string    // CustomerManagedKey: the name of an alias that targets the key ("" when none does)
 	Ref   string    // AWSManagedKey, ForeignKey: the reference as written
+}
+
+// KeyID identifies the key that protects a store across two plans or exports: its kind, and the
+// alias that names a customer-managed key (else the key's logical name) or the reference as
+// written (AWSManagedKey, ForeignKey).
+type KeyID struct {
+	Kind ProtectionKind
+	Name string
+}
+
+// ID is the protection's identity.
+func (p KeyProtection) ID() KeyID {
+	switch {
+	case p.Kind == CustomerManagedKey && p.Alias != "":
+		return KeyID{Kind: p.Kind, Name: p.Alias}
+	case p.Kind == CustomerManagedKey && p.Key != nil:
+		return KeyID{Kind: p.Kind, Name: Name(p.Key)}
+	}
+	return KeyID{Kind: p.Kind, Name: p.Ref}
 }
 
 // Protection resolves a KMS key reference (id, ARN or alias) to the protection it gives.
@@ -84,19 +104,59 @@ func BucketEncryption(sse *Resource) (alg, key string, bucketKey bool) {
 	return
 }
 
-// BucketProtection is the protection of a bucket's default encryption (the last configuration
-// wins; Unencrypted when it has none).
-func (ix *Index) BucketProtection(b *Resource) KeyProtection {
-	p := KeyProtection{Kind: Unencrypted}
-	for _, sse := range ix.SideResources(b, contract.TypeBucketSSE) {
-		alg, key, _ := BucketEncryption(sse)
-		if alg == "AES256" {
-			p = KeyProtection{Kind: SSES3}
-		} else {
-			p = ix.Protection(key)
+// Encryption is how a store's data is encrypted at rest: what DATA-01 judges, and the key the
+// report and the diff show (the same fact, so they cannot disagree).
+type Encryption struct {
+	// Enabled is whether the store encrypts at all: a database's storageEncrypted, a cache's
+	// atRestEncryptionEnabled, a bucket's default encryption configuration; a secret always
+	// (Secrets Manager encrypts every secret). Unset counts as off.
+	Enabled bool
+	// Protection is the key: Unencrypted when not Enabled; for a bucket, SSES3 for AES256, else
+	// the key its configuration names.
+	Protection KeyProtection
+	// Buckets: the first default encryption configuration (AWS keeps one per bucket).
+	Algorithm string // "aws:kms", "aws:kms:dsse", "AES256", or as written ("" when none)
+	BucketKey bool   // bucketKeyEnabled
+	// Insights is the key of a database's Performance Insights data; nil when it is off or the
+	// store is not a database.
+	Insights *KeyProtection
+}
+
+// EncryptionOf reads how a database, cache, bucket or secret is encrypted at rest (the zero
+// Encryption, with Protection Unencrypted, for any other resource).
+func (ix *Index) EncryptionOf(store *Resource) Encryption {
+	enabledBy := func(flag string) Encryption {
+		on, _ := Bool(store, flag)
+		if !on {
+			return Encryption{Protection: KeyProtection{Kind: Unencrypted}}
 		}
+		return Encryption{Enabled: true, Protection: ix.Protection(Str(store, "kmsKeyId"))}
 	}
-	return p
+	switch store.Type {
+	case contract.TypeDBInstance:
+		enc := enabledBy("storageEncrypted")
+		if pi, _ := Bool(store, "performanceInsightsEnabled"); pi {
+			p := ix.Protection(Str(store, "performanceInsightsKmsKeyId"))
+			enc.Insights = &p
+		}
+		return enc
+	case contract.TypeCache:
+		return enabledBy("atRestEncryptionEnabled")
+	case contract.TypeBucket:
+		sse := ix.SideResources(store, contract.TypeBucketSSE)
+		if len(sse) == 0 {
+			return Encryption{Protection: KeyProtection{Kind: Unencrypted}}
+		}
+		alg, key, bucketKey := BucketEncryption(sse[0])
+		enc := Encryption{Enabled: true, Algorithm: alg, BucketKey: bucketKey, Protection: KeyProtection{Kind: SSES3}}
+		if alg != "AES256" {
+			enc.Protection = ix.Protection(key)
+		}
+		return enc
+	case contract.TypeSecret:
+		return Encryption{Enabled: true, Protection: ix.Protection(Str(store, "kmsKeyId"))}
+	}
+	return Encryption{Protection: KeyProtection{Kind: Unencrypted}}
 }
 
 // BucketPolicies returns the parsed policies of a bucket.
@@ -139,8 +199,8 @@ const (
 )
 
 // BucketPrincipals lists who a bucket's policies allow to use its objects, statement by
-// statement (a principal may appear more than once). An AWS service, or an account's root (ELB
-// log delivery), delivers logs; a role reads or writes.
+// statement (a principal may appear more than once). An AWS service, or a whole account (its
+// root or its bare id, IsAccountRoot: ELB log delivery), delivers logs; a role reads or writes.
 func (ix *Index) BucketPrincipals(b *Resource) []BucketAccess {
 	var out []BucketAccess
 	for _, doc := range ix.BucketPolicies(b) {
@@ -159,12 +219,13 @@ func (ix *Index) BucketPrincipals(b *Resource) []BucketAccess {
 				out = append(out, BucketAccess{Who: Principal{Kind: AWSServicePrincipal, Name: svc}, Access: DeliversLogs})
 			}
 			for _, arn := range ps["AWS"] {
-				if strings.HasSuffix(arn, ":root") {
-					out = append(out, BucketAccess{Who: Principal{Kind: AccountPrincipal, Name: AccountOf(arn)}, Access: DeliversLogs})
+				who := ix.PrincipalOf(arn)
+				if who.Kind == AccountPrincipal {
+					out = append(out, BucketAccess{Who: who, Access: DeliversLogs})
 					access = "" // what the statement grants to the roles after an account is not told apart
 					continue
 				}
-				out = append(out, BucketAccess{Who: ix.RolePrincipalOf(arn), Access: access})
+				out = append(out, BucketAccess{Who: who, Access: access})
 			}
 		}
 	}
@@ -235,20 +296,27 @@ func (ix *Index) StoreAccesses() []StoreAccess {
 		out = append(out, acc)
 	}
 	for _, db := range ix.OfType(contract.TypeDBInstance) {
-		port, ok := Int(db, "port")
-		if !ok {
-			port = 5432
-		}
-		add(db, DatabaseStore, "vpcSecurityGroupIds", port, DeclaredUsers(db))
+		add(db, DatabaseStore, "vpcSecurityGroupIds", StorePort(db), DeclaredUsers(db))
 	}
 	for _, c := range ix.OfType(contract.TypeCache) {
-		port, ok := Int(c, "port")
-		if !ok {
-			port = 6379
-		}
-		add(c, CacheStore, "securityGroupIds", port, DeclaredUsers(c))
+		add(c, CacheStore, "securityGroupIds", StorePort(c), DeclaredUsers(c))
 	}
 	return out
+}
+
+// StorePort is the port a database or cache listens on: its port property, else the engine's
+// default (5432 for a database, 6379 for a cache); 0 for any other resource.
+func StorePort(store *Resource) int {
+	if port, ok := Int(store, "port"); ok {
+		return port
+	}
+	switch store.Type {
+	case contract.TypeDBInstance:
+		return 5432
+	case contract.TypeCache:
+		return 6379
+	}
+	return 0
 }
 
 // DeclaredUsers are the services a database (its owner tag) or a cache (its users tag) declares
@@ -263,23 +331,55 @@ func DeclaredUsers(store *Resource) []string {
 	return strings.Fields(Tags(store)[contract.UsersTag])
 }
 
-// Store is a database, cache or bucket with the key that protects it and who can use it.
+// Store is a database, cache or bucket with how it is encrypted and who can use it.
 type Store struct {
 	Kind       StoreKind
 	Resource   *Resource
-	Protection KeyProtection
+	Encryption Encryption
 	Access     *StoreAccess   // databases and caches: who their security groups admit
 	Principals []BucketAccess // buckets: who their policies admit
+}
+
+// SubnetGroupOf returns the subnet group of the stack a database or cache names, or nil (none
+// named, one the stack does not hold, or another type of resource).
+func (ix *Index) SubnetGroupOf(store *Resource) *Resource {
+	switch store.Type {
+	case contract.TypeDBInstance:
+		return ix.Named(contract.TypeDBSubnetGroup, "name", Str(store, "dbSubnetGroupName"))
+	case contract.TypeCache:
+		return ix.Named(contract.TypeCacheSubnetGroup, "name", Str(store, "subnetGroupName"))
+	}
+	return nil
+}
+
+// ParameterGroupOf returns the parameter group of the stack a database names, or nil.
+func (ix *Index) ParameterGroupOf(db *Resource) *Resource {
+	return ix.Named(contract.TypeDBParameterGroup, "name", Str(db, "parameterGroupName"))
+}
+
+// StoreID identifies a store across two plans or exports: its kind and logical name (ids and
+// URNs differ between stacks).
+type StoreID struct {
+	Kind StoreKind
+	Name string
+}
+
+// ID is the store's identity.
+func (s Store) ID() StoreID { return StoreID{Kind: s.Kind, Name: Name(s.Resource)} }
+
+// Compare orders store identities by kind, then name.
+func (a StoreID) Compare(b StoreID) int {
+	return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Name, b.Name))
 }
 
 // Stores lists the databases, then the caches, then the buckets, each in export order.
 func (ix *Index) Stores() []Store {
 	var out []Store
 	for _, a := range ix.StoreAccesses() {
-		out = append(out, Store{Kind: a.Kind, Resource: a.Store, Protection: ix.Protection(Str(a.Store, "kmsKeyId")), Access: &a})
+		out = append(out, Store{Kind: a.Kind, Resource: a.Store, Encryption: ix.EncryptionOf(a.Store), Access: &a})
 	}
 	for _, b := range ix.OfType(contract.TypeBucket) {
-		out = append(out, Store{Kind: BucketStore, Resource: b, Protection: ix.BucketProtection(b), Principals: ix.BucketPrincipals(b)})
+		out = append(out, Store{Kind: BucketStore, Resource: b, Encryption: ix.EncryptionOf(b), Principals: ix.BucketPrincipals(b)})
 	}
 	return out
 }

@@ -40,7 +40,10 @@ func (d *Diff) Widens() bool {
 }
 
 // Compare describes what changes from before to after: services, effective reachability
-// (internet exposure included), encryption of stores, who can read secrets and use buckets.
+// (internet exposure included), encryption of stores, who can read secrets and use buckets. It
+// matches the two sides on typed identities (query.PathKey, StoreID, SecretID, Principal,
+// BucketAccess, KeyID) and renders labels only for the text of a change; changes come in the
+// order the report lists their subjects.
 func Compare(beforeName string, before *stackstate.Export, afterName string, after *stackstate.Export) *Diff {
 	b, a := readFacts(before), readFacts(after)
 	d := &Diff{Before: beforeName, After: afterName}
@@ -48,77 +51,77 @@ func Compare(beforeName string, before *stackstate.Export, afterName string, aft
 		d.Changes = append(d.Changes, Change{Section: section, Sign: sign, Text: text, Widens: widens})
 	}
 
-	svcB, svcA := b.services, a.services
-	for _, s := range setDiff(svcA, svcB) {
+	for _, s := range setDiff(a.services, b.services) {
 		add("services", "+", fmt.Sprintf("service %s is added", s), false)
 	}
-	for _, s := range setDiff(svcB, svcA) {
+	for _, s := range setDiff(b.services, a.services) {
 		add("services", "-", fmt.Sprintf("service %s is removed", s), false)
 	}
 
-	pathsB, pathsA := pathMap(b.paths), pathMap(a.paths)
-	for _, k := range slices.Sorted(maps.Keys(pathsA)) {
-		p := pathsA[k]
-		old, existed := pathsB[k]
+	pathsB, pathsA := byID(b.paths, PathRow.key), byID(a.paths, PathRow.key)
+	for _, id := range uniqueIDs(a.paths, PathRow.key) {
+		p := pathsA[id]
+		old, existed := pathsB[id]
 		switch {
 		case !existed:
-			add("reachability", "+", fmt.Sprintf("%s -> %s %s %s becomes %s", p.From, p.To, p.Protocol, p.Ports, p.Status), true)
+			add("reachability", "+", fmt.Sprintf("%s becomes %s", p.text(), p.Status), true)
 		case old.Status != p.Status:
-			add("reachability", "~", fmt.Sprintf("%s -> %s %s %s changes from %s to %s", p.From, p.To, p.Protocol, p.Ports, old.Status, p.Status), p.Status != string(contract.PathReachable))
+			add("reachability", "~", fmt.Sprintf("%s changes from %s to %s", p.text(), old.Status, p.Status), p.Status != string(contract.PathReachable))
 		}
 	}
-	for _, k := range slices.Sorted(maps.Keys(pathsB)) {
-		if _, kept := pathsA[k]; !kept {
-			p := pathsB[k]
-			add("reachability", "-", fmt.Sprintf("%s -> %s %s %s is no longer reachable", p.From, p.To, p.Protocol, p.Ports), false)
+	for _, id := range uniqueIDs(b.paths, PathRow.key) {
+		if _, kept := pathsA[id]; !kept {
+			add("reachability", "-", fmt.Sprintf("%s is no longer reachable", pathsB[id].text()), false)
 		}
 	}
 
-	storesB, storesA := storeMap(b.stores), storeMap(a.stores)
-	for _, k := range slices.Sorted(maps.Keys(storesA)) {
-		s := storesA[k]
-		old, existed := storesB[k]
+	storesB, storesA := byID(b.stores, query.Store.ID), byID(a.stores, query.Store.ID)
+	for _, id := range sortedIDs(storesA, query.StoreID.Compare) {
+		s, name := storesA[id], id.Name
+		old, existed := storesB[id]
+		key, oldKey := s.Encryption.Protection, old.Encryption.Protection
 		if !existed {
-			add("encryption", "+", fmt.Sprintf("%s %s is added, encrypted with %s", s.Kind, s.Name, s.Key), weak(s.protection))
-		} else if old.Key != s.Key {
-			add("encryption", "~", fmt.Sprintf("%s %s: encryption changes from %s to %s", s.Kind, s.Name, old.Key, s.Key), weak(s.protection) && !weak(old.protection))
+			add("encryption", "+", fmt.Sprintf("%s %s is added, encrypted with %s", s.Kind, name, keyLabel(key)), weak(key))
+		} else if oldKey.ID() != key.ID() {
+			add("encryption", "~", fmt.Sprintf("%s %s: encryption changes from %s to %s", s.Kind, name, keyLabel(oldKey), keyLabel(key)), weak(key) && !weak(oldKey))
 		}
-		if s.Kind == string(query.BucketStore) {
-			for _, who := range setDiff(s.ReachableBy, old.ReachableBy) {
-				add("bucket access", "+", fmt.Sprintf("%s: %s", s.Name, who), true)
+		if s.Kind == query.BucketStore {
+			for _, who := range labels(typedDiff(s.Principals, old.Principals), bucketAccessLabel) {
+				add("bucket access", "+", fmt.Sprintf("%s: %s", name, who), true)
 			}
-			for _, who := range setDiff(old.ReachableBy, s.ReachableBy) {
-				add("bucket access", "-", fmt.Sprintf("%s: no longer %s", s.Name, who), false)
+			for _, who := range labels(typedDiff(old.Principals, s.Principals), bucketAccessLabel) {
+				add("bucket access", "-", fmt.Sprintf("%s: no longer %s", name, who), false)
 			}
 		}
 	}
-	for _, k := range slices.Sorted(maps.Keys(storesB)) {
-		if _, kept := storesA[k]; !kept {
-			add("encryption", "-", fmt.Sprintf("%s %s is removed", storesB[k].Kind, storesB[k].Name), false)
+	for _, id := range sortedIDs(storesB, query.StoreID.Compare) {
+		if _, kept := storesA[id]; !kept {
+			add("encryption", "-", fmt.Sprintf("%s %s is removed", id.Kind, id.Name), false)
 		}
 	}
 
-	secB, secA := secretMap(b.secrets), secretMap(a.secrets)
-	for _, k := range slices.Sorted(maps.Keys(secA)) {
-		s := secA[k]
-		old, existed := secB[k]
+	secB, secA := byID(b.secrets, query.Secret.ID), byID(a.secrets, query.Secret.ID)
+	for _, id := range sortedIDs(secA, query.SecretID.Compare) {
+		s := secA[id]
+		old, existed := secB[id]
 		suffix := ""
 		if !existed {
 			suffix = " (a new secret)"
 		}
-		for _, r := range setDiff(s.Readers, old.Readers) {
-			add("secret readers", "+", fmt.Sprintf("%s can now read %s%s", r, s.Name, suffix), true)
+		for _, r := range labels(typedDiff(s.Readers, old.Readers), readerLabel) {
+			add("secret readers", "+", fmt.Sprintf("%s can now read %s%s", r, secretName(s), suffix), true)
 		}
-		for _, r := range setDiff(old.Readers, s.Readers) {
-			add("secret readers", "-", fmt.Sprintf("%s can no longer read %s", r, s.Name), false)
+		for _, r := range labels(typedDiff(old.Readers, s.Readers), readerLabel) {
+			add("secret readers", "-", fmt.Sprintf("%s can no longer read %s", r, secretName(s)), false)
 		}
-		if existed && old.Key != s.Key {
-			add("encryption", "~", fmt.Sprintf("secret %s: encryption changes from %s to %s", s.Name, old.Key, s.Key), weak(s.protection) && !weak(old.protection))
+		if existed && old.Protection.ID() != s.Protection.ID() {
+			add("encryption", "~", fmt.Sprintf("secret %s: encryption changes from %s to %s", secretName(s), keyLabel(old.Protection), keyLabel(s.Protection)),
+				weak(s.Protection) && !weak(old.Protection))
 		}
 	}
-	for _, k := range slices.Sorted(maps.Keys(secB)) {
-		if _, kept := secA[k]; !kept {
-			add("secret readers", "-", fmt.Sprintf("secret %s is removed", k), false)
+	for _, id := range sortedIDs(secB, query.SecretID.Compare) {
+		if _, kept := secA[id]; !kept {
+			add("secret readers", "-", fmt.Sprintf("secret %s is removed", secretName(secB[id])), false)
 		}
 	}
 	return d
@@ -127,17 +130,18 @@ func Compare(beforeName string, before *stackstate.Export, afterName string, aft
 // weak reports whether a store's key is not a customer-managed key of the stack.
 func weak(p query.KeyProtection) bool { return p.Kind != query.CustomerManagedKey }
 
-// facts are what a diff compares, read from one plan or export as the report shows them.
+// facts are what a diff compares, read from one plan or export: the same typed facts the report
+// renders.
 type facts struct {
 	services []string
-	paths    []PathRow
-	stores   []StoreRow
-	secrets  []SecretRow
+	paths    []PathRow // in the report's order, each with its query.PathKey
+	stores   []query.Store
+	secrets  []query.Secret
 }
 
 func readFacts(e *stackstate.Export) facts {
 	ix := query.NewIndex(e)
-	f := facts{stores: stores(ix), secrets: secretRows(ix)}
+	f := facts{stores: ix.Stores(), secrets: ix.Secrets()}
 	f.paths, _ = paths(ix)
 	for _, n := range ix.Nodes() {
 		if n.Kind == contract.ServiceNode {
@@ -147,31 +151,48 @@ func readFacts(e *stackstate.Export) facts {
 	return f
 }
 
-func pathMap(rows []PathRow) map[string]PathRow {
-	out := map[string]PathRow{}
-	for _, p := range rows {
-		out[p.From+" -> "+p.To+" "+p.Protocol+" "+p.Ports] = p
+func (p PathRow) key() query.PathKey { return p.id }
+
+// byID indexes items by their identity (the last of a duplicate wins).
+func byID[T any, K comparable](items []T, id func(T) K) map[K]T {
+	out := make(map[K]T, len(items))
+	for _, it := range items {
+		out[id(it)] = it
 	}
 	return out
 }
 
-func storeMap(rows []StoreRow) map[string]StoreRow {
-	out := map[string]StoreRow{}
-	for _, s := range rows {
-		out[s.Kind+" "+s.Name] = s
+// uniqueIDs lists the identities of items in their order, each once (a path both reachable and
+// unknown is one subject of the diff).
+func uniqueIDs[T any, K comparable](items []T, id func(T) K) []K {
+	var out []K
+	seen := map[K]bool{}
+	for _, it := range items {
+		if k := id(it); !seen[k] {
+			seen[k] = true
+			out = append(out, k)
+		}
 	}
 	return out
 }
 
-func secretMap(rows []SecretRow) map[string]SecretRow {
-	out := map[string]SecretRow{}
-	for _, s := range rows {
-		out[s.Name] = s
+// sortedIDs lists the identities of a map in order.
+func sortedIDs[K comparable, T any](m map[K]T, compare func(K, K) int) []K {
+	return slices.SortedFunc(maps.Keys(m), compare)
+}
+
+// typedDiff lists the items of a that are not in b (by identity), in the order of a.
+func typedDiff[T comparable](a, b []T) []T {
+	var out []T
+	for _, x := range a {
+		if !slices.Contains(b, x) {
+			out = append(out, x)
+		}
 	}
 	return out
 }
 
-// setDiff lists the items of a that are not in b, sorted.
+// setDiff lists the items of a that are not in b, sorted, each once.
 func setDiff(a, b []string) []string {
 	in := map[string]bool{}
 	for _, x := range b {

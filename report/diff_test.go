@@ -110,6 +110,15 @@ func TestDiffOfPrincipals(t *testing.T) {
 	}, changes(d))
 	assert.True(t, d.Widens())
 
+	// A bare account id is a whole account on a bucket as on a secret (IsAccountRoot): it is
+	// labelled as the account, not as an ARN that writes.
+	bare := fixtures.Plan(t, "dev")
+	edit(t, bare, contract.TypeBucketPolicy, "user-uploads", func(r *stackstate.Resource) {
+		addStatement(t, r, map[string]any{"Effect": "Allow", "Principal": map[string]any{"AWS": "111122223333"},
+			"Action": []any{"s3:PutObject"}, "Resource": []any{"*"}})
+	})
+	assert.Equal(t, []string{"+ user-uploads: account 111122223333 (delivers logs)"}, changes(report.Compare("dev", fixtures.Plan(t, "dev"), "bare", bare)))
+
 	var md bytes.Buffer
 	require.NoError(t, d.Write(&md, report.FormatMarkdown))
 	assert.True(t, strings.HasPrefix(md.String(), "## secure-vpc diff: `dev` → `wider`"))

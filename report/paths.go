@@ -18,7 +18,8 @@ type PathRow struct {
 	Status   string `json:"status"`
 	Why      string `json:"why,omitempty"`
 
-	fromKey, toKey string // node keys, for the diagram
+	id             query.PathKey // what the row is, for the diff (the endpoints row: a node of kind endpointsNode named by its endpoints)
+	fromKey, toKey string        // node keys, for the diagram
 }
 
 // NodeRow is a node of the diagram with the tier it sits in.
@@ -29,26 +30,34 @@ type NodeRow struct {
 	Tier string `json:"tier"`
 }
 
-// Key of a path row, stable across plans.
-func (p PathRow) Key() string { return p.From + " -> " + p.To + " " + p.Protocol + " " + p.Ports }
+// text renders a path row on one line: "web-bff -> cache sessions tcp 6379". Rows are listed in
+// the order of their text, as a reader scans them.
+func (p PathRow) text() string { return p.From + " -> " + p.To + " " + p.Protocol + " " + p.Ports }
 
 func nodeKey(n query.Node) string { return string(n.Kind) + ":" + n.DisplayName() }
 
 // The one node of the diagram that stands for every interface endpoint a service reaches.
 const (
-	endpointsKey  = "endpoints:aws"
-	endpointsKind = "endpoints"
+	endpointsKey                    = "endpoints:aws"
+	endpointsNode contract.NodeKind = "endpoints"
 )
 
 func paths(ix *query.Index) ([]PathRow, []NodeRow) {
 	// A source's HTTPS to the interface endpoints is one row: every task needs all of them.
-	type endpointsOf struct{ from, fromKey, protocol, ports string }
-	endpoints := map[endpointsOf][]string{}
+	type endpointsOf struct {
+		from             query.NodeID
+		protocol         string
+		fromPort, toPort int
+	}
+	type endpointsRow struct {
+		from  query.Node
+		names []string
+	}
+	endpoints := map[endpointsOf]*endpointsRow{}
 	var rows []PathRow
-	nodes := map[string]NodeRow{}
+	nodes := map[query.NodeID]NodeRow{}
 	addNode := func(n query.Node) {
-		k := nodeKey(n)
-		if _, ok := nodes[k]; ok {
+		if _, ok := nodes[n.ID()]; ok {
 			return
 		}
 		tier := ""
@@ -60,26 +69,30 @@ func paths(ix *query.Index) ([]PathRow, []NodeRow) {
 		if n.Kind == contract.InternetNode {
 			tier = string(contract.InternetNode)
 		}
-		nodes[k] = NodeRow{Key: k, Kind: string(n.Kind), Name: n.DisplayName(), Tier: tier}
+		nodes[n.ID()] = NodeRow{Key: nodeKey(n), Kind: string(n.Kind), Name: n.DisplayName(), Tier: tier}
 	}
 	for _, p := range ix.Reachability() {
 		addNode(p.From)
 		if p.To.Kind == contract.EndpointNode && !p.To.Gateway && p.Status == contract.PathReachable {
-			k := endpointsOf{p.From.Label(), nodeKey(p.From), p.Protocol, p.Ports()}
-			endpoints[k] = append(endpoints[k], p.To.Name)
+			k := endpointsOf{p.From.ID(), p.Protocol, p.FromPort, p.ToPort}
+			if endpoints[k] == nil {
+				endpoints[k] = &endpointsRow{from: p.From}
+			}
+			endpoints[k].names = append(endpoints[k].names, p.To.Name)
 			continue
 		}
 		addNode(p.To)
 		rows = append(rows, PathRow{From: p.From.Label(), To: p.To.Label(), Protocol: p.Protocol, Ports: p.Ports(),
-			Status: string(p.Status), Why: p.Why, fromKey: nodeKey(p.From), toKey: nodeKey(p.To)})
+			Status: string(p.Status), Why: p.Why, id: p.Key(), fromKey: nodeKey(p.From), toKey: nodeKey(p.To)})
 	}
-	for k, names := range endpoints {
-		sort.Strings(names)
-		rows = append(rows, PathRow{From: k.from, To: "AWS endpoints (" + strings.Join(names, ", ") + ")", Protocol: k.protocol, Ports: k.ports,
-			Status: string(contract.PathReachable), fromKey: k.fromKey, toKey: endpointsKey})
-		nodes[endpointsKey] = NodeRow{Key: endpointsKey, Kind: endpointsKind, Name: "AWS endpoints", Tier: string(contract.Private)}
+	for k, e := range endpoints {
+		sort.Strings(e.names)
+		p := query.Path{From: e.from, To: query.Node{Kind: endpointsNode, Name: strings.Join(e.names, ", ")}, Protocol: k.protocol, FromPort: k.fromPort, ToPort: k.toPort}
+		rows = append(rows, PathRow{From: p.From.Label(), To: "AWS endpoints (" + p.To.Name + ")", Protocol: p.Protocol, Ports: p.Ports(),
+			Status: string(contract.PathReachable), id: p.Key(), fromKey: nodeKey(p.From), toKey: endpointsKey})
+		nodes[query.NodeID{Kind: endpointsNode}] = NodeRow{Key: endpointsKey, Kind: string(endpointsNode), Name: "AWS endpoints", Tier: string(contract.Private)}
 	}
-	sort.Slice(rows, func(i, j int) bool { return rows[i].Key() < rows[j].Key() })
+	sort.Slice(rows, func(i, j int) bool { return rows[i].text() < rows[j].text() })
 	out := make([]NodeRow, 0, len(nodes))
 	for _, n := range nodes {
 		out = append(out, n)

@@ -41,8 +41,6 @@ type StoreRow struct {
 	Name        string   `json:"name"`
 	Key         string   `json:"key"`
 	ReachableBy []string `json:"reachableBy"`
-
-	protection query.KeyProtection // what Key renders, for the diff to judge
 }
 
 // SecretRow is a secret with its key and who can read it.
@@ -50,8 +48,6 @@ type SecretRow struct {
 	Name    string   `json:"name"`
 	Key     string   `json:"key"`
 	Readers []string `json:"readers"`
-
-	protection query.KeyProtection // what Key renders, for the diff to judge
 }
 
 // Component is a top-level component of the stack and what it contains.
@@ -213,8 +209,7 @@ func describeTarget(ix *query.Index, route query.Route) string {
 	case contract.NATGatewayTarget:
 		return "NAT gateway " + name
 	case contract.VPCEndpointTarget:
-		svc := query.Str(route.Source, "serviceName")
-		return "gateway endpoint " + svc[strings.LastIndex(svc, ".")+1:]
+		return "gateway endpoint " + query.EndpointName(query.Str(route.Source, "serviceName"))
 	}
 	return string(route.TargetKind) + " " + name
 }
@@ -303,7 +298,7 @@ func labels[T any](items []T, label func(T) string) []string {
 func stores(ix *query.Index) []StoreRow {
 	var rows []StoreRow
 	for _, st := range ix.Stores() {
-		row := StoreRow{Kind: string(st.Kind), Name: query.Name(st.Resource), Key: keyLabel(st.Protection), protection: st.Protection}
+		row := StoreRow{Kind: string(st.Kind), Name: query.Name(st.Resource), Key: keyLabel(st.Encryption.Protection)}
 		if st.Access != nil {
 			for _, svc := range st.Access.Services {
 				row.ReachableBy = append(row.ReachableBy, fmt.Sprintf("%s (tcp %d)", svc, st.Access.Port))
@@ -319,7 +314,7 @@ func stores(ix *query.Index) []StoreRow {
 func secretRows(ix *query.Index) []SecretRow {
 	var rows []SecretRow
 	for _, s := range ix.Secrets() {
-		rows = append(rows, SecretRow{Name: secretName(s), Key: keyLabel(s.Protection), Readers: secretReaders(s), protection: s.Protection})
+		rows = append(rows, SecretRow{Name: secretName(s), Key: keyLabel(s.Protection), Readers: secretReaders(s)})
 	}
 	sort.Slice(rows, func(i, j int) bool { return rows[i].Name < rows[j].Name })
 	return rows
@@ -333,16 +328,15 @@ func secretName(s query.Secret) string {
 	return s.Name
 }
 
-// secretReaders renders a secret's readers: sorted, as the resource policy lists them (a reader
-// named twice is shown twice), or for an RDS-managed secret as the identity policies grant it.
+// secretReaders renders a secret's readers, sorted as a reader scans them: as the resource
+// policy lists them (a reader named twice is shown twice), or for an RDS-managed secret as the
+// identity policies grant it (each role once per secret).
 func secretReaders(s query.Secret) []string {
 	var out []string
 	for _, p := range s.Readers {
 		out = append(out, readerLabel(p))
 	}
-	if s.ManagedBy == nil {
-		sort.Strings(out)
-	}
+	sort.Strings(out)
 	return out
 }
 

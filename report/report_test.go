@@ -151,3 +151,28 @@ func TestReportRendersFactsOfDev(t *testing.T) {
 	assert.Len(t, rep.Exposure.PublicSubnets, len(public), "a subnet faces the internet when its default route is an internet gateway")
 	assert.Contains(t, rep.Mermaid(), "service_users -->|443| endpoint_s3__gateway_")
 }
+
+// The key column follows the fact DATA-01 judges: a database whose storage encryption is off
+// shows no key, whatever key it names, and fails DATA-01.
+func TestReportKeyFollowsTheEncryptionDATA01Judges(t *testing.T) {
+	export := fixtures.Plan(t, "dev")
+	for i, r := range export.Deployment.Resources {
+		if r.Type == contract.TypeDBInstance {
+			export.Deployment.Resources[i].Inputs["storageEncrypted"] = false
+		}
+	}
+	results := policy.Evaluate(export)
+	rep := report.Build("dev", export, results)
+	for _, st := range rep.Stores {
+		if st.Name == "users-db" {
+			assert.Equal(t, "none", st.Key)
+		}
+	}
+	for _, res := range rep.Results {
+		if res.ID == "DATA-01" {
+			assert.False(t, res.Passed)
+			require.Len(t, res.Findings, 1)
+			assert.Contains(t, res.Findings[0], "storage is not encrypted")
+		}
+	}
+}

@@ -251,3 +251,14 @@ const (
 	FuncPartition         = "aws:index/getPartition:getPartition"
 	FuncELBServiceAccount = "aws:elb/getServiceAccount:getServiceAccount"
 )
+
+// --- Added by the query/policy/report part of issue 10 (facts and the diff). ---
+
+// The VPC endpoints the network writes and the audit (NET-07) requires, by the short name of
+// their AWS service (the part after "com.amazonaws.<region>.").
+const S3GatewayEndpoint = "s3" // the S3 gateway endpoint (a route, not an interface)
+
+// InterfaceEndpoints are the AWS APIs a Fargate service needs with no NAT at all: image pulls
+// (ecr.api, ecr.dkr; layers come through the S3 gateway endpoint), logs, secrets, keys and STS.
+// Each is a private-DNS interface endpoint in every VPC.
+var InterfaceEndpoints = []string{"secretsmanager", "kms", "ecr.api", "ecr.dkr", "logs", "sts"}

@@ -68,6 +68,13 @@ func WebACL(service string) string { return service + "-waf" }
 // retention) before RDS would create them itself.
 func DBIdentifier(database, stack string) string { return database + "-" + stack }
 
+// RDSLogGroup is the CloudWatch Logs group RDS writes a database's exported log of one kind
+// ("postgresql", "upgrade") to: /aws/rds/instance/<identifier>/<kind>. The stack creates these
+// groups itself (encrypted, with a retention) and the audit looks them up by this name.
+func RDSLogGroup(identifier, kind string) string {
+	return fmt.Sprintf("/aws/rds/instance/%s/%s", identifier, kind)
+}
+
 // DatabaseName is the PostgreSQL database RDS creates in a database's instance (DBName): its
 // config name with hyphens turned into underscores, since PostgreSQL names take no hyphens.
 func DatabaseName(database string) string { return strings.ReplaceAll(database, "-", "_") }

@@ -3,12 +3,13 @@ package netplan
 import (
 	"fmt"
 
+	"github.com/secure-vpc/secure-vpc/internal/contract"
 	"github.com/secure-vpc/secure-vpc/internal/policydoc"
 )
 
-// InterfaceEndpoints are the AWS APIs a Fargate service needs with no NAT at all: image pulls
-// (ecr.api, ecr.dkr; layers come through the S3 gateway endpoint), logs, secrets, keys and STS.
-var InterfaceEndpoints = []string{"secretsmanager", "kms", "ecr.api", "ecr.dkr", "logs", "sts"}
+// InterfaceEndpoints are the AWS APIs a Fargate service needs with no NAT at all; the list is
+// declared once, in contract, and shared with the audit that requires them.
+var InterfaceEndpoints = contract.InterfaceEndpoints
 
 // EndpointServiceName is the service name of an AWS endpoint in a region.
 func EndpointServiceName(region, service string) string {
