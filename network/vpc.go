@@ -463,7 +463,7 @@ func (b *vpcBuilder) buildEndpoints() error {
 	for _, s := range b.subnets[contract.Private] {
 		privateSubnets = append(privateSubnets, s.ID())
 	}
-	for _, svc := range netplan.InterfaceEndpoints {
+	for _, svc := range contract.InterfaceEndpoints {
 		label := strings.ReplaceAll(svc, ".", "-")
 		ep, err := ec2.NewVpcEndpoint(b.ctx, fmt.Sprintf("%s-%s", b.name, label), &ec2.VpcEndpointArgs{
 			VpcId:             b.vpc.ID(),
@@ -493,7 +493,7 @@ func (b *vpcBuilder) buildEndpoints() error {
 	}
 	s3, err := ec2.NewVpcEndpoint(b.ctx, b.name+"-s3", &ec2.VpcEndpointArgs{
 		VpcId:           b.vpc.ID(),
-		ServiceName:     pulumi.String(netplan.EndpointServiceName(a.Region, "s3")),
+		ServiceName:     pulumi.String(netplan.EndpointServiceName(a.Region, contract.S3GatewayEndpoint)),
 		VpcEndpointType: pulumi.String("Gateway"),
 		RouteTableIds:   privateRTs,
 		Policy:          pulumi.String(gatewayPolicy),

@@ -72,9 +72,9 @@ func checkAddresses(spec *Spec, tasks, bffs, nats int, ps *problems) {
 	}
 	azs := len(spec.Network.AvailabilityZones)
 	key := nsKey(keyNetwork) + ".cidr"
-	if room := azs * (usable(contract.Private) - len(netplan.InterfaceEndpoints)); tasks > room {
+	if room := azs * (usable(contract.Private) - len(contract.InterfaceEndpoints)); tasks > room {
 		ps.add(key, "its private subnets (%d of /%d, %d addresses each, %d taken by the VPC endpoints) hold %d tasks, and a deployment of the services runs up to %d; use a larger block or fewer tasks",
-			azs, plan.ByTier(contract.Private)[0].CIDR.Bits(), usable(contract.Private), len(netplan.InterfaceEndpoints), room, tasks)
+			azs, plan.ByTier(contract.Private)[0].CIDR.Bits(), usable(contract.Private), len(contract.InterfaceEndpoints), room, tasks)
 	}
 	stores := 0
 	for _, d := range spec.Databases {

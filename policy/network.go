@@ -72,11 +72,21 @@ var networkInvariants = []Invariant{
 // (https://docs.aws.amazon.com/vpc/latest/userguide/nacl-ephemeral-ports.html).
 const ephemeralLow, ephemeralHigh = 1024, 65535
 
+// carriage is what a subnet carries that needs return traffic from the internet.
+type carriage int
+
+const (
+	holdsNAT            carriage = iota // a NAT gateway lives in it
+	holdsPublicLB                       // an internet-facing load balancer has a node in it
+	routesViaNAT                        // its default route goes out through NAT
+	routesViaGatewayEnd                 // it routes to a gateway endpoint
+)
+
 func checkReturnTraffic(ix *query.Index) (int, []Finding) {
 	var fs []Finding
-	why := map[string][]string{} // subnet URN -> what it carries
+	why := map[string][]carriage{} // subnet URN -> what it carries
 	var order []*query.Resource
-	mark := func(s *query.Resource, what string) {
+	mark := func(s *query.Resource, what carriage) {
 		if s == nil {
 			return
 		}
@@ -86,23 +96,23 @@ func checkReturnTraffic(ix *query.Index) (int, []Finding) {
 		why[s.URN] = append(why[s.URN], what)
 	}
 	for _, nat := range ix.OfType(contract.TypeNatGateway) {
-		mark(ix.Ref(query.Str(nat, "subnetId")), "nat")
+		mark(ix.Ref(query.Str(nat, "subnetId")), holdsNAT)
 	}
 	for _, lb := range ix.LoadBalancers() {
 		if query.InternetFacing(lb) {
 			for _, id := range query.LoadBalancerSubnets(lb) {
-				mark(ix.Ref(id), "load-balancer")
+				mark(ix.Ref(id), holdsPublicLB)
 			}
 		}
 	}
 	for _, s := range ix.OfType(contract.TypeSubnet) {
 		if ix.RoutesTo(s, contract.NATGatewayTarget) {
-			mark(s, "via-nat")
+			mark(s, routesViaNAT)
 		}
 		for _, rt := range ix.SubnetRouteTables(s) {
 			for _, r := range ix.Routes(rt) {
 				if r.TargetKind == contract.VPCEndpointTarget {
-					mark(s, "via-gateway-endpoint")
+					mark(s, routesViaGatewayEnd)
 				}
 			}
 		}
@@ -120,11 +130,11 @@ func checkReturnTraffic(ix *query.Index) (int, []Finding) {
 	}
 	for _, s := range order {
 		roles := why[s.URN]
-		inbound := slices.Contains(roles, "nat") || slices.Contains(roles, "via-nat") || slices.Contains(roles, "via-gateway-endpoint")
+		inbound := slices.Contains(roles, holdsNAT) || slices.Contains(roles, routesViaNAT) || slices.Contains(roles, routesViaGatewayEnd)
 		if g := gaps(s, false); inbound && g != "" {
 			fs = append(fs, finding(s, "its network ACL drops replies from the internet on tcp %s; NAT gateways and gateway endpoints answer on any port 1024-65535, so some connections hang", g))
 		}
-		if g := gaps(s, true); slices.Contains(roles, "load-balancer") && g != "" {
+		if g := gaps(s, true); slices.Contains(roles, holdsPublicLB) && g != "" {
 			fs = append(fs, finding(s, "its network ACL drops the load balancers' replies to clients on tcp %s (clients use ports 1024-65535)", g))
 		}
 		for _, egress := range []bool{false, true} {

@@ -149,11 +149,11 @@ func TestVpc(t *testing.T) {
 	// Endpoints: every interface endpoint in the private tier with private DNS, and S3 on the
 	// private route tables only.
 	endpoints := p.all(contract.TypeVpcEndpoint)
-	require.Len(t, endpoints, len(netplan.InterfaceEndpoints)+1)
+	require.Len(t, endpoints, len(contract.InterfaceEndpoints)+1)
 	assert.Len(t, vpc.Endpoints, len(endpoints))
 	sg := p.one(contract.TypeSecurityGroup, "network-endpoints")
 	assert.Equal(t, string(contract.EndpointsGroup), tags(sg)[contract.GroupKindTag])
-	for _, svc := range netplan.InterfaceEndpoints {
+	for _, svc := range contract.InterfaceEndpoints {
 		ep := p.one(contract.TypeVpcEndpoint, "network-"+strings.ReplaceAll(svc, ".", "-"))
 		assert.Equal(t, "com.amazonaws.eu-west-1."+svc, ep.Inputs["serviceName"])
 		assert.Equal(t, true, ep.Inputs["privateDnsEnabled"])

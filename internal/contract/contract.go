@@ -252,8 +252,6 @@ const (
 	FuncELBServiceAccount = "aws:elb/getServiceAccount:getServiceAccount"
 )
 
-// --- Added by the query/policy/report part of issue 10 (facts and the diff). ---
-
 // The VPC endpoints the network writes and the audit (NET-07) requires, by the short name of
 // their AWS service (the part after "com.amazonaws.<region>.").
 const S3GatewayEndpoint = "s3" // the S3 gateway endpoint (a route, not an interface)

@@ -3,13 +3,8 @@ package netplan
 import (
 	"fmt"
 
-	"github.com/secure-vpc/secure-vpc/internal/contract"
 	"github.com/secure-vpc/secure-vpc/internal/policydoc"
 )
-
-// InterfaceEndpoints are the AWS APIs a Fargate service needs with no NAT at all; the list is
-// declared once, in contract, and shared with the audit that requires them.
-var InterfaceEndpoints = contract.InterfaceEndpoints
 
 // EndpointServiceName is the service name of an AWS endpoint in a region.
 func EndpointServiceName(region, service string) string {

@@ -36,7 +36,7 @@ func (p Peer) Label() string {
 	case p.Group != nil:
 		return p.Group.Label()
 	case p.S3:
-		return "s3"
+		return contract.S3GatewayEndpoint
 	case p.CIDR == Anywhere:
 		return "internet"
 	}
