@@ -1,0 +1,249 @@
+package cli_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/secure-vpc/secure-vpc/internal/cli"
+	"github.com/secure-vpc/secure-vpc/internal/contract"
+	"github.com/secure-vpc/secure-vpc/internal/fixtures"
+	"github.com/secure-vpc/secure-vpc/internal/stackstate"
+	"github.com/secure-vpc/secure-vpc/policy"
+)
+
+// recordedPlanner plans a committed stack by returning its recorded plan: what the program plans
+// today (platform's TestRecordedPlansAreCurrent), without running it. Any other stack has no
+// stack file; a stack named in problems has an invalid config.
+type recordedPlanner struct {
+	t        testing.TB
+	problems map[string][]string
+}
+
+func (recordedPlanner) Stacks(string) []string { return []string{"dev", "prod", "staging"} }
+
+func (p recordedPlanner) Plan(dir, stack string) (*cli.Plan, error) {
+	if problems, ok := p.problems[stack]; ok {
+		return nil, &cli.ConfigError{Problems: problems}
+	}
+	for _, s := range fixtures.Stacks {
+		if s == stack {
+			return &cli.Plan{Export: *fixtures.Plan(p.t, stack), Environment: stack, Region: "eu-west-1", Account: "123456789012",
+				Notices: []string{"a notice"}, PlaceholderSecrets: []string{"payments-api-key"}}, nil
+		}
+	}
+	return nil, errors.New("no stack file " + filepath.Join(dir, "Pulumi."+stack+".yaml"))
+}
+
+func runCLI(t testing.TB, args ...string) (int, string, string) {
+	return runWith(recordedPlanner{t: t}, args...)
+}
+
+func runWith(planner cli.Planner, args ...string) (int, string, string) {
+	var out, errOut bytes.Buffer
+	code := cli.Run(args, &out, &errOut, planner)
+	return code, out.String(), errOut.String()
+}
+
+// recordedPlan is the path of a committed stack's recorded plan: what plan -out writes for it
+// today (TestRecordedPlansAreCurrent), read without running the program again.
+func recordedPlan(stack string) string {
+	return filepath.Join(fixtures.ProjectDir(), fixtures.PlanPath(stack))
+}
+
+// The edits a reviewer fears most, made by hand to a plan file: audit exits 1 and names the
+// resource and the invariant.
+func TestAuditCatchesHandEditedPlans(t *testing.T) {
+	planFile := recordedPlan("dev")
+
+	byName := func(e *stackstate.Export, typ, name string) *stackstate.Resource {
+		for i, r := range e.Deployment.Resources {
+			if r.Type == typ && strings.HasSuffix(r.URN, "::"+name) {
+				return &e.Deployment.Resources[i]
+			}
+		}
+		t.Fatalf("no %s %s in the plan", typ, name)
+		return nil
+	}
+	ingress := func(e *stackstate.Export, name, group string, source map[string]any) {
+		in := map[string]any{"securityGroupId": byName(e, contract.TypeSecurityGroup, group).ID,
+			"ipProtocol": "tcp", "fromPort": 5432, "toPort": 5432, "description": "hand edit"}
+		for k, v := range source {
+			in[k] = v
+		}
+		e.Deployment.Resources = append(e.Deployment.Resources, stackstate.Resource{
+			URN:    "urn:pulumi:dev::secure-vpc::secure-vpc:network:Firewall$aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::" + name,
+			Custom: true, ID: "sgr-" + name, Type: contract.TypeSGIngressRule, Inputs: in})
+	}
+	const db = "urn:pulumi:dev::secure-vpc::secure-vpc:data:Database$aws:rds/instance:Instance::users-db"
+	cases := []struct {
+		name, invariant, culprit string
+		edit                     func(e *stackstate.Export)
+	}{
+		{"the internet reaches the database", "DATA-03", db, func(e *stackstate.Export) {
+			ingress(e, "internet-to-db", "db-users-db", map[string]any{"cidrIpv4": "0.0.0.0/0"})
+		}},
+		{"a second service reaches the database", "DATA-03", db, func(e *stackstate.Export) {
+			ingress(e, "orders-to-db", "db-users-db", map[string]any{"referencedSecurityGroupId": byName(e, contract.TypeSecurityGroup, "svc-orders").ID})
+		}},
+		{"the database is public", "DATA-06", db, func(e *stackstate.Export) {
+			byName(e, contract.TypeDBInstance, "users-db").Inputs["publiclyAccessible"] = true
+		}},
+		{"an isolated subnet maps public IPs", "NET-03", "urn:pulumi:dev::secure-vpc::secure-vpc:network:Vpc$aws:ec2/subnet:Subnet::network-isolated-a", func(e *stackstate.Export) {
+			byName(e, contract.TypeSubnet, "network-isolated-a").Inputs["mapPublicIpOnLaunch"] = true
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			export, err := stackstate.Read(planFile)
+			require.NoError(t, err)
+			tc.edit(export)
+			data, err := json.Marshal(export)
+			require.NoError(t, err)
+			edited := filepath.Join(t.TempDir(), "edited.json")
+			require.NoError(t, os.WriteFile(edited, data, 0o600))
+
+			code, out, _ := runCLI(t, "audit", "-state", edited)
+			assert.Equal(t, 1, code)
+			assert.Contains(t, out, "FAIL "+tc.invariant)
+			assert.Contains(t, out, tc.culprit)
+		})
+	}
+}
+
+// A stack that cannot be planned is platform's TestPlanUnknownStack (the real planner).
+func TestUsageErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{},
+		{"deploy"},
+		{"plan"},
+		{"plan", "-stack", "nope"},
+		{"audit"},
+		{"audit", "-state", "/nonexistent/export.json"},
+	} {
+		code, _, errOut := runCLI(t, args...)
+		assert.Equal(t, 2, code, "%v", args)
+		assert.NotEmpty(t, errOut, "%v", args)
+	}
+	bad := filepath.Join(t.TempDir(), "bad.json")
+	require.NoError(t, os.WriteFile(bad, []byte(`{"version":2}`), 0o600))
+	code, _, errOut := runCLI(t, "audit", "-state", bad)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "version 2 is not supported")
+}
+
+// The lines plan prints to stderr, and its exit code, for each way a plan cannot start.
+func TestPlanErrorLines(t *testing.T) {
+	planner := recordedPlanner{t: t, problems: map[string][]string{
+		"broken": {"secure-vpc:network.cidr: not private", "secure-vpc:network.natGateway: unknown key"},
+	}}
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no stack", []string{"plan"}, "error: -stack is required (stacks in .: dev, prod, staging)\n"},
+		{"no stack, another dir", []string{"plan", "-dir", "/p"}, "error: -stack is required (stacks in /p: dev, prod, staging)\n"},
+		{"the planner fails", []string{"plan", "-stack", "nope", "-dir", "/p"}, "error: no stack file /p/Pulumi.nope.yaml\n"},
+		{"a config error: one line per problem", []string{"plan", "-stack", "broken"},
+			"error: secure-vpc:network.cidr: not private\nerror: secure-vpc:network.natGateway: unknown key\n"},
+		{"a bad format, before planning", []string{"plan", "-stack", "broken", "-format", "yaml"}, "error: -format \"yaml\": use text, json or markdown\n"},
+		{"an -out that cannot be written", []string{"plan", "-stack", "dev", "-out", "/nonexistent/dir/plan.json"},
+			"error: writing the plan: open /nonexistent/dir/plan.json: no such file or directory\n"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := runWith(planner, tc.args...)
+			assert.Equal(t, 2, code)
+			assert.Empty(t, out, "nothing is reported")
+			assert.Equal(t, tc.want, errOut)
+		})
+	}
+}
+
+// plan reports what the planner planned: the title names the stack, environment, region and
+// account, the notes say where the plan went, the notices and the placeholder secrets; -out
+// writes the export as stackstate encodes it.
+func TestPlanReportsThePlannersPlan(t *testing.T) {
+	planFile := filepath.Join(t.TempDir(), "plan.json")
+	code, out, errOut := runCLI(t, "plan", "-stack", "prod", "-out", planFile)
+	require.Equal(t, 0, code, "stdout:\n%s\nstderr:\n%s", out, errOut)
+	assert.Empty(t, errOut)
+	assert.Contains(t, out, "secure-vpc plan: stack prod (environment prod, region eu-west-1, mock account 123456789012)")
+	n := len(fixtures.Plan(t, "prod").Deployment.Resources)
+	for _, want := range []string{fmt.Sprintf("plan written to %s (%d resources)", planFile, n), "a notice",
+		"no value is set yet for secret(s) payments-api-key; the plan used placeholders"} {
+		assert.Contains(t, out, want)
+	}
+	dir, err := os.OpenRoot(filepath.Dir(planFile))
+	require.NoError(t, err)
+	defer dir.Close()
+	written, err := dir.ReadFile(filepath.Base(planFile))
+	require.NoError(t, err)
+	assert.Equal(t, string(fixtures.PlanBytes(t, "prod")), string(written), "-out writes the plan as plan -out recorded it")
+}
+
+func TestReportFormats(t *testing.T) {
+	code, out, _ := runCLI(t, "plan", "-stack", "dev", "-format", "json")
+	require.Equal(t, 0, code)
+	var doc map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &doc), "json output parses")
+	assert.Equal(t, true, doc["passed"])
+	assert.NotEmpty(t, doc["paths"])
+	assert.Len(t, doc["invariants"], len(policy.Catalogue()))
+
+	code, out, _ = runCLI(t, "plan", "-stack", "dev", "-format", "markdown")
+	require.Equal(t, 0, code)
+	for _, want := range []string{"## secure-vpc plan", "```mermaid", "flowchart LR", `subgraph tier_isolated["isolated tier"]`,
+		"service_users -->|5432| database_users_db", "internet_internet -->|443| load_balancer_web_bff_alb", "| ✅ | NET-01 |"} {
+		assert.Contains(t, out, want)
+	}
+	assert.NotContains(t, out, "internet_internet -->|443| service_", "the diagram shows no path from the internet to a service")
+
+	code, _, errOut := runCLI(t, "plan", "-stack", "dev", "-format", "yaml")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "use text, json or markdown")
+}
+
+// The diffs of a re-planned config (a new service, a narrowed call list) are platform's
+// TestDiffOfReplannedConfig (the real planner).
+func TestDiff(t *testing.T) {
+	base := recordedPlan("dev")
+
+	t.Run("no change", func(t *testing.T) {
+		code, out, _ := runCLI(t, "diff", "-before", base, "-after", base)
+		assert.Equal(t, 0, code)
+		assert.Contains(t, out, "no change")
+	})
+
+	t.Run("weaker encryption widens", func(t *testing.T) {
+		export, err := stackstate.Read(base)
+		require.NoError(t, err)
+		for i, r := range export.Deployment.Resources {
+			if r.Type == contract.TypeBucketSSE && strings.HasSuffix(r.URN, "::user-uploads") {
+				export.Deployment.Resources[i].Inputs["rules"] = []any{map[string]any{"applyServerSideEncryptionByDefault": map[string]any{"sseAlgorithm": "AES256"}}}
+			}
+		}
+		data, err := json.Marshal(export)
+		require.NoError(t, err)
+		weaker := filepath.Join(t.TempDir(), "weaker.json")
+		require.NoError(t, os.WriteFile(weaker, data, 0o600))
+		code, out, _ := runCLI(t, "diff", "-before", base, "-after", weaker, "-format", "json")
+		assert.Equal(t, 1, code)
+		var d map[string]any
+		require.NoError(t, json.Unmarshal([]byte(out), &d))
+		assert.Equal(t, true, d["widens"])
+		assert.Contains(t, out, "bucket user-uploads: encryption changes from alias/secure-vpc/dev/data to SSE-S3")
+	})
+
+	code, _, _ := runCLI(t, "diff", "-before", base)
+	assert.Equal(t, 2, code, "both sides are required")
+}
