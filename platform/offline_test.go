@@ -2,7 +2,6 @@ package platform_test
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -13,40 +12,16 @@ import (
 
 	"github.com/secure-vpc/secure-vpc/internal/cli"
 	"github.com/secure-vpc/secure-vpc/internal/fixtures"
+	"github.com/secure-vpc/secure-vpc/internal/offline"
 	"github.com/secure-vpc/secure-vpc/internal/stackstate"
 	"github.com/secure-vpc/secure-vpc/internal/testkit"
-	"github.com/secure-vpc/secure-vpc/platform"
 	"github.com/secure-vpc/secure-vpc/policy"
 )
-
-// offlinePlanner is platform.PlanOffline in the shape the command asks for: a copy of the one in
-// cmd/securevpc/main.go (which has no tests, so that its binary is not a third to link the AWS
-// SDK). Keep the two the same.
-type offlinePlanner struct{}
-
-func (offlinePlanner) Stacks(dir string) []string { return platform.Stacks(dir) }
-
-func (offlinePlanner) Plan(dir, stack string) (*cli.Plan, error) {
-	p, err := platform.PlanOffline(dir, stack)
-	var cfgErr *platform.ConfigError
-	if errors.As(err, &cfgErr) {
-		problems := make([]string, len(cfgErr.Problems))
-		for i, problem := range cfgErr.Problems {
-			problems[i] = problem.String()
-		}
-		return nil, &cli.ConfigError{Problems: problems}
-	}
-	if err != nil {
-		return nil, err
-	}
-	return &cli.Plan{Export: p.Export, Environment: string(p.Environment), Region: p.Region, Account: p.Account,
-		Notices: p.Notices, PlaceholderSecrets: p.PlaceholderSecrets}, nil
-}
 
 // runCLI runs the securevpc command with the real offline planner.
 func runCLI(args ...string) (int, string, string) {
 	var out, errOut bytes.Buffer
-	code := cli.Run(args, &out, &errOut, offlinePlanner{})
+	code := cli.Run(args, &out, &errOut, offline.Planner{})
 	return code, out.String(), errOut.String()
 }
 

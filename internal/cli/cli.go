@@ -1,6 +1,6 @@
 // Package cli is the securevpc command: flag parsing, reports, usage text, one-line errors and
 // exit codes of plan, audit and diff. It does not run the program: plan asks a Planner for the
-// stack's offline plan (platform.PlanOffline under the mocks, in cmd/securevpc), so that this
+// stack's offline plan (internal/offline: the program under the mocks), so that this
 // package and its tests do not link the AWS SDK; audit and diff read exports from files.
 package cli
 

@@ -4,11 +4,11 @@ package testkit
 
 import (
 	"os"
-	"sort"
 	"testing"
 
 	"github.com/secure-vpc/secure-vpc/internal/fixtures"
 	"github.com/secure-vpc/secure-vpc/internal/mockcloud"
+	"github.com/secure-vpc/secure-vpc/internal/offline"
 	"github.com/secure-vpc/secure-vpc/internal/stackstate"
 	"github.com/secure-vpc/secure-vpc/platform"
 )
@@ -34,15 +34,7 @@ func Source(t testing.TB, stack string) platform.Source {
 // Run runs platform.Deploy under the mocks for a config source.
 func Run(t testing.TB, src platform.Source) (*mockcloud.Cloud, error) {
 	t.Helper()
-	var secret []string
-	for k, s := range src.Secret {
-		if s {
-			secret = append(secret, k)
-		}
-	}
-	sort.Strings(secret)
-	region := src.Values["aws:region"]
-	return mockcloud.Run(platform.Deploy, platform.Project, src.Stack, region, mockcloud.Config{Values: src.Values, Secret: secret})
+	return offline.Run(src)
 }
 
 // Plan runs a committed stack and returns the recording and its export; it fails the test if the
