@@ -3,6 +3,7 @@ package platform_test
 import (
 	"bytes"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -41,6 +42,9 @@ func TestPlanCommittedStacks(t *testing.T) {
 			require.NoError(t, err, "the plan file has the shape of pulumi stack export")
 			assert.Equal(t, 3, export.Version)
 			assert.Greater(t, len(export.Deployment.Resources), 50)
+			written, err := os.ReadFile(planFile)
+			require.NoError(t, err)
+			assert.True(t, bytes.Equal(fixtures.PlanBytes(t, stack), written), "securevpc plan -out writes exactly the recorded %s", fixtures.PlanPath(stack))
 
 			code, out, _ = runCLI("audit", "-state", planFile)
 			assert.Equal(t, 0, code, out)
