@@ -36,6 +36,7 @@ func validSource() Source {
 }
 
 func TestLoadValidConfig(t *testing.T) {
+	t.Parallel()
 	spec, err := Load(validSource())
 	require.NoError(t, err)
 	assert.Equal(t, Dev, spec.Environment)
@@ -53,6 +54,7 @@ func TestLoadValidConfig(t *testing.T) {
 }
 
 func TestEnvironmentDefaults(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		env       Environment
 		nat       NATStrategy
@@ -82,6 +84,7 @@ func TestEnvironmentDefaults(t *testing.T) {
 // Every rule of the loader, each with a config that breaks it, the key the error must name and
 // words of the fix it must give.
 func TestLoadRejectsEachRule(t *testing.T) {
+	t.Parallel()
 	set := func(key, value string) func(*Source) {
 		return func(s *Source) { s.Values[key] = value }
 	}
@@ -178,6 +181,7 @@ func TestLoadRejectsEachRule(t *testing.T) {
 }
 
 func TestLoadReportsEveryProblemAtOnce(t *testing.T) {
+	t.Parallel()
 	src := validSource()
 	src.Values["secure-vpc:netwrok"] = "{}"
 	src.Values["secure-vpc:environment"] = "qa"
@@ -189,6 +193,7 @@ func TestLoadReportsEveryProblemAtOnce(t *testing.T) {
 }
 
 func TestLoadRejectsSecurityGroupQuota(t *testing.T) {
+	t.Parallel()
 	src := validSource()
 	var b strings.Builder
 	b.WriteString(`{"hub":{"port":8443,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/hub:1.0.0"}`)
@@ -219,6 +224,7 @@ func TestLoadRejectsSecurityGroupQuota(t *testing.T) {
 // would deploy and then not work, with the config that triggers it, the key the error must name
 // and words of the fix; and for each kind a neighbour AWS accepts.
 func TestLoadRefusesWhatAWSRefuses(t *testing.T) {
+	t.Parallel()
 	set := func(key, value string) func(*Source) {
 		return func(s *Source) { s.Values[key] = value }
 	}
@@ -342,6 +348,7 @@ func TestLoadRefusesWhatAWSRefuses(t *testing.T) {
 
 // A major leaves standard support on the day after its last day, whatever the stack says.
 func TestPostgresMajorsFollowTheCalendar(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		at      string
 		version string
@@ -383,6 +390,7 @@ func TestPostgresMajorsFollowTheCalendar(t *testing.T) {
 // The quotas a large graph reaches are refused before pulumi up, each naming its AWS quota; an
 // account that had one raised says so in secure-vpc:quotas.
 func TestLoadRefusesWhatExceedsAWSQuotas(t *testing.T) {
+	t.Parallel()
 	many := func(n int, public bool, extra string) string {
 		var b strings.Builder
 		b.WriteString(`{"users":{"port":8443,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/users:1.0.0"}`)
@@ -469,6 +477,7 @@ func TestLoadRefusesWhatExceedsAWSQuotas(t *testing.T) {
 // The identity verification key, which every service reads, keeps a policy of one length at
 // any size: it names the stack's execution roles by tag, not one by one.
 func TestEveryServiceSecretFitsAtAnyScale(t *testing.T) {
+	t.Parallel()
 	src := validSource()
 	var b strings.Builder
 	b.WriteString(`{"users":{"port":8443,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/users:1.0.0"}`)
@@ -515,6 +524,7 @@ func requireProblem(t *testing.T, err error, key, msg string) {
 // loader accepts is in pulumi-aws's Region enum, and the ones it refuses are not. A provider
 // upgrade updates this list and awslimits.ProviderUnknownRegions together.
 func TestRegionsTheProviderKnows(t *testing.T) {
+	t.Parallel()
 	provider := map[string]bool{}
 	for _, r := range []aws.Region{aws.RegionAFSouth1, aws.RegionAPEast1, aws.RegionAPNortheast1, aws.RegionAPNortheast2,
 		aws.RegionAPNortheast3, aws.RegionAPSouth1, aws.RegionAPSouth2, aws.RegionAPSoutheast1, aws.RegionAPSoutheast2,

@@ -24,6 +24,7 @@ import (
 // TestCommittedStacks runs every committed stack under the mocks and checks, on what the program
 // registered, the properties the network must have.
 func TestCommittedStacks(t *testing.T) {
+	t.Parallel()
 	for _, stack := range testkit.Stacks {
 		t.Run(stack, func(t *testing.T) {
 			spec, err := platform.Load(testkit.Source(t, stack))
@@ -340,6 +341,7 @@ func TestCommittedStacks(t *testing.T) {
 }
 
 func TestPlanIsDeterministic(t *testing.T) {
+	t.Parallel()
 	_, first := testkit.Plan(t, "prod")
 	_, second := testkit.Plan(t, "prod")
 	a, err := json.Marshal(first)
@@ -350,6 +352,7 @@ func TestPlanIsDeterministic(t *testing.T) {
 }
 
 func TestInvalidConfigRegistersNothing(t *testing.T) {
+	t.Parallel()
 	src := testkit.Source(t, "dev")
 	src.Values["secure-vpc:network"] = `{"cidr":"10.20.0.0/16","availabilityZones":["eu-west-1a"]}`
 	cloud, err := testkit.Run(t, src)
@@ -363,6 +366,7 @@ func TestInvalidConfigRegistersNothing(t *testing.T) {
 }
 
 func TestNATStrategies(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		strategy     string
 		nats, routes int
@@ -402,6 +406,7 @@ func aliasOf(ix *query.Index, keyRef string) string {
 // What the issue of a plan that passes but does not deploy or work found, checked on what the
 // program registers for every committed stack.
 func TestCommittedStacksDeployAndWork(t *testing.T) {
+	t.Parallel()
 	for _, stack := range testkit.Stacks {
 		t.Run(stack, func(t *testing.T) {
 			spec, err := platform.Load(testkit.Source(t, stack))
@@ -514,6 +519,7 @@ func TestCommittedStacksDeployAndWork(t *testing.T) {
 // every invariant holding: it waits for its NAT route, the NAT gateway's subnet and its route
 // to the internet gateway, and the reachability analysis finds its path out.
 func TestInternetEgressServiceDeploys(t *testing.T) {
+	t.Parallel()
 	src := testkit.Source(t, "dev")
 	var services map[string]map[string]any
 	require.NoError(t, json.Unmarshal([]byte(src.Values["secure-vpc:services"]), &services))

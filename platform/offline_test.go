@@ -27,6 +27,7 @@ func runCLI(args ...string) (int, string, string) {
 }
 
 func TestPlanCommittedStacks(t *testing.T) {
+	t.Parallel()
 	for _, stack := range testkit.Stacks {
 		t.Run(stack, func(t *testing.T) {
 			planFile := filepath.Join(t.TempDir(), "plan.json")
@@ -55,6 +56,7 @@ func TestPlanCommittedStacks(t *testing.T) {
 // A stack with no stack file exits 2 with a message (internal/cli's TestUsageErrors holds the
 // other usage errors).
 func TestPlanUnknownStack(t *testing.T) {
+	t.Parallel()
 	args := []string{"plan", "-stack", "nope", "-dir", testkit.ProjectDir()}
 	code, _, errOut := runCLI(args...)
 	assert.Equal(t, 2, code, "%v", args)
@@ -63,6 +65,7 @@ func TestPlanUnknownStack(t *testing.T) {
 
 // Bad input exits 2 with one line that names the key; nothing else, and no stack trace.
 func TestPlanRejectsInvalidConfig(t *testing.T) {
+	t.Parallel()
 	dev := testkit.CommittedStackYAML(t, "dev")
 	prod := testkit.CommittedStackYAML(t, "prod")
 	type edit struct{ old, new string } // every occurrence of old becomes new
@@ -127,6 +130,7 @@ func planWith(t *testing.T, old, new string) string {
 // The diffs of a changed config, re-planned; internal/cli's TestDiff holds the diffs of edited
 // plan files and the usage error.
 func TestDiffOfReplannedConfig(t *testing.T) {
+	t.Parallel()
 	base := filepath.Join(fixtures.ProjectDir(), fixtures.PlanPath("dev"))
 	billing := planWith(t, `      image: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/orders:3.2.0
       calls: [users]`, `      image: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/orders:3.2.0

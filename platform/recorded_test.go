@@ -22,6 +22,7 @@ import (
 // After an intended change: go test ./platform -run TestRecordedPlansAreCurrent -update, and
 // review the diff of testdata/plans like any other change to the infrastructure.
 func TestRecordedPlansAreCurrent(t *testing.T) {
+	t.Parallel()
 	for _, stack := range fixtures.Stacks {
 		t.Run(stack, func(t *testing.T) {
 			_, export := testkit.Plan(t, stack)

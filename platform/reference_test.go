@@ -32,6 +32,7 @@ func renderReference() string {
 // (platform/settings.go): every key, whether it is required, its default, its unit and its
 // meaning. After a change to the table: go test ./platform -run TestREADMEConfigReferenceIsTheTable -update
 func TestREADMEConfigReferenceIsTheTable(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(testkit.ProjectDir(), "README.md")
 	data, err := os.ReadFile(path)
 	require.NoError(t, err)
@@ -116,6 +117,7 @@ func statedByEnv(t *testing.T, stated string) []string {
 // same keys in the same order, each with its type, default and description, and each
 // description names every key below it, with the same default where it states one.
 func TestPulumiYAMLDeclaresTheTable(t *testing.T) {
+	t.Parallel()
 	data, err := os.ReadFile(filepath.Join(testkit.ProjectDir(), "Pulumi.yaml"))
 	require.NoError(t, err)
 	var project struct {

@@ -32,6 +32,7 @@ func auditExport(e *stackstate.Export) *report.Report {
 }
 
 func TestGeneratedGraphsPassAtEveryScale(t *testing.T) {
+	t.Parallel()
 	for _, n := range scales {
 		t.Run(fmt.Sprintf("services=%d", n), func(t *testing.T) {
 			spec, err := platform.Load(testkit.GeneratedSource(n))

@@ -31,6 +31,7 @@ func withSetting(t *testing.T, key, entry, field string, value any) Source {
 // TestSettingsKeepTheirWords pins, byte for byte, the problem each declared setting reports for
 // a value it refuses (the words the settings table's checks and the loader give).
 func TestSettingsKeepTheirWords(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		key, entry, field string
 		value             any
@@ -80,6 +81,7 @@ func TestSettingsKeepTheirWords(t *testing.T) {
 // TestSettingsApplyTheirDefaults checks, in every environment, that a key the config leaves out
 // takes the table's default, and one it sets takes the config's value.
 func TestSettingsApplyTheirDefaults(t *testing.T) {
+	t.Parallel()
 	for _, env := range Environments {
 		t.Run(string(env), func(t *testing.T) {
 			src := validSource()
@@ -138,6 +140,7 @@ func TestSettingsApplyTheirDefaults(t *testing.T) {
 // TestEveryDefaultPassesItsCheck: a default the table's own check refused would fail every
 // stack that leaves the key out.
 func TestEveryDefaultPassesItsCheck(t *testing.T) {
+	t.Parallel()
 	for _, env := range append(Environments, "not-an-environment") {
 		for _, s := range []interface{ defaultProblem(Environment) string }{
 			natGateways, flowLogRetentionDays, serviceCPU, serviceMemory, serviceDesiredCount, serviceHealthCheckPath,
@@ -157,6 +160,7 @@ func (s *Setting[T]) defaultProblem(env Environment) string {
 }
 
 func TestRenderDefault(t *testing.T) {
+	t.Parallel()
 	assert.Equal(t, "`256`", renderDefault([]int{256, 256, 256}))
 	assert.Equal(t, "`1` (dev), `2` (staging, prod)", renderDefault([]int{1, 2, 2}))
 	assert.Equal(t, "`single` (dev, staging), `perAz` (prod)", renderDefault([]NATStrategy{NATSingle, NATSingle, NATPerAZ}))

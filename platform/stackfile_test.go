@@ -11,6 +11,7 @@ import (
 )
 
 func TestReadStackFiles(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	write := func(name, text string) {
 		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600))
@@ -48,6 +49,7 @@ func TestReadStackFiles(t *testing.T) {
 }
 
 func TestWithPlaceholderSecrets(t *testing.T) {
+	t.Parallel()
 	src := validSource()
 	delete(src.Values, "secure-vpc:secretValues")
 	delete(src.Secret, "secure-vpc:secretValues")
@@ -72,6 +74,7 @@ func TestWithPlaceholderSecrets(t *testing.T) {
 // Pulumi marks a whole key secret when any entry of it is; the stack file tells each secretValues
 // entry apart, so one plaintext value among encrypted ones is refused.
 func TestSecretEntriesAreJudgedOneByOne(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	write := func(name, text string) {
 		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600))
@@ -106,6 +109,7 @@ func TestSecretEntriesAreJudgedOneByOne(t *testing.T) {
 // A secretValues map set whole as one secret (pulumi config set --secret secretValues '{...}') is
 // opaque offline: the plan stands in for every declared secret, as pulumi up would decrypt it.
 func TestSecretValuesSetAsOneSecret(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), []byte("name: secure-vpc\nruntime: go\n"), 0o600))
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.test.yaml"), []byte("config:\n  secure-vpc:secretValues:\n    secure: v1:AAAABBBBCCCC\n"), 0o600))

@@ -45,6 +45,7 @@ func stateful(t *testing.T, e *stackstate.Export) map[string]map[string]any {
 // replace one of them, or move it to a new URN, fails here before it fails in production.
 // After an intended change: go test ./platform -run TestStatefulResourcesArePinned -update
 func TestStatefulResourcesArePinned(t *testing.T) {
+	t.Parallel()
 	for _, stack := range testkit.Stacks {
 		t.Run(stack, func(t *testing.T) {
 			_, export := testkit.Plan(t, stack)
@@ -74,6 +75,7 @@ func TestStatefulResourcesArePinned(t *testing.T) {
 // TestAddingAServiceLeavesStoresAlone adds a private service that orders calls: existing
 // databases, keys, buckets, caches and log groups keep their URNs and inputs.
 func TestAddingAServiceLeavesStoresAlone(t *testing.T) {
+	t.Parallel()
 	_, before := testkit.Plan(t, "dev")
 	src := testkit.Source(t, "dev")
 	var services map[string]map[string]any

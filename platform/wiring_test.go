@@ -62,6 +62,7 @@ func golden(w platform.ServiceWiring) goldenWiring {
 // the Spec alone, without running the program.
 // After an intended change: go test ./platform -run TestTaskContractIsPinned -update
 func TestTaskContractIsPinned(t *testing.T) {
+	t.Parallel()
 	promised := readmeTaskTable(t)
 	var names []string
 	for _, p := range promised {
