@@ -57,6 +57,7 @@ func TestGeneratedGraphsPassAtEveryScale(t *testing.T) {
 // TestScaleIsLinear plans and audits 10 and 100 services and requires the time per service not
 // to grow by more than a generous factor (a quadratic step would grow it tenfold).
 func TestScaleIsLinear(t *testing.T) {
+	t.Parallel() // under load (the other tests, or other packages of go test ./...) both sizes slow alike; best of 3
 	if testing.Short() {
 		t.Skip("timing test")
 	}
