@@ -1,4 +1,4 @@
-package componenttest
+package platform_test
 
 import (
 	"encoding/json"
@@ -21,7 +21,7 @@ func TestIdentities(t *testing.T) {
 	for _, scope := range []stack.Scope{testScope, protected} {
 		var out resolved
 		var ids *compute.Identities
-		p := run(t, func(ctx *pulumi.Context) (err error) {
+		p := runAlone(t, func(ctx *pulumi.Context) (err error) {
 			ids, err = compute.NewIdentities(ctx, "identities", &compute.IdentitiesArgs{Scope: scope, Services: []string{"users", "web-bff"}})
 			if err == nil {
 				out.watch("task", ids.TaskRoleArns)
@@ -59,7 +59,7 @@ func TestIdentities(t *testing.T) {
 func TestCluster(t *testing.T) {
 	for _, scope := range []stack.Scope{testScope, protected} {
 		var c *compute.Cluster
-		p := run(t, func(ctx *pulumi.Context) (err error) {
+		p := runAlone(t, func(ctx *pulumi.Context) (err error) {
 			c, err = compute.NewCluster(ctx, "cluster", &compute.ClusterArgs{Scope: scope, VpcID: pulumi.String("vpc-0123456789abcdef0"),
 				LogsKeyArn: pulumi.String(logsKey), LogRetentionDays: 30})
 			return err
@@ -105,7 +105,7 @@ func TestEdge(t *testing.T) {
 	const cert = "arn:aws:acm:eu-west-1:123456789012:certificate/00000000-0000-4000-8000-000000000001"
 	for _, scope := range []stack.Scope{testScope, protected} {
 		var out resolved
-		p := run(t, func(ctx *pulumi.Context) error {
+		p := runAlone(t, func(ctx *pulumi.Context) error {
 			args, err := edgeArgs(ctx, scope, cert)
 			if err != nil {
 				return err
@@ -129,8 +129,8 @@ func TestEdge(t *testing.T) {
 		assert.Equal(t, map[string]any{"bucket": "internal-logs-test-1", "prefix": contract.ALBAccessLogPrefix, "enabled": true}, alb.Inputs["accessLogs"])
 		assert.Equal(t, []any{"sg-0lb0000000000000"}, alb.Inputs["securityGroups"])
 		assert.Equal(t, bff, tags(alb))
-		assert.Contains(t, alb.Dependencies, p.one("componenttest:index:Stub", "log-bucket-policy").URN, "logs only once the bucket admits them")
-		assert.Contains(t, alb.Dependencies, p.one("componenttest:index:Stub", "internet-gateway").URN)
+		assert.Contains(t, alb.Dependencies, p.one("test:index:Stub", "log-bucket-policy").URN, "logs only once the bucket admits them")
+		assert.Contains(t, alb.Dependencies, p.one("test:index:Stub", "internet-gateway").URN)
 
 		tg := p.one(contract.TypeTargetGroup, "web-bff-tg")
 		assert.Equal(t, "HTTPS", tg.Inputs["protocol"], "TLS to the tasks")
@@ -167,7 +167,7 @@ func TestEdge(t *testing.T) {
 
 // In dev, with no certificate, the edge imports a self-signed one for its host.
 func TestEdgeSelfSigned(t *testing.T) {
-	p := run(t, func(ctx *pulumi.Context) error {
+	p := runAlone(t, func(ctx *pulumi.Context) error {
 		args, err := edgeArgs(ctx, testScope, "")
 		if err != nil {
 			return err
@@ -219,7 +219,7 @@ func serviceArgs(ctx *pulumi.Context, scope stack.Scope) (*compute.ServiceArgs, 
 // service in the private subnets that waits for everything its tasks need at start.
 func TestService(t *testing.T) {
 	for _, scope := range []stack.Scope{testScope, protected} {
-		p := run(t, func(ctx *pulumi.Context) error {
+		p := runAlone(t, func(ctx *pulumi.Context) error {
 			args, err := serviceArgs(ctx, scope)
 			if err != nil {
 				return err
@@ -271,7 +271,7 @@ func TestService(t *testing.T) {
 		assert.Equal(t, map[string]any{"enable": true, "rollback": true}, svc.Inputs["deploymentCircuitBreaker"])
 		assert.Equal(t, td.Outputs["arn"], svc.Inputs["taskDefinition"])
 		assert.Nil(t, svc.Inputs["loadBalancers"], "no target group, no load balancer")
-		for _, before := range []string{execPolicy.URN, taskPolicy.URN, p.one("componenttest:index:Stub", "secret-version").URN, p.one("componenttest:index:Stub", "network-ready").URN} {
+		for _, before := range []string{execPolicy.URN, taskPolicy.URN, p.one("test:index:Stub", "secret-version").URN, p.one("test:index:Stub", "network-ready").URN} {
 			assert.Contains(t, svc.Dependencies, before, "the first task starts only once everything it needs exists")
 		}
 	}
@@ -280,7 +280,7 @@ func TestService(t *testing.T) {
 // A service with no buckets or databases gets no task policy at all; behind a load balancer it
 // registers with the target group and gets a grace period.
 func TestServiceWithoutGrantsBehindALoadBalancer(t *testing.T) {
-	p := run(t, func(ctx *pulumi.Context) error {
+	p := runAlone(t, func(ctx *pulumi.Context) error {
 		args, err := serviceArgs(ctx, testScope)
 		if err != nil {
 			return err

@@ -1,4 +1,4 @@
-package componenttest
+package platform_test
 
 import (
 	"testing"
@@ -41,7 +41,7 @@ func TestKeyringArgsValidation(t *testing.T) {
 func TestKeyring(t *testing.T) {
 	for _, scope := range []stack.Scope{testScope, protected} {
 		var out resolved
-		p := run(t, func(ctx *pulumi.Context) error {
+		p := runAlone(t, func(ctx *pulumi.Context) error {
 			k, err := secrets.NewKeyring(ctx, "keys", &secrets.KeyringArgs{Scope: scope})
 			if err == nil {
 				out.watch("logs", k.LogsKeyArn)

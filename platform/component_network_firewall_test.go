@@ -1,4 +1,4 @@
-package componenttest
+package platform_test
 
 import (
 	"fmt"
@@ -36,7 +36,7 @@ func firewallArgs(g netplan.FirewallGraph) *network.FirewallArgs {
 // standalone SG-to-SG rules (the internet and S3 only where the plan says).
 func TestFirewall(t *testing.T) {
 	var fw *network.Firewall
-	p := run(t, func(ctx *pulumi.Context) (err error) {
+	p := runAlone(t, func(ctx *pulumi.Context) (err error) {
 		fw, err = network.NewFirewall(ctx, "firewall", firewallArgs(graph()))
 		return err
 	})

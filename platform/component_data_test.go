@@ -1,4 +1,4 @@
-package componenttest
+package platform_test
 
 import (
 	"testing"
@@ -20,7 +20,7 @@ var guards = []string{contract.TypeBucketPAB, contract.TypeBucketOwnership, cont
 
 // assertPrivateBucket checks what every bucket promises: the stack's name prefix and tags, every
 // public access block, ACLs disabled, versioning, and protect on the bucket and each guard alike.
-func assertPrivateBucket(t *testing.T, p plan, name string, purpose contract.Purpose, protect bool) stackstate.Resource {
+func assertPrivateBucket(t *testing.T, p componentPlan, name string, purpose contract.Purpose, protect bool) stackstate.Resource {
 	t.Helper()
 	bucket := p.one(contract.TypeBucket, name)
 	assert.Equal(t, name+"-test-", bucket.Inputs["bucketPrefix"])
@@ -48,7 +48,7 @@ func TestBucket(t *testing.T) {
 	writer := "arn:aws:iam::123456789012:role/users-task-role-1234567"
 	for _, scope := range []stack.Scope{testScope, protected} {
 		var out resolved
-		p := run(t, func(ctx *pulumi.Context) error {
+		p := runAlone(t, func(ctx *pulumi.Context) error {
 			policy, err := newStub(ctx, "log-bucket-policy")
 			if err != nil {
 				return err
@@ -75,7 +75,7 @@ func TestBucket(t *testing.T) {
 		logging := p.one(contract.TypeBucketLogging, "uploads")
 		assert.Equal(t, "internal-logs-test-1", logging.Inputs["targetBucket"])
 		assert.Equal(t, "s3/uploads/", logging.Inputs["targetPrefix"])
-		assert.Contains(t, logging.Dependencies, p.one("componenttest:index:Stub", "log-bucket-policy").URN)
+		assert.Contains(t, logging.Dependencies, p.one("test:index:Stub", "log-bucket-policy").URN)
 		assert.Equal(t, scope.Protect, logging.Protect)
 		arn := bucket.Outputs["arn"].(string)
 		policy, err := bucketpolicy.DataBucketPolicy(arn, []string{reader}, []string{writer}).JSON()
@@ -100,7 +100,7 @@ func TestBucket(t *testing.T) {
 func TestLogBucket(t *testing.T) {
 	for _, scope := range []stack.Scope{testScope, protected} {
 		var lb *data.LogBucket
-		p := run(t, func(ctx *pulumi.Context) (err error) {
+		p := runAlone(t, func(ctx *pulumi.Context) (err error) {
 			lb, err = data.NewLogBucket(ctx, "internal-logs", &data.LogBucketArgs{Scope: scope, ELBAccountArn: "arn:aws:iam::156460612806:root", RetentionDays: 90})
 			return err
 		})
@@ -141,7 +141,7 @@ func databaseArgs(scope stack.Scope) *data.DatabaseArgs {
 func TestDatabase(t *testing.T) {
 	for _, scope := range []stack.Scope{testScope, protected} {
 		var out resolved
-		p := run(t, func(ctx *pulumi.Context) error {
+		p := runAlone(t, func(ctx *pulumi.Context) error {
 			d, err := data.NewDatabase(ctx, "users-db", databaseArgs(scope))
 			if err == nil {
 				out.watch("master", d.MasterSecretArn)
@@ -212,7 +212,7 @@ func TestCache(t *testing.T) {
 		if scope.Protect {
 			nodes, snapshots = 2, 7
 		}
-		p := run(t, func(ctx *pulumi.Context) error {
+		p := runAlone(t, func(ctx *pulumi.Context) error {
 			_, err := data.NewCache(ctx, "sessions", &data.CacheArgs{Scope: scope, Nodes: nodes, SnapshotRetentionDays: snapshots,
 				CacheSettings:     data.CacheSettings{Name: "sessions", Engine: data.Valkey, NodeType: "cache.t4g.micro", Port: 6379, Users: []string{"web-bff", "mobile-bff"}},
 				IsolatedSubnetIDs: pulumi.ToStringArray([]string{"subnet-i-a", "subnet-i-b"}), SecurityGroupID: pulumi.String("sg-0cache00000000000"),

@@ -1,4 +1,4 @@
-package componenttest
+package platform_test
 
 import (
 	"maps"
@@ -74,7 +74,7 @@ func TestVault(t *testing.T) {
 	for _, scope := range []stack.Scope{testScope, protected} {
 		var out resolved
 		var ready []pulumi.Resource
-		p := run(t, func(ctx *pulumi.Context) error {
+		p := runAlone(t, func(ctx *pulumi.Context) error {
 			v, err := secrets.NewVault(ctx, "vault", vaultArgs(scope, true))
 			if err == nil {
 				out.watch("arns", v.SecretArns)
@@ -136,7 +136,7 @@ func TestVault(t *testing.T) {
 		require.Len(t, ready, 2, "a task waits for the secret's version and its policy")
 	}
 
-	p := run(t, func(ctx *pulumi.Context) error {
+	p := runAlone(t, func(ctx *pulumi.Context) error {
 		_, err := secrets.NewVault(ctx, "vault", vaultArgs(testScope, false))
 		return err
 	})

@@ -1,4 +1,4 @@
-package componenttest
+package platform_test
 
 import (
 	"net/netip"
@@ -53,7 +53,7 @@ func vpcArgs(scope stack.Scope, nat netplan.NATStrategy) *network.VpcArgs {
 // traffic, and the endpoints that let services reach AWS with no NAT.
 func TestVpc(t *testing.T) {
 	var vpc *network.Vpc
-	p := run(t, func(ctx *pulumi.Context) (err error) {
+	p := runAlone(t, func(ctx *pulumi.Context) (err error) {
 		vpc, err = network.NewVpc(ctx, "network", vpcArgs(testScope, netplan.NATSingle))
 		return err
 	})
@@ -178,7 +178,7 @@ func TestVpcNATAndProtect(t *testing.T) {
 		{netplan.NATPerAZ, 2, 3},
 	} {
 		var vpc *network.Vpc
-		p := run(t, func(ctx *pulumi.Context) (err error) {
+		p := runAlone(t, func(ctx *pulumi.Context) (err error) {
 			vpc, err = network.NewVpc(ctx, "network", vpcArgs(protected, tc.nat))
 			return err
 		})
