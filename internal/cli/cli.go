@@ -162,6 +162,12 @@ func audit(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "error: %v\n", err)
 		return ExitInvalid
 	}
+	if len(export.Deployment.Resources) == 0 {
+		// An export of a stack with nothing in it passes every invariant vacuously: that is not a
+		// verdict, so it is not a pass.
+		fmt.Fprintf(stderr, "error: %s holds no resources, so there is nothing to judge: audit a stack that has been deployed (pulumi stack export), or a plan\n", *state)
+		return ExitFailed
+	}
 	title := fmt.Sprintf("secure-vpc audit: %s (%d resources)", *state, len(export.Deployment.Resources))
 	return finish(report.Build(title, export, policy.Evaluate(export)), *format, stdout, stderr)
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -138,6 +139,51 @@ func TestUsageErrors(t *testing.T) {
 	code, _, errOut := runCLI(t, "audit", "-state", bad)
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errOut, "version 2 is not supported")
+}
+
+// audit and diff of the wrong kind of file: exit 2 and one line naming the file and what it is;
+// an export with nothing in it is not a pass (exit 1).
+func TestWrongInputs(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, data string) string {
+		path := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(path, []byte(data), 0o600))
+		return path
+	}
+	var report bytes.Buffer
+	require.Equal(t, 0, cli.Run([]string{"audit", "-state", recordedPlan("dev"), "-format", "json"}, &report, io.Discard, recordedPlanner{t: t}))
+	var diffJSON bytes.Buffer
+	require.Equal(t, 0, cli.Run([]string{"diff", "-before", recordedPlan("dev"), "-after", recordedPlan("dev"), "-format", "json"}, &diffJSON, io.Discard, recordedPlanner{t: t}))
+	stackYAML, err := os.ReadFile(filepath.Join(fixtures.ProjectDir(), "Pulumi.dev.yaml"))
+	require.NoError(t, err)
+	cases := []struct {
+		name, file string
+		code       int
+		want       string
+	}{
+		{"empty", write("empty.json", ""), cli.ExitInvalid, "empty.json is empty"},
+		{"{}", write("object.json", "{}"), cli.ExitInvalid, `object.json is a JSON object without "version" and "deployment"`},
+		{"[]", write("array.json", "[]"), cli.ExitInvalid, "array.json holds a JSON array"},
+		{"a stack file", write("Pulumi.dev.yaml", string(stackYAML)), cli.ExitInvalid, "Pulumi.dev.yaml is not JSON (it reads like YAML"},
+		{"the report", write("report.json", report.String()), cli.ExitInvalid, "report.json is a securevpc report (-format json), not a plan"},
+		{"the diff", write("diff.json", diffJSON.String()), cli.ExitInvalid, "diff.json is a securevpc diff (-format json), not a plan"},
+		{"no deployment", write("v3.json", `{"version":3}`), cli.ExitInvalid, `v3.json has "version" but no "deployment"`},
+		{"nothing deployed", write("none.json", `{"version":3,"deployment":{"manifest":{}}}`), cli.ExitFailed, "none.json holds no resources, so there is nothing to judge"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := runCLI(t, "audit", "-state", tc.file)
+			assert.Equal(t, tc.code, code)
+			assert.Empty(t, out, "no verdict is printed")
+			assert.Contains(t, errOut, tc.want)
+			assert.Equal(t, 1, strings.Count(errOut, "\n"), "one line: %s", errOut)
+			if tc.code == cli.ExitInvalid {
+				code, _, errOut = runCLI(t, "diff", "-before", recordedPlan("dev"), "-after", tc.file)
+				assert.Equal(t, cli.ExitInvalid, code, "diff reads inputs the same way")
+				assert.Contains(t, errOut, tc.want)
+			}
+		})
+	}
 }
 
 // The lines plan prints to stderr, and its exit code, for each way a plan cannot start.
