@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strings"
 
 	"github.com/secure-vpc/secure-vpc/internal/stackstate"
@@ -60,6 +61,8 @@ const Usage = `usage:
   securevpc plan  -stack <name> [-out plan.json] [-dir <project dir>] [-format text|json|markdown]
   securevpc audit -state <export.json> [-format text|json|markdown]
   securevpc diff  -before <a.json> -after <b.json> [-format text|json|markdown]
+  securevpc version
+  securevpc help      (or -h after a command for its flags)
 
 plan runs the program for Pulumi.<name>.yaml under offline mocks, writes the plan in the shape of
 'pulumi stack export', prints what the stack builds and checks the security invariants.
@@ -86,6 +89,9 @@ func Run(args []string, stdout, stderr io.Writer, planner Planner) int {
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, Usage)
 		return ExitOK
+	case "version", "-version", "--version":
+		fmt.Fprintln(stdout, "securevpc "+Version())
+		return ExitOK
 	}
 	fmt.Fprintf(stderr, "error: unknown command %q\n%s", args[0], Usage)
 	return ExitInvalid
@@ -93,15 +99,14 @@ func Run(args []string, stdout, stderr io.Writer, planner Planner) int {
 
 func plan(args []string, stdout, stderr io.Writer, planner Planner) int {
 	fs := flag.NewFlagSet("plan", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	stack := fs.String("stack", "", "stack name: reads Pulumi.<stack>.yaml")
 	out := fs.String("out", "", "write the plan (stack-export JSON) to this file")
 	dir := fs.String("dir", ".", "the project directory (holding Pulumi.yaml)")
 	format := fs.String("format", report.FormatText, "report format: text, json or markdown")
-	if err := fs.Parse(args); err != nil {
-		return ExitInvalid
+	if code, done := parseFlags(fs, args, stdout, stderr); done {
+		return code
 	}
-	if !validFormat(*format, stderr) {
+	if !validFormat(format, stderr) {
 		return ExitInvalid
 	}
 	if *stack == "" {
@@ -144,13 +149,12 @@ func plan(args []string, stdout, stderr io.Writer, planner Planner) int {
 
 func audit(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("audit", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	state := fs.String("state", "", "a `pulumi stack export` file, or a plan written by securevpc plan")
 	format := fs.String("format", report.FormatText, "report format: text, json or markdown")
-	if err := fs.Parse(args); err != nil {
-		return ExitInvalid
+	if code, done := parseFlags(fs, args, stdout, stderr); done {
+		return code
 	}
-	if !validFormat(*format, stderr) {
+	if !validFormat(format, stderr) {
 		return ExitInvalid
 	}
 	if *state == "" {
@@ -174,14 +178,13 @@ func audit(args []string, stdout, stderr io.Writer) int {
 
 func diff(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("diff", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	before := fs.String("before", "", "the plan or export before the change")
 	after := fs.String("after", "", "the plan or export after the change")
 	format := fs.String("format", report.FormatText, "output format: text, json or markdown")
-	if err := fs.Parse(args); err != nil {
-		return ExitInvalid
+	if code, done := parseFlags(fs, args, stdout, stderr); done {
+		return code
 	}
-	if !validFormat(*format, stderr) {
+	if !validFormat(format, stderr) {
 		return ExitInvalid
 	}
 	if *before == "" || *after == "" {
@@ -232,11 +235,71 @@ func printPlanError(w io.Writer, err error) {
 	fmt.Fprintf(w, "error: %v\n", err)
 }
 
-// validFormat reports whether -format names a known format, and says so when it does not.
-func validFormat(f string, stderr io.Writer) bool {
-	if f == report.FormatText || f == report.FormatJSON || f == report.FormatMarkdown {
+// validFormat reports whether -format names a known format, in any case (JSON, Markdown), and
+// says so when it does not; it leaves the format in lower case.
+func validFormat(f *string, stderr io.Writer) bool {
+	lower := strings.ToLower(*f)
+	if lower == report.FormatText || lower == report.FormatJSON || lower == report.FormatMarkdown {
+		*f = lower
 		return true
 	}
-	fmt.Fprintf(stderr, "error: -format %q: use text, json or markdown\n", f)
+	fmt.Fprintf(stderr, "error: -format %q: use text, json or markdown\n", *f)
 	return false
+}
+
+// parseFlags parses a command's flags. -h (or -help) prints the command's usage to stdout and
+// exits 0; an unknown or malformed flag, or an argument that is not a flag (plan -stack dev
+// staging), is one error line and the usage on stderr, exit 2. done says whether the command
+// must return code now.
+func parseFlags(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) (code int, done bool) {
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	usage := func(w io.Writer) {
+		fmt.Fprintf(w, "usage of securevpc %s:\n", fs.Name())
+		fs.SetOutput(w)
+		fs.PrintDefaults()
+		fs.SetOutput(io.Discard)
+	}
+	err := fs.Parse(args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		usage(stdout)
+		return ExitOK, true
+	case err != nil:
+		fmt.Fprintf(stderr, "error: %v\n", err)
+		usage(stderr)
+		return ExitInvalid, true
+	case fs.NArg() > 0:
+		fmt.Fprintf(stderr, "error: unexpected argument %q: %s takes flags only (each flag once, for example -stack dev)\n", fs.Arg(0), fs.Name())
+		return ExitInvalid, true
+	}
+	return ExitOK, false
+}
+
+// Version is the command's version: the module version it was built at ("(devel)" for a build
+// from a clone) and, when the build recorded it, the commit ("+dirty" if the tree had changes).
+func Version() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "(unknown)"
+	}
+	v := info.Main.Version
+	var rev, dirty string
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			if s.Value == "true" {
+				dirty = "+dirty"
+			}
+		}
+	}
+	if len(rev) > 12 {
+		rev = rev[:12]
+	}
+	if rev != "" {
+		v += " " + rev + dirty
+	}
+	return v
 }

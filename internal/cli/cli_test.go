@@ -293,3 +293,51 @@ func TestDiff(t *testing.T) {
 	code, _, _ := runCLI(t, "diff", "-before", base)
 	assert.Equal(t, 2, code, "both sides are required")
 }
+
+// The command's conventions: version and help exit 0 on stdout, -h on every command prints its
+// flags, formats are case-insensitive, and an argument that is not a flag is an error.
+func TestConventions(t *testing.T) {
+	for _, args := range [][]string{{"version"}, {"-version"}, {"--version"}} {
+		code, out, errOut := runCLI(t, args...)
+		assert.Equal(t, cli.ExitOK, code, "%v", args)
+		assert.True(t, strings.HasPrefix(out, "securevpc "), "%v: %q", args, out)
+		assert.Empty(t, errOut)
+	}
+	for _, command := range []string{"plan", "audit", "diff"} {
+		for _, h := range []string{"-h", "-help", "--help"} {
+			code, out, errOut := runCLI(t, command, h)
+			assert.Equal(t, cli.ExitOK, code, "%s %s", command, h)
+			assert.Contains(t, out, "usage of securevpc "+command+":")
+			assert.Contains(t, out, "-format", "the flags are listed")
+			assert.Empty(t, errOut)
+		}
+	}
+	code, out, _ := runCLI(t, "help")
+	assert.Equal(t, cli.ExitOK, code)
+	assert.Contains(t, out, "securevpc version")
+
+	code, lower, _ := runCLI(t, "audit", "-state", recordedPlan("dev"), "-format", "json")
+	require.Equal(t, cli.ExitOK, code)
+	for _, f := range []string{"JSON", "Json"} {
+		code, out, errOut := runCLI(t, "audit", "-state", recordedPlan("dev"), "-format", f)
+		assert.Equal(t, cli.ExitOK, code, f)
+		assert.Equal(t, lower, out, "-format %s is -format json", f)
+		assert.Empty(t, errOut)
+	}
+
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"plan", "-stack", "dev", "staging"}, `error: unexpected argument "staging": plan takes flags only`},
+		{[]string{"audit", "-state", recordedPlan("dev"), "extra"}, `error: unexpected argument "extra": audit takes flags only`},
+		{[]string{"diff", "-before", recordedPlan("dev"), "-after", recordedPlan("dev"), "x"}, `error: unexpected argument "x": diff takes flags only`},
+		{[]string{"plan", "-stak", "dev"}, "error: flag provided but not defined: -stak"},
+	}
+	for _, tc := range cases {
+		code, out, errOut := runCLI(t, tc.args...)
+		assert.Equal(t, cli.ExitInvalid, code, "%v", tc.args)
+		assert.Empty(t, out, "%v: nothing is planned or judged", tc.args)
+		assert.True(t, strings.HasPrefix(errOut, tc.want), "%v: %q", tc.args, errOut)
+	}
+}
