@@ -242,6 +242,10 @@ func exposure(ix *query.Index, rows []SubnetRow) Exposure {
 	for _, r := range ix.WorldIngress() {
 		ex.OpenRules = append(ex.OpenRules, fmt.Sprintf("%s: %s %d-%d from %s", query.Name(r.Rule), r.Proto, r.From, r.To, r.CIDR))
 	}
+	// The export's order of resources is not a contract: the same stack reports the same.
+	for _, list := range [][]string{ex.InternetGateways, ex.PublicSubnets, ex.NATGateways, ex.LoadBalancers, ex.InternetEgress, ex.OpenRules} {
+		sort.Strings(list)
+	}
 	return ex
 }
 
@@ -308,6 +312,14 @@ func stores(ix *query.Index) []StoreRow {
 		}
 		rows = append(rows, row)
 	}
+	// Databases, then caches, then buckets, each by name, whatever the export's order.
+	rank := map[string]int{string(query.DatabaseStore): 0, string(query.CacheStore): 1, string(query.BucketStore): 2}
+	sort.SliceStable(rows, func(i, j int) bool {
+		if rows[i].Kind != rows[j].Kind {
+			return rank[rows[i].Kind] < rank[rows[j].Kind]
+		}
+		return rows[i].Name < rows[j].Name
+	})
 	return rows
 }
 
