@@ -352,10 +352,30 @@ func secretReaders(s query.Secret) []string {
 	return out
 }
 
-// WriteText renders the report for a terminal.
+// verdict is the one-line outcome: how many invariants hold and, when some fail, which.
+func (r *Report) verdict() string {
+	held := 0
+	var failed []string
+	for _, res := range r.Results {
+		if res.Passed {
+			held++
+		} else {
+			failed = append(failed, res.ID)
+		}
+	}
+	v := fmt.Sprintf("%d of %d invariants hold", held, len(r.Results))
+	if len(failed) > 0 {
+		v += "; failed: " + strings.Join(failed, ", ") + " (findings under Security invariants)"
+	}
+	return v + "."
+}
+
+// WriteText writes the report for a terminal: the verdict, then each section, then the verdict.
 func (r *Report) WriteText(w io.Writer) error {
 	b := &strings.Builder{}
 	fmt.Fprintf(b, "%s\n", r.Title)
+	// The verdict first, so that a reviewer sees it without scrolling; and again at the end.
+	fmt.Fprintf(b, "verdict: %s\n", r.verdict())
 	for _, n := range r.Notes {
 		fmt.Fprintf(b, "note: %s\n", n)
 	}

@@ -3,6 +3,7 @@ package report_test
 import (
 	"bytes"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -69,6 +70,7 @@ func TestReportOfProd(t *testing.T) {
 	require.NoError(t, rep.WriteText(&text))
 	n := len(policy.Catalogue())
 	assert.Contains(t, text.String(), fmt.Sprintf("%d of %d invariants hold", n, n))
+	assert.Equal(t, fmt.Sprintf("verdict: %d of %d invariants hold.", n, n), strings.Split(text.String(), "\n")[1], "the verdict first")
 
 	stores := map[string]report.StoreRow{}
 	for _, st := range rep.Stores {
@@ -103,6 +105,9 @@ func TestReportShowsFailures(t *testing.T) {
 	assert.Contains(t, text.String(), "FAIL NET-05")
 	n := len(policy.Catalogue())
 	assert.Contains(t, text.String(), fmt.Sprintf("%d of %d invariants hold", n-1, n))
+	lines := strings.Split(text.String(), "\n")
+	assert.Equal(t, fmt.Sprintf("verdict: %d of %d invariants hold; failed: NET-05 (findings under Security invariants).", n-1, n), lines[1],
+		"the verdict comes right after the title, before any table")
 }
 
 // The report renders the query layer's typed facts at its edge: a gateway endpoint, the one row
