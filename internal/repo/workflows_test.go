@@ -44,6 +44,8 @@ type workflow struct {
 }
 
 type step struct {
+	ID   string            `yaml:"id"`
+	If   string            `yaml:"if"`
 	Name string            `yaml:"name"`
 	Uses string            `yaml:"uses"`
 	Run  string            `yaml:"run"`
@@ -155,4 +157,35 @@ func TestDeployPipelineShape(t *testing.T) {
 		ecosystems = append(ecosystems, u.Ecosystem)
 	}
 	assert.ElementsMatch(t, []string{"gomod", "github-actions"}, ecosystems)
+}
+
+// The preview workflow comments the report and the diff even when an invariant fails, and fails
+// the job after commenting; the comment fits GitHub's limit of 65,536 characters.
+func TestPreviewCommentsThenFails(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(fixtures.ProjectDir(), ".github", "workflows", "preview.yml"))
+	require.NoError(t, err)
+	var wf workflow
+	require.NoError(t, yaml.Unmarshal(data, &wf))
+	steps := wf.Jobs["security-report"].Steps
+	at := func(pred func(step) bool) int {
+		for i, s := range steps {
+			if pred(s) {
+				return i
+			}
+		}
+		return -1
+	}
+	plan := at(func(s step) bool { return strings.Contains(s.Run, "securevpc plan") && strings.Contains(s.Run, "-format markdown") })
+	comment := at(func(s step) bool { return strings.HasPrefix(s.Uses, "actions/github-script") })
+	fail := at(func(s step) bool { return strings.Contains(s.If, "steps.plan.outputs.code") })
+	require.True(t, plan >= 0 && comment >= 0 && fail >= 0, "plan, comment and fail steps")
+	assert.Equal(t, "plan", steps[plan].ID)
+	assert.Contains(t, steps[plan].Run, "set +e", "the plan step does not stop the job")
+	assert.Contains(t, steps[plan].Run, `echo "code=$?" >> "$GITHUB_OUTPUT"`, "it keeps the exit code")
+	assert.Less(t, plan, comment)
+	assert.Less(t, comment, fail, "the job fails after commenting")
+	assert.Contains(t, steps[fail].Run, "exit 1")
+	script, _ := steps[comment].With["script"].(string)
+	assert.Contains(t, script, "65536", "the comment is cut to GitHub's limit")
+	assert.Contains(t, script, "plan-errors.txt", "a plan that cannot be built is commented too")
 }
