@@ -35,8 +35,19 @@ func (r *Report) Write(w io.Writer, format string) error {
 	return fmt.Errorf("unknown format %q (text, json or markdown)", format)
 }
 
-// WriteMarkdown renders the report for a pull-request comment, with a Mermaid diagram of the
-// tiers, load balancers, services, stores and the allowed paths.
+// MarkdownLimit is how many characters the markdown report may take: GitHub refuses an issue or
+// pull-request comment of more than 65,536 characters
+// (https://docs.github.com/en/rest/issues/comments, "body": maximum 65536), and the preview
+// workflow puts the diff (at most a few thousand characters) before the report in one comment.
+const MarkdownLimit = 60000
+
+// fullReport says where the whole report is when the markdown leaves something out.
+const fullReport = "the whole report is the workflow's artifact `plan-<stack>`, or `securevpc plan -format text`"
+
+// WriteMarkdown renders the report for a pull-request comment: the verdict and every failed
+// invariant's findings first, then what the internet can reach, a Mermaid diagram of who can
+// reach whom, the paths, stores, secrets and invariants. It fits MarkdownLimit for any graph
+// size: past it, the diagram is left out and the longest tables are cut, each saying so.
 func (r *Report) WriteMarkdown(w io.Writer) error {
 	b := &strings.Builder{}
 	held, failed := 0, 0
@@ -52,53 +63,102 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 		icon = "❌"
 	}
 	fmt.Fprintf(b, "## %s\n\n%s **%d of %d security invariants hold.**\n\n", r.Title, icon, held, len(r.Results))
+	// The findings come right after the verdict: they are what a reviewer must read.
+	for _, res := range r.Results {
+		if res.Passed {
+			continue
+		}
+		fmt.Fprintf(b, "**%s** findings:\n\n", res.ID)
+		for _, f := range res.Findings {
+			fmt.Fprintf(b, "- `%s`\n", f)
+		}
+		b.WriteString("\n")
+	}
 	for _, n := range r.Notes {
 		fmt.Fprintf(b, "> %s\n\n", n)
 	}
 
-	fmt.Fprintf(b, "### What the internet can reach\n\n| Load balancer | Port | Protocol | Does | WAF |\n|---|---|---|---|---|\n")
+	internet := table{header: "| Load balancer | Port | Protocol | Does | WAF |\n|---|---|---|---|---|\n", empty: "| nothing | | | | |\n"}
 	for _, e := range r.Internet {
-		fmt.Fprintf(b, "| %s | %d | %s | %s | %s |\n", e.LoadBalancer, e.Port, e.Protocol, e.Action, orDash(e.WAF))
+		internet.rows = append(internet.rows, fmt.Sprintf("| %s | %d | %s | %s | %s |\n", e.LoadBalancer, e.Port, e.Protocol, e.Action, orDash(e.WAF)))
 	}
-	if len(r.Internet) == 0 {
-		fmt.Fprintf(b, "| nothing | | | | |\n")
-	}
-
-	fmt.Fprintf(b, "\n### Who can reach whom\n\n")
-	fmt.Fprintf(b, "```mermaid\n%s```\n\n", r.Mermaid())
-	fmt.Fprintf(b, "| From | To | Ports | Status |\n|---|---|---|---|\n")
+	paths := table{header: "| From | To | Ports | Status |\n|---|---|---|---|\n"}
 	for _, p := range r.Paths {
-		fmt.Fprintf(b, "| %s | %s | %s %s | %s |\n", p.From, p.To, p.Protocol, p.Ports, p.Status)
+		paths.rows = append(paths.rows, fmt.Sprintf("| %s | %s | %s %s | %s |\n", p.From, p.To, p.Protocol, p.Ports, p.Status))
 	}
-
-	fmt.Fprintf(b, "\n### Data stores\n\n| Kind | Store | Key | Reachable by |\n|---|---|---|---|\n")
+	stores := table{header: "| Kind | Store | Key | Reachable by |\n|---|---|---|---|\n"}
 	for _, st := range r.Stores {
-		fmt.Fprintf(b, "| %s | %s | %s | %s |\n", st.Kind, st.Name, st.Key, joinOr(st.ReachableBy, "nobody"))
+		stores.rows = append(stores.rows, fmt.Sprintf("| %s | %s | %s | %s |\n", st.Kind, st.Name, st.Key, joinOr(st.ReachableBy, "nobody")))
 	}
-	fmt.Fprintf(b, "\n### Secrets\n\n| Secret | Key | Readers |\n|---|---|---|\n")
+	secrets := table{header: "| Secret | Key | Readers |\n|---|---|---|\n"}
 	for _, sec := range r.Secrets {
-		fmt.Fprintf(b, "| %s | %s | %s |\n", sec.Name, sec.Key, joinOr(sec.Readers, "nobody"))
+		secrets.rows = append(secrets.rows, fmt.Sprintf("| %s | %s | %s |\n", sec.Name, sec.Key, joinOr(sec.Readers, "nobody")))
 	}
-
-	fmt.Fprintf(b, "\n### Security invariants\n\n| | Id | Invariant | Checked |\n|---|---|---|---|\n")
+	invariants := table{header: "| | Id | Invariant | Checked |\n|---|---|---|---|\n"}
 	for _, res := range r.Results {
 		mark := "✅"
 		if !res.Passed {
 			mark = "❌"
 		}
-		fmt.Fprintf(b, "| %s | %s | %s | %d |\n", mark, res.ID, res.Statement, res.Checked)
+		invariants.rows = append(invariants.rows, fmt.Sprintf("| %s | %s | %s | %d |\n", mark, res.ID, res.Statement, res.Checked))
 	}
-	for _, res := range r.Results {
-		if res.Passed {
-			continue
-		}
-		fmt.Fprintf(b, "\n**%s** findings:\n\n", res.ID)
-		for _, f := range res.Findings {
-			fmt.Fprintf(b, "- `%s`\n", f)
-		}
+	diagram := fmt.Sprintf("```mermaid\n%s```\n\n", r.Mermaid())
+
+	render := func(diagram string, cut map[*table]int) string {
+		out := &strings.Builder{}
+		out.WriteString(b.String())
+		out.WriteString("### What the internet can reach\n\n" + internet.render(cut[&internet]))
+		out.WriteString("\n### Who can reach whom\n\n" + diagram + paths.render(cut[&paths]))
+		out.WriteString("\n### Data stores\n\n" + stores.render(cut[&stores]))
+		out.WriteString("\n### Secrets\n\n" + secrets.render(cut[&secrets]))
+		out.WriteString("\n### Security invariants\n\n" + invariants.render(cut[&invariants]))
+		return out.String()
 	}
-	_, err := io.WriteString(w, b.String())
+	cut := map[*table]int{}
+	text := render(diagram, cut)
+	if len(text) > MarkdownLimit {
+		diagram = "_The diagram is left out: the graph is too large for a comment; " + fullReport + "._\n\n"
+		text = render(diagram, cut)
+	}
+	// Then the longest tables lose rows, a tenth at a time, until the report fits.
+	for len(text) > MarkdownLimit {
+		longest := &paths
+		for _, t := range []*table{&stores, &secrets, &internet} {
+			if len(t.rows)-cut[t] > len(longest.rows)-cut[longest] {
+				longest = t
+			}
+		}
+		kept := len(longest.rows) - cut[longest]
+		if kept == 0 {
+			break // only the verdict, the findings and the invariants are left
+		}
+		cut[longest] += max(1, kept/10)
+		text = render(diagram, cut)
+	}
+	_, err := io.WriteString(w, text)
 	return err
+}
+
+// table is a markdown table that can lose its last rows to fit a comment.
+type table struct {
+	header string
+	rows   []string
+	empty  string // the row shown when there are none
+}
+
+// render writes the table without its last cut rows, saying how many were left out.
+func (t *table) render(cut int) string {
+	out := t.header
+	if len(t.rows) == 0 {
+		return out + t.empty
+	}
+	for _, row := range t.rows[:len(t.rows)-cut] {
+		out += row
+	}
+	if cut > 0 {
+		out += fmt.Sprintf("\n_%d more rows are left out to fit a comment; %s._\n", cut, fullReport)
+	}
+	return out
 }
 
 var mermaidID = regexp.MustCompile(`[^A-Za-z0-9_]`)

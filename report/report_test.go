@@ -181,3 +181,24 @@ func TestReportKeyFollowsTheEncryptionDATA01Judges(t *testing.T) {
 		}
 	}
 }
+
+// A report larger than a comment keeps its verdict and findings, and cuts the longest tables,
+// saying how many rows it left out.
+func TestMarkdownCutsToFitAComment(t *testing.T) {
+	e := fixtures.Plan(t, "dev")
+	rep := report.Build("dev", e, policy.Evaluate(e))
+	rep.Results[0].Passed = false
+	rep.Results[0].Findings = []string{"urn:x: a finding"}
+	for i := range 3000 {
+		rep.Paths = append(rep.Paths, report.PathRow{From: fmt.Sprintf("svc-%04d", i), To: "hub", Protocol: "tcp", Ports: "8443", Status: "reachable"})
+	}
+	var md bytes.Buffer
+	require.NoError(t, rep.WriteMarkdown(&md))
+	out := md.String()
+	assert.LessOrEqual(t, len(out), report.MarkdownLimit)
+	assert.True(t, strings.HasPrefix(out, "## dev\n\n❌ **"), "the verdict first")
+	assert.Less(t, strings.Index(out, "a finding"), strings.Index(out, "### What the internet can reach"), "the findings before any table")
+	assert.True(t, strings.Contains(out, "more rows are left out to fit a comment"), "it says it cut rows")
+	assert.True(t, strings.Contains(out, "The diagram is left out"))
+	assert.True(t, strings.Contains(out, "### Security invariants"), "the invariants table stays")
+}
