@@ -175,7 +175,9 @@ func TestPreviewCommentsThenFails(t *testing.T) {
 		}
 		return -1
 	}
-	plan := at(func(s step) bool { return strings.Contains(s.Run, "securevpc plan") && strings.Contains(s.Run, "-format markdown") })
+	plan := at(func(s step) bool {
+		return strings.Contains(s.Run, "securevpc plan") && strings.Contains(s.Run, "-format markdown")
+	})
 	comment := at(func(s step) bool { return strings.HasPrefix(s.Uses, "actions/github-script") })
 	fail := at(func(s step) bool { return strings.Contains(s.If, "steps.plan.outputs.code") })
 	require.True(t, plan >= 0 && comment >= 0 && fail >= 0, "plan, comment and fail steps")
