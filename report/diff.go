@@ -24,9 +24,12 @@ type Change struct {
 
 // Diff is what a change does to who-can-reach-what.
 type Diff struct {
-	Before  string   `json:"before"`
-	After   string   `json:"after"`
-	Changes []Change `json:"changes"`
+	Before string `json:"before"`
+	After  string `json:"after"`
+	// Mismatches say how the two sides are not the same stack (stack, project, region or
+	// account differ), so that what follows is not read as the change a pull request makes.
+	Mismatches []string `json:"mismatches,omitempty"`
+	Changes    []Change `json:"changes"`
 }
 
 // Widens reports whether any change grants access that was not there before.
@@ -47,6 +50,7 @@ func (d *Diff) Widens() bool {
 func Compare(beforeName string, before *stackstate.Export, afterName string, after *stackstate.Export) *Diff {
 	b, a := readFacts(before), readFacts(after)
 	d := &Diff{Before: beforeName, After: afterName}
+	d.Mismatches = mismatches(query.NewIndex(before).Identity(), query.NewIndex(after).Identity())
 	add := func(section, sign, text string, widens bool) {
 		d.Changes = append(d.Changes, Change{Section: section, Sign: sign, Text: text, Widens: widens})
 	}
@@ -211,7 +215,23 @@ func setDiff(a, b []string) []string {
 
 var sectionOrder = []string{"services", "reachability", "bucket access", "secret readers", "encryption"}
 
-// Write renders the diff as text, JSON or Markdown.
+// mismatches compares two sides' identities, field by field; a side that does not say is no
+// mismatch.
+func mismatches(b, a query.StackIdentity) []string {
+	var out []string
+	for _, f := range []struct{ what, before, after string }{
+		{"stacks", b.Stack, a.Stack}, {"projects", b.Project, a.Project},
+		{"AWS regions", b.Region, a.Region}, {"AWS accounts", b.Account, a.Account},
+	} {
+		if f.before != "" && f.after != "" && f.before != f.after {
+			out = append(out, fmt.Sprintf("the two sides are different %s: %s and %s", f.what, f.before, f.after))
+		}
+	}
+	return out
+}
+
+// Write writes the diff in a format: the sides, how they are not the same stack (first, when they
+// are not), then the changes by section.
 func (d *Diff) Write(w io.Writer, format string) error {
 	if format == FormatJSON {
 		data, err := json.MarshalIndent(struct {
@@ -230,6 +250,13 @@ func (d *Diff) Write(w io.Writer, format string) error {
 		fmt.Fprintf(b, "## secure-vpc diff: `%s` → `%s`\n\n", d.Before, d.After)
 	} else {
 		fmt.Fprintf(b, "secure-vpc diff: %s -> %s\n", d.Before, d.After)
+	}
+	for _, m := range d.Mismatches {
+		if md {
+			fmt.Fprintf(b, "\n> ⚠️ **%s**: this compares two stacks, not a change to one.\n", m)
+		} else {
+			fmt.Fprintf(b, "\nwarning: %s: this compares two stacks, not a change to one\n", m)
+		}
 	}
 	if len(d.Changes) == 0 {
 		fmt.Fprintf(b, "\nno change in services, reachability, bucket access, secret readers or encryption\n")

@@ -134,3 +134,25 @@ func TestDiffOfServices(t *testing.T) {
 	assert.Contains(t, changes(d), "+ web-bff -> orders tcp 8443 becomes reachable")
 	assert.True(t, d.Widens())
 }
+
+// A diff of two different stacks says so first; the same stack says nothing of the kind.
+func TestDiffSaysWhenTheSidesAreDifferentStacks(t *testing.T) {
+	d := report.Compare("dev.json", fixtures.Plan(t, "dev"), "prod.json", fixtures.Plan(t, "prod"))
+	assert.Equal(t, []string{"the two sides are different stacks: dev and prod"}, d.Mismatches)
+	var text, md bytes.Buffer
+	require.NoError(t, d.Write(&text, report.FormatText))
+	require.NoError(t, d.Write(&md, report.FormatMarkdown))
+	assert.Equal(t, "warning: the two sides are different stacks: dev and prod: this compares two stacks, not a change to one",
+		strings.Split(text.String(), "\n")[2], "right after the header, before any change")
+	assert.Contains(t, md.String(), "**the two sides are different stacks: dev and prod**")
+
+	other := fixtures.Plan(t, "dev")
+	for i, r := range other.Deployment.Resources {
+		if arn, ok := r.Outputs["arn"].(string); ok {
+			other.Deployment.Resources[i].Outputs["arn"] = strings.ReplaceAll(strings.ReplaceAll(arn, ":eu-west-1:", ":us-east-2:"), ":123456789012:", ":210987654321:")
+		}
+	}
+	d = report.Compare("a", fixtures.Plan(t, "dev"), "b", other)
+	assert.Equal(t, []string{"the two sides are different AWS regions: eu-west-1 and us-east-2", "the two sides are different AWS accounts: 123456789012 and 210987654321"}, d.Mismatches)
+	assert.Empty(t, report.Compare("a", fixtures.Plan(t, "dev"), "b", fixtures.Plan(t, "dev")).Mismatches)
+}
