@@ -30,6 +30,9 @@ type Diff struct {
 	// account differ), so that what follows is not read as the change a pull request makes.
 	Mismatches []string `json:"mismatches,omitempty"`
 	Changes    []Change `json:"changes"`
+	// NotEvaluated counts the after side's resources no invariant can judge: with any, "no
+	// change" is only what the audit can see.
+	NotEvaluated int `json:"notEvaluated"`
 }
 
 // Widens reports whether any change grants access that was not there before.
@@ -51,8 +54,21 @@ func Compare(beforeName string, before *stackstate.Export, afterName string, aft
 	b, a := readFacts(before), readFacts(after)
 	d := &Diff{Before: beforeName, After: afterName}
 	d.Mismatches = mismatches(query.NewIndex(before).Identity(), query.NewIndex(after).Identity())
+	d.NotEvaluated = len(a.notEvaluated)
 	add := func(section, sign, text string, widens bool) {
 		d.Changes = append(d.Changes, Change{Section: section, Sign: sign, Text: text, Widens: widens})
+	}
+
+	// A resource the audit cannot judge is a change that may widen access: nothing says it does not.
+	for _, urn := range sortedKeys(a.notEvaluated) {
+		if _, before := b.notEvaluated[urn]; !before {
+			add("coverage", "+", fmt.Sprintf("%s is not evaluated (%s)", urn, a.notEvaluated[urn]), true)
+		}
+	}
+	for _, urn := range sortedKeys(b.notEvaluated) {
+		if _, after := a.notEvaluated[urn]; !after {
+			add("coverage", "-", fmt.Sprintf("%s, which was not evaluated, is gone or now evaluated", urn), false)
+		}
 	}
 
 	for _, s := range setDiff(a.services, b.services) {
@@ -141,11 +157,26 @@ type facts struct {
 	paths    []PathRow // in the report's order, each with its query.PathKey
 	stores   []query.Store
 	secrets  []query.Secret
+	// notEvaluated are the resources no invariant can judge, by URN, with the reason.
+	notEvaluated map[string]string
+}
+
+// sortedKeys returns a map's keys in order.
+func sortedKeys(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
 
 func readFacts(e *stackstate.Export) facts {
 	ix := query.NewIndex(e)
-	f := facts{stores: ix.Stores(), secrets: ix.Secrets()}
+	f := facts{stores: ix.Stores(), secrets: ix.Secrets(), notEvaluated: map[string]string{}}
+	for _, ne := range ix.NotEvaluated() {
+		f.notEvaluated[ne.Resource.URN] = ne.Why
+	}
 	f.paths, _ = paths(ix)
 	for _, n := range ix.Nodes() {
 		if n.Kind == contract.ServiceNode {
@@ -213,7 +244,7 @@ func setDiff(a, b []string) []string {
 	return out
 }
 
-var sectionOrder = []string{"services", "reachability", "bucket access", "secret readers", "encryption"}
+var sectionOrder = []string{"coverage", "services", "reachability", "bucket access", "secret readers", "encryption"}
 
 // mismatches compares two sides' identities, field by field; a side that does not say is no
 // mismatch.
@@ -258,7 +289,10 @@ func (d *Diff) Write(w io.Writer, format string) error {
 			fmt.Fprintf(b, "\nwarning: %s: this compares two stacks, not a change to one\n", m)
 		}
 	}
-	if len(d.Changes) == 0 {
+	switch {
+	case len(d.Changes) == 0 && d.NotEvaluated > 0:
+		fmt.Fprintf(b, "\nno change the audit can see in services, reachability, bucket access, secret readers or encryption; %d resource(s) on both sides are not evaluated\n", d.NotEvaluated)
+	case len(d.Changes) == 0:
 		fmt.Fprintf(b, "\nno change in services, reachability, bucket access, secret readers or encryption\n")
 	}
 	for _, section := range sectionOrder {

@@ -62,7 +62,17 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 	if failed > 0 {
 		icon = "❌"
 	}
+	if len(r.Coverage.NotEvaluated) > 0 {
+		icon = "❌"
+	}
 	fmt.Fprintf(b, "## %s\n\n%s **%d of %d security invariants hold.**\n\n", r.Title, icon, held, len(r.Results))
+	if n := len(r.Coverage.NotEvaluated); n > 0 {
+		fmt.Fprintf(b, "**%d resource(s) not evaluated, so this is not a pass:**\n\n", n)
+		for _, ne := range r.Coverage.NotEvaluated {
+			fmt.Fprintf(b, "- `%s`: %s\n", ne.URN, ne.Why)
+		}
+		b.WriteString("\n")
+	}
 	// The findings come right after the verdict: they are what a reviewer must read.
 	for _, res := range r.Results {
 		if res.Passed {

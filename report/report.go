@@ -19,9 +19,11 @@ import (
 
 // Report is the reviewer's view of one stack.
 type Report struct {
-	Title      string           `json:"title"`
-	Notes      []string         `json:"notes,omitempty"`
-	Passed     bool             `json:"passed"`
+	Title  string   `json:"title"`
+	Notes  []string `json:"notes,omitempty"`
+	Passed bool     `json:"passed"` // every invariant holds and every resource was evaluated
+	// Coverage is how many resources the invariants judged, and which they could not.
+	Coverage   Coverage         `json:"coverage"`
 	Components []Component      `json:"components"`
 	Subnets    []SubnetRow      `json:"subnets"`
 	Exposure   Exposure         `json:"exposure"`
@@ -33,6 +35,21 @@ type Report struct {
 	Results    []ResultRow      `json:"invariants"`
 
 	results []policy.Result
+}
+
+// Coverage says what the verdict covers: the resources evaluated, and those no invariant can
+// judge (query.NotEvaluated), by URN and type with the reason. Any resource not evaluated makes
+// the report not a pass.
+type Coverage struct {
+	Evaluated    int               `json:"evaluated"`
+	NotEvaluated []NotEvaluatedRow `json:"notEvaluated"`
+}
+
+// NotEvaluatedRow is one resource the verdict does not cover.
+type NotEvaluatedRow struct {
+	URN  string `json:"urn"`
+	Type string `json:"type"`
+	Why  string `json:"why"`
 }
 
 // StoreRow is a database, cache or bucket with its key and who can reach it.
@@ -110,12 +127,27 @@ func Build(title string, e *stackstate.Export, results []policy.Result) *Report 
 	r.Paths, r.Nodes = paths(ix)
 	r.Stores = stores(ix)
 	r.Secrets = secretRows(ix)
+	r.Coverage.NotEvaluated = []NotEvaluatedRow{}
+	for _, ne := range ix.NotEvaluated() {
+		r.Coverage.NotEvaluated = append(r.Coverage.NotEvaluated, NotEvaluatedRow{URN: ne.Resource.URN, Type: ne.Resource.Type, Why: ne.Why})
+	}
+	sort.Slice(r.Coverage.NotEvaluated, func(i, j int) bool { return r.Coverage.NotEvaluated[i].URN < r.Coverage.NotEvaluated[j].URN })
+	for _, res := range ix.Resources {
+		if res.Custom {
+			r.Coverage.Evaluated++
+		}
+	}
+	r.Coverage.Evaluated -= len(r.Coverage.NotEvaluated)
 	r.Passed = r.AllHold()
 	return r
 }
 
-// AllHold reports whether every invariant holds.
+// AllHold reports whether every invariant holds over every resource: a resource no invariant can
+// judge makes the verdict not a pass.
 func (r *Report) AllHold() bool {
+	if len(r.Coverage.NotEvaluated) > 0 {
+		return false
+	}
 	for _, res := range r.results {
 		if !res.Passed() {
 			return false
@@ -367,6 +399,9 @@ func (r *Report) verdict() string {
 	if len(failed) > 0 {
 		v += "; failed: " + strings.Join(failed, ", ") + " (findings under Security invariants)"
 	}
+	if n := len(r.Coverage.NotEvaluated); n > 0 {
+		v += fmt.Sprintf("; %d resource(s) not evaluated, so this is not a pass", n)
+	}
 	return v + "."
 }
 
@@ -378,6 +413,10 @@ func (r *Report) WriteText(w io.Writer) error {
 	fmt.Fprintf(b, "verdict: %s\n", r.verdict())
 	for _, n := range r.Notes {
 		fmt.Fprintf(b, "note: %s\n", n)
+	}
+	fmt.Fprintf(b, "coverage: %d resources evaluated, %d not evaluated\n", r.Coverage.Evaluated, len(r.Coverage.NotEvaluated))
+	for _, ne := range r.Coverage.NotEvaluated {
+		fmt.Fprintf(b, "  not evaluated: %s (%s)\n", ne.URN, ne.Why)
 	}
 
 	fmt.Fprintf(b, "\nResources by component\n")
@@ -461,19 +500,17 @@ func (r *Report) WriteText(w io.Writer) error {
 	_ = tw.Flush()
 
 	fmt.Fprintf(b, "\nSecurity invariants\n")
-	held := 0
 	for _, res := range r.Results {
 		status := "FAIL"
 		if res.Passed {
 			status = "PASS"
-			held++
 		}
 		fmt.Fprintf(b, "  %s %s  %s (%d checked)\n", status, res.ID, res.Statement, res.Checked)
 		for _, f := range res.Findings {
 			fmt.Fprintf(b, "         %s\n", f)
 		}
 	}
-	fmt.Fprintf(b, "\n%d of %d invariants hold.\n", held, len(r.Results))
+	fmt.Fprintf(b, "\n%s\n", r.verdict())
 	_, err := io.WriteString(w, b.String())
 	return err
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/secure-vpc/secure-vpc/internal/fixtures"
 	"github.com/secure-vpc/secure-vpc/internal/stackstate"
 	"github.com/secure-vpc/secure-vpc/policy"
+	"github.com/secure-vpc/secure-vpc/query"
 )
 
 // recordedPlanner plans a committed stack by returning its recorded plan: what the program plans
@@ -340,4 +341,58 @@ func TestConventions(t *testing.T) {
 		assert.Empty(t, out, "%v: nothing is planned or judged", tc.args)
 		assert.True(t, strings.HasPrefix(errOut, tc.want), "%v: %q", tc.args, errOut)
 	}
+}
+
+// The issue's rows: the dev plan plus an EC2 instance in a public subnet, behind a security group
+// open to the internet on 22 (inline rules). The audit cannot judge either: not a pass, naming
+// them; and the diff from dev reports them as changes that may widen access.
+func TestResourcesTheAuditCannotJudge(t *testing.T) {
+	e := fixtures.Plan(t, "dev")
+	var public string
+	for _, r := range e.Deployment.Resources {
+		if r.Type == contract.TypeSubnet && query.Tier(&r) == contract.Public {
+			public = r.ID
+			break
+		}
+	}
+	require.NotEmpty(t, public)
+	sg := stackstate.Resource{URN: "urn:pulumi:dev::secure-vpc::aws:ec2/securityGroup:SecurityGroup::bastion", Custom: true, ID: "sg-bastion", Type: contract.TypeSecurityGroup,
+		Inputs: map[string]any{"ingress": []any{map[string]any{"protocol": "tcp", "fromPort": 22.0, "toPort": 22.0, "cidrBlocks": []any{"0.0.0.0/0"}}}}}
+	vm := stackstate.Resource{URN: "urn:pulumi:dev::secure-vpc::aws:ec2/instance:Instance::bastion", Custom: true, ID: "i-bastion", Type: "aws:ec2/instance:Instance",
+		Inputs: map[string]any{"subnetId": public, "associatePublicIpAddress": true, "vpcSecurityGroupIds": []any{"sg-bastion"}}}
+	e.Deployment.Resources = append(e.Deployment.Resources, sg, vm)
+	data, err := stackstate.Encode(e)
+	require.NoError(t, err)
+	path := filepath.Join(t.TempDir(), "export.json")
+	require.NoError(t, os.WriteFile(path, data, 0o600))
+
+	code, out, _ := runCLI(t, "audit", "-state", path)
+	assert.Equal(t, cli.ExitFailed, code, "not a pass")
+	assert.Contains(t, strings.Split(out, "\n")[1], "2 resource(s) not evaluated, so this is not a pass", "in the verdict, first")
+	assert.Contains(t, out, "not evaluated: "+vm.URN+" (an EC2 instance")
+	assert.Contains(t, out, "not evaluated: "+sg.URN+" (a security group with inline rules")
+	code, js, _ := runCLI(t, "audit", "-state", path, "-format", "json")
+	assert.Equal(t, cli.ExitFailed, code)
+	assert.Contains(t, js, `"passed": false`)
+	assert.Contains(t, js, `"notEvaluated": [`)
+	code, md, _ := runCLI(t, "audit", "-state", path, "-format", "markdown")
+	assert.Equal(t, cli.ExitFailed, code)
+	assert.Contains(t, md, "**2 resource(s) not evaluated, so this is not a pass:**")
+
+	code, diff, _ := runCLI(t, "diff", "-before", recordedPlan("dev"), "-after", path)
+	assert.Equal(t, cli.ExitFailed, code, "the change may widen access")
+	assert.Contains(t, diff, "+ "+vm.URN+" is not evaluated (an EC2 instance")
+	code, same, _ := runCLI(t, "diff", "-before", path, "-after", path)
+	assert.Equal(t, cli.ExitOK, code)
+	assert.Contains(t, same, "no change the audit can see", "no change is claimed only for what was evaluated")
+
+	code, clean, _ := runCLI(t, "audit", "-state", recordedPlan("dev"))
+	assert.Equal(t, cli.ExitOK, code, "the committed stack is fully evaluated")
+	custom := 0
+	for _, r := range fixtures.Plan(t, "dev").Deployment.Resources {
+		if r.Custom {
+			custom++
+		}
+	}
+	assert.Contains(t, clean, fmt.Sprintf("coverage: %d resources evaluated, 0 not evaluated", custom), "every AWS resource of the stack")
 }
