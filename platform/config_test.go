@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -190,6 +191,39 @@ func TestLoadReportsEveryProblemAtOnce(t *testing.T) {
 	require.True(t, errors.As(err, &cfgErr))
 	assert.Len(t, cfgErr.Problems, 2)
 	assert.Equal(t, 2, strings.Count(err.Error(), "\n")+1)
+}
+
+// A value of the wrong type is the root cause: it says what it got, and the problems that only
+// follow from it (a required sub-key now missing, an empty list) are not reported; problems
+// elsewhere still are.
+func TestLoadReportsTheRootCauseOnly(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name, key, value string
+		want             []string // every problem, in order
+	}{
+		{"a scalar where a mapping belongs", "secure-vpc:network", "default",
+			[]string{`secure-vpc:network: must be a mapping of keys to values, got the string "default"`}},
+		{"a string where a list belongs", "secure-vpc:network", `{"cidr":"10.20.0.0/16","availabilityZones":"default"}`,
+			[]string{`secure-vpc:network.availabilityZones: expected a list of strings, got the string "default"`}},
+		{"a number where a mapping belongs", "secure-vpc:network", "42",
+			[]string{`secure-vpc:network: must be a mapping of keys to values, got the number 42`}},
+	}
+	for _, tc := range cases {
+		src := validSource()
+		src.Values[tc.key] = tc.value
+		src.Values["secure-vpc:environment"] = "qa" // an independent problem, still reported
+		_, err := Load(src)
+		var cfgErr *ConfigError
+		require.True(t, errors.As(err, &cfgErr), tc.name)
+		var got []string
+		for _, p := range cfgErr.Problems {
+			got = append(got, p.String())
+		}
+		want := append([]string{`secure-vpc:environment: "qa" is not an environment; use dev, staging or prod`}, tc.want...)
+		sort.Strings(want)
+		assert.Equal(t, want, got, tc.name)
+	}
 }
 
 func TestLoadRejectsSecurityGroupQuota(t *testing.T) {

@@ -15,7 +15,7 @@ import (
 func decodeObject(key string, raw json.RawMessage, dst any, ps *problems) bool {
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &fields); err != nil || fields == nil {
-		ps.add(key, "must be a mapping of keys to values, got %s", describeJSON(raw))
+		ps.addRootCause(key, "must be a mapping of keys to values, got %s", describeJSON(raw))
 		return false
 	}
 	known := jsonFields(dst)
@@ -40,7 +40,7 @@ func decodeObject(key string, raw json.RawMessage, dst any, ps *problems) bool {
 		target := reflect.New(field.Type)
 		if err := json.Unmarshal(fields[name], target.Interface()); err != nil {
 			ok = false
-			ps.add(key+"."+name, "%s", typeProblem(err, field.Type, fields[name]))
+			ps.addRootCause(key+"."+name, "%s", typeProblem(err, field.Type, fields[name]))
 			continue
 		}
 		reflect.ValueOf(dst).Elem().FieldByIndex(field.Index).Set(target.Elem())
@@ -52,7 +52,7 @@ func decodeObject(key string, raw json.RawMessage, dst any, ps *problems) bool {
 func decodeMap(key string, raw json.RawMessage, ps *problems) (map[string]json.RawMessage, bool) {
 	var entries map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &entries); err != nil {
-		ps.add(key, "must be a mapping of names to settings, got %s", describeJSON(raw))
+		ps.addRootCause(key, "must be a mapping of names to settings, got %s", describeJSON(raw))
 		return nil, false
 	}
 	return entries, true
@@ -121,7 +121,11 @@ func describeJSON(raw json.RawMessage) string {
 	case 'n':
 		return "an empty value"
 	}
-	return "the number " + string(trimmed)
+	if json.Valid(trimmed) {
+		return "the number " + string(trimmed)
+	}
+	// A value Pulumi hands over as plain text (a YAML scalar where a mapping belongs).
+	return fmt.Sprintf("the string %q", string(trimmed))
 }
 
 // flexString accepts a string or a number (YAML turns `version: 16` into a number).

@@ -13,6 +13,10 @@ import (
 type Problem struct {
 	Key     string
 	Message string
+
+	// rootCause marks a value that could not be read at all (the wrong type): every problem found
+	// later at that key or below it follows from this one, and is not reported.
+	rootCause bool
 }
 
 func (p Problem) String() string { return p.Key + ": " + p.Message }
@@ -35,7 +39,21 @@ func (e *ConfigError) Error() string {
 type problems []Problem
 
 func (ps *problems) add(key, format string, args ...any) {
+	for _, p := range *ps {
+		if p.rootCause && (key == p.Key || strings.HasPrefix(key, p.Key+".") || strings.HasPrefix(key, p.Key+"[")) {
+			return // a knock-on of a value that could not be read: the root cause says it all
+		}
+	}
 	*ps = append(*ps, Problem{Key: key, Message: fmt.Sprintf(format, args...)})
+}
+
+// addRootCause adds a problem with a value that cannot be read at all (the wrong type), and
+// drops every later problem at that key or below it, since each would only follow from it.
+func (ps *problems) addRootCause(key, format string, args ...any) {
+	ps.add(key, format, args...)
+	if n := len(*ps); n > 0 && (*ps)[n-1].Key == key {
+		(*ps)[n-1].rootCause = true
+	}
 }
 
 func (ps problems) err(stack string) error {
