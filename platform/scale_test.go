@@ -52,6 +52,23 @@ func TestGeneratedGraphsPassAtEveryScale(t *testing.T) {
 				}
 			}
 			assert.Equal(t, min(testkit.MaxFanIn, n-1), callers, "the hub has the maximum fan-in the graph allows")
+
+			// The markdown report fits a pull-request comment at any graph size, verdict first;
+			// what it leaves out, it says so.
+			var md, text bytes.Buffer
+			require.NoError(t, rep.WriteMarkdown(&md))
+			require.NoError(t, rep.WriteText(&text))
+			assert.LessOrEqual(t, md.Len(), report.MarkdownLimit)
+			assert.Contains(t, strings.Split(md.String(), "\n")[2], "security invariants hold", "the verdict first")
+			full := strings.Contains(md.String(), "```mermaid") && !strings.Contains(md.String(), "left out")
+			if n == 10 {
+				assert.True(t, full, "a small graph keeps its diagram and every row")
+			}
+			if n == 100 {
+				assert.False(t, full, "100 services do not fit with the diagram (67 KB before)")
+				assert.True(t, strings.Contains(md.String(), "The diagram is left out"), "it says what it left out")
+				assert.Greater(t, text.Len(), report.MarkdownLimit, "the text report keeps everything")
+			}
 		})
 	}
 }
@@ -101,29 +118,5 @@ func BenchmarkAudit(b *testing.B) {
 			}
 			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/float64(n), "µs/service")
 		})
-	}
-}
-
-// The markdown report fits a pull-request comment at any graph size, verdict first; what it
-// leaves out, it says so.
-func TestMarkdownFitsAComment(t *testing.T) {
-	t.Parallel()
-	for _, n := range []int{10, 100} {
-		rep := auditExport(planGenerated(t, n))
-		var md, text bytes.Buffer
-		require.NoError(t, rep.WriteMarkdown(&md))
-		require.NoError(t, rep.WriteText(&text))
-		assert.LessOrEqual(t, md.Len(), report.MarkdownLimit, "services=%d", n)
-		lines := strings.Split(md.String(), "\n")
-		assert.Contains(t, lines[2], "security invariants hold", "services=%d: the verdict first", n)
-		full := strings.Contains(md.String(), "```mermaid") && !strings.Contains(md.String(), "left out")
-		if n == 10 {
-			assert.True(t, full, "a small graph keeps its diagram and every row")
-		}
-		if n == 100 {
-			assert.False(t, full, "100 services do not fit with the diagram (67 KB before)")
-			assert.True(t, strings.Contains(md.String(), "The diagram is left out"), "it says what it left out")
-			assert.Greater(t, text.Len(), report.MarkdownLimit, "the text report keeps everything")
-		}
 	}
 }
