@@ -43,27 +43,13 @@ func declaredByName(t *testing.T) map[string]string {
 		}
 		for _, spec := range gen.Specs {
 			for i, name := range spec.(*ast.ValueSpec).Names {
-				if v := evalString(spec.(*ast.ValueSpec).Values[i], out); v != "" {
+				if v, ok := foldString(spec.(*ast.ValueSpec).Values[i], out, nil); ok && v != "" {
 					out[name.Name] = v
 				}
 			}
 		}
 	}
 	return out
-}
-
-// evalString evaluates a constant string expression of literals, + and earlier constants.
-func evalString(e ast.Expr, consts map[string]string) string {
-	switch x := e.(type) {
-	case *ast.BasicLit:
-		s, _ := strconv.Unquote(x.Value)
-		return s
-	case *ast.Ident:
-		return consts[x.Name]
-	case *ast.BinaryExpr:
-		return evalString(x.X, consts) + evalString(x.Y, consts)
-	}
-	return ""
 }
 
 // kindValues maps each tag that holds a kind to the kind's declared values.
@@ -234,7 +220,7 @@ func contractLiterals(rel string, src []byte, byValue, byName map[string]string)
 				check(s, x.Pos(), "literal")
 			}
 		case *ast.BinaryExpr:
-			if s, ok := foldConcat(x, byName); ok && x.Op == token.ADD {
+			if s, ok := foldString(x, nil, byName); ok && x.Op == token.ADD {
 				check(s, x.Pos(), "string built by concatenation")
 				return false // its parts are not second declarations on their own
 			}
@@ -244,28 +230,33 @@ func contractLiterals(rel string, src []byte, byValue, byName map[string]string)
 	return found, nil
 }
 
-// foldConcat evaluates a + of string literals and this package's constants (contract.X).
-func foldConcat(e ast.Expr, byName map[string]string) (string, bool) {
+// foldString evaluates a constant string expression made of literals, + and this package's
+// constants: bare names resolve in bare (inside this package), contract.Name in qualified
+// (elsewhere). ok is false for anything else.
+func foldString(e ast.Expr, bare, qualified map[string]string) (string, bool) {
 	switch x := e.(type) {
 	case *ast.BasicLit:
 		s, err := strconv.Unquote(x.Value)
 		return s, err == nil && x.Kind == token.STRING
+	case *ast.Ident:
+		v, ok := bare[x.Name]
+		return v, ok
 	case *ast.SelectorExpr:
 		if pkg, ok := x.X.(*ast.Ident); ok && pkg.Name == "contract" {
-			v, ok := byName[x.Sel.Name]
+			v, ok := qualified[x.Sel.Name]
 			return v, ok
 		}
 	case *ast.ParenExpr:
-		return foldConcat(x.X, byName)
+		return foldString(x.X, bare, qualified)
 	case *ast.BinaryExpr:
 		if x.Op != token.ADD {
 			return "", false
 		}
-		a, ok := foldConcat(x.X, byName)
+		a, ok := foldString(x.X, bare, qualified)
 		if !ok {
 			return "", false
 		}
-		b, ok := foldConcat(x.Y, byName)
+		b, ok := foldString(x.Y, bare, qualified)
 		return a + b, ok
 	}
 	return "", false
