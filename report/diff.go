@@ -60,12 +60,12 @@ func Compare(beforeName string, before *stackstate.Export, afterName string, aft
 	}
 
 	// A resource the audit cannot judge is a change that may widen access: nothing says it does not.
-	for _, urn := range sortedKeys(a.notEvaluated) {
+	for _, urn := range slices.Sorted(maps.Keys(a.notEvaluated)) {
 		if _, before := b.notEvaluated[urn]; !before {
 			add("coverage", "+", fmt.Sprintf("%s is not evaluated (%s)", urn, a.notEvaluated[urn]), true)
 		}
 	}
-	for _, urn := range sortedKeys(b.notEvaluated) {
+	for _, urn := range slices.Sorted(maps.Keys(b.notEvaluated)) {
 		if _, after := a.notEvaluated[urn]; !after {
 			add("coverage", "-", fmt.Sprintf("%s, which was not evaluated, is gone or now evaluated", urn), false)
 		}
@@ -159,16 +159,6 @@ type facts struct {
 	secrets  []query.Secret
 	// notEvaluated are the resources no invariant can judge, by URN, with the reason.
 	notEvaluated map[string]string
-}
-
-// sortedKeys returns a map's keys in order.
-func sortedKeys(m map[string]string) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 func readFacts(e *stackstate.Export) facts {

@@ -50,19 +50,9 @@ const fullReport = "the whole report is the workflow's artifact `plan-<stack>`, 
 // size: past it, the diagram is left out and the longest tables are cut, each saying so.
 func (r *Report) WriteMarkdown(w io.Writer) error {
 	b := &strings.Builder{}
-	held, failed := 0, 0
-	for _, res := range r.Results {
-		if res.Passed {
-			held++
-		} else {
-			failed++
-		}
-	}
+	held, failed := r.tally()
 	icon := "✅"
-	if failed > 0 {
-		icon = "❌"
-	}
-	if len(r.Coverage.NotEvaluated) > 0 {
+	if len(failed) > 0 || len(r.Coverage.NotEvaluated) > 0 {
 		icon = "❌"
 	}
 	fmt.Fprintf(b, "## %s\n\n%s **%d of %d security invariants hold.**\n\n", r.Title, icon, held, len(r.Results))

@@ -384,10 +384,8 @@ func secretReaders(s query.Secret) []string {
 	return out
 }
 
-// verdict is the one-line outcome: how many invariants hold and, when some fail, which.
-func (r *Report) verdict() string {
-	held := 0
-	var failed []string
+// tally counts the invariants that hold and lists the ids of those that fail.
+func (r *Report) tally() (held int, failed []string) {
 	for _, res := range r.Results {
 		if res.Passed {
 			held++
@@ -395,6 +393,12 @@ func (r *Report) verdict() string {
 			failed = append(failed, res.ID)
 		}
 	}
+	return held, failed
+}
+
+// verdict is the one-line outcome: how many invariants hold and, when some fail, which.
+func (r *Report) verdict() string {
+	held, failed := r.tally()
 	v := fmt.Sprintf("%d of %d invariants hold", held, len(r.Results))
 	if len(failed) > 0 {
 		v += "; failed: " + strings.Join(failed, ", ") + " (findings under Security invariants)"
