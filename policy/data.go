@@ -19,48 +19,56 @@ var dataInvariants = []Invariant{
 		ID:        "DATA-01",
 		Statement: "Every database, cache, bucket and secret is encrypted with a customer-managed KMS key of the stack; the access-log bucket (SSE-S3, required by ALB log delivery) is the only exception",
 		Enforces:  strategyAtRest + "; Security Hub RDS.3, S3.17 (CKV_AWS_145), CKV_AWS_149",
+		Covers:    []string{contract.TypeDBInstance, contract.TypeCache, contract.TypeBucket, contract.TypeBucketSSE, contract.TypeSecret, contract.TypeKMSKey},
 		check:     checkStoresEncrypted,
 	},
 	{
 		ID:        "DATA-02",
 		Statement: "TLS is forced on every database (rds.force_ssl), cache (transit encryption) and bucket (deny aws:SecureTransport=false)",
 		Enforces:  `Strategy 3, "Encryption in Transit"; Security Hub S3.5, CKV2_AWS_69`,
+		Covers:    []string{contract.TypeDBInstance, contract.TypeDBParameterGroup, contract.TypeCache, contract.TypeBucket, contract.TypeBucketPolicy},
 		check:     checkTLSForced,
 	},
 	{
 		ID:        "DATA-03",
 		Statement: "No database or cache is reachable from any security group but those of its declared users, and only on its port; never from a CIDR or prefix list",
 		Enforces:  `Strategy 2, "Firewall Rules": "only the Users Service is permitted to establish a connection with the user database"`,
+		Covers:    []string{contract.TypeDBInstance, contract.TypeCache, contract.TypeSecurityGroup, contract.TypeSGRule, contract.TypeSGIngressRule, contract.TypeSGEgressRule},
 		check:     checkStoreReachability,
 	},
 	{
 		ID:        "DATA-04",
-		Statement: "No secret material (passwords, tokens, private keys, secret strings) appears in any input that is not a Pulumi secret",
+		Statement: "No secret material (passwords, tokens, private keys, secret strings) appears in any input or output that is not a Pulumi secret",
 		Enforces:  `Strategy 3, "Secrets Management": "Secrets are never hardcoded"`,
+		Covers:    []string{contract.TypeSecretVersion, contract.TypeTLSPrivateKey, contract.TypeTLSCertRequest, contract.TypeTLSLocallySignedCert, contract.TypeTLSSelfSignedCert},
 		check:     checkNoPlaintextSecrets,
 	},
 	{
 		ID:        "DATA-05",
-		Statement: "Every KMS key rotates automatically and keeps a deletion window of at least 7 days",
+		Statement: "Every KMS key rotates automatically and keeps a deletion window of at least 7 days; no key policy allows any principal without a condition",
 		Enforces:  "Security Hub KMS.4, CIS 3.6, CKV_AWS_7",
+		Covers:    []string{contract.TypeKMSKey},
 		check:     checkKeys,
 	},
 	{
 		ID:        "DATA-06",
 		Statement: "Databases are private: not publicly accessible, in isolated-tier subnets of at least 2 AZs, IAM authentication on, master password managed by RDS",
 		Enforces:  strategyVPC + "; Security Hub RDS.2, RDS.10, RDS.18",
+		Covers:    []string{contract.TypeDBInstance, contract.TypeDBSubnetGroup},
 		check:     checkDatabasesPrivate,
 	},
 	{
 		ID:        "DATA-07",
 		Statement: "Every bucket blocks all public access, disables ACLs (BucketOwnerEnforced) and keeps versions",
 		Enforces:  "Security Hub S3.8, S3.12, S3.14; CIS 2.1.4",
+		Covers:    []string{contract.TypeBucket, contract.TypeBucketPAB, contract.TypeBucketOwnership, contract.TypeBucketVersioning},
 		check:     checkBucketsPrivate,
 	},
 	{
 		ID:        "DATA-08",
-		Statement: "Every secret has a resource policy that names only specific IAM roles as readers and blocks public policies",
+		Statement: "Every secret has a resource policy that names only specific IAM roles as readers (or, for the verification key every service reads, the stack's execution roles by their " + contract.RoleTag + " and " + contract.StackTag + " tags) and blocks public policies",
 		Enforces:  `Strategy 3, "Secrets Management"; strategy 1, "Service-to-Service Security"`,
+		Covers:    []string{contract.TypeSecret, contract.TypeSecretPolicy},
 		check:     checkSecretPolicies,
 	},
 }
@@ -193,35 +201,40 @@ func checkNoPlaintextSecrets(ix *query.Index) (int, []Finding) {
 			continue
 		}
 		checked++
-		var walk func(path string, key string, v any)
-		walk = func(path, key string, v any) {
+		// side is "input" or "output": an export holds what AWS and the providers returned too
+		// (a generated private key, an access key's secret), and state readers see both.
+		var walk func(side, path, key string, v any)
+		walk = func(side, path, key string, v any) {
 			if stackstate.IsSecret(v) {
 				return
 			}
 			switch t := v.(type) {
 			case map[string]any:
 				for k, x := range t {
-					walk(path+"."+k, k, x)
+					walk(side, path+"."+k, k, x)
 				}
 			case []any:
 				for i, x := range t {
-					walk(fmt.Sprintf("%s[%d]", path, i), key, x)
+					walk(side, fmt.Sprintf("%s[%d]", path, i), key, x)
 				}
 			case string:
 				if secretKeys[key] && t != "" {
-					fs = append(fs, finding(r, "input %s holds a plaintext value; pass it as a Pulumi secret (pulumi.ToSecret or a --secret config value)", strings.TrimPrefix(path, ".")))
+					fs = append(fs, finding(r, "%s %s holds a plaintext value; pass it as a Pulumi secret (pulumi.ToSecret or a --secret config value)", side, strings.TrimPrefix(path, ".")))
 					return
 				}
 				for _, re := range secretLooking {
 					if re.MatchString(t) {
-						fs = append(fs, finding(r, "input %s holds what looks like a credential or private key in plaintext", strings.TrimPrefix(path, ".")))
+						fs = append(fs, finding(r, "%s %s holds what looks like a credential or private key in plaintext", side, strings.TrimPrefix(path, ".")))
 						return
 					}
 				}
 			}
 		}
 		for k, v := range r.Inputs {
-			walk("."+k, k, v)
+			walk("input", "."+k, k, v)
+		}
+		for k, v := range r.Outputs {
+			walk("output", "."+k, k, v)
 		}
 	}
 	return checked, fs

@@ -18,42 +18,49 @@ var networkInvariants = []Invariant{
 		ID:        "NET-01",
 		Statement: "Isolated-tier subnets have no route out of the VPC: none to an internet gateway, a NAT gateway or any default route",
 		Enforces:  strategyVPC,
+		Covers:    []string{contract.TypeSubnet, contract.TypeRouteTable, contract.TypeRouteTableAssoc, contract.TypeRoute, contract.TypeDefaultRouteTable, contract.TypeMainRouteTableAssoc, contract.TypeVpcEndpoint},
 		check:     checkIsolatedNoRouteOut,
 	},
 	{
 		ID:        "NET-02",
 		Statement: "Every subnet declares its tier, and private-tier subnets have no route to an internet gateway",
 		Enforces:  strategyVPC + `; "Controlled Ingress/Egress"`,
+		Covers:    []string{contract.TypeSubnet, contract.TypeRouteTable, contract.TypeRouteTableAssoc, contract.TypeRoute, contract.TypeInternetGateway},
 		check:     checkTiersDeclared,
 	},
 	{
 		ID:        "NET-03",
 		Statement: "No subnet outside the public tier maps public IPs on launch",
 		Enforces:  "Security Hub EC2.15; " + strategyVPC,
+		Covers:    []string{contract.TypeSubnet},
 		check:     checkNoPublicIPMapping,
 	},
 	{
 		ID:        "NET-04",
 		Statement: "The default security group of every VPC is adopted with no rules",
 		Enforces:  `Security Hub EC2.2, CIS 5.4; strategy 2, "All other traffic is denied by default"`,
+		Covers:    []string{contract.TypeVpc, contract.TypeDefaultSecurityGroup, contract.TypeSGRule, contract.TypeSGIngressRule, contract.TypeSGEgressRule},
 		check:     checkDefaultSecurityGroupLocked,
 	},
 	{
 		ID:        "NET-05",
 		Statement: "Every VPC has flow logs capturing ALL traffic",
 		Enforces:  "Security Hub EC2.6, CIS 3.7",
+		Covers:    []string{contract.TypeVpc, contract.TypeFlowLog},
 		check:     checkFlowLogs,
 	},
 	{
 		ID:        "NET-06",
 		Statement: "Every log group is encrypted with a customer-managed KMS key of the stack and has a retention",
 		Enforces:  `Checkov CKV_AWS_158, CKV_AWS_66; strategy 3, "Encryption at Rest"`,
+		Covers:    []string{contract.TypeLogGroup},
 		check:     checkLogGroups,
 	},
 	{
 		ID:        "NET-07",
 		Statement: "Every VPC has the S3 gateway endpoint and private-DNS interface endpoints for secretsmanager, kms, ecr.api, ecr.dkr, logs and sts, each with an account-scoped policy",
 		Enforces:  `Strategy 2, "Controlled Ingress/Egress": services reach AWS without the internet; Security Hub EC2.10`,
+		Covers:    []string{contract.TypeVpc, contract.TypeVpcEndpoint},
 		check:     checkEndpoints,
 	},
 	{
@@ -64,7 +71,8 @@ var networkInvariants = []Invariant{
 		Enforces: `Strategy 2 (a path the platform opens must work): NAT gateways and load balancers use source ports 1024-65535, path MTU discovery needs ICMP 3/4 ` +
 			`(VPC jumbo frames vs 1500 bytes on the internet). Documented exception to Security Hub EC2.21: the return range includes 3389, in a rule of its own; ` +
 			`security groups still admit nothing from the internet but the load balancers' 443 and 80 (EDGE-02)`,
-		check: checkReturnTraffic,
+		Covers: []string{contract.TypeNetworkACL, contract.TypeNetworkACLRule, contract.TypeNetworkACLAssoc, contract.TypeDefaultNetworkACL, contract.TypeNatGateway, contract.TypeSubnet, contract.TypeLoadBalancer, contract.TypeALBLoadBalancer},
+		check:  checkReturnTraffic,
 	},
 }
 
@@ -109,7 +117,7 @@ func checkReturnTraffic(ix *query.Index) (int, []Finding) {
 		if ix.RoutesTo(s, contract.NATGatewayTarget) {
 			mark(s, routesViaNAT)
 		}
-		for _, rt := range ix.SubnetRouteTables(s) {
+		for _, rt := range ix.EffectiveRouteTables(s) {
 			for _, r := range ix.Routes(rt) {
 				if r.TargetKind == contract.VPCEndpointTarget {
 					mark(s, routesViaGatewayEnd)
@@ -155,11 +163,10 @@ func checkIsolatedNoRouteOut(ix *query.Index) (int, []Finding) {
 			continue
 		}
 		checked++
-		rts := ix.SubnetRouteTables(s)
-		if len(rts) == 0 {
+		if len(ix.SubnetRouteTables(s)) == 0 {
 			fs = append(fs, finding(s, "has no explicit route table association, so it uses the VPC's main route table; associate it with the isolated route table"))
 		}
-		for _, rt := range rts {
+		for _, rt := range ix.EffectiveRouteTables(s) {
 			for _, route := range ix.Routes(rt) {
 				switch {
 				case route.TargetKind == contract.InternetGatewayTarget || route.TargetKind == contract.NATGatewayTarget:
@@ -192,7 +199,7 @@ func checkTiersDeclared(ix *query.Index) (int, []Finding) {
 		if tier != contract.Private {
 			continue
 		}
-		for _, rt := range ix.SubnetRouteTables(s) {
+		for _, rt := range ix.EffectiveRouteTables(s) {
 			for _, route := range ix.Routes(rt) {
 				if route.TargetKind == contract.InternetGatewayTarget {
 					fs = append(fs, finding(s, "is in the private tier but routes %s to internet gateway %s (route table %s); only the public tier may face the internet", route.Destination, route.Target, query.Name(rt)))

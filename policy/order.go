@@ -3,6 +3,7 @@ package policy
 import (
 	"slices"
 
+	"github.com/secure-vpc/secure-vpc/internal/contract"
 	"github.com/secure-vpc/secure-vpc/query"
 )
 
@@ -18,7 +19,8 @@ var orderInvariants = []Invariant{
 		Enforces: "Deploys the first time, in any order the engine picks: S3 InvalidTargetBucketForLogging, ELB access-log permission check, " +
 			"ECS target group without a load balancer, tasks failing to start (ResourceInitializationError), NAT gateway without an internet gateway, " +
 			"RDS creating its log groups unencrypted",
-		check: checkCreateOrder,
+		Covers: []string{contract.TypeBucket, contract.TypeBucketLogging, contract.TypeBucketPolicy, contract.TypeDBInstance, contract.TypeECSService, contract.TypeFlowLog, contract.TypeInternetGateway, contract.TypeLogGroup, contract.TypeNatGateway, contract.TypeNetworkACLAssoc, contract.TypeNetworkACLRule, contract.TypeRolePolicy, contract.TypeRouteTableAssoc, contract.TypeSGEgressRule, contract.TypeSGIngressRule, contract.TypeSecret, contract.TypeSecretVersion, contract.TypeVpcEndpoint, contract.TypeLoadBalancer, contract.TypeALBLoadBalancer, contract.TypeListener, contract.TypeTargetGroup},
+		check:  checkCreateOrder,
 	},
 }
 

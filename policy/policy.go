@@ -15,9 +15,10 @@ import (
 
 // Invariant is one checkable statement of the security strategy.
 type Invariant struct {
-	ID        string // stable id, e.g. NET-01
-	Statement string // what must hold, in one line
-	Enforces  string // the strategy bullet or control (Security Hub FSBP / CIS) it makes real
+	ID        string   // stable id, e.g. NET-01
+	Statement string   // what must hold, in one line
+	Enforces  string   // the strategy bullet or control (Security Hub FSBP / CIS) it makes real
+	Covers    []string // the resource types (type tokens) it reads: a resource of no covered type is not evaluated (NotEvaluated)
 	check     func(ix *query.Index) (checked int, findings []Finding)
 }
 

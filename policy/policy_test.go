@@ -65,12 +65,14 @@ type brokenPlan struct {
 
 // alsoFails lists, by the message a case expects, other invariants the same edit rightly breaks.
 var alsoFails = map[string][]string{
-	"declares no tier":                    {"SVC-01"}, // a subnet without a tier can no longer be shown to be private
-	"not a BFF's load balancer":           {"REACH-01"},
-	"tcp 443 and 80 only":                 {"REACH-01"},
-	"the internet can reach it on tcp 22": {"EDGE-02", "ORDER-01"}, // a NACL rule added by hand that the BFF does not wait for
-	"orders can reach it":                 {"DATA-03", "ORDER-01"},
-	"cannot be decided":                   {"SVC-01"},
+	"declares no tier":                     {"SVC-01"}, // a subnet without a tier can no longer be shown to be private
+	"not a BFF's load balancer":            {"REACH-01"},
+	"tcp 443 and 80 only":                  {"REACH-01"},
+	"the internet can reach it on tcp 22":  {"EDGE-02", "ORDER-01"}, // a NACL rule added by hand that the BFF does not wait for
+	"orders can reach it":                  {"DATA-03", "ORDER-01"},
+	"the internet can reach it on tcp 443": {"EDGE-02"},             // the instance's group admits the world
+	"instance worker can reach it":         {"DATA-03", "ORDER-01"}, // a CIDR rule on the database's group
+	"cannot be decided":                    {"SVC-01"},
 	// A route to a gateway endpoint, or a load balancer, put where its replies are not let back.
 	"gateway endpoint":       {"NET-08"},
 	"not in the public tier": {"NET-08"},
@@ -323,6 +325,12 @@ func dataCases() []brokenPlan {
 			d.Inputs["tags"].(map[string]any)["note"] = "-----BEGIN " + "PRIVATE KEY-----\nnot-a-key"
 			return d.URN
 		}, "looks like a credential or private key"},
+		{"DATA-04", func(t *testing.T, e *stackstate.Export) string {
+			// A state that kept a generated key in the clear (a provider that does not mark it secret).
+			k := find(e, ofType(contract.TypeTLSPrivateKey))
+			k.Outputs["privateKeyPem"] = "test-plaintext-not-a-real-key"
+			return k.URN
+		}, "output privateKeyPem holds a plaintext value"},
 		{"DATA-05", func(t *testing.T, e *stackstate.Export) string {
 			k := find(e, named(contract.TypeKMSKey, "keys-data"))
 			k.Inputs["enableKeyRotation"] = false
@@ -503,6 +511,27 @@ func reachCases() []brokenPlan {
 				"ipProtocol": "tcp", "fromPort": float64(5432), "toPort": float64(5432)}))
 			return find(e, named(contract.TypeDBInstance, "users-db")).URN
 		}, "orders can reach it"},
+		// A host another program added: an instance with a public IP in a public subnet, its group
+		// (inline rules) open on 443, is reached from the internet.
+		{"REACH-01", func(t *testing.T, e *stackstate.Export) string {
+			addResource(e, stackstate.Resource{URN: "urn:pulumi:dev::other::" + contract.TypeSecurityGroup + "::open", Custom: true, ID: "sg-open", Type: contract.TypeSecurityGroup,
+				Inputs: map[string]any{"ingress": []any{map[string]any{"protocol": "tcp", "fromPort": float64(443), "toPort": float64(443), "cidrBlocks": []any{"0.0.0.0/0"}}}}})
+			inst := stackstate.Resource{URN: "urn:pulumi:dev::other::" + contract.TypeInstance + "::web", Custom: true, ID: "i-web", Type: contract.TypeInstance,
+				Inputs: map[string]any{"subnetId": find(e, subnetOfTier(contract.Public)).ID, "vpcSecurityGroupIds": []any{"sg-open"}, "associatePublicIpAddress": true}}
+			addResource(e, inst)
+			return inst.URN
+		}, "the internet can reach it on tcp 443"},
+		// An instance whose egress is open reaches the database through a rule that admits the
+		// VPC's CIDR.
+		{"REACH-02", func(t *testing.T, e *stackstate.Export) string {
+			addResource(e, stackstate.Resource{URN: "urn:pulumi:dev::other::" + contract.TypeSecurityGroup + "::worker", Custom: true, ID: "sg-worker", Type: contract.TypeSecurityGroup,
+				Inputs: map[string]any{"egress": []any{map[string]any{"protocol": "-1", "fromPort": float64(0), "toPort": float64(0), "cidrBlocks": []any{"0.0.0.0/0"}}}}})
+			addResource(e, stackstate.Resource{URN: "urn:pulumi:dev::other::" + contract.TypeInstance + "::worker", Custom: true, ID: "i-worker", Type: contract.TypeInstance,
+				Inputs: map[string]any{"subnetId": find(e, subnetOfTier(contract.Private)).ID, "vpcSecurityGroupIds": []any{"sg-worker"}}})
+			addResource(e, rule(contract.TypeSGIngressRule, "db-from-vpc", map[string]any{"securityGroupId": groupOf(e, "db-users-db").ID,
+				"ipProtocol": "tcp", "fromPort": float64(5432), "toPort": float64(5432), "cidrIpv4": "10.20.0.0/16"}))
+			return find(e, named(contract.TypeDBInstance, "users-db")).URN
+		}, "instance worker can reach it"},
 		{"REACH-03", func(t *testing.T, e *stackstate.Export) string {
 			svc := find(e, named(contract.TypeECSService, "orders"))
 			nc := svc.Inputs["networkConfiguration"].(map[string]any)

@@ -16,18 +16,21 @@ var reachInvariants = []Invariant{
 		ID:        "REACH-01",
 		Statement: "The internet can effectively reach only BFF load balancers, and only on tcp 443 and 80",
 		Enforces:  strategyIngress + "; " + strategyReach,
+		Covers:    query.ReachabilityTypes,
 		check:     checkInternetReach,
 	},
 	{
 		ID:        "REACH-02",
 		Statement: "Each database and cache is effectively reachable only from its declared users, and only on its port",
 		Enforces:  `Strategy 2, "Firewall Rules": "only the Users Service is permitted to establish a connection with the user database"`,
+		Covers:    query.ReachabilityTypes,
 		check:     checkStoreReach,
 	},
 	{
 		ID:        "REACH-03",
 		Statement: "No path is unknown: a path the analysis cannot decide is reported and fails, never assumed safe",
 		Enforces:  strategyReach,
+		Covers:    query.ReachabilityTypes,
 		check:     checkUnknownPaths,
 	},
 }

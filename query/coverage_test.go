@@ -17,35 +17,37 @@ func TestCommittedStacksAreFullyEvaluated(t *testing.T) {
 	}
 }
 
-// Each kind of resource the audit does not model is reported, and its modelled neighbours are not.
+// Resources of the types the analysis reads that it still cannot judge are reported, and their
+// judged neighbours are not (types no invariant reads at all: policy.NotEvaluated).
 func TestNotEvaluatedKinds(t *testing.T) {
 	cases := []struct {
 		r    stackstate.Resource
 		want string // "" when the resource is evaluated
 	}{
-		{stackstate.Resource{Type: "aws:ec2/instance:Instance"}, "an EC2 instance"},
-		{stackstate.Resource{Type: "aws:ec2/launchTemplate:LaunchTemplate"}, "a launch template"},
-		{stackstate.Resource{Type: "aws:lambda/function:Function"}, "a Lambda function"},
-		{stackstate.Resource{Type: "aws:rds/cluster:Cluster"}, "an RDS or Aurora cluster"},
-		{stackstate.Resource{Type: "aws:elb/loadBalancer:LoadBalancer"}, "a Classic Load Balancer"},
-		{stackstate.Resource{Type: "aws:apigatewayv2/api:Api"}, "API Gateway"},
-		{stackstate.Resource{Type: "aws:eks/cluster:Cluster"}, "EKS"},
-		{stackstate.Resource{Type: "aws:opensearch/domain:Domain"}, "OpenSearch"},
-		{stackstate.Resource{Type: "aws:efs/mountTarget:MountTarget"}, "an EFS mount target"},
-		{stackstate.Resource{Type: "aws:ec2/networkInterface:NetworkInterface"}, "a network interface"},
-		{stackstate.Resource{Type: "aws:ec2/vpcPeeringConnection:VpcPeeringConnection"}, "a VPC peering connection"},
-		{stackstate.Resource{Type: "aws:ec2transitgateway/transitGateway:TransitGateway"}, "a transit gateway"},
-		{stackstate.Resource{Type: contract.TypeSecurityGroup, Inputs: map[string]any{"ingress": []any{map[string]any{"fromPort": 22}}}}, "inline rules"},
-		{stackstate.Resource{Type: contract.TypeSecurityGroup, Inputs: map[string]any{"ingress": []any{}}, Outputs: map[string]any{"ingress": []any{map[string]any{"fromPort": 443}}}}, ""},
 		{stackstate.Resource{Type: contract.TypeLoadBalancer, Inputs: map[string]any{"loadBalancerType": "network"}}, "a network load balancer"},
+		{stackstate.Resource{Type: contract.TypeALBLoadBalancer, Inputs: map[string]any{"loadBalancerType": "gateway"}}, "a gateway load balancer"},
 		{stackstate.Resource{Type: contract.TypeLoadBalancer, Inputs: map[string]any{"loadBalancerType": "application"}}, ""},
 		{stackstate.Resource{Type: contract.TypeRoute, Inputs: map[string]any{"transitGatewayId": "tgw-1"}}, "a route through transitGatewayId"},
+		{stackstate.Resource{Type: contract.TypeRoute, Inputs: map[string]any{"vpcPeeringConnectionId": "pcx-1"}}, "a route through vpcPeeringConnectionId"},
+		{stackstate.Resource{Type: contract.TypeRoute, Inputs: map[string]any{"networkInterfaceId": "eni-1"}}, "a route through networkInterfaceId"},
 		{stackstate.Resource{Type: contract.TypeRoute, Inputs: map[string]any{"natGatewayId": "nat-1"}}, ""},
+		{stackstate.Resource{Type: contract.TypeInstance}, "default VPC"},
+		{stackstate.Resource{Type: contract.TypeSpotInstanceRequest, Inputs: map[string]any{"subnetId": "subnet-1", "launchTemplate": map[string]any{"name": "lt"}}}, "launch template"},
+		{stackstate.Resource{Type: contract.TypeInstance, Inputs: map[string]any{"subnetId": "subnet-1"}}, ""},
+		{stackstate.Resource{Type: contract.TypeEipAssociation, Inputs: map[string]any{"instanceId": "i-elsewhere"}}, "does not hold"},
+		{stackstate.Resource{Type: contract.TypeEipAssociation, Inputs: map[string]any{"allocationId": "eipalloc-1"}}, "does not hold"},
+		{stackstate.Resource{Type: contract.TypeEip, Inputs: map[string]any{"networkInterface": "eni-elsewhere"}}, "does not hold"},
+		{stackstate.Resource{Type: contract.TypeEip, Inputs: map[string]any{"domain": "vpc"}}, ""},
+		{stackstate.Resource{Type: contract.TypeNetworkInterfaceSGAttachment, Inputs: map[string]any{"networkInterfaceId": "eni-elsewhere"}}, "does not hold"},
+		{stackstate.Resource{Type: contract.TypeSecurityGroup, Inputs: map[string]any{"ingress": []any{map[string]any{"fromPort": 22}}}}, ""},
+		{stackstate.Resource{Type: contract.TypeIAMRole, Inputs: map[string]any{"managedPolicyArns": []any{"arn:aws:iam::aws:policy/AdministratorAccess"}}}, "AdministratorAccess, which this stack does not hold"},
+		{stackstate.Resource{Type: contract.TypeIAMRole, Inputs: map[string]any{"managedPolicyArns": []any{}}}, ""},
 		{stackstate.Resource{Type: contract.TypeVpc}, ""},
 	}
 	for _, tc := range cases {
 		e := &stackstate.Export{Version: 3}
 		tc.r.URN = "urn:pulumi:dev::p::" + tc.r.Type + "::x"
+		tc.r.Custom = true
 		e.Deployment.Resources = []stackstate.Resource{tc.r}
 		got := query.NewIndex(e).NotEvaluated()
 		if tc.want == "" {

@@ -186,9 +186,43 @@ func (ix *Index) NACLAllowsICMP(subnet *Resource, egress bool, peer netip.Addr, 
 	return false
 }
 
+// firstAdmitted returns the lowest port of [lo, hi] that lies in none of the gap lists (each as
+// NACLTCPGaps returns them), and false when every port lies in one.
+func firstAdmitted(lo, hi int, gaps ...[][2]int) (int, bool) {
+	p := lo
+	for moved := true; moved && p <= hi; {
+		moved = false
+		for _, list := range gaps {
+			for _, g := range list {
+				if p >= g[0] && p <= g[1] {
+					p, moved = g[1]+1, true
+				}
+			}
+		}
+	}
+	return p, p <= hi
+}
+
+// admitsSomePort reports whether a network ACL check passes for some port of [lo, hi]: each
+// check gives the gaps of one ACL direction over that range.
+func admitsSomePort(lo, hi int, checks ...func(lo, hi int) [][2]int) bool {
+	gaps := make([][][2]int, len(checks))
+	for i, c := range checks {
+		gaps[i] = c(lo, hi)
+	}
+	_, ok := firstAdmitted(lo, hi, gaps...)
+	return ok
+}
+
+// gapsOf is a check of one ACL direction with one peer, for admitsSomePort.
+func (ix *Index) gapsOf(subnet *Resource, egress bool, peer netip.Addr) func(lo, hi int) [][2]int {
+	return func(lo, hi int) [][2]int { return ix.NACLTCPGaps(subnet, egress, peer, lo, hi) }
+}
+
 // naclsAdmit reports whether, for some pair of subnets, both network ACLs let a connection on
-// port through and its replies back: reachable, unknown (with why), or "" when blocked.
-func (ix *Index) naclsAdmit(srcSubnets, dstSubnets []string, port int) (contract.PathStatus, string) {
+// some port of [lo, hi] through and its replies back: reachable, unknown (with why), or "" when
+// blocked.
+func (ix *Index) naclsAdmit(srcSubnets, dstSubnets []string, lo, hi int) (contract.PathStatus, string) {
 	for _, a := range srcSubnets {
 		sa := ix.Ref(a)
 		if sa == nil {
@@ -207,7 +241,7 @@ func (ix *Index) naclsAdmit(srcSubnets, dstSubnets []string, port int) (contract
 			if sa.ID == sb.ID {
 				return contract.PathReachable, "" // traffic within a subnet never crosses a network ACL
 			}
-			if ix.NACLAllows(sa, true, bAddr, port) && ix.NACLAllows(sb, false, aAddr, port) &&
+			if admitsSomePort(lo, hi, ix.gapsOf(sa, true, bAddr), ix.gapsOf(sb, false, aAddr)) &&
 				ix.NACLAllows(sb, true, aAddr, ephemeralProbe) && ix.NACLAllows(sa, false, bAddr, ephemeralProbe) {
 				return contract.PathReachable, ""
 			}

@@ -3,6 +3,7 @@ package query
 import (
 	"cmp"
 	"fmt"
+	"net/netip"
 	"slices"
 	"strings"
 
@@ -166,8 +167,23 @@ func NetworkOf(svc *Resource) ServiceNetwork {
 	return ServiceNetwork{Declared: nc != nil, PublicIP: pub, Subnets: policydoc.StringList(nc["subnets"]), Groups: policydoc.StringList(nc["securityGroups"])}
 }
 
+// ReachabilityTypes are the resource types the reachability analysis reads: the nodes (services,
+// load balancers, databases, caches, interface endpoints, instances, network interfaces), their
+// addresses, security groups and rules, subnets, routes and network ACLs. The invariants judged
+// on reachability (REACH-01 to REACH-03) cover these types.
+var ReachabilityTypes = []string{
+	contract.TypeECSService, contract.TypeLoadBalancer, contract.TypeALBLoadBalancer, contract.TypeDBInstance, contract.TypeDBSubnetGroup,
+	contract.TypeCache, contract.TypeCacheSubnetGroup, contract.TypeVpcEndpoint,
+	contract.TypeInstance, contract.TypeSpotInstanceRequest, contract.TypeNetworkInterface, contract.TypeNetworkInterfaceAttachment,
+	contract.TypeNetworkInterfaceSGAttachment, contract.TypeEip, contract.TypeEipAssociation,
+	contract.TypeSecurityGroup, contract.TypeSGIngressRule, contract.TypeSGEgressRule, contract.TypeSGRule,
+	contract.TypeSubnet, contract.TypeRouteTable, contract.TypeRouteTableAssoc, contract.TypeDefaultRouteTable, contract.TypeMainRouteTableAssoc, contract.TypeRoute, contract.TypeInternetGateway, contract.TypeNatGateway,
+	contract.TypeNetworkACL, contract.TypeNetworkACLRule, contract.TypeNetworkACLAssoc, contract.TypeDefaultNetworkACL,
+}
+
 // Nodes lists every place traffic can start or end, with its groups and subnets: services,
-// load balancers, databases, caches and interface endpoints, in that order.
+// load balancers, databases, caches, interface endpoints, instances and network interfaces, in
+// that order.
 func (ix *Index) Nodes() []Node {
 	var out []Node
 	for _, svc := range ix.OfType(contract.TypeECSService) {
@@ -203,7 +219,9 @@ func (ix *Index) Nodes() []Node {
 		out = append(out, Node{Kind: contract.EndpointNode, Name: EndpointName(Str(ep, "serviceName")), URN: ep.URN,
 			Groups: Strings(ep, "securityGroupIds"), Subnets: Strings(ep, "subnetIds")})
 	}
-	return out
+	eips := ix.elasticIPTargets()
+	out = append(out, ix.instanceNodes(eips)...)
+	return append(out, ix.interfaceNodes(eips)...)
 }
 
 // Reachability returns every path of the stack, sorted by Key (PathKey.Compare), computed once. It follows each
@@ -250,13 +268,21 @@ func (ix *Index) computeReachability() []Path {
 				switch {
 				case out.Group != "":
 					for _, j := range byGroup[out.Group] {
-						if j == i {
-							continue
+						if j != i {
+							ix.pathBetween(src, nodes[j], out, add)
 						}
-						ix.pathBetween(src, nodes[j], out, add)
 					}
-				case IsWorld(out.CIDR):
-					ix.pathToInternet(src, out, add)
+				case out.CIDR != "":
+					if IsWorld(out.CIDR) {
+						ix.pathToInternet(src, out, add)
+					}
+					// A CIDR also names addresses inside the VPC: every node in a subnet it
+					// overlaps is a destination, if that node's groups admit the source.
+					for j, dst := range nodes {
+						if j != i && ix.inCIDR(dst.Subnets, out.CIDR) {
+							ix.pathBetween(src, dst, out, add)
+						}
+					}
 				case out.PrefixList != "":
 					ix.pathToGatewayEndpoint(src, out, add)
 				}
@@ -291,15 +317,19 @@ func (ix *Index) pathBetween(src, dst Node, out SGRule, add func(Path)) {
 			continue
 		}
 		for _, in := range ix.IngressRules(sg) {
-			if !admitsGroupOf(in, src) {
+			if !ix.admits(in, src) {
 				continue
 			}
 			lo, hi := max(out.From, in.From), min(out.To, in.To)
 			if lo > hi || !protocolsMatch(out.Proto, in.Proto) {
 				continue
 			}
-			p := Path{From: src, To: dst, Protocol: protoName(out.Proto), FromPort: lo, ToPort: hi, Status: contract.PathReachable}
-			if status, why := ix.naclsAdmit(src.Subnets, dst.Subnets, lo); status != contract.PathReachable {
+			proto := protoName(out.Proto)
+			if proto == "all" {
+				proto = protoName(in.Proto) // the narrower of the two
+			}
+			p := Path{From: src, To: dst, Protocol: proto, FromPort: lo, ToPort: hi, Status: contract.PathReachable}
+			if status, why := ix.naclsAdmit(src.Subnets, dst.Subnets, lo, hi); status != contract.PathReachable {
 				if status == "" {
 					continue // the network ACLs block it
 				}
@@ -310,9 +340,38 @@ func (ix *Index) pathBetween(src, dst Node, out SGRule, add func(Path)) {
 	}
 }
 
-func admitsGroupOf(in SGRule, src Node) bool {
-	for _, g := range src.Groups {
-		if in.Group == g {
+// admits reports whether an ingress rule lets src in: it names one of src's groups, or a CIDR
+// that overlaps one of src's subnets.
+func (ix *Index) admits(in SGRule, src Node) bool {
+	if in.Group != "" {
+		return slices.Contains(src.Groups, in.Group)
+	}
+	return in.CIDR != "" && ix.inCIDR(src.Subnets, in.CIDR)
+}
+
+// inCIDR reports whether some address of the subnets may lie in a CIDR: a subnet's IPv4 or
+// IPv6 block overlaps it. A subnet the stack does not hold, or whose block is not known, may:
+// the network ACL check then makes the path unknown rather than assume it away.
+func (ix *Index) inCIDR(subnets []string, cidr string) bool {
+	prefix, err := netip.ParsePrefix(cidr)
+	if err != nil {
+		return false
+	}
+	for _, id := range subnets {
+		s := ix.Ref(id)
+		if s == nil {
+			return true
+		}
+		known := false
+		for _, key := range []string{"cidrBlock", "ipv6CidrBlock"} {
+			if p, err := netip.ParsePrefix(Str(s, key)); err == nil {
+				known = true
+				if p.Overlaps(prefix) {
+					return true
+				}
+			}
+		}
+		if !known {
 			return true
 		}
 	}
@@ -347,11 +406,16 @@ func (ix *Index) pathFromInternet(dst Node, in SGRule, add func(Path)) {
 				Why: fmt.Sprintf("subnet %s is not in this stack", sid)})
 			continue
 		}
+		if len(ix.EffectiveRouteTables(subnet)) == 0 {
+			add(Path{From: internetNode, To: dst, Protocol: protoName(in.Proto), FromPort: in.From, ToPort: in.To, Status: contract.PathUnknown,
+				Why: fmt.Sprintf("the route table of subnet %s is not in this stack", sid)})
+			continue
+		}
 		if !ix.RoutesTo(subnet, contract.InternetGatewayTarget) {
 			continue
 		}
 		peer := ix.InternetPeer(subnet)
-		if ix.NACLAllows(subnet, false, peer, in.From) && ix.NACLAllows(subnet, true, peer, ephemeralProbe) {
+		if admitsSomePort(in.From, in.To, ix.gapsOf(subnet, false, peer)) && ix.NACLAllows(subnet, true, peer, ephemeralProbe) {
 			add(Path{From: internetNode, To: dst, Protocol: protoName(in.Proto), FromPort: in.From, ToPort: in.To, Status: contract.PathReachable})
 			return
 		}
@@ -371,8 +435,13 @@ func (ix *Index) pathToInternet(src Node, out SGRule, add func(Path)) {
 		if subnet == nil {
 			continue
 		}
-		if peer := ix.InternetPeer(subnet); !ix.NACLAllows(subnet, true, peer, out.From) || !ix.NACLAllows(subnet, false, peer, ephemeralProbe) {
+		if peer := ix.InternetPeer(subnet); !admitsSomePort(out.From, out.To, ix.gapsOf(subnet, true, peer)) || !ix.NACLAllows(subnet, false, peer, ephemeralProbe) {
 			continue
+		}
+		if len(ix.EffectiveRouteTables(subnet)) == 0 {
+			path.Status, path.Why = contract.PathUnknown, fmt.Sprintf("the route table of subnet %s is not in this stack", sid)
+			add(path)
+			return
 		}
 		if src.Public && ix.RoutesTo(subnet, contract.InternetGatewayTarget) {
 			add(path)
@@ -394,7 +463,7 @@ func (ix *Index) pathToInternet(src Node, out SGRule, add func(Path)) {
 				continue
 			}
 			peer := ix.InternetPeer(natSubnet)
-			if ix.NACLAllows(natSubnet, false, srcAddr, out.From) && ix.NACLAllows(natSubnet, true, peer, out.From) &&
+			if admitsSomePort(out.From, out.To, ix.gapsOf(subnet, true, ix.InternetPeer(subnet)), ix.gapsOf(natSubnet, false, srcAddr), ix.gapsOf(natSubnet, true, peer)) &&
 				ix.NACLAllows(natSubnet, false, peer, ephemeralProbe) && ix.NACLAllows(natSubnet, true, srcAddr, ephemeralProbe) {
 				add(path)
 				return
@@ -411,12 +480,12 @@ func (ix *Index) pathToGatewayEndpoint(src Node, out SGRule, add func(Path)) {
 		if subnet == nil {
 			continue
 		}
-		for _, rt := range ix.SubnetRouteTables(subnet) {
+		for _, rt := range ix.EffectiveRouteTables(subnet) {
 			for _, r := range ix.Routes(rt) {
 				if r.TargetKind != contract.VPCEndpointTarget || Str(r.Source, "prefixListId") != out.PrefixList {
 					continue
 				}
-				if peer := ix.InternetPeer(subnet); ix.NACLAllows(subnet, true, peer, out.From) && ix.NACLAllows(subnet, false, peer, ephemeralProbe) {
+				if peer := ix.InternetPeer(subnet); admitsSomePort(out.From, out.To, ix.gapsOf(subnet, true, peer)) && ix.NACLAllows(subnet, false, peer, ephemeralProbe) {
 					add(Path{From: src, To: Node{Kind: contract.EndpointNode, Name: EndpointName(Str(r.Source, "serviceName")), Gateway: true, URN: r.Source.URN},
 						Protocol: protoName(out.Proto), FromPort: out.From, ToPort: out.To, Status: contract.PathReachable})
 					return

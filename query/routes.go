@@ -7,7 +7,7 @@ import (
 )
 
 // SubnetRouteTables returns the route tables explicitly associated with a subnet (none: the
-// subnet uses the VPC's main route table).
+// subnet uses the VPC's main route table, see EffectiveRouteTables).
 func (ix *Index) SubnetRouteTables(subnet *Resource) []*Resource {
 	var out []*Resource
 	for _, a := range ix.Where(contract.TypeRouteTableAssoc, "subnetId", subnet.ID) {
@@ -16,6 +16,36 @@ func (ix *Index) SubnetRouteTables(subnet *Resource) []*Resource {
 		}
 	}
 	return out
+}
+
+// EffectiveRouteTables returns the route tables that route a subnet's traffic: those explicitly
+// associated with it, else its VPC's main route table: the table a MainRouteTableAssociation
+// names, else the VPC's own main table (adopted as a DefaultRouteTable, or only named by the VPC,
+// in which case the result is a stand-in table with the VPC's URN and the main table's id, whose
+// routes are the ec2.Route resources that name it). None when the subnet has no explicit
+// association and its VPC is not in the stack.
+func (ix *Index) EffectiveRouteTables(subnet *Resource) []*Resource {
+	if out := ix.SubnetRouteTables(subnet); len(out) > 0 {
+		return out
+	}
+	vpc := ix.Ref(Str(subnet, "vpcId"))
+	if vpc == nil {
+		return nil
+	}
+	mainID := Str(vpc, "mainRouteTableId")
+	for _, a := range ix.Where(contract.TypeMainRouteTableAssoc, "vpcId", vpc.ID) {
+		mainID = Str(a, "routeTableId")
+	}
+	if mainID == "" {
+		return nil
+	}
+	if rt := ix.Ref(mainID); rt != nil {
+		return []*Resource{rt}
+	}
+	for _, rt := range ix.Where(contract.TypeDefaultRouteTable, "defaultRouteTableId", mainID) {
+		return []*Resource{rt}
+	}
+	return []*Resource{{URN: vpc.URN, Type: contract.TypeRouteTable, ID: mainID, Custom: true}}
 }
 
 // Route is a normalised route: from an ec2.Route, an inline route of a route table, or a gateway
@@ -38,7 +68,11 @@ func (ix *Index) Routes(rt *Resource) []Route {
 			}
 		}
 	}
-	for _, r := range ix.Where(contract.TypeRoute, "routeTableId", rt.ID) {
+	id := rt.ID
+	if rt.Type == contract.TypeDefaultRouteTable {
+		id = Str(rt, "defaultRouteTableId") // the main table's own id, which routes name
+	}
+	for _, r := range ix.Where(contract.TypeRoute, "routeTableId", id) {
 		add(r, r.Inputs)
 	}
 	for _, x := range List(rt, "routes") {
@@ -46,7 +80,7 @@ func (ix *Index) Routes(rt *Resource) []Route {
 			add(rt, m)
 		}
 	}
-	for _, ep := range ix.Where(contract.TypeVpcEndpoint, "routeTableIds", rt.ID) {
+	for _, ep := range ix.Where(contract.TypeVpcEndpoint, "routeTableIds", id) {
 		out = append(out, Route{Source: ep, Destination: "prefix list of " + Str(ep, "serviceName"), Target: ep.ID, TargetKind: contract.VPCEndpointTarget})
 	}
 	return out
@@ -88,7 +122,7 @@ func (ix *Index) RoutesTo(subnet *Resource, kind contract.RouteTarget) bool {
 // of a subnet's default routes.
 func (ix *Index) DefaultRouteTargets(subnet *Resource, kind contract.RouteTarget) []string {
 	var out []string
-	for _, rt := range ix.SubnetRouteTables(subnet) {
+	for _, rt := range ix.EffectiveRouteTables(subnet) {
 		for _, r := range ix.Routes(rt) {
 			if IsDefaultRoute(r.Destination) && r.TargetKind == kind {
 				out = append(out, r.Target)

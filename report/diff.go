@@ -11,12 +11,13 @@ import (
 
 	"github.com/secure-vpc/secure-vpc/internal/contract"
 	"github.com/secure-vpc/secure-vpc/internal/stackstate"
+	"github.com/secure-vpc/secure-vpc/policy"
 	"github.com/secure-vpc/secure-vpc/query"
 )
 
 // Change is one difference between two plans or exports, in a reviewer's words.
 type Change struct {
-	Section string `json:"section"` // services, reachability, encryption, secret readers, bucket access
+	Section string `json:"section"` // coverage, services, hosts, exposure, reachability, encryption, secret readers, bucket access
 	Sign    string `json:"sign"`    // + added, - removed, ~ changed
 	Text    string `json:"text"`
 	Widens  bool   `json:"widens"` // grants access that was not there before
@@ -71,12 +72,21 @@ func Compare(beforeName string, before *stackstate.Export, afterName string, aft
 		}
 	}
 
-	for _, s := range setDiff(a.services, b.services) {
-		add("services", "+", fmt.Sprintf("service %s is added", s), false)
+	// setChanges reports what one list of names gains (as widening when gaining widens) and loses.
+	setChanges := func(section string, after, before []string, added, removed string, gainWidens bool) {
+		for _, x := range setDiff(after, before) {
+			add(section, "+", fmt.Sprintf(added, x), gainWidens)
+		}
+		for _, x := range setDiff(before, after) {
+			add(section, "-", fmt.Sprintf(removed, x), false)
+		}
 	}
-	for _, s := range setDiff(b.services, a.services) {
-		add("services", "-", fmt.Sprintf("service %s is removed", s), false)
-	}
+	setChanges("services", a.services, b.services, "service %s is added", "service %s is removed", false)
+	// A new host, or a rule open to the internet, widens what can be attacked or leaked through
+	// even where today's network ACLs or routes still block the path.
+	setChanges("hosts", a.hosts, b.hosts, "%s is added", "%s is removed", true)
+	setChanges("exposure", a.openIn, b.openIn, "rule %s admits the internet", "rule %s no longer admits the internet", true)
+	setChanges("exposure", a.openOut, b.openOut, "group %s lets traffic out to the internet", "group %s no longer lets traffic out to the internet", true)
 
 	pathsB, pathsA := byID(b.paths, PathRow.key), byID(a.paths, PathRow.key)
 	for _, id := range uniqueIDs(a.paths, PathRow.key) {
@@ -159,19 +169,40 @@ type facts struct {
 	secrets  []query.Secret
 	// notEvaluated are the resources no invariant can judge, by URN, with the reason.
 	notEvaluated map[string]string
+	// hosts are the instances and network interfaces, by label, "(public address)" when they have one.
+	hosts []string
+	// openIn and openOut are the security-group rules open from and to the internet, as the
+	// report labels them (names, not ids).
+	openIn, openOut []string
 }
 
 func readFacts(e *stackstate.Export) facts {
 	ix := query.NewIndex(e)
 	f := facts{stores: ix.Stores(), secrets: ix.Secrets(), notEvaluated: map[string]string{}}
-	for _, ne := range ix.NotEvaluated() {
+	for _, ne := range policy.NotEvaluated(ix) {
 		f.notEvaluated[ne.Resource.URN] = ne.Why
 	}
 	f.paths, _ = paths(ix)
 	for _, n := range ix.Nodes() {
-		if n.Kind == contract.ServiceNode {
+		switch n.Kind {
+		case contract.ServiceNode:
 			f.services = append(f.services, n.Name)
+		case contract.InstanceNode, contract.InterfaceNode:
+			label := n.Label()
+			if n.Public {
+				label += " (public address)"
+			}
+			f.hosts = append(f.hosts, label)
 		}
+	}
+	for _, r := range ix.WorldIngress() {
+		f.openIn = append(f.openIn, worldIngressLabel(r))
+	}
+	for _, r := range ix.WorldEgress() {
+		f.openOut = append(f.openOut, worldEgressLabel(r))
+	}
+	for _, list := range [][]string{f.hosts, f.openIn, f.openOut} {
+		sort.Strings(list)
 	}
 	return f
 }
@@ -234,7 +265,7 @@ func setDiff(a, b []string) []string {
 	return out
 }
 
-var sectionOrder = []string{"coverage", "services", "reachability", "bucket access", "secret readers", "encryption"}
+var sectionOrder = []string{"coverage", "services", "hosts", "exposure", "reachability", "bucket access", "secret readers", "encryption"}
 
 // mismatches compares two sides' identities, field by field; a side that does not say is no
 // mismatch.
@@ -281,9 +312,9 @@ func (d *Diff) Write(w io.Writer, format string) error {
 	}
 	switch {
 	case len(d.Changes) == 0 && d.NotEvaluated > 0:
-		fmt.Fprintf(b, "\nno change the audit can see in services, reachability, bucket access, secret readers or encryption; %d resource(s) on both sides are not evaluated\n", d.NotEvaluated)
+		fmt.Fprintf(b, "\nno change the audit can see in services, hosts, exposure, reachability, bucket access, secret readers or encryption; %d resource(s) on both sides are not evaluated\n", d.NotEvaluated)
 	case len(d.Changes) == 0:
-		fmt.Fprintf(b, "\nno change in services, reachability, bucket access, secret readers or encryption\n")
+		fmt.Fprintf(b, "\nno change in services, hosts, exposure, reachability, bucket access, secret readers or encryption\n")
 	}
 	for _, section := range sectionOrder {
 		var lines []string

@@ -102,6 +102,10 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 		}
 		invariants.rows = append(invariants.rows, fmt.Sprintf("| %s | %s | %s | %d |\n", mark, res.ID, res.Statement, res.Checked))
 	}
+	types := table{header: "| Resource type | Evaluated | Not evaluated | Judged by |\n|---|---|---|---|\n"}
+	for _, t := range r.Coverage.ByType {
+		types.rows = append(types.rows, fmt.Sprintf("| `%s` | %d | %d | %s |\n", t.Type, t.Evaluated, t.NotEvaluated, t.judgedBy()))
+	}
 	diagram := fmt.Sprintf("```mermaid\n%s```\n\n", r.Mermaid())
 
 	render := func(diagram string, cut map[*table]int) string {
@@ -112,6 +116,7 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 		out.WriteString("\n### Data stores\n\n" + stores.render(cut[&stores]))
 		out.WriteString("\n### Secrets\n\n" + secrets.render(cut[&secrets]))
 		out.WriteString("\n### Security invariants\n\n" + invariants.render(cut[&invariants]))
+		out.WriteString("\n### Coverage by resource type\n\n" + types.render(cut[&types]))
 		return out.String()
 	}
 	cut := map[*table]int{}
@@ -123,7 +128,7 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 	// Then the longest tables lose rows, a tenth at a time, until the report fits.
 	for len(text) > MarkdownLimit {
 		longest := &paths
-		for _, t := range []*table{&stores, &secrets, &internet} {
+		for _, t := range []*table{&stores, &secrets, &internet, &types} {
 			if len(t.rows)-cut[t] > len(longest.rows)-cut[longest] {
 				longest = t
 			}

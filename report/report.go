@@ -37,12 +37,24 @@ type Report struct {
 	results []policy.Result
 }
 
-// Coverage says what the verdict covers: the resources evaluated, and those no invariant can
-// judge (query.NotEvaluated), by URN and type with the reason. Any resource not evaluated makes
-// the report not a pass.
+// Coverage says what the verdict covers: the resources evaluated, those no invariant can judge
+// (policy.NotEvaluated) by URN and type with the reason, and both counts by type with the
+// invariants that read each type. Any resource not evaluated makes the report not a pass.
 type Coverage struct {
 	Evaluated    int               `json:"evaluated"`
 	NotEvaluated []NotEvaluatedRow `json:"notEvaluated"`
+	ByType       []TypeCoverage    `json:"byType"`
+}
+
+// TypeCoverage is one resource type of the stack: how many of its resources were evaluated and
+// not, and what judges it: the ids of the invariants that read it, or why it carries nothing to
+// judge.
+type TypeCoverage struct {
+	Type         string   `json:"type"`
+	Evaluated    int      `json:"evaluated"`
+	NotEvaluated int      `json:"notEvaluated"`
+	Invariants   []string `json:"invariants,omitempty"`
+	Inert        string   `json:"inert,omitempty"`
 }
 
 // NotEvaluatedRow is one resource the verdict does not cover.
@@ -127,19 +139,69 @@ func Build(title string, e *stackstate.Export, results []policy.Result) *Report 
 	r.Paths, r.Nodes = paths(ix)
 	r.Stores = stores(ix)
 	r.Secrets = secretRows(ix)
-	r.Coverage.NotEvaluated = []NotEvaluatedRow{}
-	for _, ne := range ix.NotEvaluated() {
-		r.Coverage.NotEvaluated = append(r.Coverage.NotEvaluated, NotEvaluatedRow{URN: ne.Resource.URN, Type: ne.Resource.Type, Why: ne.Why})
-	}
-	sort.Slice(r.Coverage.NotEvaluated, func(i, j int) bool { return r.Coverage.NotEvaluated[i].URN < r.Coverage.NotEvaluated[j].URN })
-	for _, res := range ix.Resources {
-		if res.Custom {
-			r.Coverage.Evaluated++
-		}
-	}
-	r.Coverage.Evaluated -= len(r.Coverage.NotEvaluated)
+	r.Coverage = coverage(ix)
 	r.Passed = r.AllHold()
 	return r
+}
+
+// worldIngressLabel names a rule open from the internet by its rule (or inline group), protocol,
+// ports and CIDR: names, not ids, so that two stacks compare.
+func worldIngressLabel(r query.WorldRule) string {
+	return fmt.Sprintf("%s: %s %s from %s", query.Name(r.Rule), r.Proto, portRange(r.From, r.To), r.CIDR)
+}
+
+// worldEgressLabel names a rule open to the internet by its group, protocol, ports and CIDR.
+func worldEgressLabel(r query.WorldRule) string {
+	return fmt.Sprintf("%s: %s %s to %s", r.Group, r.Proto, portRange(r.From, r.To), r.CIDR)
+}
+
+func portRange(from, to int) string {
+	if from == to {
+		return fmt.Sprint(from)
+	}
+	return fmt.Sprintf("%d-%d", from, to)
+}
+
+// judgedBy says what judges a type: the invariants that read it, why it carries nothing to judge,
+// or that nothing does.
+func (t TypeCoverage) judgedBy() string {
+	switch {
+	case len(t.Invariants) > 0:
+		return strings.Join(t.Invariants, ", ")
+	case t.Inert != "":
+		return "nothing to judge: " + t.Inert
+	}
+	return "no invariant reads it"
+}
+
+// coverage counts, type by type, the cloud resources (providers aside) evaluated and not.
+func coverage(ix *query.Index) Coverage {
+	c := Coverage{NotEvaluated: []NotEvaluatedRow{}, ByType: []TypeCoverage{}}
+	byType := map[string]*TypeCoverage{}
+	covered := policy.CoveredTypes()
+	row := func(typ string) *TypeCoverage {
+		if byType[typ] == nil {
+			byType[typ] = &TypeCoverage{Type: typ, Invariants: covered[typ], Inert: policy.Inert(typ)}
+		}
+		return byType[typ]
+	}
+	for _, ne := range policy.NotEvaluated(ix) {
+		c.NotEvaluated = append(c.NotEvaluated, NotEvaluatedRow{URN: ne.Resource.URN, Type: ne.Resource.Type, Why: ne.Why})
+		row(ne.Resource.Type).NotEvaluated++
+	}
+	for _, res := range ix.Resources {
+		if res.Custom && !strings.HasPrefix(res.Type, contract.TypeProviderPrefix) {
+			row(res.Type).Evaluated++
+			c.Evaluated++
+		}
+	}
+	for _, t := range byType {
+		t.Evaluated -= t.NotEvaluated
+		c.ByType = append(c.ByType, *t)
+	}
+	c.Evaluated -= len(c.NotEvaluated)
+	sort.Slice(c.ByType, func(i, j int) bool { return c.ByType[i].Type < c.ByType[j].Type })
+	return c
 }
 
 // AllHold reports whether every invariant holds over every resource: a resource no invariant can
@@ -205,11 +267,10 @@ func subnets(ix *query.Index) []SubnetRow {
 			row.Tier = "undeclared"
 		}
 		row.PublicIPs, _ = query.Bool(s, "mapPublicIpOnLaunch")
-		rts := ix.SubnetRouteTables(s)
-		if len(rts) == 0 {
+		if len(ix.SubnetRouteTables(s)) == 0 {
 			row.DefaultRoute = "main route table (no explicit association)"
 		}
-		for _, rt := range rts {
+		for _, rt := range ix.EffectiveRouteTables(s) {
 			for _, route := range ix.Routes(rt) {
 				target := describeTarget(ix, route)
 				if query.IsDefaultRoute(route.Destination) {
@@ -269,10 +330,10 @@ func exposure(ix *query.Index, rows []SubnetRow) Exposure {
 		}
 	}
 	for _, r := range ix.WorldEgress() {
-		ex.InternetEgress = append(ex.InternetEgress, fmt.Sprintf("%s: %s %d to %s", r.Group, r.Proto, r.From, r.CIDR))
+		ex.InternetEgress = append(ex.InternetEgress, worldEgressLabel(r))
 	}
 	for _, r := range ix.WorldIngress() {
-		ex.OpenRules = append(ex.OpenRules, fmt.Sprintf("%s: %s %d-%d from %s", query.Name(r.Rule), r.Proto, r.From, r.To, r.CIDR))
+		ex.OpenRules = append(ex.OpenRules, worldIngressLabel(r))
 	}
 	// The export's order of resources is not a contract: the same stack reports the same.
 	for _, list := range [][]string{ex.InternetGateways, ex.PublicSubnets, ex.NATGateways, ex.LoadBalancers, ex.InternetEgress, ex.OpenRules} {
@@ -514,6 +575,14 @@ func (r *Report) WriteText(w io.Writer) error {
 			fmt.Fprintf(b, "         %s\n", f)
 		}
 	}
+
+	fmt.Fprintf(b, "\nCoverage by resource type\n")
+	tw = tabwriter.NewWriter(b, 2, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "  TYPE\tEVALUATED\tNOT EVALUATED\tJUDGED BY\n")
+	for _, t := range r.Coverage.ByType {
+		fmt.Fprintf(tw, "  %s\t%d\t%d\t%s\n", t.Type, t.Evaluated, t.NotEvaluated, t.judgedBy())
+	}
+	_ = tw.Flush()
 	fmt.Fprintf(b, "\n%s\n", r.verdict())
 	_, err := io.WriteString(w, b.String())
 	return err

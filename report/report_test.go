@@ -39,7 +39,7 @@ func TestReportOfProd(t *testing.T) {
 	assert.Len(t, rep.Exposure.NATGateways, 3)
 	assert.Len(t, rep.Exposure.OpenRules, 4, "443 and 80 on each of the two BFF load balancer groups")
 	for _, rule := range rep.Exposure.OpenRules {
-		assert.Regexp(t, `^lb-(web|mobile)-bff-from-internet-(443|80): tcp (443-443|80-80) from 0\.0\.0\.0/0$`, rule)
+		assert.Regexp(t, `^lb-(web|mobile)-bff-from-internet-(443|80): tcp (443|80) from 0\.0\.0\.0/0$`, rule)
 	}
 
 	require.Len(t, rep.Internet, 4)

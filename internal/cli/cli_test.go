@@ -343,11 +343,20 @@ func TestConventions(t *testing.T) {
 	}
 }
 
-// The issue's rows: the dev plan plus an EC2 instance in a public subnet, behind a security group
-// open to the internet on 22 (inline rules). The audit cannot judge either: not a pass, naming
-// them; and the diff from dev reports them as changes that may widen access.
-func TestResourcesTheAuditCannotJudge(t *testing.T) {
-	e := fixtures.Plan(t, "dev")
+// writeExport writes an export to a temporary file and returns its path.
+func writeExport(t *testing.T, e *stackstate.Export) string {
+	t.Helper()
+	data, err := stackstate.Encode(e)
+	require.NoError(t, err)
+	path := filepath.Join(t.TempDir(), "export.json")
+	require.NoError(t, os.WriteFile(path, data, 0o600))
+	return path
+}
+
+// devWithBastion is the issue's row: the dev plan plus an EC2 instance with a public IP in a
+// public subnet, behind a security group open to the internet on a port (inline rules).
+func devWithBastion(t *testing.T, port float64) (e *stackstate.Export, sg, vm stackstate.Resource) {
+	e = fixtures.Plan(t, "dev")
 	var public string
 	for _, r := range e.Deployment.Resources {
 		if r.Type == contract.TypeSubnet && query.Tier(&r) == contract.Public {
@@ -356,32 +365,75 @@ func TestResourcesTheAuditCannotJudge(t *testing.T) {
 		}
 	}
 	require.NotEmpty(t, public)
-	sg := stackstate.Resource{URN: "urn:pulumi:dev::secure-vpc::aws:ec2/securityGroup:SecurityGroup::bastion", Custom: true, ID: "sg-bastion", Type: contract.TypeSecurityGroup,
-		Inputs: map[string]any{"ingress": []any{map[string]any{"protocol": "tcp", "fromPort": 22.0, "toPort": 22.0, "cidrBlocks": []any{"0.0.0.0/0"}}}}}
-	vm := stackstate.Resource{URN: "urn:pulumi:dev::secure-vpc::aws:ec2/instance:Instance::bastion", Custom: true, ID: "i-bastion", Type: "aws:ec2/instance:Instance",
+	sg = stackstate.Resource{URN: "urn:pulumi:dev::secure-vpc::" + contract.TypeSecurityGroup + "::bastion", Custom: true, ID: "sg-bastion", Type: contract.TypeSecurityGroup,
+		Inputs: map[string]any{"ingress": []any{map[string]any{"protocol": "tcp", "fromPort": port, "toPort": port, "cidrBlocks": []any{"0.0.0.0/0"}}}}}
+	vm = stackstate.Resource{URN: "urn:pulumi:dev::secure-vpc::" + contract.TypeInstance + "::bastion", Custom: true, ID: "i-bastion", Type: contract.TypeInstance,
 		Inputs: map[string]any{"subnetId": public, "associatePublicIpAddress": true, "vpcSecurityGroupIds": []any{"sg-bastion"}}}
 	e.Deployment.Resources = append(e.Deployment.Resources, sg, vm)
-	data, err := stackstate.Encode(e)
-	require.NoError(t, err)
-	path := filepath.Join(t.TempDir(), "export.json")
-	require.NoError(t, os.WriteFile(path, data, 0o600))
+	return e, sg, vm
+}
+
+// The issue's rows on an instance: the audit sees it and its group. On 22 the public tier's
+// network ACL blocks the path, but the group open to the world fails EDGE-02; on 3389 (the ACL's
+// return range) the internet reaches it and REACH-01 fails too. The diff from dev reports the new
+// host and the open rule as widening.
+func TestAnInstanceOpenToTheInternet(t *testing.T) {
+	e, sg, vm := devWithBastion(t, 22)
+	path := writeExport(t, e)
+	code, out, _ := runCLI(t, "audit", "-state", path)
+	assert.Equal(t, cli.ExitFailed, code, "not a pass")
+	assert.Contains(t, strings.Split(out, "\n")[1], "failed: EDGE-02", "in the verdict, first")
+	assert.Contains(t, out, "coverage: ", "the instance and its group are evaluated")
+	assert.Contains(t, out, ", 0 not evaluated")
+	assert.Contains(t, out, sg.URN+": admits 0.0.0.0/0 into bastion, which is not a BFF load balancer's group")
+	assert.Contains(t, out, "PASS REACH-01", "the public network ACL admits no 22 from the internet")
+
+	code, diff, _ := runCLI(t, "diff", "-before", recordedPlan("dev"), "-after", path)
+	assert.Equal(t, cli.ExitFailed, code, "the change widens access")
+	assert.Contains(t, diff, "+ instance bastion (public address) is added")
+	assert.Contains(t, diff, "+ rule bastion: tcp 22 from 0.0.0.0/0 admits the internet")
+
+	e, _, _ = devWithBastion(t, 3389)
+	path = writeExport(t, e)
+	code, out, _ = runCLI(t, "audit", "-state", path)
+	assert.Equal(t, cli.ExitFailed, code)
+	assert.Contains(t, strings.Split(out, "\n")[1], "failed: EDGE-02, REACH-01")
+	assert.Contains(t, out, vm.URN+": the internet can reach it on tcp 3389")
+	code, diff, _ = runCLI(t, "diff", "-before", recordedPlan("dev"), "-after", path)
+	assert.Equal(t, cli.ExitFailed, code)
+	assert.Contains(t, diff, "+ internet -> instance bastion tcp 3389 becomes reachable")
+}
+
+// Resources the audit does not model (a Lambda function, a launch template, an instance that
+// launches into the default VPC) make the verdict not a pass, naming them, in every format; the
+// diff from dev reports them as changes that may widen access.
+func TestResourcesTheAuditCannotJudge(t *testing.T) {
+	e := fixtures.Plan(t, "dev")
+	fn := stackstate.Resource{URN: "urn:pulumi:dev::other::aws:lambda/function:Function::worker", Custom: true, ID: "worker", Type: "aws:lambda/function:Function"}
+	vm := stackstate.Resource{URN: "urn:pulumi:dev::other::" + contract.TypeInstance + "::stray", Custom: true, ID: "i-stray", Type: contract.TypeInstance,
+		Inputs: map[string]any{"instanceType": "t3.micro"}}
+	e.Deployment.Resources = append(e.Deployment.Resources, fn, vm)
+	path := writeExport(t, e)
 
 	code, out, _ := runCLI(t, "audit", "-state", path)
 	assert.Equal(t, cli.ExitFailed, code, "not a pass")
 	assert.Contains(t, strings.Split(out, "\n")[1], "2 resource(s) not evaluated, so this is not a pass", "in the verdict, first")
-	assert.Contains(t, out, "not evaluated: "+vm.URN+" (an EC2 instance")
-	assert.Contains(t, out, "not evaluated: "+sg.URN+" (a security group with inline rules")
+	assert.Contains(t, out, "not evaluated: "+fn.URN+" (a Lambda function")
+	assert.Contains(t, out, "not evaluated: "+vm.URN+" (an EC2 instance with no subnet")
+	assert.Regexp(t, `aws:lambda/function:Function\s+0\s+1\s+no invariant reads it`, out, "the coverage by type")
 	code, js, _ := runCLI(t, "audit", "-state", path, "-format", "json")
 	assert.Equal(t, cli.ExitFailed, code)
 	assert.Contains(t, js, `"passed": false`)
 	assert.Contains(t, js, `"notEvaluated": [`)
+	assert.Contains(t, js, `"byType": [`)
 	code, md, _ := runCLI(t, "audit", "-state", path, "-format", "markdown")
 	assert.Equal(t, cli.ExitFailed, code)
 	assert.Contains(t, md, "**2 resource(s) not evaluated, so this is not a pass:**")
+	assert.Contains(t, md, "| `aws:lambda/function:Function` | 0 | 1 | no invariant reads it |")
 
 	code, diff, _ := runCLI(t, "diff", "-before", recordedPlan("dev"), "-after", path)
 	assert.Equal(t, cli.ExitFailed, code, "the change may widen access")
-	assert.Contains(t, diff, "+ "+vm.URN+" is not evaluated (an EC2 instance")
+	assert.Contains(t, diff, "+ "+fn.URN+" is not evaluated (a Lambda function")
 	code, same, _ := runCLI(t, "diff", "-before", path, "-after", path)
 	assert.Equal(t, cli.ExitOK, code)
 	assert.Contains(t, same, "no change the audit can see", "no change is claimed only for what was evaluated")

@@ -134,7 +134,9 @@ const (
 	DatabaseNode     NodeKind = "database"
 	CacheNode        NodeKind = "cache"
 	EndpointNode     NodeKind = "endpoint"
-	UnknownNode      NodeKind = "unknown" // a node the analysis cannot place: a security group the stack does not hold
+	InstanceNode     NodeKind = "instance"          // an EC2 instance (or spot instance request) through its own groups and subnet
+	InterfaceNode    NodeKind = "network-interface" // a network interface the stack declares on its own
+	UnknownNode      NodeKind = "unknown"           // a node the analysis cannot place: a security group the stack does not hold
 )
 
 // PathStatus says how sure the reachability analysis is of a path.
@@ -243,6 +245,19 @@ const (
 	TypeTLSCertRequest       = "tls:index/certRequest:CertRequest"
 	TypeTLSLocallySignedCert = "tls:index/locallySignedCert:LocallySignedCert"
 	TypeTLSSelfSignedCert    = "tls:index/selfSignedCert:SelfSignedCert"
+)
+
+// Resource types the program does not write but the audit models when another program's stack
+// holds them: hosts and their addresses are nodes of the reachability graph.
+const (
+	TypeInstance                     = "aws:ec2/instance:Instance"
+	TypeSpotInstanceRequest          = "aws:ec2/spotInstanceRequest:SpotInstanceRequest"
+	TypeNetworkInterface             = "aws:ec2/networkInterface:NetworkInterface"
+	TypeNetworkInterfaceAttachment   = "aws:ec2/networkInterfaceAttachment:NetworkInterfaceAttachment"
+	TypeNetworkInterfaceSGAttachment = "aws:ec2/networkInterfaceSecurityGroupAttachment:NetworkInterfaceSecurityGroupAttachment"
+	TypeEipAssociation               = "aws:ec2/eipAssociation:EipAssociation"
+	TypeDefaultRouteTable            = "aws:ec2/defaultRouteTable:DefaultRouteTable"
+	TypeMainRouteTableAssoc          = "aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation"
 )
 
 // Function tokens of pulumi-aws v6 the program invokes.

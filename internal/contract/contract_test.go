@@ -162,8 +162,8 @@ func TestContractLiteralsCatchesEachKind(t *testing.T) {
 		{"network/x.go", `contract.Project + ":tier"`, "use contract.TierTag"},
 		{"network/x.go", `contract.TierTag`, ""},
 		{"network/x.go", `"aws:ec2/vpc:Vpc"`, "use contract.TypeVpc"},
-		{"network/x.go", `"aws:ec2/instance:Instance"`, "declare it in internal/contract"},
-		{"network/x_test.go", `"aws:ec2/instance:Instance"`, ""}, // a foreign resource in a test
+		{"network/x.go", `"aws:sagemaker/notebookInstance:NotebookInstance"`, "declare it in internal/contract"},
+		{"network/x_test.go", `"aws:sagemaker/notebookInstance:NotebookInstance"`, ""}, // a foreign resource in a test
 		{"network/x_test.go", `"aws:ec2/vpc:Vpc"`, "use contract.TypeVpc"},
 		{"network/x.go", `"pulumi:pulumi:Stack"`, "use contract.TypeStack"},
 		{"network/x.go", `"pulumi:providers:aws"`, "declare it in internal/contract"},
