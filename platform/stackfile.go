@@ -246,8 +246,13 @@ func newYAMLError(path string, data []byte, err error) *yamlError {
 }
 
 // locateYAMLFault re-parses data with goccy/go-yaml and returns where and why it fails, if it does
-// and says where.
+// and says where. It only explains a refusal, so a panic in it is no fault found.
 func locateYAMLFault(data []byte) (line, col int, problem, fix string, ok bool) {
+	defer func() {
+		if recover() != nil {
+			line, col, problem, fix, ok = 0, 0, "", "", false
+		}
+	}()
 	_, err := goccyparser.ParseBytes(data, 0)
 	var gerr goccy.Error
 	if !errors.As(err, &gerr) || gerr.GetToken() == nil || gerr.GetToken().Position.Line < 1 {
