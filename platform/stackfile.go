@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -232,61 +233,229 @@ func newYAMLError(path string, data []byte, err error) *yamlError {
 		msg = msg[len(m[0]):]
 	}
 	e.Problem, e.Fix = explainYAML(msg)
-	if line, col, problem, fix, ok := locateYAMLFault(data); ok {
+	e.Keys = yamlKeyPath(data, e.Line)
+	if f, ok := locateYAMLFault(data); ok {
 		switch {
 		case !decoding:
-			e.Line, e.Column, e.Problem, e.Fix = line, col, problem, fix
-		case line == e.Line:
-			e.Column = col
+			e.Line, e.Column, e.Keys, e.Problem, e.Fix = f.Line, f.Column, f.Keys, f.Problem, f.Fix
+		case f.Line == e.Line:
+			e.Column = f.Column
 		}
 	}
 	e.Problem = strings.NewReplacer("\t", `\t`, "\r", `\r`, "\n", " ").Replace(e.Problem)
-	e.Keys = yamlKeyPath(data, e.Line)
 	return e
 }
 
-// locateYAMLFault re-parses data with goccy/go-yaml and returns where and why it fails, if it does
-// and says where. It only explains a refusal, so a panic in it is no fault found.
-func locateYAMLFault(data []byte) (line, col int, problem, fix string, ok bool) {
+// locateYAMLFault re-parses data with goccy/go-yaml and says where and why it fails (Line, Column,
+// Keys, Problem, Fix), if it does and says where. goccy stops where the text stops making sense,
+// which can be after the line at fault: a quote or a bracket left open is found where it opens,
+// and a line indented unlike its neighbours is found by re-indenting it (its keys are then read
+// as if it were). It only explains a refusal, so a panic in it is no fault found.
+func locateYAMLFault(data []byte) (f yamlError, ok bool) {
 	defer func() {
 		if recover() != nil {
-			line, col, problem, fix, ok = 0, 0, "", "", false
+			f, ok = yamlError{}, false
 		}
 	}()
 	_, err := goccyparser.ParseBytes(data, 0)
 	var gerr goccy.Error
 	if !errors.As(err, &gerr) || gerr.GetToken() == nil || gerr.GetToken().Position.Line < 1 {
-		return 0, 0, "", "", false
+		return f, false
 	}
 	tok := gerr.GetToken()
-	line, col, problem = tok.Position.Line, tok.Position.Column, gerr.GetMessage()
+	f.Line, f.Column, f.Problem = tok.Position.Line, tok.Position.Column, gerr.GetMessage()
 	lines := strings.Split(string(data), "\n")
+	found := func(line, col int, problem, fix string) (yamlError, bool) {
+		return yamlError{Line: line, Column: col, Keys: yamlKeyPath(data, line), Problem: problem, Fix: fix}, true
+	}
+	if l, c, closed := openQuote(lines, f.Line); l > 0 {
+		if closed == 0 {
+			return found(l, c, "this quote is never closed", "close the quote on that line")
+		}
+		return found(l, c, fmt.Sprintf("this quote is closed only on line %d, so the lines between are read as its text", closed),
+			"close the quote on that line")
+	}
+	indentation := strings.HasPrefix(f.Problem, "value is not allowed in this context")
 	switch {
-	case strings.Contains(problem, "']' must be specified") || strings.Contains(problem, "'}' must be specified"):
-		// goccy stops where the closing bracket was due; the fault is the bracket left open.
+	case strings.Contains(f.Problem, "']' must be specified") || strings.Contains(f.Problem, "'}' must be specified"):
 		opening, closing := byte('['), byte(']')
-		if strings.Contains(problem, "'}'") {
+		if strings.Contains(f.Problem, "'}'") {
 			opening, closing = '{', '}'
 		}
-		if l, c, found := unclosedBracket(lines, line, opening, closing); found {
-			return l, c, fmt.Sprintf("this %q is never closed (%s)", opening, problem),
-				fmt.Sprintf("close it with %q and separate its items with ','", closing), true
+		if l, c, ok := unclosedBracket(lines, f.Line, opening, closing); ok {
+			return found(l, c, fmt.Sprintf("this %q is never closed (%s)", opening, f.Problem),
+				fmt.Sprintf("close it with %q and separate its items with ','", closing))
 		}
-	case strings.HasPrefix(problem, "mapping value is not allowed"):
-		if text := strings.TrimSpace(tok.Origin); strings.Contains(text, "\n") {
-			// a plain value that runs on to the next lines, then a ':': the last of those lines is
-			// a key indented deeper than the value above it
-			line += strings.Count(text, "\n")
-			if line <= len(lines) {
-				indent := len(lines[line-1]) - len(strings.TrimLeft(lines[line-1], " \t"))
-				return line, indent + 1, "a key indented deeper than the value above it (" + problem + ")",
-					"indent it like the key above it, with spaces", true
+	case strings.HasPrefix(f.Problem, "mapping value is not allowed"):
+		text := strings.TrimSpace(tok.Origin)
+		if !strings.Contains(text, "\n") {
+			return found(f.Line, f.Column, f.Problem, "quote a value that holds ': ' (for example \"a: b\"), or start the nested mapping on its own line")
+		}
+		// a plain value that runs on to the next lines, then a ':': the last of those lines is a
+		// key indented deeper than the value above it
+		f.Line += strings.Count(text, "\n")
+		f.Problem, f.Column, indentation = "a key indented deeper than the value above it ("+f.Problem+")", yamlColumn(lines, f.Line), true
+	}
+	if indentation {
+		if l, indent, ok := reindentFault(lines, f.Line); ok {
+			problem := f.Problem
+			if l != f.Line {
+				problem = fmt.Sprintf("the lines after it do not fit its indentation (line %d: %s)", f.Line, f.Problem)
+			}
+			f, _ = found(l, yamlColumn(lines, l), problem, fmt.Sprintf("indent it by %d spaces, like the lines around it", indent))
+			edited := slices.Clone(lines)
+			edited[l-1] = strings.Repeat(" ", indent) + strings.TrimLeft(lines[l-1], " ")
+			f.Keys = yamlKeyPath([]byte(strings.Join(edited, "\n")), l) // the keys it stands under once fixed
+			return f, true
+		}
+	}
+	problem, fix := explainYAML(f.Problem)
+	return found(f.Line, f.Column, problem, fix)
+}
+
+// yamlColumn is the 1-based column of the first character of line n (1-based) after its indent.
+func yamlColumn(lines []string, n int) int {
+	if n < 1 || n > len(lines) {
+		return 0
+	}
+	return len(lines[n-1]) - len(strings.TrimLeft(lines[n-1], " \t")) + 1
+}
+
+// reindentFault finds the one line, among the fault line and the 30 lines above it, that makes the
+// file parse (with yaml.v3 and with goccy) once given another of the indents the file uses, and
+// that indent. The nearest such line wins, unless one further up is indented off the file's step
+// (3 spaces where the file indents by 2) while the nearest is not. The indent tried first is the
+// nearest to the line's, the deeper of two. Lines indented with tabs are left to the tab message.
+func reindentFault(lines []string, fault int) (line, indent int, ok bool) {
+	var indents []int
+	steps := map[int]int{} // how often the file indents a line deeper than the one before it by n
+	previous := 0
+	for _, l := range lines {
+		n, rest := yamlIndent(l)
+		if rest == "" || rest[0] == '#' || strings.ContainsRune(l[:len(l)-len(strings.TrimLeft(l, " \t"))], '\t') {
+			continue
+		}
+		if !slices.Contains(indents, n) {
+			indents = append(indents, n)
+		}
+		if n > previous {
+			steps[n-previous]++
+		}
+		previous = n
+	}
+	blockText, underBlock := yamlBlockText(lines)
+	step := 2
+	for n, count := range steps {
+		if count > steps[step] || (count == steps[step] && n < step) {
+			step = n
+		}
+	}
+	for c := min(fault, len(lines)); c >= 1 && c >= fault-30; c-- {
+		text := strings.TrimLeft(lines[c-1], " ")
+		current := len(lines[c-1]) - len(text)
+		if text == "" || text[0] == '#' || text[0] == '\t' || (ok && current%step == 0) {
+			continue
+		}
+		sort.Slice(indents, func(i, j int) bool {
+			di, dj := abs(indents[i]-current), abs(indents[j]-current)
+			return di < dj || (di == dj && indents[i] > indents[j])
+		})
+		_, value, isKey := splitYAMLKey(text)
+		// a line under a block scalar's key, not as deep as its text, is the text's unless it opens
+		// a mapping or list of its own
+		isKey = isKey && !blockText[c-1] && (!underBlock[c-1] || value == "")
+		below := -1 // a key that opens a mapping or list keeps what is nested under it so
+		for d := c + 1; isKey && value == "" && d <= len(lines); d++ {
+			if n, rest := yamlIndent(lines[d-1]); rest != "" && rest[0] != '#' && !blockText[d-1] {
+				if n > current {
+					below = n
+				}
+				break
 			}
 		}
-		return line, col, problem, "quote a value that holds ': ' (for example \"a: b\"), or start the nested mapping on its own line", true
+		for _, n := range indents {
+			edited := slices.Clone(lines)
+			edited[c-1] = strings.Repeat(" ", n) + text
+			if n != current && (below < 0 || n < below) && yamlParses([]byte(strings.Join(edited, "\n")), c, isKey) {
+				if ok || current%step != 0 {
+					return c, n, true
+				}
+				line, indent, ok = c, n, true
+				break
+			}
+		}
 	}
-	problem, fix = explainYAML(problem)
-	return line, col, problem, fix, true
+	return line, indent, ok
+}
+
+// yamlParses says whether both parsers read text; with node, line c must start a node of its own
+// (a key re-indented must stay a key, not become the text of a scalar above it).
+func yamlParses(text []byte, c int, node bool) bool {
+	var doc yaml.Node
+	var v any
+	if _, err := goccyparser.ParseBytes(text, 0); err != nil || yaml.Unmarshal(text, &doc) != nil || doc.Decode(&v) != nil {
+		return false
+	}
+	var starts func(*yaml.Node) bool
+	starts = func(n *yaml.Node) bool {
+		return n.Line == c || slices.ContainsFunc(n.Content, starts)
+	}
+	return !node || starts(&doc)
+}
+
+// abs is the absolute value of n.
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
+
+// openQuote finds a quoted value, opened on a line before line fault (1-based), that is not
+// closed on its line: its line and column, and the line that closes it (0 when none does).
+// Stack files hardly ever hold a quoted value over several lines, so one before a fault is the
+// likely cause.
+func openQuote(lines []string, fault int) (line, col, closed int) {
+	blockText, _ := yamlBlockText(lines)
+	for l := 1; l < fault && l <= len(lines); l++ {
+		indent, rest := yamlIndent(lines[l-1])
+		if blockText[l-1] {
+			continue
+		}
+		_, _, rest = yamlItems(indent, rest)
+		if _, value, ok := splitYAMLKey(rest); ok {
+			rest = value
+		}
+		if rest == "" || (rest[0] != '"' && rest[0] != '\'') {
+			continue
+		}
+		c := len(lines[l-1]) - len(rest) + 1
+		if closingQuote(rest[1:], rest[0]) >= 0 {
+			continue
+		}
+		for e := l + 1; e <= len(lines); e++ {
+			if closingQuote(lines[e-1], rest[0]) >= 0 {
+				return l, c, e
+			}
+		}
+		return l, c, 0
+	}
+	return 0, 0, 0
+}
+
+// closingQuote is the index in text of the quote q that closes a quoted value (” and \" do not).
+func closingQuote(text string, q byte) int {
+	for i := 0; i < len(text); i++ {
+		switch {
+		case q == '"' && text[i] == '\\':
+			i++
+		case text[i] == q && q == '\'' && i+1 < len(text) && text[i+1] == '\'':
+			i++
+		case text[i] == q:
+			return i
+		}
+	}
+	return -1
 }
 
 // explainYAML rewrites a parser's message in the stack file's terms and says how to fix it.
@@ -316,6 +485,7 @@ func explainYAML(problem string) (string, string) {
 		{"double-quoted", "close the quote on that line"},
 		{"single-quoted", "close the quote on that line"},
 		{"unexpected key name", "put ': ' between the key and its value"},
+		{"non-map value", "put ': ' between the key and its value"},
 		{"']'", "close the list with ']'"},
 		{"'}'", "close the mapping with '}'"},
 	} {
@@ -336,21 +506,15 @@ func unclosedBracket(lines []string, from int, opening, closing byte) (line, col
 	for l := min(from, len(lines)); l >= 1; l-- {
 		var open []int
 		text := stripYAMLComment(lines[l-1])
-		var quote byte
-		for i := 0; i < len(text); i++ {
-			switch c := text[i]; {
-			case quote != 0:
-				if c == quote {
-					quote = 0
-				}
-			case c == '"' || c == '\'':
-				quote = c
-			case c == opening:
+		eachUnquoted(text, func(i int) bool {
+			switch {
+			case text[i] == opening:
 				open = append(open, i)
-			case c == closing && len(open) > 0:
+			case text[i] == closing && len(open) > 0:
 				open = open[:len(open)-1]
 			}
-		}
+			return true
+		})
 		if len(open) > 0 {
 			return l, open[len(open)-1] + 1, true
 		}
@@ -372,14 +536,13 @@ func yamlKeyPath(data []byte, n int) []string {
 	}
 	var stack []open
 	lines := strings.Split(string(data), "\n")
-	blockIndent := -1 // the indent of the key whose block scalar is being read; -1 outside one
+	blockText, _ := yamlBlockText(lines)
 	for i := 0; i < n && i < len(lines); i++ {
 		indent, rest := yamlIndent(lines[i])
 		rest = stripYAMLComment(rest)
-		if rest == "" || (blockIndent >= 0 && indent > blockIndent) {
+		if rest == "" || blockText[i] {
 			continue
 		}
-		blockIndent = -1
 		if rest == "---" || rest == "..." {
 			stack = nil
 			continue
@@ -396,22 +559,14 @@ func yamlKeyPath(data []byte, n int) []string {
 			}
 			stack = stack[:len(stack)-1]
 		}
-		for rest == "-" || strings.HasPrefix(rest, "- ") {
-			stack = append(stack, open{indent: indent, name: "[" + strconv.Itoa(next) + "]", item: true, index: next})
+		items, indent, rest := yamlItems(indent, rest)
+		for _, at := range items {
+			stack = append(stack, open{indent: at, name: "[" + strconv.Itoa(next) + "]", item: true, index: next})
 			next = 0
-			after := strings.TrimLeft(rest[1:], " ")
-			indent += len(rest) - len(after)
-			rest = after
 		}
 		key, value, ok := splitYAMLKey(rest)
-		if !ok {
-			continue
-		}
-		if i == n-1 || value == "" || ((value[0] == '&' || value[0] == '!') && !strings.Contains(value, " ")) {
+		if ok && (i == n-1 || value == "" || isBlockIndicator(value) || ((value[0] == '&' || value[0] == '!') && !strings.Contains(value, " "))) {
 			stack = append(stack, open{indent: indent, name: key})
-		}
-		if value != "" && strings.Trim(value, "|>-+0123456789") == "" && strings.ContainsAny(value[:1], "|>") {
-			blockIndent = indent
 		}
 	}
 	names := make([]string, len(stack))
@@ -422,6 +577,49 @@ func yamlKeyPath(data []byte, n int) []string {
 		return nil
 	}
 	return names
+}
+
+// yamlItems takes the "- " markers off the start of a line's text: the indent of each, and the
+// indent and text of what follows them.
+func yamlItems(indent int, text string) (items []int, at int, rest string) {
+	for text == "-" || strings.HasPrefix(text, "- ") {
+		items = append(items, indent)
+		after := strings.TrimLeft(text[1:], " ")
+		indent += len(text) - len(after)
+		text = after
+	}
+	return items, indent, text
+}
+
+// yamlBlockText marks the lines that are the text of a block scalar (below "key: |" or "key: >",
+// indented at least as deep as the first of them, which is deeper than the key), and the blank
+// lines among them; and, in between, the lines under such a key but not as deep as its text.
+func yamlBlockText(lines []string) (text, between []bool) {
+	text, between = make([]bool, len(lines)), make([]bool, len(lines))
+	block := -1  // the indent of the key whose block scalar is being read; -1 outside one
+	textAt := -1 // the indent of the block's text, set by its first line
+	for i, l := range lines {
+		indent, rest := yamlIndent(l)
+		if block >= 0 && textAt < 0 && indent > block {
+			textAt = indent
+		}
+		if block >= 0 && (rest == "" || (textAt >= 0 && indent >= textAt)) {
+			text[i] = true
+			continue
+		}
+		between[i] = block >= 0 && indent > block
+		block, textAt = -1, -1
+		_, indent, rest = yamlItems(indent, stripYAMLComment(rest))
+		if _, value, ok := splitYAMLKey(rest); ok && isBlockIndicator(value) {
+			block = indent
+		}
+	}
+	return text, between
+}
+
+// isBlockIndicator reports whether a key's value starts a block scalar: |, >, |-, >+2 and so on.
+func isBlockIndicator(value string) bool {
+	return value != "" && strings.ContainsAny(value[:1], "|>") && strings.Trim(value, "|>-+0123456789") == ""
 }
 
 // yamlIndent splits a line into its indentation, in columns (a tab reaching the next multiple of
@@ -444,6 +642,21 @@ func yamlIndent(line string) (int, string) {
 // stripYAMLComment drops a comment ("#" at the start or after white space, outside quotes) and
 // the white space before it.
 func stripYAMLComment(text string) string {
+	end := len(text)
+	eachUnquoted(text, func(i int) bool {
+		if text[i] == '#' && (i == 0 || text[i-1] == ' ' || text[i-1] == '\t') {
+			end = i
+			return false
+		}
+		return true
+	})
+	return strings.TrimRight(text[:end], " \t\r")
+}
+
+// eachUnquoted calls visit with the index of each byte of a line that is outside quotes (a quote
+// opens a quoted value only where one can start: first, or after a space, '[', '{', ',' or ':'),
+// until visit returns false.
+func eachUnquoted(text string, visit func(i int) bool) {
 	var quote byte
 	for i := 0; i < len(text); i++ {
 		switch c := text[i]; {
@@ -453,11 +666,12 @@ func stripYAMLComment(text string) string {
 			}
 		case (c == '"' || c == '\'') && (i == 0 || strings.IndexByte(" \t[{,:", text[i-1]) >= 0):
 			quote = c
-		case c == '#' && (i == 0 || text[i-1] == ' ' || text[i-1] == '\t'):
-			return strings.TrimRight(text[:i], " \t")
+		default:
+			if !visit(i) {
+				return
+			}
 		}
 	}
-	return strings.TrimRight(text, " \t\r")
 }
 
 // splitYAMLKey splits "key: value" (or "key:") into the key and the value. Keys hold colons
