@@ -3,6 +3,7 @@ module github.com/secure-vpc/secure-vpc
 go 1.26.10
 
 require (
+	github.com/goccy/go-yaml v1.19.2
 	github.com/pulumi/pulumi-aws/sdk/v6 v6.83.4
 	github.com/pulumi/pulumi-tls/sdk/v5 v5.2.0
 	github.com/pulumi/pulumi/sdk/v3 v3.274.1
