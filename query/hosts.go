@@ -24,7 +24,7 @@ func (ix *Index) elasticIPTargets() map[string]bool {
 			}
 		}
 	}
-	for _, a := range ix.OfType(contract.TypeEipAssociation) {
+	for _, a := range ix.OfType(contract.TypeEIPAssoc) {
 		for _, key := range []string{"instanceId", "networkInterfaceId"} {
 			if id := Str(a, key); id != "" {
 				out[id] = true
@@ -127,7 +127,7 @@ func (ix *Index) hostNotEvaluated(r *Resource) string {
 		if missing("instance") || missing("networkInterface") {
 			return "an Elastic IP for an instance or network interface this stack does not hold"
 		}
-	case contract.TypeEipAssociation:
+	case contract.TypeEIPAssoc:
 		if missing("instanceId") || missing("networkInterfaceId") || (Str(r, "instanceId") == "" && Str(r, "networkInterfaceId") == "") {
 			return "an Elastic IP association with an instance or network interface this stack does not hold"
 		}

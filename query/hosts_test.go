@@ -99,7 +99,7 @@ func TestHostsAreNodesOfTheGraph(t *testing.T) {
 			name: "an Elastic IP association makes it public",
 			extra: []stackstate.Resource{openGroup("web", "sg-web", 443), res(contract.TypeInstance, "bastion", "i-1", map[string]any{
 				"subnetId": contract.TypeSubnet + "/network-public-a", "vpcSecurityGroupIds": []any{"sg-web"}}),
-				res(contract.TypeEipAssociation, "bastion-ip", "eipassoc-1", map[string]any{"instanceId": "i-1", "allocationId": "eipalloc-1"})},
+				res(contract.TypeEIPAssoc, "bastion-ip", "eipassoc-1", map[string]any{"instanceId": "i-1", "allocationId": "eipalloc-1"})},
 			kind: contract.InstanceNode,
 			want: []string{"instance bastion -> internet all 0-65535 reachable", "internet -> instance bastion tcp 443 reachable"},
 		},
@@ -174,7 +174,7 @@ func TestHostsTheGraphCannotPlace(t *testing.T) {
 		res(contract.TypeInstance, "default-vpc", "i-3", map[string]any{"instanceType": "t3.micro"}),
 		res(contract.TypeInstance, "templated", "i-4", map[string]any{"subnetId": contract.TypeSubnet + "/network-private-a", "launchTemplate": map[string]any{"id": "lt-1"}}),
 		res(contract.TypeInstance, "placed", "i-5", map[string]any{"subnetId": contract.TypeSubnet + "/network-private-a"}),
-		res(contract.TypeEipAssociation, "elsewhere", "eipassoc-2", map[string]any{"instanceId": "i-elsewhere"}),
+		res(contract.TypeEIPAssoc, "elsewhere", "eipassoc-2", map[string]any{"instanceId": "i-elsewhere"}),
 		res(contract.TypeEip, "nat-ip", "eipalloc-3", map[string]any{"domain": "vpc"}),
 	)
 	got := map[string]string{}

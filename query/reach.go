@@ -175,7 +175,7 @@ var ReachabilityTypes = []string{
 	contract.TypeECSService, contract.TypeLoadBalancer, contract.TypeALBLoadBalancer, contract.TypeDBInstance, contract.TypeDBSubnetGroup,
 	contract.TypeCache, contract.TypeCacheSubnetGroup, contract.TypeVpcEndpoint,
 	contract.TypeInstance, contract.TypeSpotInstanceRequest, contract.TypeNetworkInterface, contract.TypeNetworkInterfaceAttachment,
-	contract.TypeNetworkInterfaceSGAttachment, contract.TypeEip, contract.TypeEipAssociation,
+	contract.TypeNetworkInterfaceSGAttachment, contract.TypeEip, contract.TypeEIPAssoc,
 	contract.TypeSecurityGroup, contract.TypeSGIngressRule, contract.TypeSGEgressRule, contract.TypeSGRule,
 	contract.TypeSubnet, contract.TypeRouteTable, contract.TypeRouteTableAssoc, contract.TypeDefaultRouteTable, contract.TypeMainRouteTableAssoc, contract.TypeRoute, contract.TypeInternetGateway, contract.TypeNatGateway,
 	contract.TypeNetworkACL, contract.TypeNetworkACLRule, contract.TypeNetworkACLAssoc, contract.TypeDefaultNetworkACL,

@@ -255,7 +255,7 @@ const (
 	TypeNetworkInterface             = "aws:ec2/networkInterface:NetworkInterface"
 	TypeNetworkInterfaceAttachment   = "aws:ec2/networkInterfaceAttachment:NetworkInterfaceAttachment"
 	TypeNetworkInterfaceSGAttachment = "aws:ec2/networkInterfaceSecurityGroupAttachment:NetworkInterfaceSecurityGroupAttachment"
-	TypeEipAssociation               = "aws:ec2/eipAssociation:EipAssociation"
+	TypeEIPAssoc                     = "aws:ec2/eipAssociation:EipAssociation" // #nosec G101 -- a type token ("eiPASSociation"), not a credential
 	TypeDefaultRouteTable            = "aws:ec2/defaultRouteTable:DefaultRouteTable"
 	TypeMainRouteTableAssoc          = "aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation"
 )
