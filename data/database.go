@@ -8,6 +8,7 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/rds"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/secretsmanager"
 	"github.com/pulumi/pulumi-tls/sdk/v5/go/tls"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -40,6 +41,11 @@ type DatabaseArgs struct {
 	// LogRetentionDays is the retention of the database's log groups, in days: a value
 	// CloudWatch Logs accepts. Required.
 	LogRetentionDays int
+	// MasterSecretPolicy builds the resource policy of the master secret RDS manages, from that
+	// secret's ARN (a JSON document: resourcepolicy.ManagedSecretPolicy denies its value to all
+	// but its readers and every change to all but the deploying roles and RDS). Required: without
+	// it any principal of the account whose IAM policy allows it could read the password.
+	MasterSecretPolicy pulumi.StringInput
 }
 
 // Database is an RDS PostgreSQL instance in the isolated tier.
@@ -75,6 +81,8 @@ func (a *DatabaseArgs) validate(name string) error {
 		return fmt.Errorf("database %s: isolated subnets and a security group are required", name)
 	case a.DataKeyArn == nil || a.SecretsKeyArn == nil || a.LogsKeyArn == nil:
 		return fmt.Errorf("database %s: the data, secrets and logs keys are required", name)
+	case a.MasterSecretPolicy == nil:
+		return fmt.Errorf("database %s: the master secret's resource policy is required", name)
 	case a.Version == "" || strings.Contains(a.Version, "."):
 		return fmt.Errorf("database %s: version %q must be a major version", name, a.Version)
 	case a.BackupRetentionDays < 7 || a.BackupRetentionDays > 35:
@@ -191,6 +199,14 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 	d.Port = instance.Port
 	d.ResourceID = instance.ResourceId
 	d.MasterSecretArn = instance.MasterUserSecrets.Index(pulumi.Int(0)).SecretArn().Elem()
+	// RDS creates the secret; its resource policy is ours, kept with the database.
+	if _, err := secretsmanager.NewSecretPolicy(ctx, name+"-master-secret", &secretsmanager.SecretPolicyArgs{
+		SecretArn:         d.MasterSecretArn,
+		Policy:            args.MasterSecretPolicy,
+		BlockPublicPolicy: pulumi.Bool(true),
+	}, parent, pulumi.Protect(args.Protect)); err != nil {
+		return nil, fmt.Errorf("creating the policy of database %s's master secret: %w", name, err)
+	}
 	if err := ctx.RegisterResourceOutputs(d, pulumi.Map{
 		"identifier":      d.Identifier,
 		"address":         d.Address,

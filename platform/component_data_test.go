@@ -131,7 +131,8 @@ func databaseArgs(scope stack.Scope) *data.DatabaseArgs {
 		DatabaseSettings: data.DatabaseSettings{Name: "users-db", Engine: "postgres", Version: "16", Owner: "users", InstanceClass: "db.t4g.micro", Port: 5432,
 			AllocatedStorage: 20, MaxAllocatedStorage: 100, BackupRetentionDays: 7, MultiAZ: scope.Protect},
 		IsolatedSubnetIDs: pulumi.ToStringArray([]string{"subnet-i-a", "subnet-i-b"}), SecurityGroupID: pulumi.String("sg-0db0000000000000"),
-		DataKeyArn: pulumi.String(dataKey), SecretsKeyArn: pulumi.String(secretsKey), LogsKeyArn: pulumi.String(logsKey), LogRetentionDays: 30}
+		DataKeyArn: pulumi.String(dataKey), SecretsKeyArn: pulumi.String(secretsKey), LogsKeyArn: pulumi.String(logsKey), LogRetentionDays: 30,
+		MasterSecretPolicy: pulumi.String(`{"Version":"2012-10-17","Statement":[]}`)}
 }
 
 // A Database is PostgreSQL in the isolated subnets: encrypted with the data key, TLS forced, the
@@ -149,7 +150,7 @@ func TestDatabase(t *testing.T) {
 			return err
 		})
 		comp := p.component(contract.TypeDatabase)
-		want := map[string]int{contract.TypeDBSubnetGroup: 1, contract.TypeDBParameterGroup: 1, contract.TypeLogGroup: 2, contract.TypeDBInstance: 1}
+		want := map[string]int{contract.TypeDBSubnetGroup: 1, contract.TypeDBParameterGroup: 1, contract.TypeLogGroup: 2, contract.TypeDBInstance: 1, contract.TypeSecretPolicy: 1}
 		if scope.Protect {
 			want[contract.TypeTLSPrivateKey] = 1 // the final snapshot's name
 		}
@@ -191,6 +192,10 @@ func TestDatabase(t *testing.T) {
 			assert.Regexp(t, `^users-db-test-final-[0-9a-f]{8}$`, db.Inputs["finalSnapshotIdentifier"])
 		}
 		assert.Regexp(t, `^arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-`, out.get(t, "master"))
+		policy := p.one(contract.TypeSecretPolicy, "users-db-master-secret")
+		assert.Equal(t, out.get(t, "master"), policy.Inputs["secretArn"], "the policy guards the secret RDS made")
+		assert.Equal(t, true, policy.Inputs["blockPublicPolicy"])
+		assert.Equal(t, scope.Protect, policy.Protect, "protected with the database")
 	}
 	bad := databaseArgs(testScope)
 	bad.BackupRetentionDays = 3

@@ -31,6 +31,7 @@ func TestVaultArgsValidation(t *testing.T) {
 	role := pulumi.String("arn:aws:iam::123456789012:role/x")
 	ok := secrets.VaultArgs{Scope: testScope, SecretsKeyArn: pulumi.String("arn:k"), RecoveryWindowDays: 7,
 		ExecutionRoleTags: map[string]string{contract.RoleTag: string(contract.ExecutionRole), contract.StackTag: "dev"},
+		DeployerArns:      []string{"arn:aws:iam::123456789012:role/deploy"},
 		Services:          []secrets.VaultService{{Name: "orders", ExecutionRoleArn: role}},
 		AppSecrets:        []secrets.AppSecret{{Name: "k", Value: pulumi.String("v"), Readers: []string{"orders"}}}}
 	assert.NoError(t, vaultErr(ok))
@@ -43,6 +44,7 @@ func TestVaultArgsValidation(t *testing.T) {
 		"secret no value": func(a *secrets.VaultArgs) { a.AppSecrets[0].Value = nil },
 		"no account":      func(a *secrets.VaultArgs) { a.AccountID = "" },
 		"no role tags":    func(a *secrets.VaultArgs) { a.ExecutionRoleTags = nil },
+		"no deployer":     func(a *secrets.VaultArgs) { a.DeployerArns = nil },
 	} {
 		bad := ok
 		bad.Services = append([]secrets.VaultService(nil), ok.Services...)
@@ -58,6 +60,7 @@ func vaultArgs(scope stack.Scope, bff bool) *secrets.VaultArgs {
 	return &secrets.VaultArgs{
 		Scope: scope, SecretsKeyArn: pulumi.String(secretsKey), RecoveryWindowDays: 7,
 		ExecutionRoleTags: map[string]string{contract.RoleTag: string(contract.ExecutionRole), contract.StackTag: "test"},
+		DeployerArns:      []string{"arn:aws:iam::123456789012:role/deploy"},
 		Services: []secrets.VaultService{
 			{Name: "web-bff", Public: bff, ExecutionRoleArn: pulumi.String("arn:aws:iam::123456789012:role/web-bff-exec-role")},
 			{Name: "users", ExecutionRoleArn: pulumi.String("arn:aws:iam::123456789012:role/users-exec-role")},

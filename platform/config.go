@@ -39,6 +39,7 @@ const (
 	keySecretValues = "secretValues"
 	keyEdge         = "edge"
 	keyQuotas       = "quotas"
+	keyDeploy       = "deploy"
 	keyRegion       = "aws:region"
 )
 
@@ -112,6 +113,7 @@ func Load(src Source) (*Spec, error) {
 	loadSecrets(src, spec, &ps)
 	loadEdge(src, spec, &ps)
 	loadQuotas(src, spec, &ps)
+	loadDeploy(src, spec, &ps)
 	checkGraph(spec, &ps)
 	checkContracts(spec, &ps)
 	checkQuotas(spec, &ps)

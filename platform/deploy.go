@@ -14,6 +14,7 @@ import (
 	"github.com/secure-vpc/secure-vpc/internal/stack"
 	"github.com/secure-vpc/secure-vpc/network"
 	"github.com/secure-vpc/secure-vpc/secrets"
+	"github.com/secure-vpc/secure-vpc/secrets/resourcepolicy"
 )
 
 // Deploy is the Pulumi program: it reads and validates the whole stack config, and only if all
@@ -136,6 +137,7 @@ func (d *dependencies) vaultArgs() *secrets.VaultArgs {
 		SecretsKeyArn:      d.keys.SecretsKeyArn,
 		RecoveryWindowDays: d.spec.SecretRecoveryWindowDays,
 		ExecutionRoleTags:  d.ids.Selector(contract.ExecutionRole),
+		DeployerArns:       d.spec.DeployRoleArns,
 	}
 	for _, name := range sortedNames(d.spec.Services) {
 		args.Services = append(args.Services, secrets.VaultService{
@@ -150,6 +152,28 @@ func (d *dependencies) vaultArgs() *secrets.VaultArgs {
 		args.Caches = append(args.Caches, secrets.CacheToken{Name: name, Users: d.spec.Caches[name].Users})
 	}
 	return args
+}
+
+// masterSecretPolicy is the resource policy of a database's RDS-managed master secret: read by
+// the task roles of the services the wiring gives it to, changed only by the deploying roles and
+// RDS.
+func (d *dependencies) masterSecretPolicy(database string) pulumi.StringInput {
+	var readers []any
+	for _, svc := range sortedNames(d.spec.Services) {
+		for _, db := range WireService(d.spec, svc).Databases {
+			if db.Database == database {
+				readers = append(readers, d.ids.TaskRole(svc).Arn)
+			}
+		}
+	}
+	account, deployers := d.scope().AccountID, d.spec.DeployRoleArns
+	return pulumi.All(readers...).ApplyT(func(xs []any) (string, error) {
+		roles := make([]string, len(xs))
+		for i, x := range xs {
+			roles[i] = x.(string)
+		}
+		return resourcepolicy.ManagedSecretPolicy(account, roles, deployers).JSON()
+	}).(pulumi.StringOutput)
 }
 
 type storeOutputs struct {
@@ -206,7 +230,8 @@ func (d *dependencies) buildStores(ctx *pulumi.Context) (*storeOutputs, error) {
 			Scope: d.scope(), DatabaseSettings: d.spec.Databases[name],
 			IsolatedSubnetIDs: d.vpc.IsolatedSubnetIDs, SecurityGroupID: d.fw.Database(name),
 			DataKeyArn: d.keys.DataKeyArn, SecretsKeyArn: d.keys.SecretsKeyArn, LogsKeyArn: d.keys.LogsKeyArn,
-			LogRetentionDays: d.spec.Network.FlowLogRetentionDays,
+			LogRetentionDays:   d.spec.Network.FlowLogRetentionDays,
+			MasterSecretPolicy: d.masterSecretPolicy(name),
 		})
 		if err != nil {
 			return nil, fmt.Errorf("creating database %s: %w", name, err)

@@ -143,10 +143,10 @@ func checkPolicySizes(spec *Spec, ps *problems) {
 		return out
 	}
 	for _, name := range sortedNames(spec.Secrets) {
-		over(nsKey(keySecrets)+"."+name+".readers", "its resource policy", size(resourcepolicy.ReadersPolicy(execRoles(spec.Secrets[name].Readers)).JSON()), awslimits.SecretPolicyChars)
+		over(nsKey(keySecrets)+"."+name+".readers", "its resource policy", size(resourcepolicy.ReadersPolicy(execRoles(spec.Secrets[name].Readers), spec.DeployRoleArns).JSON()), awslimits.SecretPolicyChars)
 	}
 	for _, name := range sortedNames(spec.Caches) {
-		over(nsKey(keyCaches)+"."+name+".users", "the resource policy of its auth token", size(resourcepolicy.ReadersPolicy(execRoles(spec.Caches[name].Users)).JSON()), awslimits.SecretPolicyChars)
+		over(nsKey(keyCaches)+"."+name+".users", "the resource policy of its auth token", size(resourcepolicy.ReadersPolicy(execRoles(spec.Caches[name].Users), spec.DeployRoleArns).JSON()), awslimits.SecretPolicyChars)
 	}
 	var bffs []string
 	for _, name := range sortedNames(spec.Services) {
@@ -154,7 +154,7 @@ func checkPolicySizes(spec *Spec, ps *problems) {
 			bffs = append(bffs, name)
 		}
 	}
-	over(nsKey(keyServices), "the resource policy of the identity signing key (read by every BFF)", size(resourcepolicy.ReadersPolicy(execRoles(bffs)).JSON()), awslimits.SecretPolicyChars)
+	over(nsKey(keyServices), "the resource policy of the identity signing key (read by every BFF)", size(resourcepolicy.ReadersPolicy(execRoles(bffs), spec.DeployRoleArns).JSON()), awslimits.SecretPolicyChars)
 	for _, name := range sortedNames(spec.Buckets) {
 		b := spec.Buckets[name]
 		roles := func(services []string) []string {

@@ -58,6 +58,9 @@ type Spec struct {
 	Caches      map[string]Cache
 	Secrets     map[string]AppSecret
 	Edge        Edge
+	// DeployRoleArns are the IAM roles that deploy the stack (deploy.roleArns), sorted: the only
+	// principals a secret's resource policy lets change it.
+	DeployRoleArns []string
 	// Quotas are the account's applied values of the adjustable AWS quotas the loader checks,
 	// by secure-vpc:quotas key (AWS's defaults unless the config says otherwise).
 	Quotas map[string]int

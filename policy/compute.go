@@ -381,6 +381,10 @@ func checkIAM(ix *query.Index) (int, []Finding) {
 				if st.Effect != policydoc.Allow {
 					continue
 				}
+				if neg := st.Negated(); neg != "" {
+					fs = append(fs, finding(r, "%s", negatedAllow(st)))
+					continue
+				}
 				wild := len(st.Resource) == 0
 				for _, res := range st.Resource {
 					wild = wild || res == "*"
@@ -405,6 +409,10 @@ func checkIAM(ix *query.Index) (int, []Finding) {
 		}
 		for _, st := range doc.Statement {
 			if st.Effect != policydoc.Allow {
+				continue
+			}
+			if st.Negated() != "" {
+				fs = append(fs, finding(role, "trust policy %s", negatedAllow(st)))
 				continue
 			}
 			if len(st.Principals()["Service"]) > 0 {

@@ -255,6 +255,9 @@ func checkKeys(ix *query.Index) (int, []Finding) {
 			fs = append(fs, finding(k, "has no valid key policy"))
 		} else {
 			for _, st := range doc.Statement {
+				if st.Effect == policydoc.Allow && st.Negated() != "" {
+					fs = append(fs, finding(k, "key policy %s", negatedAllow(st)))
+				}
 				if st.Effect == policydoc.Allow && (len(st.Principals()["*"]) > 0 || slices.Contains(st.Principals()["AWS"], "*")) && len(st.Condition) == 0 {
 					fs = append(fs, finding(k, "key policy statement %s allows any principal without a condition", st.Sid))
 				}
@@ -356,6 +359,10 @@ func checkSecretPolicies(ix *query.Index) (int, []Finding) {
 		}
 		for _, st := range doc.Statement {
 			if st.Effect != policydoc.Allow {
+				continue
+			}
+			if st.Negated() != "" {
+				fs = append(fs, finding(s, "resource policy %s", negatedAllow(st)))
 				continue
 			}
 			ps := st.Principals()

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/secure-vpc/secure-vpc/internal/policydoc"
 	"github.com/secure-vpc/secure-vpc/internal/stackstate"
 	"github.com/secure-vpc/secure-vpc/query"
 )
@@ -48,6 +49,7 @@ func Catalogue() []Invariant {
 	out := append([]Invariant(nil), networkInvariants...)
 	out = append(out, dataInvariants...)
 	out = append(out, protectInvariants...)
+	out = append(out, secretGuardInvariants...)
 	out = append(out, computeInvariants...)
 	out = append(out, reachInvariants...)
 	return append(out, orderInvariants...)
@@ -75,6 +77,12 @@ func Failed(results []Result) []Finding {
 		out = append(out, r.Findings...)
 	}
 	return out
+}
+
+// negatedAllow says why an Allow written with NotPrincipal, NotAction or NotResource fails: it
+// grants everything but what it lists, which no invariant can bound.
+func negatedAllow(st policydoc.Statement) string {
+	return fmt.Sprintf("statement %s allows with %s: it grants everything but what it lists; name what it allows instead", st.Sid, st.Negated())
 }
 
 func finding(r *query.Resource, format string, args ...any) Finding {

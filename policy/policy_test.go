@@ -65,11 +65,15 @@ type brokenPlan struct {
 
 // alsoFails lists, by the message a case expects, other invariants the same edit rightly breaks.
 var alsoFails = map[string][]string{
-	"declares no tier":                     {"SVC-01"}, // a subnet without a tier can no longer be shown to be private
-	"not a BFF's load balancer":            {"REACH-01"},
-	"tcp 443 and 80 only":                  {"REACH-01"},
-	"the internet can reach it on tcp 22":  {"EDGE-02", "ORDER-01"}, // a NACL rule added by hand that the BFF does not wait for
-	"orders can reach it":                  {"DATA-03", "ORDER-01"},
+	"declares no tier":                    {"SVC-01"}, // a subnet without a tier can no longer be shown to be private
+	"not a BFF's load balancer":           {"REACH-01"},
+	"tcp 443 and 80 only":                 {"REACH-01"},
+	"the internet can reach it on tcp 22": {"EDGE-02", "ORDER-01"}, // a NACL rule added by hand that the BFF does not wait for
+	"orders can reach it":                 {"DATA-03", "ORDER-01"},
+	// A secret policy replaced or removed by hand loses its denials too.
+	"not specific roles":                   {"SECRET-01", "SECRET-02"},
+	"no resource policy":                   {"SECRET-01", "SECRET-02"},
+	"admits the whole account":             {"SECRET-01"},
 	"the internet can reach it on tcp 443": {"EDGE-02"},             // the instance's group admits the world
 	"instance worker can reach it":         {"DATA-03", "ORDER-01"}, // a CIDR rule on the database's group
 	"cannot be decided":                    {"SVC-01"},
@@ -566,6 +570,9 @@ func TestEveryInvariantHasAFailingFixture(t *testing.T) {
 	all = append(all, deployCases()...)
 	covered := map[string]bool{}
 	for _, c := range all {
+		covered[c.invariant] = true
+	}
+	for _, c := range secretGuardCases() {
 		covered[c.invariant] = true
 	}
 	for _, id := range []string{"NET-01", "NET-02", "NET-03", "NET-04", "NET-05", "NET-06", "NET-07"} {

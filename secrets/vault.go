@@ -72,6 +72,10 @@ type VaultArgs struct {
 	// secret every service reads admits them by tag, so its policy does not grow with the number
 	// of services (Secrets Manager caps a resource policy at 20,480 characters). Required.
 	ExecutionRoleTags map[string]string
+	// DeployerArns are the IAM roles that deploy the stack (role ARNs): every secret's policy
+	// denies changes to every other principal, and its value to all but its readers and them.
+	// Required: at least one.
+	DeployerArns []string
 }
 
 // Vault holds every Secrets Manager entry the program creates, and the internal PKI whose
@@ -114,7 +118,7 @@ func NewVault(ctx *pulumi.Context, name string, args *VaultArgs, opts ...pulumi.
 		return nil, fmt.Errorf("registering vault: %w", err)
 	}
 	w := &secretWriter{ctx: ctx, parent: v, scope: args.Scope, keyArn: args.SecretsKeyArn,
-		recoveryDays: args.RecoveryWindowDays, vault: v}
+		recoveryDays: args.RecoveryWindowDays, deployers: args.DeployerArns, vault: v}
 	roles := map[string]pulumi.StringInput{}
 	var all, bffs []string
 	for _, s := range args.Services {
@@ -206,7 +210,7 @@ func NewVault(ctx *pulumi.Context, name string, args *VaultArgs, opts ...pulumi.
 			return nil, err
 		}
 	}
-	everyService, err := resourcepolicy.StackReadersPolicy(args.AccountID, args.ExecutionRoleTags).JSON()
+	everyService, err := resourcepolicy.StackReadersPolicy(args.AccountID, args.ExecutionRoleTags, args.DeployerArns).JSON()
 	if err != nil {
 		return nil, fmt.Errorf("building the verification key's policy: %w", err)
 	}
@@ -265,6 +269,8 @@ func (a *VaultArgs) validate() error {
 		return fmt.Errorf("vault: recovery window %d is outside 7-30 days", a.RecoveryWindowDays)
 	case len(a.ExecutionRoleTags) == 0:
 		return fmt.Errorf("vault: the tags of the stack's execution roles are required")
+	case len(a.DeployerArns) == 0:
+		return fmt.Errorf("vault: at least one deploying role is required: every secret denies changes to all other principals")
 	}
 	known := map[string]bool{}
 	for _, s := range a.Services {
@@ -301,6 +307,7 @@ type secretWriter struct {
 	scope        stack.Scope
 	keyArn       pulumi.StringInput
 	recoveryDays int
+	deployers    []string
 	vault        *Vault
 }
 
@@ -316,7 +323,7 @@ func (w *secretWriter) Write(kind contract.SecretKind, name, description string,
 		for i, x := range xs {
 			roles[i] = x.(string)
 		}
-		return resourcepolicy.ReadersPolicy(roles).JSON()
+		return resourcepolicy.ReadersPolicy(roles, w.deployers).JSON()
 	}).(pulumi.StringOutput)
 	return w.write(kind, name, description, value, policy)
 }

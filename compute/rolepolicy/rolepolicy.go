@@ -51,10 +51,22 @@ func ExecutionPolicy(image, region, logGroupArn, secretsKeyArn string, secretArn
 		sts = append(sts,
 			policydoc.Statement{Sid: "InjectItsSecrets", Effect: policydoc.Allow, Action: []string{"secretsmanager:GetSecretValue"}, Resource: arns},
 			policydoc.Statement{Sid: "DecryptItsSecrets", Effect: policydoc.Allow, Action: []string{"kms:Decrypt"}, Resource: []string{secretsKeyArn},
-				Condition: map[string]map[string]any{"StringEquals": {"kms:ViaService": fmt.Sprintf("secretsmanager.%s.amazonaws.com", region)}}},
+				Condition: secretsKeyUse(region, arns)},
 		)
 	}
 	return policydoc.New(sts...)
+}
+
+// secretsKeyUse binds a role's use of the secrets key to the secrets it reads: only through
+// Secrets Manager, and only for those secrets, which Secrets Manager names in the encryption
+// context of every data key it asks for (kms:EncryptionContext:SecretARN;
+// https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html#security-encryption-encryption-context).
+// A role that could read another secret through a mistaken policy still could not decrypt it.
+func secretsKeyUse(region string, secretArns []string) map[string]map[string]any {
+	return map[string]map[string]any{"StringEquals": {
+		"kms:ViaService":                  fmt.Sprintf("secretsmanager.%s.amazonaws.com", region),
+		"kms:EncryptionContext:SecretARN": slices.Compact(slices.Sorted(slices.Values(secretArns))),
+	}}
 }
 
 // BucketGrant and DatabaseGrant are resolved accesses for TaskPolicy.
@@ -106,7 +118,7 @@ func TaskPolicy(region, accountID, dataKeyArn, secretsKeyArn string, buckets []B
 		sts = append(sts,
 			policydoc.Statement{Sid: "ReadTheMasterSecretWhenConnecting", Effect: policydoc.Allow, Action: []string{"secretsmanager:GetSecretValue"}, Resource: masters},
 			policydoc.Statement{Sid: "DecryptTheMasterSecret", Effect: policydoc.Allow, Action: []string{"kms:Decrypt"}, Resource: []string{secretsKeyArn},
-				Condition: map[string]map[string]any{"StringEquals": {"kms:ViaService": fmt.Sprintf("secretsmanager.%s.amazonaws.com", region)}}},
+				Condition: secretsKeyUse(region, masters)},
 		)
 	}
 	return policydoc.New(sts...)

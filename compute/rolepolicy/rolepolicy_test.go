@@ -39,6 +39,8 @@ func TestExecutionPolicy(t *testing.T) {
 	assert.Equal(t, []string{app, tls}, sts["InjectItsSecrets"].Resource, "exactly its secrets, once each")
 	assert.Equal(t, []string{key}, sts["DecryptItsSecrets"].Resource)
 	assert.Equal(t, "secretsmanager.eu-west-1.amazonaws.com", sts["DecryptItsSecrets"].Condition["StringEquals"]["kms:ViaService"])
+	assert.Equal(t, []any{app, tls}, sts["DecryptItsSecrets"].Condition["StringEquals"]["kms:EncryptionContext:SecretARN"],
+		"the secrets key only for its own secrets")
 
 	public := statements(t, ExecutionPolicy("ghcr.io/example/web:1.0", "eu-west-1", logs, key, nil))
 	assert.NotContains(t, public, "RegistryLogin", "no ECR permissions for an image that is not in ECR")

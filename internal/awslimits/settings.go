@@ -40,6 +40,13 @@ var WAFRateLimit = Range{10, 2000000000, "https://docs.aws.amazon.com/waf/latest
 // to the internet pulls only from the registries of its own region, through the VPC endpoints.
 var ECRPrivateRegistry = regexp.MustCompile(`^[0-9]{12}\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com$`)
 
+// IAMRoleARN matches the ARN of an IAM role in the commercial partition: the account, then the
+// role's path and name (a name is 1-64 of the characters letters, digits and +=,.@_-; a path is
+// /, or /-delimited segments of printable ASCII; see
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html). Its groups are
+// the account and the path with the name.
+var IAMRoleARN = regexp.MustCompile(`^arn:aws:iam::([0-9]{12}):role/((?:[\x21-\x7e]+/)*[\w+=,.@-]{1,64})$`)
+
 // ACMCertificateARN matches the ARN of an ACM certificate in the commercial partition,
 // arn:aws:acm:<region>:<account>:certificate/<id>, capturing the region
 // (https://docs.aws.amazon.com/acm/latest/APIReference/API_CertificateDetail.html).

@@ -44,3 +44,17 @@ func TestSettingFacts(t *testing.T) {
 		assert.False(t, ACMCertificateARN.MatchString(arn), arn)
 	}
 }
+
+func TestIAMRoleARN(t *testing.T) {
+	for arn, ok := range map[string]bool{
+		"arn:aws:iam::123456789012:role/secure-vpc-deploy-dev":                             true,
+		"arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_x_1": true,
+		"arn:aws:iam::123456789012:user/alice":                                             false,
+		"arn:aws:iam::12345678901:role/short-account":                                      false,
+		"arn:aws-cn:iam::123456789012:role/other-partition":                                false,
+		"arn:aws:iam::123456789012:role/":                                                  false,
+		"arn:aws:iam::123456789012:role/has space":                                         false,
+	} {
+		assert.Equal(t, ok, IAMRoleARN.MatchString(arn), arn)
+	}
+}

@@ -16,14 +16,35 @@ type Document struct {
 	Statement []Statement `json:"Statement"`
 }
 
-// Statement is one statement of a policy. Principal is nil for identity policies.
+// Statement is one statement of a policy. Principal is nil for identity policies. A statement
+// names either Action or NotAction ("every action but these"), and likewise Resource or
+// NotResource, Principal or NotPrincipal
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notaction.html).
 type Statement struct {
-	Sid       string                    `json:"Sid,omitempty"`
-	Effect    string                    `json:"Effect"`
-	Principal any                       `json:"Principal,omitempty"`
-	Action    []string                  `json:"Action"`
-	Resource  []string                  `json:"Resource,omitempty"`
-	Condition map[string]map[string]any `json:"Condition,omitempty"`
+	Sid          string                    `json:"Sid,omitempty"`
+	Effect       string                    `json:"Effect"`
+	Principal    any                       `json:"Principal,omitempty"`
+	NotPrincipal any                       `json:"NotPrincipal,omitempty"`
+	Action       []string                  `json:"Action,omitempty"`
+	NotAction    []string                  `json:"NotAction,omitempty"`
+	Resource     []string                  `json:"Resource,omitempty"`
+	NotResource  []string                  `json:"NotResource,omitempty"`
+	Condition    map[string]map[string]any `json:"Condition,omitempty"`
+}
+
+// Negated reports which of NotPrincipal, NotAction and NotResource a statement uses ("" when
+// none): an Allow written with one grants everything but what it lists, which no check that reads
+// Principal, Action and Resource can bound.
+func (s Statement) Negated() string {
+	switch {
+	case s.NotPrincipal != nil:
+		return "NotPrincipal"
+	case len(s.NotAction) > 0:
+		return "NotAction"
+	case len(s.NotResource) > 0:
+		return "NotResource"
+	}
+	return ""
 }
 
 // Effects.
@@ -86,11 +107,13 @@ func Parse(text string) (Document, error) {
 	}
 	doc := Document{Version: raw.Version}
 	for _, it := range items {
-		st := Statement{Principal: it["Principal"]}
+		st := Statement{Principal: it["Principal"], NotPrincipal: it["NotPrincipal"]}
 		st.Sid, _ = it["Sid"].(string)
 		st.Effect, _ = it["Effect"].(string)
 		st.Action = StringList(it["Action"])
 		st.Resource = StringList(it["Resource"])
+		st.NotAction = StringList(it["NotAction"])
+		st.NotResource = StringList(it["NotResource"])
 		if cond, ok := it["Condition"].(map[string]any); ok {
 			st.Condition = map[string]map[string]any{}
 			for op, kv := range cond {

@@ -43,3 +43,23 @@ func TestRenderAndParseAgree(t *testing.T) {
 	assert.Error(t, err, "a policy needs a statement")
 	assert.Nil(t, policydoc.StringList(3))
 }
+
+// NotPrincipal, NotAction and NotResource are read, rendered, and reported as negated.
+func TestNegatedElements(t *testing.T) {
+	cases := []struct {
+		text, want string
+	}{
+		{`{"Statement":[{"Effect":"Allow","NotAction":"iam:*","Resource":"*"}]}`, "NotAction"},
+		{`{"Statement":[{"Effect":"Allow","Action":"s3:*","NotResource":["arn:aws:s3:::a/*"]}]}`, "NotResource"},
+		{`{"Statement":[{"Effect":"Deny","NotPrincipal":{"AWS":"arn:aws:iam::1:role/a"},"Action":"*","Resource":"*"}]}`, "NotPrincipal"},
+		{`{"Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`, ""},
+	}
+	for _, tc := range cases {
+		doc, err := policydoc.Parse(tc.text)
+		require.NoError(t, err)
+		assert.Equal(t, tc.want, doc.Statement[0].Negated(), tc.text)
+	}
+	text, err := policydoc.New(policydoc.Statement{Effect: policydoc.Deny, Principal: policydoc.AnyPrincipal, NotAction: []string{"secretsmanager:GetSecretValue"}, Resource: []string{"*"}}).JSON()
+	require.NoError(t, err)
+	assert.Equal(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","NotAction":["secretsmanager:GetSecretValue"],"Resource":["*"]}]}`, text, "no empty Action")
+}

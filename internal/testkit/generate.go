@@ -64,6 +64,7 @@ func GeneratedSource(n int) platform.Source {
 			"secure-vpc:caches":      js(map[string]any{"sessions": map[string]any{"users": []any{"web-bff", "mobile-bff"}}}),
 			"secure-vpc:secrets":     js(map[string]any{"api-key": map[string]any{"readers": []any{name(1)}}}),
 			"secure-vpc:edge":        "{}",
+			"secure-vpc:deploy":      `{"roleArns":["arn:aws:iam::123456789012:role/secure-vpc-deploy-scale"]}`,
 		},
 		Secret: map[string]bool{},
 	}
