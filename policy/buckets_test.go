@@ -179,19 +179,7 @@ func TestBucketInvariantsCatchBrokenPlans(t *testing.T) {
 	for _, tc := range bucketCases() {
 		t.Run(tc.invariant+" "+tc.wantMsg, func(t *testing.T) {
 			e := fixtures.Plan(t, tc.stack)
-			culprit := tc.breakPlan(t, e)
-			results := policy.Evaluate(e)
-			var messages []string
-			for _, f := range policy.Failed(results) {
-				if f.Invariant == tc.invariant && f.URN == culprit {
-					messages = append(messages, f.Message)
-				}
-				if f.Invariant != tc.invariant {
-					assert.Contains(t, tc.alsoFails, f.Invariant, "only the broken invariant fails: %s", f)
-				}
-			}
-			require.NotEmpty(t, messages, "%s did not flag %s; findings: %v", tc.invariant, culprit, policy.Failed(results))
-			assert.Contains(t, strings.Join(messages, "\n"), tc.wantMsg)
+			assertCaught(t, e, tc.invariant, tc.breakPlan(t, e), tc.wantMsg, tc.alsoFails)
 		})
 	}
 }

@@ -204,21 +204,28 @@ func TestInvariantsCatchBrokenPlans(t *testing.T) {
 		t.Run(tc.invariant+" "+tc.wantMsg, func(t *testing.T) {
 			e := devPlan(t)
 			culprit := tc.breakPlan(t, e)
-			results := policy.Evaluate(e)
-			var messages []string
-			for _, f := range policy.Failed(results) {
-				if f.Invariant == tc.invariant && f.URN == culprit {
-					messages = append(messages, f.Message)
-				}
-			}
-			require.NotEmpty(t, messages, "%s did not flag %s; findings: %v", tc.invariant, culprit, policy.Failed(results))
-			assert.Contains(t, strings.Join(messages, "\n"), tc.wantMsg)
-			for _, f := range policy.Failed(results) {
-				if f.Invariant != tc.invariant {
-					assert.Contains(t, alsoFails[tc.wantMsg], f.Invariant, "only the broken invariant fails: %s", f)
-				}
-			}
+			assertCaught(t, e, tc.invariant, culprit, tc.wantMsg, alsoFails[tc.wantMsg])
 		})
+	}
+}
+
+// assertCaught checks that an invariant flags the culprit of a broken plan with a message that
+// says wantMsg, and that no invariant but it and those in also fails.
+func assertCaught(t *testing.T, e *stackstate.Export, invariant, culprit, wantMsg string, also []string) {
+	t.Helper()
+	results := policy.Evaluate(e)
+	var messages []string
+	for _, f := range policy.Failed(results) {
+		if f.Invariant == invariant && f.URN == culprit {
+			messages = append(messages, f.Message)
+		}
+	}
+	require.NotEmpty(t, messages, "%s did not flag %s; findings: %v", invariant, culprit, policy.Failed(results))
+	assert.Contains(t, strings.Join(messages, "\n"), wantMsg)
+	for _, f := range policy.Failed(results) {
+		if f.Invariant != invariant {
+			assert.Contains(t, also, f.Invariant, "only the broken invariant fails: %s", f)
+		}
 	}
 }
 
