@@ -53,7 +53,7 @@ func NewLogBucket(ctx *pulumi.Context, name string, args *LogBucketArgs, opts ..
 		Filter:     &s3.BucketLifecycleConfigurationV2RuleFilterArgs{},
 		Expiration: &s3.BucketLifecycleConfigurationV2RuleExpirationArgs{Days: pulumi.Int(args.RetentionDays)},
 	}
-	bucket, err := newPrivateBucket(ctx, lb, name, args.Scope, map[string]string{contract.PurposeTag: string(contract.AccessLogsPurpose)}, expire)
+	bucket, _, err := newPrivateBucket(ctx, lb, name, args.Scope, map[string]string{contract.PurposeTag: string(contract.AccessLogsPurpose)}, expire)
 	if err != nil {
 		return nil, err
 	}

@@ -45,7 +45,10 @@ type Vpc struct {
 	IsolatedSubnetIDs       pulumi.StringArrayOutput `pulumi:"isolatedSubnetIds"`
 	EndpointSecurityGroupID pulumi.IDOutput          `pulumi:"endpointSecurityGroupId"`
 	S3PrefixListID          pulumi.StringOutput      `pulumi:"s3PrefixListId"`
-	FlowLogGroupName        pulumi.StringOutput      `pulumi:"flowLogGroupName"`
+	// S3EndpointID is the S3 gateway endpoint's id (vpce-...): data buckets admit their task roles
+	// only through it (aws:SourceVpce).
+	S3EndpointID     pulumi.StringOutput `pulumi:"s3EndpointId"`
+	FlowLogGroupName pulumi.StringOutput `pulumi:"flowLogGroupName"`
 
 	// Endpoints are the VPC endpoints (interface and S3 gateway): a task pulls its image, reads
 	// its secrets and writes its logs through them when it starts, so services wait for them.
@@ -118,6 +121,7 @@ func NewVpc(ctx *pulumi.Context, name string, args *VpcArgs, opts ...pulumi.Reso
 		"isolatedSubnetIds":       v.IsolatedSubnetIDs,
 		"endpointSecurityGroupId": v.EndpointSecurityGroupID,
 		"s3PrefixListId":          v.S3PrefixListID,
+		"s3EndpointId":            v.S3EndpointID,
 		"flowLogGroupName":        v.FlowLogGroupName,
 	}); err != nil {
 		return nil, fmt.Errorf("registering vpc outputs: %w", err)
@@ -503,6 +507,7 @@ func (b *vpcBuilder) buildEndpoints() error {
 		return fmt.Errorf("creating s3 gateway endpoint: %w", err)
 	}
 	b.v.S3PrefixListID = s3.PrefixListId
+	b.v.S3EndpointID = s3.ID().ToStringOutput()
 	b.v.Endpoints = append(b.v.Endpoints, s3)
 	return nil
 }

@@ -42,11 +42,14 @@ func assertPrivateBucket(t *testing.T, p componentPlan, name string, purpose con
 }
 
 // A Bucket holds user data: encrypted with the data key and a bucket key, logged to the log
-// bucket once its policy admits the logs, and readable and writable by exactly its services.
+// bucket once its policy admits the logs, readable and writable by exactly its services and only
+// through the stack's S3 endpoint, and, when kept, with its versions locked after versioning.
 func TestBucket(t *testing.T) {
 	reader := "arn:aws:iam::123456789012:role/web-bff-task-role-1234567"
 	writer := "arn:aws:iam::123456789012:role/users-task-role-1234567"
+	const endpoint = "vpce-0123456789abcdef0"
 	for _, scope := range []stack.Scope{testScope, protected} {
+		lockDays := map[bool]int{false: 0, true: 30}[scope.Protect]
 		var out resolved
 		p := runAlone(t, func(ctx *pulumi.Context) error {
 			policy, err := newStub(ctx, "log-bucket-policy")
@@ -55,7 +58,7 @@ func TestBucket(t *testing.T) {
 			}
 			b, err := data.NewBucket(ctx, "uploads", &data.BucketArgs{Scope: scope, DataKeyArn: pulumi.String(dataKey),
 				Readers: []data.Reader{{Service: "web-bff", RoleArn: pulumi.String(reader)}}, Writers: []data.Reader{{Service: "users", RoleArn: pulumi.String(writer)}},
-				LogBucket: pulumi.String("internal-logs-test-1"), LogBucketPolicy: policy})
+				LogBucket: pulumi.String("internal-logs-test-1"), LogBucketPolicy: policy, S3EndpointID: pulumi.String(endpoint), ObjectLockDays: lockDays})
 			if err == nil {
 				out.watch("name", b.BucketName)
 				out.watch("arn", b.Arn)
@@ -67,8 +70,20 @@ func TestBucket(t *testing.T) {
 		for _, typ := range guards {
 			want[typ] = 1
 		}
+		if lockDays > 0 {
+			want[contract.TypeBucketObjectLock] = 1
+		}
 		assert.Equal(t, want, count(p.children(comp.URN)))
 		bucket := assertPrivateBucket(t, p, "uploads", contract.DataPurpose, scope.Protect)
+		if lockDays > 0 {
+			lock := p.one(contract.TypeBucketObjectLock, "uploads")
+			assert.Equal(t, "Enabled", lock.Inputs["objectLockEnabled"])
+			assert.Equal(t, "GOVERNANCE", in(lock, "rule", "defaultRetention", "mode"))
+			assert.EqualValues(t, 30, in(lock, "rule", "defaultRetention", "days"))
+			assert.Contains(t, lock.Dependencies, p.one(contract.TypeBucketVersioning, "uploads").URN, "S3 locks objects only once versioning is on")
+			assert.True(t, lock.Protect)
+			assert.NotContains(t, bucket.Inputs, "objectLockEnabled", "not the bucket's ForceNew flag: turning the lock on must not replace a bucket")
+		}
 		sse := p.one(contract.TypeBucketSSE, "uploads")
 		assert.Equal(t, map[string]any{"sseAlgorithm": "aws:kms", "kmsMasterKeyId": dataKey}, in(sse, "rules", "0", "applyServerSideEncryptionByDefault"))
 		assert.Equal(t, true, in(sse, "rules", "0", "bucketKeyEnabled"))
@@ -78,21 +93,33 @@ func TestBucket(t *testing.T) {
 		assert.Contains(t, logging.Dependencies, p.one("test:index:Stub", "log-bucket-policy").URN)
 		assert.Equal(t, scope.Protect, logging.Protect)
 		arn := bucket.Outputs["arn"].(string)
-		policy, err := bucketpolicy.DataBucketPolicy(arn, []string{reader}, []string{writer}).JSON()
+		policy, err := bucketpolicy.DataBucketPolicy(arn, []string{reader}, []string{writer}, endpoint).JSON()
 		require.NoError(t, err)
-		assert.Equal(t, policy, p.one(contract.TypeBucketPolicy, "uploads").Inputs["policy"], "exactly the readers and writers")
+		assert.Equal(t, policy, p.one(contract.TypeBucketPolicy, "uploads").Inputs["policy"], "exactly the readers and writers, through the endpoint")
 		assert.Equal(t, bucket.ID, out.get(t, "name"))
 		assert.Equal(t, arn, out.get(t, "arn"))
 	}
-	_, err := testkit.ComponentErr(func(ctx *pulumi.Context) error {
-		policy, err := newStub(ctx, "log-bucket-policy")
-		if err != nil {
+	for _, c := range []struct {
+		args func(*data.BucketArgs)
+		want string
+	}{
+		{func(a *data.BucketArgs) { a.Writers = nil }, "at least one reader or writer is required"},
+		{func(a *data.BucketArgs) { a.S3EndpointID = nil }, "the S3 endpoint are required"},
+		{func(a *data.BucketArgs) { a.ObjectLockDays = -1 }, "negative"},
+	} {
+		_, err := testkit.ComponentErr(func(ctx *pulumi.Context) error {
+			policy, err := newStub(ctx, "log-bucket-policy")
+			if err != nil {
+				return err
+			}
+			args := &data.BucketArgs{Scope: testScope, DataKeyArn: pulumi.String(dataKey), LogBucket: pulumi.String("l"), LogBucketPolicy: policy,
+				Writers: []data.Reader{{Service: "users", RoleArn: pulumi.String(writer)}}, S3EndpointID: pulumi.String(endpoint)}
+			c.args(args)
+			_, err = data.NewBucket(ctx, "uploads", args)
 			return err
-		}
-		_, err = data.NewBucket(ctx, "uploads", &data.BucketArgs{Scope: testScope, DataKeyArn: pulumi.String(dataKey), LogBucket: pulumi.String("l"), LogBucketPolicy: policy})
-		return err
-	})
-	assert.ErrorContains(t, err, "at least one reader or writer is required", "a bucket nobody reads or writes is refused")
+		})
+		assert.ErrorContains(t, err, c.want)
+	}
 }
 
 // The LogBucket is the one SSE-S3 store (ALB and S3 access logging deliver only there): private

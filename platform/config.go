@@ -87,6 +87,7 @@ func Load(src Source) (*Spec, error) {
 	spec.CacheNodes = cacheNodes.Default(env)
 	spec.CacheSnapshotRetentionDays = cacheSnapshotRetentionDays.Default(env)
 	spec.SecretRecoveryWindowDays = secretRecoveryWindowDays.Default(env)
+	spec.BucketObjectLockDays = bucketObjectLockDays.Default(env)
 	spec.HealthCheckGraceSeconds = healthCheckGraceSeconds.Default(env)
 
 	spec.Region = src.Values[keyRegion]

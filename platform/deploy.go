@@ -216,6 +216,7 @@ func (d *dependencies) buildStores(ctx *pulumi.Context) (*storeOutputs, error) {
 		b := d.spec.Buckets[name]
 		bucket, err := data.NewBucket(ctx, name, &data.BucketArgs{
 			Scope: d.scope(), DataKeyArn: d.keys.DataKeyArn, LogBucket: logs.BucketName, LogBucketPolicy: logs.Policy,
+			S3EndpointID: d.vpc.S3EndpointID, ObjectLockDays: d.spec.BucketObjectLockDays,
 			Readers: taskRoles(slices.Sorted(slices.Values(b.Readers))), Writers: taskRoles(slices.Sorted(slices.Values(b.Writers))),
 		})
 		if err != nil {

@@ -268,6 +268,12 @@ var (
 		Dev: 7, Staging: 30, Prod: 30, Unit: "days",
 		Meaning: "How long a deleted secret can be restored.",
 	}
+	// bucketObjectLockDays follows protect: a stack that keeps its stores keeps every version of
+	// their objects for at least this long; dev stays deletable (S3 never turns Object Lock off).
+	bucketObjectLockDays = &Setting[int]{
+		Dev: 0, Staging: 7, Prod: 30, Unit: "days",
+		Meaning: "The default retention of S3 Object Lock in governance mode on the data buckets (0: off): no version of an object can be deleted, or its retention shortened, before it ends.",
+	}
 	healthCheckGraceSeconds = &Setting[int]{
 		Dev: 60, Staging: 60, Prod: 60, Unit: "seconds",
 		Meaning: "How long ECS ignores the load balancer's health checks of a BFF's new task while it starts.",
@@ -294,6 +300,7 @@ func EnvironmentDefaults() []EnvironmentDefault {
 		cacheNodes.row("Cache replicas (automatic failover, Multi-AZ)"),
 		cacheSnapshotRetentionDays.row("Cache snapshots kept"),
 		secretRecoveryWindowDays.row("Secrets recovery window"),
+		bucketObjectLockDays.row("Object Lock (governance) retention of data buckets"),
 		healthCheckGraceSeconds.row("Health-check grace of a BFF's new task"),
 		protect.row("Pulumi `protect` on stores (keys, databases, buckets, caches, secrets, log groups) and what guards them"),
 	}

@@ -81,6 +81,9 @@ type Spec struct {
 	// SecretRecoveryWindowDays is how long a deleted secret can be restored, in days: 7 in dev,
 	// 30 in staging and prod.
 	SecretRecoveryWindowDays int
+	// BucketObjectLockDays is the default retention, in days, of Object Lock (governance mode) on
+	// the data buckets: 0 (off) in dev, 7 in staging, 30 in prod.
+	BucketObjectLockDays int
 	// HealthCheckGraceSeconds is how long ECS ignores a BFF's new task's health checks: 60.
 	HealthCheckGraceSeconds int
 }

@@ -11,15 +11,15 @@ var orderInvariants = []Invariant{
 	{
 		ID: "ORDER-01",
 		Statement: "What AWS checks when a resource is created, and what a task needs when it starts, is created first: " +
-			"S3 access logging and load balancers after their log bucket's policy, internet-facing load balancers after the internet gateway; " +
+			"S3 access logging and load balancers after their log bucket's policy, Object Lock after its bucket's versioning, internet-facing load balancers after the internet gateway; " +
 			"ECS services after the secret values and policies, " +
 			"role policies, security-group rules, network ACL and route table associations (with their rules and routes), VPC endpoints and routes their tasks use, " +
 			"the NAT gateway's subnet when they reach the internet, and the listener of their target group; " +
 			"NAT gateways after the internet gateway; flow logs after their role's policy; databases after their log groups",
-		Enforces: "Deploys the first time, in any order the engine picks: S3 InvalidTargetBucketForLogging, ELB access-log permission check, " +
+		Enforces: "Deploys the first time, in any order the engine picks: S3 InvalidTargetBucketForLogging and InvalidBucketState (Object Lock before versioning), ELB access-log permission check, " +
 			"ECS target group without a load balancer, tasks failing to start (ResourceInitializationError), NAT gateway without an internet gateway, " +
 			"RDS creating its log groups unencrypted",
-		Covers: []string{contract.TypeBucket, contract.TypeBucketLogging, contract.TypeBucketPolicy, contract.TypeDBInstance, contract.TypeECSService, contract.TypeFlowLog, contract.TypeInternetGateway, contract.TypeLogGroup, contract.TypeNatGateway, contract.TypeNetworkACLAssoc, contract.TypeNetworkACLRule, contract.TypeRolePolicy, contract.TypeRouteTableAssoc, contract.TypeSGEgressRule, contract.TypeSGIngressRule, contract.TypeSecret, contract.TypeSecretVersion, contract.TypeVpcEndpoint, contract.TypeLoadBalancer, contract.TypeALBLoadBalancer, contract.TypeListener, contract.TypeTargetGroup},
+		Covers: []string{contract.TypeBucket, contract.TypeBucketLogging, contract.TypeBucketPolicy, contract.TypeBucketObjectLock, contract.TypeBucketVersioning, contract.TypeDBInstance, contract.TypeECSService, contract.TypeFlowLog, contract.TypeInternetGateway, contract.TypeLogGroup, contract.TypeNatGateway, contract.TypeNetworkACLAssoc, contract.TypeNetworkACLRule, contract.TypeRolePolicy, contract.TypeRouteTableAssoc, contract.TypeSGEgressRule, contract.TypeSGIngressRule, contract.TypeSecret, contract.TypeSecretVersion, contract.TypeVpcEndpoint, contract.TypeLoadBalancer, contract.TypeALBLoadBalancer, contract.TypeListener, contract.TypeTargetGroup},
 		check:  checkCreateOrder,
 	},
 }

@@ -49,6 +49,7 @@ func Catalogue() []Invariant {
 	out := append([]Invariant(nil), networkInvariants...)
 	out = append(out, dataInvariants...)
 	out = append(out, protectInvariants...)
+	out = append(out, bucketInvariants...)
 	out = append(out, secretGuardInvariants...)
 	out = append(out, computeInvariants...)
 	out = append(out, reachInvariants...)

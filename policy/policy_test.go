@@ -86,6 +86,12 @@ var alsoFails = map[string][]string{
 	"not only tcp 5432":     {"ORDER-01"},
 	// Tasks moved by hand to a subnet whose network ACL and routes they do not wait for.
 	"not in the private tier": {"ORDER-01"},
+	// Issue 12, bucket perimeter: a bucket policy replaced by a bare Allow denies nothing, and a
+	// dev bucket made kept (protect) has no Object Lock.
+	"without TLS": {"BUCKET-01", "BUCKET-02", "BUCKET-03"},
+	"guards the protected BucketV2 user-uploads": {"BUCKET-04"},
+	"is named by the bucket's policy":            {"BUCKET-04"},
+	"a stack that protects its stores":           {"BUCKET-04"},
 }
 
 // Each invariant is shown to catch a deliberately broken plan, naming the resource at fault.
@@ -202,21 +208,28 @@ func TestInvariantsCatchBrokenPlans(t *testing.T) {
 		t.Run(tc.invariant+" "+tc.wantMsg, func(t *testing.T) {
 			e := devPlan(t)
 			culprit := tc.breakPlan(t, e)
-			results := policy.Evaluate(e)
-			var messages []string
-			for _, f := range policy.Failed(results) {
-				if f.Invariant == tc.invariant && f.URN == culprit {
-					messages = append(messages, f.Message)
-				}
-			}
-			require.NotEmpty(t, messages, "%s did not flag %s; findings: %v", tc.invariant, culprit, policy.Failed(results))
-			assert.Contains(t, strings.Join(messages, "\n"), tc.wantMsg)
-			for _, f := range policy.Failed(results) {
-				if f.Invariant != tc.invariant {
-					assert.Contains(t, alsoFails[tc.wantMsg], f.Invariant, "only the broken invariant fails: %s", f)
-				}
-			}
+			assertCaught(t, e, tc.invariant, culprit, tc.wantMsg, alsoFails[tc.wantMsg])
 		})
+	}
+}
+
+// assertCaught checks that an invariant flags the culprit of a broken plan with a message that
+// says wantMsg, and that no invariant but it and those in also fails.
+func assertCaught(t *testing.T, e *stackstate.Export, invariant, culprit, wantMsg string, also []string) {
+	t.Helper()
+	results := policy.Evaluate(e)
+	var messages []string
+	for _, f := range policy.Failed(results) {
+		if f.Invariant == invariant && f.URN == culprit {
+			messages = append(messages, f.Message)
+		}
+	}
+	require.NotEmpty(t, messages, "%s did not flag %s; findings: %v", invariant, culprit, policy.Failed(results))
+	assert.Contains(t, strings.Join(messages, "\n"), wantMsg)
+	for _, f := range policy.Failed(results) {
+		if f.Invariant != invariant {
+			assert.Contains(t, also, f.Invariant, "only the broken invariant fails: %s", f)
+		}
 	}
 }
 
@@ -574,6 +587,9 @@ func TestEveryInvariantHasAFailingFixture(t *testing.T) {
 	}
 	for _, c := range secretGuardCases() {
 		covered[c.invariant] = true
+	}
+	for _, c := range bucketCases() {
+		covered[c.invariant] = true // the bucket perimeter's cases live in buckets_test.go
 	}
 	for _, id := range []string{"NET-01", "NET-02", "NET-03", "NET-04", "NET-05", "NET-06", "NET-07"} {
 		covered[id] = true // the network cases live in TestInvariantsCatchBrokenPlans itself

@@ -10,11 +10,11 @@ import (
 var protectInvariants = []Invariant{
 	{
 		ID: "DATA-09",
-		Statement: "Whatever guards a protected store is protected with it: a bucket's public access block, ownership, versioning, encryption, lifecycle, logging and policy; " +
+		Statement: "Whatever guards a protected store is protected with it: a bucket's public access block, ownership, versioning, Object Lock, encryption, lifecycle, logging and policy; " +
 			"a key's alias; a secret's policy; a database's subnet and parameter groups; a cache's subnet group; and the roles their policies name. " +
 			"A stack that protects its stores protects them all",
 		Enforces: `Strategy 3, "Encryption at Rest" and "Secrets Management": no destroy order (pulumi destroy stops only at protected resources) can leave a kept store public, unencrypted or unreadable by its services`,
-		Covers:   []string{contract.TypeKMSKey, contract.TypeKMSAlias, contract.TypeBucket, contract.TypeBucketPAB, contract.TypeBucketOwnership, contract.TypeBucketVersioning, contract.TypeBucketSSE, contract.TypeBucketLifecycle, contract.TypeBucketLogging, contract.TypeBucketPolicy, contract.TypeDBInstance, contract.TypeDBSubnetGroup, contract.TypeDBParameterGroup, contract.TypeCache, contract.TypeCacheSubnetGroup, contract.TypeSecret, contract.TypeSecretPolicy, contract.TypeIAMRole, contract.TypeLogGroup},
+		Covers:   []string{contract.TypeKMSKey, contract.TypeKMSAlias, contract.TypeBucket, contract.TypeBucketPAB, contract.TypeBucketOwnership, contract.TypeBucketVersioning, contract.TypeBucketObjectLock, contract.TypeBucketSSE, contract.TypeBucketLifecycle, contract.TypeBucketLogging, contract.TypeBucketPolicy, contract.TypeDBInstance, contract.TypeDBSubnetGroup, contract.TypeDBParameterGroup, contract.TypeCache, contract.TypeCacheSubnetGroup, contract.TypeSecret, contract.TypeSecretPolicy, contract.TypeIAMRole, contract.TypeLogGroup},
 		check:    checkGuardsProtected,
 	},
 }

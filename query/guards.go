@@ -5,9 +5,10 @@ import (
 	"github.com/secure-vpc/secure-vpc/internal/policydoc"
 )
 
-// bucketGuards are the side resources that keep a bucket private, encrypted, versioned and logged.
-var bucketGuards = []string{contract.TypeBucketPAB, contract.TypeBucketOwnership, contract.TypeBucketVersioning, contract.TypeBucketSSE,
-	contract.TypeBucketPolicy, contract.TypeBucketLifecycle, contract.TypeBucketLogging}
+// bucketGuards are the side resources that keep a bucket private, encrypted, versioned (and its
+// versions locked) and logged.
+var bucketGuards = []string{contract.TypeBucketPAB, contract.TypeBucketOwnership, contract.TypeBucketVersioning, contract.TypeBucketObjectLock,
+	contract.TypeBucketSSE, contract.TypeBucketPolicy, contract.TypeBucketLifecycle, contract.TypeBucketLogging}
 
 // Guards returns, for a store (a KMS key, bucket, database, cache or secret), the resources of
 // the stack that guard it, each with what it does for the store, in words. Other types have none.
@@ -43,7 +44,7 @@ func (ix *Index) Guards(store *Resource) map[*Resource]string {
 	case contract.TypeBucket:
 		for _, typ := range bucketGuards {
 			for _, g := range ix.SideResources(store, typ) {
-				out[g] = "keeps the bucket private, encrypted, versioned and logged"
+				out[g] = "keeps the bucket private, encrypted, versioned (and its versions locked) and logged"
 			}
 		}
 		roles(ix.BucketPolicies(store), "is named by the bucket's policy, and a role made again is a different principal to it")

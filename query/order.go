@@ -52,7 +52,8 @@ type OrderSubject struct {
 }
 
 // CreateOrder lists, for every resource whose creation depends on another existing first, what it
-// needs: S3 access logging and load balancers their log bucket's policy; internet-facing load
+// needs: S3 access logging and load balancers their log bucket's policy; Object Lock
+// configurations their bucket's versioning; internet-facing load
 // balancers and public NAT gateways the internet gateway; flow logs their role's policy;
 // databases their log groups; ECS services what their tasks use as they start (see
 // serviceStartNeeds). Subjects come in that order, each type in export order.
@@ -71,6 +72,19 @@ func (ix *Index) CreateOrder() []OrderSubject {
 	for _, l := range ix.OfType(contract.TypeBucketLogging) {
 		s := OrderSubject{Resource: l}
 		bucketPolicies(&s, Str(l, "targetBucket"), "S3 checks when logging is turned on (InvalidTargetBucketForLogging until the target bucket admits the logging service)")
+		out = append(out, s)
+	}
+	for _, lock := range ix.OfType(contract.TypeBucketObjectLock) {
+		s := OrderSubject{Resource: lock}
+		b := ix.Named(contract.TypeBucket, "bucket", Str(lock, "bucket"))
+		if b == nil {
+			b = ix.Ref(Str(lock, "bucket"))
+		}
+		if b != nil && b.Type == contract.TypeBucket {
+			for _, v := range ix.SideResources(b, contract.TypeBucketVersioning) {
+				s.need(v, "S3 turns Object Lock on for an existing bucket only once versioning is on (InvalidBucketState otherwise)")
+			}
+		}
 		out = append(out, s)
 	}
 	for _, lb := range ix.LoadBalancers() {

@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/secure-vpc/secure-vpc/internal/awslimits"
 	"github.com/secure-vpc/secure-vpc/internal/policydoc"
 )
 
@@ -67,4 +68,14 @@ func TestTaskPolicy(t *testing.T) {
 	assert.Equal(t, []string{"kms:Decrypt", "kms:GenerateDataKey"}, writer["UseTheDataKeyThroughS3"].Action)
 	assert.NotContains(t, writer, "ConnectWithIAM")
 	assert.NotContains(t, writer, "ReadTheMasterSecretWhenConnecting", "only a database's owner reads its master secret")
+	// The bucket policy denies every principal what destroys a version (DeleteObjectVersion,
+	// retention and legal hold changes, bypassing governance): a writer's role never needs it.
+	deletes := false
+	for _, st := range writer {
+		for _, a := range awslimits.S3VersionDestroyActions {
+			assert.False(t, st.Covers(a), "%s grants %s", st.Sid, a)
+		}
+		deletes = deletes || st.Covers("s3:DeleteObject")
+	}
+	assert.True(t, deletes, "a writer deletes objects: a delete marker, the versions stay")
 }

@@ -275,3 +275,7 @@ const S3GatewayEndpoint = "s3" // the S3 gateway endpoint (a route, not an inter
 // (ecr.api, ecr.dkr; layers come through the S3 gateway endpoint), logs, secrets, keys and STS.
 // Each is a private-DNS interface endpoint in every VPC.
 var InterfaceEndpoints = []string{"secretsmanager", "kms", "ecr.api", "ecr.dkr", "logs", "sts"}
+
+// Issue 12, bucket perimeter: the type token of a bucket's Object Lock configuration (Object Lock
+// on, with a default retention), which data buckets of a stack that protects its stores carry.
+const TypeBucketObjectLock = "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2"

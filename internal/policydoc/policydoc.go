@@ -5,6 +5,7 @@ package policydoc
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 )
 
 // Version is the only policy language version AWS recommends.
@@ -158,4 +159,42 @@ func (s Statement) Principals() map[string][]string {
 		}
 	}
 	return out
+}
+
+// ActionMatches reports whether an Action (or NotAction) entry of a policy matches an action:
+// service prefix and name compared case-insensitively, with `*` for any run of characters and `?`
+// for one, as IAM does (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html).
+func ActionMatches(pattern, action string) bool {
+	p, a := strings.ToLower(pattern), strings.ToLower(action)
+	// Iterative glob matching with backtracking to the last star.
+	pi, ai, star, mark := 0, 0, -1, 0
+	for ai < len(a) {
+		switch {
+		case pi < len(p) && (p[pi] == '?' || p[pi] == a[ai]):
+			pi++
+			ai++
+		case pi < len(p) && p[pi] == '*':
+			star, mark = pi, ai
+			pi++
+		case star >= 0:
+			pi, mark = star+1, mark+1
+			ai = mark
+		default:
+			return false
+		}
+	}
+	for pi < len(p) && p[pi] == '*' {
+		pi++
+	}
+	return pi == len(p)
+}
+
+// Covers reports whether the statement's Action names an action, by name or wildcard.
+func (s Statement) Covers(action string) bool {
+	for _, p := range s.Action {
+		if ActionMatches(p, action) {
+			return true
+		}
+	}
+	return false
 }
