@@ -50,6 +50,7 @@ func Catalogue() []Invariant {
 	out = append(out, protectInvariants...)
 	out = append(out, computeInvariants...)
 	out = append(out, reachInvariants...)
+	out = append(out, perimeterInvariants...)
 	return append(out, orderInvariants...)
 }
 

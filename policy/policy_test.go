@@ -78,8 +78,10 @@ var alsoFails = map[string][]string{
 	"not in the public tier": {"NET-08"},
 	// A rule added by hand that admits a service's traffic is one that service does not wait for.
 	"reachable from orders": {"ORDER-01"},
-	"reachable from users":  {"ORDER-01"},
-	"not only tcp 5432":     {"ORDER-01"},
+	// An endpoint policy that binds no principal binds no resource either.
+	"aws:PrincipalAccount": {"PERIM-01"},
+	"reachable from users": {"ORDER-01"},
+	"not only tcp 5432":    {"ORDER-01"},
 	// Tasks moved by hand to a subnet whose network ACL and routes they do not wait for.
 	"not in the private tier": {"ORDER-01"},
 }
@@ -195,24 +197,28 @@ func TestInvariantsCatchBrokenPlans(t *testing.T) {
 	cases = append(cases, reachCases()...)
 	cases = append(cases, deployCases()...)
 	for _, tc := range cases {
-		t.Run(tc.invariant+" "+tc.wantMsg, func(t *testing.T) {
-			e := devPlan(t)
-			culprit := tc.breakPlan(t, e)
-			results := policy.Evaluate(e)
-			var messages []string
-			for _, f := range policy.Failed(results) {
-				if f.Invariant == tc.invariant && f.URN == culprit {
-					messages = append(messages, f.Message)
-				}
-			}
-			require.NotEmpty(t, messages, "%s did not flag %s; findings: %v", tc.invariant, culprit, policy.Failed(results))
-			assert.Contains(t, strings.Join(messages, "\n"), tc.wantMsg)
-			for _, f := range policy.Failed(results) {
-				if f.Invariant != tc.invariant {
-					assert.Contains(t, alsoFails[tc.wantMsg], f.Invariant, "only the broken invariant fails: %s", f)
-				}
-			}
-		})
+		t.Run(tc.invariant+" "+tc.wantMsg, func(t *testing.T) { checkBrokenPlan(t, tc) })
+	}
+}
+
+// checkBrokenPlan breaks dev's plan as the case says and checks that its invariant flags the
+// culprit with the expected message, and that no other invariant fails but those alsoFails names.
+func checkBrokenPlan(t *testing.T, tc brokenPlan) {
+	e := devPlan(t)
+	culprit := tc.breakPlan(t, e)
+	results := policy.Evaluate(e)
+	var messages []string
+	for _, f := range policy.Failed(results) {
+		if f.Invariant == tc.invariant && f.URN == culprit {
+			messages = append(messages, f.Message)
+		}
+	}
+	require.NotEmpty(t, messages, "%s did not flag %s; findings: %v", tc.invariant, culprit, policy.Failed(results))
+	assert.Contains(t, strings.Join(messages, "\n"), tc.wantMsg)
+	for _, f := range policy.Failed(results) {
+		if f.Invariant != tc.invariant {
+			assert.Contains(t, alsoFails[tc.wantMsg], f.Invariant, "only the broken invariant fails: %s", f)
+		}
 	}
 }
 
@@ -564,6 +570,7 @@ func TestEveryInvariantHasAFailingFixture(t *testing.T) {
 	all = append(all, computeCases()...)
 	all = append(all, reachCases()...)
 	all = append(all, deployCases()...)
+	all = append(all, perimeterCases()...)
 	covered := map[string]bool{}
 	for _, c := range all {
 		covered[c.invariant] = true

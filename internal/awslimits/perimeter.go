@@ -21,6 +21,12 @@ import (
 // (https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html#ecr-minimum-s3-perms).
 func ECRLayerBucket(region string) string { return "prod-" + region + "-starport-layer-bucket" }
 
+// LogsEncryptionContext is the encryption context key in which CloudWatch Logs names the log
+// group it uses a KMS key for; its value is the group's ARN,
+// arn:aws:logs:<region>:<account>:log-group:<name>
+// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html).
+const LogsEncryptionContext = "kms:EncryptionContext:aws:logs:arn"
+
 // EndpointException is a statement a VPC endpoint policy needs that cannot bind the resource to
 // the stack's account, because the resource is AWS's or the action has none.
 type EndpointException struct {

@@ -3,19 +3,14 @@ package resourcepolicy
 import (
 	"fmt"
 
+	"github.com/secure-vpc/secure-vpc/internal/awslimits"
 	"github.com/secure-vpc/secure-vpc/internal/policydoc"
 )
-
-// LogsEncryptionContext is the encryption context key through which CloudWatch Logs names the log
-// group it encrypts or decrypts for: its value is the group's ARN,
-// arn:aws:logs:<region>:<account>:log-group:<name>
-// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html).
-const LogsEncryptionContext = "kms:EncryptionContext:aws:logs:arn"
 
 // LogsKeyPolicy is the key policy of the logs key: the account administers it (adminActions), and
 // the CloudWatch Logs service of the region may use it only for the given log groups, ARNs or ARN
 // patterns with "*" (stack.Scope.LogGroupArn of Scope.LogGroupPatterns): the ArnLike condition on
-// LogsEncryptionContext, as the CloudWatch Logs guide shows it. A log group of the account outside
+// awslimits.LogsEncryptionContext, as the CloudWatch Logs guide shows it. A log group of the account outside
 // them cannot be encrypted with the key, nor its data decrypted by CloudWatch Logs with it.
 func LogsKeyPolicy(accountID, region string, logGroupArns []string) policydoc.Document {
 	return policydoc.New(
@@ -26,7 +21,7 @@ func LogsKeyPolicy(accountID, region string, logGroupArns []string) policydoc.Do
 			Principal: policydoc.ServicePrincipal(fmt.Sprintf("logs.%s.amazonaws.com", region)),
 			Action:    []string{"kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"},
 			Resource:  []string{"*"},
-			Condition: map[string]map[string]any{"ArnLike": {LogsEncryptionContext: logGroupArns}},
+			Condition: map[string]map[string]any{"ArnLike": {awslimits.LogsEncryptionContext: logGroupArns}},
 		},
 	)
 }
