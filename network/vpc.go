@@ -459,16 +459,16 @@ func (b *vpcBuilder) buildEndpoints() error {
 	// Its rules (HTTPS from the services' shared group) are planned and owned by the Firewall.
 	b.v.EndpointSecurityGroupID = sg.ID()
 
-	interfacePolicy, err := netplan.EndpointPolicy(a.AccountID, false).JSON()
-	if err != nil {
-		return fmt.Errorf("building endpoint policy: %w", err)
-	}
 	var privateSubnets pulumi.StringArray
 	for _, s := range b.subnets[contract.Private] {
 		privateSubnets = append(privateSubnets, s.ID())
 	}
 	for _, svc := range contract.InterfaceEndpoints {
 		label := strings.ReplaceAll(svc, ".", "-")
+		policy, err := netplan.EndpointPolicy(svc, a.AccountID, a.Region).JSON()
+		if err != nil {
+			return fmt.Errorf("building %s endpoint policy: %w", svc, err)
+		}
 		ep, err := ec2.NewVpcEndpoint(b.ctx, fmt.Sprintf("%s-%s", b.name, label), &ec2.VpcEndpointArgs{
 			VpcId:             b.vpc.ID(),
 			ServiceName:       pulumi.String(netplan.EndpointServiceName(a.Region, svc)),
@@ -476,7 +476,7 @@ func (b *vpcBuilder) buildEndpoints() error {
 			SubnetIds:         privateSubnets,
 			SecurityGroupIds:  pulumi.StringArray{sg.ID()},
 			PrivateDnsEnabled: pulumi.Bool(true),
-			Policy:            pulumi.String(interfacePolicy),
+			Policy:            pulumi.String(policy),
 			Tags:              b.tags("endpoint-"+label, nil),
 		}, b.parent)
 		if err != nil {
@@ -485,7 +485,7 @@ func (b *vpcBuilder) buildEndpoints() error {
 		b.v.Endpoints = append(b.v.Endpoints, ep)
 	}
 
-	gatewayPolicy, err := netplan.EndpointPolicy(a.AccountID, true).JSON()
+	gatewayPolicy, err := netplan.EndpointPolicy(contract.S3GatewayEndpoint, a.AccountID, a.Region).JSON()
 	if err != nil {
 		return fmt.Errorf("building s3 endpoint policy: %w", err)
 	}

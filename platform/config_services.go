@@ -99,3 +99,23 @@ func pullsThroughEndpoints(image, region string) bool {
 	m := awslimits.ECRPrivateRegistry.FindStringSubmatch(registryOf(image))
 	return m != nil && m[1] == region
 }
+
+// checkImageAccounts says which services pull their image from the ECR registry of another
+// account in the stack's region. ECR of that region is reached through the VPC endpoints (their
+// private DNS names answer for it, with or without NAT), and their policies admit only this
+// account's repositories (aws:ResourceAccount, netplan.EndpointPolicy), so such a pull would be
+// refused at run time. Build calls it once the account is known, before registering anything.
+func checkImageAccounts(spec *Spec, account string) error {
+	var ps problems
+	for _, name := range sortedNames(spec.Services) {
+		image := spec.Services[name].Image
+		registry := registryOf(image)
+		m := awslimits.ECRPrivateRegistry.FindStringSubmatch(registry)
+		if m == nil || m[1] != spec.Region || strings.HasPrefix(registry, account+".") {
+			continue
+		}
+		ps.add(nsKey(keyServices)+"."+name+".image", "%s is in the ECR registry of account %s, but the stack deploys to account %s, and the VPC endpoints that serve ECR in %s admit only this account's repositories (aws:ResourceAccount); push the image to %s.dkr.ecr.%s.amazonaws.com",
+			image, registry[:12], account, spec.Region, account, spec.Region)
+	}
+	return ps.err(spec.Stack)
+}

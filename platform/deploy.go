@@ -39,7 +39,10 @@ func Build(ctx *pulumi.Context, spec *Spec) error {
 		return fmt.Errorf("looking up the AWS account: %w", err)
 	}
 	account := identity.AccountId
-	keys, err := secrets.NewKeyring(ctx, "keys", &secrets.KeyringArgs{Scope: spec.Scope(account)})
+	if err := checkImageAccounts(spec, account); err != nil {
+		return err
+	}
+	keys, err := secrets.NewKeyring(ctx, "keys", &secrets.KeyringArgs{Scope: spec.Scope(account), RDSInstances: spec.RDSInstances()})
 	if err != nil {
 		return fmt.Errorf("creating keyring: %w", err)
 	}

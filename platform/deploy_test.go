@@ -144,7 +144,7 @@ func TestCommittedStacks(t *testing.T) {
 					found[short] = true
 					doc, err := policydoc.Parse(query.Str(ep, "policy"))
 					require.NoError(t, err)
-					assert.Equal(t, map[string]any{"aws:PrincipalAccount": "123456789012"}, doc.Statement[0].Condition["StringEquals"])
+					assert.Equal(t, map[string]any{"aws:PrincipalAccount": "123456789012", "aws:ResourceAccount": "123456789012"}, doc.Statement[0].Condition["StringEquals"])
 					if short == "s3" {
 						assert.Equal(t, "Gateway", query.Str(ep, "vpcEndpointType"))
 						assert.Len(t, query.Strings(ep, "routeTableIds"), len(azs), "one route per private route table, none for the isolated tier")

@@ -6,6 +6,7 @@ import (
 	"github.com/secure-vpc/secure-vpc/compute"
 	"github.com/secure-vpc/secure-vpc/data"
 	"github.com/secure-vpc/secure-vpc/internal/contract"
+	"github.com/secure-vpc/secure-vpc/internal/naming"
 	"github.com/secure-vpc/secure-vpc/internal/stack"
 	"github.com/secure-vpc/secure-vpc/network/netplan"
 )
@@ -129,6 +130,15 @@ func (s AppSecret) Value() pulumi.StringOutput {
 // Scope is the stack scope every component is built in, in the given AWS account.
 func (s *Spec) Scope(account string) stack.Scope {
 	return stack.Scope{Project: Project, Stack: s.Stack, Region: s.Region, AccountID: account, Protect: s.Protect}
+}
+
+// RDSInstances are the identifiers of the stack's RDS instances (naming.DBIdentifier), sorted.
+func (s *Spec) RDSInstances() []string {
+	var out []string
+	for _, name := range sortedNames(s.Databases) {
+		out = append(out, naming.DBIdentifier(name, s.Stack))
+	}
+	return out
 }
 
 // DataPorts lists the distinct ports of the stores in the isolated tier, in ascending order.

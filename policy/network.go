@@ -7,7 +7,6 @@ import (
 
 	"github.com/secure-vpc/secure-vpc/internal/awslimits"
 	"github.com/secure-vpc/secure-vpc/internal/contract"
-	"github.com/secure-vpc/secure-vpc/internal/policydoc"
 	"github.com/secure-vpc/secure-vpc/query"
 )
 
@@ -311,7 +310,7 @@ func checkEndpoints(ix *query.Index) (int, []Finding) {
 		for _, ep := range ix.Where(contract.TypeVpcEndpoint, "vpcId", vpc.ID) {
 			short := query.EndpointName(query.Str(ep, "serviceName"))
 			found[short] = ep
-			if !accountScoped(query.Str(ep, "policy")) {
+			if !accountScoped(ix, ep) {
 				fs = append(fs, finding(ep, "has no policy limiting it to this account's principals (aws:PrincipalAccount); a default endpoint policy lets any credential through"))
 			}
 			if query.IsInterfaceEndpoint(ep) {
@@ -332,36 +331,21 @@ func checkEndpoints(ix *query.Index) (int, []Finding) {
 	return len(vpcs), fs
 }
 
-// accountScoped reports whether an endpoint policy's every Allow is bound to an account.
-func accountScoped(policy string) bool {
-	if policy == "" {
-		return false
-	}
-	doc, err := policydoc.Parse(policy)
-	if err != nil {
+// accountScoped reports whether an endpoint policy's every Allow is bound to an account or an
+// organization (aws:PrincipalAccount, aws:PrincipalOrgID), except narrow grants on named
+// resources (the ECR layer bucket), never for "*".
+func accountScoped(ix *query.Index, ep *query.Resource) bool {
+	grants, ok := ix.EndpointGrants(ep)
+	if !ok {
 		return false
 	}
 	scoped := false
-	for _, st := range doc.Statement {
-		if st.Effect != "Allow" {
-			continue
-		}
-		cond := fmt.Sprint(st.Condition)
-		if strings.Contains(cond, "aws:PrincipalAccount") || strings.Contains(cond, "aws:PrincipalOrgID") {
+	for _, g := range grants {
+		switch {
+		case g.BindsPrincipal():
 			scoped = true
-			continue
-		}
-		// An unconditioned Allow is acceptable only for a narrow, read-only grant on named
-		// resources (the ECR layer bucket), never for "*".
-		for _, res := range st.Resource {
-			if res == "*" {
-				return false
-			}
-		}
-		for _, a := range st.Action {
-			if a == "*" || strings.HasSuffix(a, ":*") {
-				return false
-			}
+		case g.Broad():
+			return false
 		}
 	}
 	return scoped

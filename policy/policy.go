@@ -53,6 +53,7 @@ func Catalogue() []Invariant {
 	out = append(out, secretGuardInvariants...)
 	out = append(out, computeInvariants...)
 	out = append(out, reachInvariants...)
+	out = append(out, perimeterInvariants...)
 	return append(out, orderInvariants...)
 }
 

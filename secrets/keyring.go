@@ -9,6 +9,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/secure-vpc/secure-vpc/internal/contract"
+	"github.com/secure-vpc/secure-vpc/internal/policydoc"
 	"github.com/secure-vpc/secure-vpc/internal/stack"
 	"github.com/secure-vpc/secure-vpc/secrets/resourcepolicy"
 )
@@ -21,6 +22,10 @@ type KeyringArgs struct {
 	// Scope is the stack the keys belong to; all of it is required. Protect adds Pulumi's protect
 	// to every key and alias (staging and prod).
 	stack.Scope
+	// RDSInstances are the identifiers of the stack's RDS instances, whose exported logs go to
+	// log groups /aws/rds/instance/<identifier>/*: with the stack's own log groups
+	// (Scope.LogGroupPatterns) they are all CloudWatch Logs may use the logs key for. Optional.
+	RDSInstances []string
 }
 
 // Keyring is the set of customer-managed keys of a stack.
@@ -54,7 +59,7 @@ func NewKeyring(ctx *pulumi.Context, name string, args *KeyringArgs, opts ...pul
 
 	arns := map[contract.KeyDomain]pulumi.StringOutput{}
 	for _, domain := range contract.KeyDomains {
-		policy, err := resourcepolicy.KeyPolicy(domain, args.AccountID, args.Region).JSON()
+		policy, err := keyPolicy(domain, args).JSON()
 		if err != nil {
 			return nil, fmt.Errorf("building %s key policy: %w", domain, err)
 		}
@@ -74,6 +79,18 @@ func NewKeyring(ctx *pulumi.Context, name string, args *KeyringArgs, opts ...pul
 		return nil, fmt.Errorf("registering keyring outputs: %w", err)
 	}
 	return k, nil
+}
+
+// keyPolicy is the key policy of a domain's key: the logs key's names the stack's log groups.
+func keyPolicy(domain contract.KeyDomain, args *KeyringArgs) policydoc.Document {
+	if domain != contract.LogsDomain {
+		return resourcepolicy.KeyPolicy(domain, args.AccountID, args.Region)
+	}
+	var groups []string
+	for _, p := range args.LogGroupPatterns(args.RDSInstances...) {
+		groups = append(groups, args.LogGroupArn(p))
+	}
+	return resourcepolicy.LogsKeyPolicy(args.AccountID, args.Region, groups)
 }
 
 func (k *Keyring) newKey(ctx *pulumi.Context, name string, domain contract.KeyDomain, args *KeyringArgs, purpose, policy string) (*kms.Key, error) {

@@ -74,6 +74,26 @@ func (s Scope) LogGroup(path ...string) string {
 // ServiceLogGroup is the log group a service's tasks write to: "/<project>/<stack>/services/<service>".
 func (s Scope) ServiceLogGroup(service string) string { return s.LogGroup("services", service) }
 
+// LogGroupPatterns are the names of every log group the stack creates, as patterns in which "*"
+// stands for the part the stack adds: its own path "/<project>/<stack>/*", its web ACLs'
+// "aws-waf-logs-<project>-<stack>-*" (WAFLogGroup), and for each RDS instance identifier given,
+// the groups RDS exports that instance's logs to, "/aws/rds/instance/<identifier>/*"
+// (naming.RDSLogGroup).
+func (s Scope) LogGroupPatterns(rdsInstances ...string) []string {
+	out := []string{s.LogGroup("*"), s.WAFLogGroup("*")}
+	for _, id := range rdsInstances {
+		out = append(out, naming.RDSLogGroup(id, "*"))
+	}
+	return out
+}
+
+// LogGroupArn is the ARN of a log group of the stack's region and account by name (or name
+// pattern): arn:aws:logs:<region>:<account>:log-group:<name>, the form of the encryption context
+// CloudWatch Logs sends to KMS (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html).
+func (s Scope) LogGroupArn(name string) string {
+	return fmt.Sprintf("arn:aws:logs:%s:%s:log-group:%s", s.Region, s.AccountID, name)
+}
+
 // EdgeHost is the DNS name a BFF is served under: "<bff>.<domain>". Without a domain (a dev stack
 // on a self-signed certificate) it is "<bff>.<stack>.<project>.test", a name under the reserved
 // .test domain that resolves nowhere. Every BFF has its own load balancer, so one name cannot

@@ -1,6 +1,8 @@
 package stack
 
 import (
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -23,9 +25,18 @@ func TestNames(t *testing.T) {
 		{dev.EdgeHost("web-bff", ""), "web-bff.dev.secure-vpc.test"},
 		{dev.WAFLogGroup("web-bff"), "aws-waf-logs-secure-vpc-dev-web-bff"},
 		{dev.KeyAlias(contract.LogsDomain), "alias/secure-vpc/dev/logs"},
+		{dev.LogGroupArn("/secure-vpc/dev/*"), "arn:aws:logs:eu-west-1:123456789012:log-group:/secure-vpc/dev/*"},
 		{dev.SecretPrefix(contract.TLSSecret, "users"), "secure-vpc/dev/tls/users-"},
 	} {
 		assert.Equal(t, tc.want, tc.got)
+	}
+}
+
+func TestLogGroupPatterns(t *testing.T) {
+	assert.Equal(t, []string{"/secure-vpc/dev/*", "aws-waf-logs-secure-vpc-dev-*"}, dev.LogGroupPatterns())
+	assert.Equal(t, []string{"/secure-vpc/dev/*", "aws-waf-logs-secure-vpc-dev-*", "/aws/rds/instance/users-db-dev/*"}, dev.LogGroupPatterns("users-db-dev"))
+	for _, name := range []string{dev.ServiceLogGroup("users"), dev.LogGroup("vpc-flow-logs"), dev.WAFLogGroup("web-bff")} {
+		assert.True(t, slices.ContainsFunc(dev.LogGroupPatterns(), func(p string) bool { return strings.HasPrefix(name, strings.TrimSuffix(p, "*")) }), name)
 	}
 }
 

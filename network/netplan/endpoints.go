@@ -3,6 +3,7 @@ package netplan
 import (
 	"fmt"
 
+	"github.com/secure-vpc/secure-vpc/internal/awslimits"
 	"github.com/secure-vpc/secure-vpc/internal/policydoc"
 )
 
@@ -11,27 +12,35 @@ func EndpointServiceName(region, service string) string {
 	return fmt.Sprintf("com.amazonaws.%s.%s", region, service)
 }
 
-// EndpointPolicy admits only principals of this account through an endpoint, so a stolen
-// credential of another account cannot use the VPC's endpoints to move data out. The S3 gateway
-// endpoint also admits reads of ECR's layer bucket, which image pulls fetch with URLs that ECR
-// pre-signs with its own identity.
-func EndpointPolicy(accountID string, s3Gateway bool) policydoc.Document {
+// EndpointPolicy is the policy of the VPC endpoint of a service ("s3", "ecr.api", ...; see
+// contract): a data perimeter. It admits a request only when both the principal and the resource
+// belong to this account (aws:PrincipalAccount and aws:ResourceAccount,
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html), so a
+// stolen credential of another account cannot use the VPC's endpoints, and this account's
+// credentials cannot reach another account's resources through them (to fetch tools or leak
+// data). The only other statements are the documented exceptions for AWS-owned resources and
+// resourceless actions (awslimits.EndpointExceptions), each its own statement.
+func EndpointPolicy(service, accountID, region string) policydoc.Document {
 	statements := []policydoc.Statement{{
-		Sid:       "OnlyThisAccountsPrincipals",
+		Sid:       "ThisAccountsPrincipalsToThisAccountsResources",
 		Effect:    policydoc.Allow,
 		Principal: policydoc.AnyPrincipal,
 		Action:    []string{"*"},
 		Resource:  []string{"*"},
-		Condition: map[string]map[string]any{"StringEquals": {"aws:PrincipalAccount": accountID}},
+		Condition: map[string]map[string]any{"StringEquals": {"aws:PrincipalAccount": accountID, "aws:ResourceAccount": accountID}},
 	}}
-	if s3Gateway {
-		statements = append(statements, policydoc.Statement{
-			Sid:       "EcrImageLayers",
+	for _, e := range awslimits.EndpointExceptionsOf(service) {
+		st := policydoc.Statement{
+			Sid:       e.Sid,
 			Effect:    policydoc.Allow,
 			Principal: policydoc.AnyPrincipal,
-			Action:    []string{"s3:GetObject"},
-			Resource:  []string{"arn:aws:s3:::prod-*-starport-layer-bucket/*"},
-		})
+			Action:    e.Actions,
+			Resource:  e.ResourcesIn(region),
+		}
+		if e.CallerIsThisAccount {
+			st.Condition = map[string]map[string]any{"StringEquals": {"aws:PrincipalAccount": accountID}}
+		}
+		statements = append(statements, st)
 	}
 	return policydoc.New(statements...)
 }

@@ -11,9 +11,14 @@ import (
 )
 
 func TestKeyPolicies(t *testing.T) {
+	groups := []string{"arn:aws:logs:eu-west-1:123456789012:log-group:/secure-vpc/dev/*", "arn:aws:logs:eu-west-1:123456789012:log-group:aws-waf-logs-secure-vpc-dev-*"}
 	for _, domain := range contract.KeyDomains {
 		t.Run(string(domain), func(t *testing.T) {
-			text, err := KeyPolicy(domain, "123456789012", "eu-west-1").JSON()
+			built := KeyPolicy(domain, "123456789012", "eu-west-1")
+			if domain == contract.LogsDomain {
+				built = LogsKeyPolicy("123456789012", "eu-west-1", groups)
+			}
+			text, err := built.JSON()
 			require.NoError(t, err)
 			doc, err := policydoc.Parse(text)
 			require.NoError(t, err)
@@ -32,8 +37,8 @@ func TestKeyPolicies(t *testing.T) {
 			case contract.LogsDomain:
 				logs := doc.Statement[1]
 				assert.Equal(t, []string{"logs.eu-west-1.amazonaws.com"}, logs.Principals()["Service"])
-				assert.Equal(t, map[string]any{"kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:eu-west-1:123456789012:log-group:*"}, logs.Condition["ArnLike"],
-					"CloudWatch Logs may use the key only for this account's log groups in this region")
+				assert.Equal(t, map[string]any{"kms:EncryptionContext:aws:logs:arn": []any{groups[0], groups[1]}}, logs.Condition["ArnLike"],
+					"CloudWatch Logs may use the key only for the stack's log groups, never for every log group of the account")
 			case contract.DataDomain:
 				assert.ElementsMatch(t, []any{"rds.eu-west-1.amazonaws.com", "s3.eu-west-1.amazonaws.com", "elasticache.eu-west-1.amazonaws.com"},
 					doc.Statement[1].Condition["StringEquals"]["kms:ViaService"], "the data key is usable only through the data services")

@@ -1,6 +1,6 @@
 // Package resourcepolicy writes the resource policies of the stack's keys and secrets as data, with
 // no cloud SDK: KMS key policies that let each key be used only through its own services (and
-// CloudWatch Logs only for this account's log groups), and Secrets Manager policies that let
+// CloudWatch Logs only for the stack's log groups), and Secrets Manager policies that let
 // exactly a secret's consumers read it. secrets.Keyring and secrets.Vault attach them; the config
 // loader sizes them against Secrets Manager's limit.
 package resourcepolicy
@@ -38,30 +38,10 @@ var viaServices = map[contract.KeyDomain][]string{
 	contract.SecretsDomain: {"secretsmanager", "rds"},
 }
 
-// KeyPolicy is the key policy of a domain's key.
+// KeyPolicy is the key policy of the data or the secrets key; the logs key's is LogsKeyPolicy.
 func KeyPolicy(domain contract.KeyDomain, accountID, region string) policydoc.Document {
 	root := policydoc.AWSPrincipal(AccountRoot(accountID))
-	statements := []policydoc.Statement{{
-		Sid:       "AccountAdministersTheKey",
-		Effect:    policydoc.Allow,
-		Principal: root,
-		Action:    adminActions,
-		Resource:  []string{"*"},
-	}}
-	if domain == contract.LogsDomain {
-		// CloudWatch Logs of this region uses the key for this account's log groups only: the
-		// encryption context it sends names the log group.
-		return policydoc.New(append(statements, policydoc.Statement{
-			Sid:       "CloudWatchLogsEncryptsThisAccountsLogGroups",
-			Effect:    policydoc.Allow,
-			Principal: policydoc.ServicePrincipal(fmt.Sprintf("logs.%s.amazonaws.com", region)),
-			Action:    []string{"kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"},
-			Resource:  []string{"*"},
-			Condition: map[string]map[string]any{
-				"ArnLike": {"kms:EncryptionContext:aws:logs:arn": fmt.Sprintf("arn:aws:logs:%s:%s:log-group:*", region, accountID)},
-			},
-		})...)
-	}
+	statements := []policydoc.Statement{administers(accountID)}
 	var via []string
 	for _, svc := range viaServices[domain] {
 		via = append(via, fmt.Sprintf("%s.%s.amazonaws.com", svc, region))
