@@ -161,7 +161,7 @@ func checkSecretsKeyBound(ix *query.Index) (int, []Finding) {
 	for _, r := range holders {
 		for _, doc := range policies[r] {
 			for _, st := range doc.Statement {
-				if st.Effect != policydoc.Allow || !decrypts(st) || !slices.ContainsFunc(st.Resource, func(res string) bool { return keys[res] || res == "*" }) {
+				if st.Effect != policydoc.Allow || !st.Covers("kms:Decrypt") || !slices.ContainsFunc(st.Resource, func(res string) bool { return keys[res] || res == "*" }) {
 					continue
 				}
 				checked++
@@ -174,14 +174,6 @@ func checkSecretsKeyBound(ix *query.Index) (int, []Finding) {
 		}
 	}
 	return checked, fs
-}
-
-// decrypts reports whether an identity statement allows kms:Decrypt (listed or by wildcard).
-func decrypts(st policydoc.Statement) bool {
-	return slices.ContainsFunc(st.Action, func(a string) bool {
-		a = strings.ToLower(a)
-		return a == "kms:decrypt" || a == "kms:*" || a == "*" || a == "kms:decrypt*"
-	})
 }
 
 // secretARNContext is the list of secret ARNs a statement binds kms:EncryptionContext:SecretARN

@@ -2,7 +2,6 @@ package query
 
 import (
 	"fmt"
-	"path"
 	"slices"
 	"strings"
 
@@ -69,7 +68,7 @@ func (ix *Index) SecretGuardOf(secretRefs ...string) SecretGuard {
 		if !ok {
 			continue
 		}
-		if actionCovered(st, secretValueAction) {
+		if st.Covers(secretValueAction) {
 			g.ValueDenied = true
 			g.ValueExempt = append(g.ValueExempt, exempt...)
 			if len(tags) > 0 {
@@ -81,7 +80,7 @@ func (ix *Index) SecretGuardOf(secretRefs ...string) SecretGuard {
 				}
 			}
 		}
-		if !slices.ContainsFunc(SecretChangeActions, func(a string) bool { return !actionCovered(st, a) }) {
+		if !slices.ContainsFunc(SecretChangeActions, func(a string) bool { return !st.Covers(a) }) {
 			g.ChangesDenied = true
 			g.ChangeExempt = append(g.ChangeExempt, exempt...)
 		}
@@ -122,19 +121,4 @@ func denyExemptions(st policydoc.Statement) (arns []string, tags map[string]stri
 		}
 	}
 	return arns, tags, true
-}
-
-// actionCovered reports whether a statement's actions include an action: listed, or matched by a
-// wildcard (IAM action names are case-insensitive), or not excluded by its NotAction.
-func actionCovered(st policydoc.Statement, action string) bool {
-	match := func(patterns []string) bool {
-		return slices.ContainsFunc(patterns, func(p string) bool {
-			ok, _ := path.Match(strings.ToLower(p), strings.ToLower(action))
-			return ok
-		})
-	}
-	if len(st.NotAction) > 0 {
-		return !match(st.NotAction)
-	}
-	return match(st.Action)
 }

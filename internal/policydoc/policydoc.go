@@ -5,6 +5,8 @@ package policydoc
 import (
 	"encoding/json"
 	"fmt"
+	"path"
+	"slices"
 	"strings"
 )
 
@@ -165,36 +167,20 @@ func (s Statement) Principals() map[string][]string {
 // service prefix and name compared case-insensitively, with `*` for any run of characters and `?`
 // for one, as IAM does (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html).
 func ActionMatches(pattern, action string) bool {
-	p, a := strings.ToLower(pattern), strings.ToLower(action)
-	// Iterative glob matching with backtracking to the last star.
-	pi, ai, star, mark := 0, 0, -1, 0
-	for ai < len(a) {
-		switch {
-		case pi < len(p) && (p[pi] == '?' || p[pi] == a[ai]):
-			pi++
-			ai++
-		case pi < len(p) && p[pi] == '*':
-			star, mark = pi, ai
-			pi++
-		case star >= 0:
-			pi, mark = star+1, mark+1
-			ai = mark
-		default:
-			return false
-		}
-	}
-	for pi < len(p) && p[pi] == '*' {
-		pi++
-	}
-	return pi == len(p)
+	// path.Match is IAM's glob here: action names hold no '/', and a pattern with '[' or '\\'
+	// (which IAM does not use) matches nothing.
+	ok, err := path.Match(strings.ToLower(pattern), strings.ToLower(action))
+	return ok && err == nil
 }
 
-// Covers reports whether the statement's Action names an action, by name or wildcard.
+// Covers reports whether the statement applies to an action: its Action names it (by name or
+// wildcard), or its NotAction does not.
 func (s Statement) Covers(action string) bool {
-	for _, p := range s.Action {
-		if ActionMatches(p, action) {
-			return true
-		}
+	match := func(patterns []string) bool {
+		return slices.ContainsFunc(patterns, func(p string) bool { return ActionMatches(p, action) })
 	}
-	return false
+	if len(s.NotAction) > 0 {
+		return !match(s.NotAction)
+	}
+	return match(s.Action)
 }
