@@ -1,6 +1,10 @@
 package platform
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/secure-vpc/secure-vpc/compute"
@@ -20,6 +24,8 @@ func (w ServiceWiring) inject(args *compute.ServiceArgs, vault *secrets.Vault, s
 				Ready: vault.SecretReady(kind, v.Secret.Name)})
 		case v.Output != StoreOutput{}:
 			env[v.Name] = stores.output(v.Output)
+		case v.Revision:
+			env[v.Name] = w.secretsRevision(vault)
 		default:
 			env[v.Name] = pulumi.String(v.Value)
 		}
@@ -32,6 +38,32 @@ func (w ServiceWiring) inject(args *compute.ServiceArgs, vault *secrets.Vault, s
 		args.Buckets = append(args.Buckets, compute.BucketAccess{Name: b.Bucket, Arn: stores.bucketsBy[b.Bucket].Arn, Read: b.Read, Write: b.Write})
 	}
 	args.Environment = env
+}
+
+// secretsRevision digests the version ids of the secrets the service reads, in contract order:
+// 16 hex characters of a SHA-256, which change with any of them.
+func (w ServiceWiring) secretsRevision(vault *secrets.Vault) pulumi.StringOutput {
+	var versions []any
+	for _, s := range w.SecretsRead() {
+		versions = append(versions, pulumi.Sprintf("%s/%s=%s", s.Kind, s.Name, vault.SecretVersionID(s.Kind, s.Name)))
+	}
+	return pulumi.All(versions...).ApplyT(func(xs []any) string {
+		entries := make([]string, len(xs))
+		for i, x := range xs {
+			entries[i] = x.(string)
+		}
+		return revisionOf(entries)
+	}).(pulumi.StringOutput)
+}
+
+// revisionOf digests "<kind>/<name>=<version id>" entries, in order: 16 hex characters of their
+// SHA-256.
+func revisionOf(entries []string) string {
+	h := sha256.New()
+	for _, e := range entries {
+		fmt.Fprintln(h, e)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16]
 }
 
 // output is the Output a store gives for a StoreOutput.

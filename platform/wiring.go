@@ -36,6 +36,10 @@ type TaskVariable struct {
 	Secret *SecretSource // the secret ECS injects it from; nil for an environment variable
 	Value  string        // an environment variable's value, when the config decides it
 	Output StoreOutput   // an environment variable's value, when a store gives it; zero otherwise
+	// Revision marks the environment variable whose value digests the versions of every secret
+	// the task receives: a new version (a renewed certificate, a new app secret value) changes
+	// the task definition, and ECS rolls the service onto tasks that read the new value.
+	Revision bool
 }
 
 // IsSecret reports whether ECS injects the variable from a secret.
@@ -125,6 +129,17 @@ func WireService(spec *Spec, name string) ServiceWiring {
 	value("SERVICE_DNS", sk, naming.ServiceDNS(name, spec.Stack))
 	value("PORT", sk+".port", fmt.Sprint(svc.Port))
 	value("ENVIRONMENT", nsKey(keyEnvironment), string(spec.Environment))
+	// The mTLS peers the graph lets call it, by the SAN of their certificates: the application
+	// authorises a caller, not only authenticates it.
+	var callers []string
+	for _, other := range sortedNames(spec.Services) {
+		if slices.Contains(spec.Services[other].Calls, name) {
+			callers = append(callers, naming.ServiceDNS(other, spec.Stack))
+		}
+	}
+	if len(callers) > 0 {
+		value("MTLS_ALLOWED_CALLERS", sk+" (the services whose calls name it)", strings.Join(callers, ","))
+	}
 	if svc.Public {
 		secret("IDENTITY_SIGNING_KEY", sk+".public", contract.IdentitySecret, secrets.IdentitySigningKey, "")
 	}
@@ -170,6 +185,7 @@ func WireService(spec *Spec, name string) ServiceWiring {
 		output("BUCKET_"+envName(b), nsKey(keyBuckets)+"."+b, b, BucketName)
 		w.Buckets = append(w.Buckets, BucketGrant{Bucket: b, Read: read, Write: write})
 	}
+	w.Variables = append(w.Variables, TaskVariable{Name: "VAULT_REVISION", From: sk + " (the versions of its secrets)", Revision: true})
 	return w
 }
 

@@ -41,6 +41,8 @@ func golden(w platform.ServiceWiring) goldenWiring {
 			g.Secrets[v.Name] = goldenVar{From: v.From, Secret: string(v.Secret.Kind) + "/" + v.Secret.Name, JSONKey: v.Secret.JSONKey}
 		case v.Output != platform.StoreOutput{}:
 			g.Environment[v.Name] = goldenVar{From: v.From, Output: v.Output.Store + "." + string(v.Output.Attr)}
+		case v.Revision:
+			g.Environment[v.Name] = goldenVar{From: v.From, Output: "digest of its secrets' versions"}
 		default:
 			g.Environment[v.Name] = goldenVar{From: v.From, Value: v.Value}
 		}
@@ -111,6 +113,9 @@ func TestTaskContractIsPinned(t *testing.T) {
 							assert.True(t, spec.Services[name].Public, "%s is given to BFFs only, and %s is not one", v.Name, name)
 						case "owner only":
 							assert.NotEmpty(t, w.Databases, "%s is given to a database's owner only, and %s owns none", v.Name, name)
+						case "called services only":
+							assert.True(t, slices.ContainsFunc(sortedKeys(spec.Services), func(caller string) bool { return slices.Contains(spec.Services[caller].Calls, name) }),
+								"%s is given to called services only, and nothing calls %s", v.Name, name)
 						}
 					}
 					for _, p := range promised {

@@ -88,9 +88,16 @@ type Vault struct {
 	CACertificate pulumi.StringOutput    `pulumi:"caCertificate"`
 	SecretArns    pulumi.StringMapOutput `pulumi:"secretArns"`
 
-	arns   map[string]pulumi.StringOutput
-	ready  map[string][]pulumi.Resource
-	tokens map[string]pulumi.StringOutput
+	arns     map[string]pulumi.StringOutput
+	versions map[string]pulumi.StringOutput
+	ready    map[string][]pulumi.Resource
+	tokens   map[string]pulumi.StringOutput
+}
+
+// SecretVersionID returns the id of the version of a secret the stack wrote last: it changes
+// whenever the value does (a renewed certificate, a new app secret value).
+func (v *Vault) SecretVersionID(kind contract.SecretKind, name string) pulumi.StringOutput {
+	return v.versions[entryKey(kind, name)]
 }
 
 // CacheAuthToken returns the auth token of a cache (a Pulumi secret).
@@ -113,7 +120,7 @@ func NewVault(ctx *pulumi.Context, name string, args *VaultArgs, opts ...pulumi.
 	if err := args.validate(); err != nil {
 		return nil, err
 	}
-	v := &Vault{arns: map[string]pulumi.StringOutput{}, ready: map[string][]pulumi.Resource{}, tokens: map[string]pulumi.StringOutput{}}
+	v := &Vault{arns: map[string]pulumi.StringOutput{}, versions: map[string]pulumi.StringOutput{}, ready: map[string][]pulumi.Resource{}, tokens: map[string]pulumi.StringOutput{}}
 	if err := ctx.RegisterComponentResource(contract.TypeVault, name, v, opts...); err != nil {
 		return nil, fmt.Errorf("registering vault: %w", err)
 	}
@@ -358,6 +365,7 @@ func (w *secretWriter) write(kind contract.SecretKind, name, description string,
 		return fmt.Errorf("creating policy of secret %s: %w", logical, err)
 	}
 	w.vault.arns[entryKey(kind, name)] = secret.Arn
+	w.vault.versions[entryKey(kind, name)] = version.VersionId
 	w.vault.ready[entryKey(kind, name)] = []pulumi.Resource{version, sp}
 	return nil
 }
