@@ -48,8 +48,12 @@ func deployCases() []brokenPlan {
 			return logging.URN
 		}, "InvalidTargetBucketForLogging"},
 		{"ORDER-01", func(t *testing.T, e *stackstate.Export) string {
+			// The service waits for the version directly, and through its task definition (whose
+			// VAULT_REVISION digests the versions): drop both.
 			svc := find(e, named(contract.TypeECSService, "orders"))
-			dropDependency(svc, find(e, named(contract.TypeSecretVersion, "app-payments-api-key")).URN)
+			version := find(e, named(contract.TypeSecretVersion, "app-payments-api-key")).URN
+			dropDependency(svc, version)
+			dropDependency(find(e, named(contract.TypeTaskDefinition, "orders")), version)
 			return svc.URN
 		}, "holds the value ECS injects when a task starts"},
 		{"ORDER-01", func(t *testing.T, e *stackstate.Export) string {
