@@ -54,7 +54,7 @@ func Build(ctx *pulumi.Context, spec *Spec) error {
 	}
 
 	ids, err := compute.NewIdentities(ctx, "identities", &compute.IdentitiesArgs{
-		Scope: spec.Scope(account), Services: sortedNames(spec.Services),
+		Scope: spec.Scope(account), Services: sortedNames(spec.Services), Databases: sortedNames(spec.Databases),
 	})
 	if err != nil {
 		return fmt.Errorf("creating identities: %w", err)
@@ -95,6 +95,7 @@ func Build(ctx *pulumi.Context, spec *Spec) error {
 	ctx.Export("clusterName", services.cluster.ClusterName)
 	ctx.Export("serviceDiscoveryNamespace", pulumi.String(services.cluster.Namespace))
 	ctx.Export("serviceSecretArns", services.secretArns)
+	ctx.Export("migrations", services.migrations)
 	ctx.Export("vpcId", vpc.VpcID)
 	ctx.Export("vpcCidr", pulumi.String(vpc.CIDR))
 	ctx.Export("publicSubnetIds", vpc.PublicSubnetIDs)
@@ -211,6 +212,12 @@ func (d *dependencies) buildStores(ctx *pulumi.Context) (*storeOutputs, error) {
 		if err != nil {
 			return nil, fmt.Errorf("creating database %s: %w", name, err)
 		}
+		// Only the migration task's execution role reads the master secret; no service does.
+		if _, err := secrets.NewMasterSecretPolicy(ctx, name, &secrets.MasterSecretPolicyArgs{
+			SecretArn: db.MasterSecretArn, ReaderArns: []pulumi.StringInput{d.ids.MigrationExecutionRole(name).Arn}, Protect: d.spec.Protect,
+		}, pulumi.Parent(db)); err != nil {
+			return nil, err
+		}
 		out.databases[name] = pulumi.Map{string(DatabaseAddress): db.Address, string(DatabasePort): db.Port, string(DatabaseMasterSecretArn): db.MasterSecretArn}
 		out.dbs[name] = db
 	}
@@ -236,12 +243,13 @@ type computeOutputs struct {
 	urls       pulumi.StringMap
 	lbNames    pulumi.StringMap // what <bff>.<edge.domainName> must point at
 	secretArns pulumi.Map
+	migrations pulumi.Map // by database: what `aws ecs run-task` needs to start its migration task
 }
 
 // buildCompute creates the cluster, the edge of every BFF and every service, with the secrets
 // each one needs injected and the stores it uses granted.
 func (d *dependencies) buildCompute(ctx *pulumi.Context) (*computeOutputs, error) {
-	out := &computeOutputs{urls: pulumi.StringMap{}, lbNames: pulumi.StringMap{}, secretArns: pulumi.Map{}}
+	out := &computeOutputs{urls: pulumi.StringMap{}, lbNames: pulumi.StringMap{}, secretArns: pulumi.Map{}, migrations: pulumi.Map{}}
 	cluster, err := compute.NewCluster(ctx, "cluster", &compute.ClusterArgs{
 		Scope: d.scope(), VpcID: d.vpc.VpcID.ToStringOutput(), LogsKeyArn: d.keys.LogsKeyArn,
 		LogRetentionDays: d.spec.Network.FlowLogRetentionDays,
@@ -298,5 +306,28 @@ func (d *dependencies) buildCompute(ctx *pulumi.Context) (*computeOutputs, error
 		}
 		out.secretArns[name] = arns
 	}
-	return out, nil
+	return out, d.buildMigrations(ctx, out)
+}
+
+// buildMigrations creates the one-off migration task of every database, in the private tier
+// with its own group and roles, and records what `aws ecs run-task` needs to start it.
+func (d *dependencies) buildMigrations(ctx *pulumi.Context, out *computeOutputs) error {
+	for _, name := range sortedNames(d.spec.Databases) {
+		w := WireMigration(d.spec, name)
+		args := &compute.MigrationArgs{
+			Scope: d.scope(), TaskRole: d.ids.MigrationTaskRole(name), ExecutionRole: d.ids.MigrationExecutionRole(name),
+			SecurityGroupID: d.fw.Migration(w.Name), PrivateSubnetIDs: d.vpc.PrivateSubnetIDs,
+			LogsKeyArn: d.keys.LogsKeyArn, LogRetentionDays: d.spec.Network.FlowLogRetentionDays, SecretsKeyArn: d.keys.SecretsKeyArn,
+		}
+		w.inject(args, d.stores)
+		m, err := compute.NewMigration(ctx, w.Name, args)
+		if err != nil {
+			return fmt.Errorf("creating the migration task of %s: %w", name, err)
+		}
+		out.migrations[name] = pulumi.Map{
+			"taskDefinitionArn": m.TaskDefinitionArn, "networkConfiguration": m.NetworkConfiguration,
+			"subnetIds": m.SubnetIDs, "securityGroupId": m.SecurityGroupID, "logGroupName": m.LogGroupName,
+		}
+	}
+	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/secure-vpc/secure-vpc/compute"
 	"github.com/secure-vpc/secure-vpc/data"
 	"github.com/secure-vpc/secure-vpc/internal/contract"
+	"github.com/secure-vpc/secure-vpc/internal/naming"
 	"github.com/secure-vpc/secure-vpc/internal/stack"
 	"github.com/secure-vpc/secure-vpc/network/netplan"
 )
@@ -146,7 +147,7 @@ func (s *Spec) FirewallGraph() netplan.FirewallGraph {
 	}
 	for _, name := range sortedNames(s.Databases) {
 		d := s.Databases[name]
-		g.Databases = append(g.Databases, netplan.StoreNode{Name: name, Port: d.Port, Users: []string{d.Owner}})
+		g.Databases = append(g.Databases, netplan.StoreNode{Name: name, Port: d.Port, Users: []string{d.Owner}, Migration: naming.Migration(name)})
 	}
 	for _, name := range sortedNames(s.Caches) {
 		c := s.Caches[name]

@@ -74,6 +74,10 @@ func (s Scope) LogGroup(path ...string) string {
 // ServiceLogGroup is the log group a service's tasks write to: "/<project>/<stack>/services/<service>".
 func (s Scope) ServiceLogGroup(service string) string { return s.LogGroup("services", service) }
 
+// MigrationLogGroup is the log group a database's migration task writes to:
+// "/<project>/<stack>/migrations/<database>".
+func (s Scope) MigrationLogGroup(database string) string { return s.LogGroup("migrations", database) }
+
 // EdgeHost is the DNS name a BFF is served under: "<bff>.<domain>". Without a domain (a dev stack
 // on a self-signed certificate) it is "<bff>.<stack>.<project>.test", a name under the reserved
 // .test domain that resolves nowhere. Every BFF has its own load balancer, so one name cannot
