@@ -48,6 +48,7 @@ func Catalogue() []Invariant {
 	out := append([]Invariant(nil), networkInvariants...)
 	out = append(out, dataInvariants...)
 	out = append(out, protectInvariants...)
+	out = append(out, dbAccessInvariants...)
 	out = append(out, computeInvariants...)
 	out = append(out, reachInvariants...)
 	return append(out, orderInvariants...)
