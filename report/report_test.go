@@ -143,7 +143,7 @@ func TestReportRendersFactsOfDev(t *testing.T) {
 		secrets[s.Name] = s
 	}
 	rds := secrets["rds!users-db (master password, created and rotated by RDS)"]
-	assert.Equal(t, []string{"users (task role)"}, rds.Readers)
+	assert.Equal(t, []string{"users-db-migration (execution role)"}, rds.Readers, "the migration task alone, no service")
 	assert.Equal(t, "alias/secure-vpc/dev/secrets", rds.Key)
 	assert.Contains(t, secrets, "secure-vpc/dev/app/payments-api-key", "the name without the suffix AWS appends")
 
