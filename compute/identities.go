@@ -66,7 +66,9 @@ func (i *Identities) TaskRole(service string) *iam.Role { return i.taskRoles[ser
 func (i *Identities) ExecutionRole(service string) *iam.Role { return i.execRoles[service] }
 
 // MigrationTaskRole returns the task role of a database's migration task.
-func (i *Identities) MigrationTaskRole(database string) *iam.Role { return i.migrationTaskRoles[database] }
+func (i *Identities) MigrationTaskRole(database string) *iam.Role {
+	return i.migrationTaskRoles[database]
+}
 
 // MigrationExecutionRole returns the execution role of a database's migration task: the only
 // role that reads the database's master secret.

@@ -92,8 +92,9 @@ func loadDatabases(src Source, spec *Spec, ps *problems) {
 
 // resolveMigrationImage is the image of a database's migration task: migrationImage, else its
 // owner's image. The task has no internet egress, so the image must come from ECR in the stack's
-// region (through the VPC endpoints). An owner's image the loader already refuses, or an unknown
-// owner, is reported under the service and the owner, not here.
+// region (through the VPC endpoints). An owner's image the loader already refuses (its format, or
+// a registry it cannot reach without internetEgress), or an unknown owner, is reported under the
+// service and the owner, not here.
 func resolveMigrationImage(dk, owner string, set *string, spec *Spec, ps *problems) string {
 	mk := dk + ".migrationImage"
 	if set != nil {
@@ -107,8 +108,9 @@ func resolveMigrationImage(dk, owner string, set *string, spec *Spec, ps *proble
 		}
 		return image
 	}
-	image := spec.Services[owner].Image
-	if imageProblem(image) == "" && !pullsThroughEndpoints(image, spec.Region) {
+	svc := spec.Services[owner]
+	image := svc.Image
+	if svc.InternetEgress && imageProblem(image) == "" && !pullsThroughEndpoints(image, spec.Region) {
 		ps.add(mk, "is not set, so the migration task would run its owner's image %s, pulled from %s, which the task cannot reach: it has no internet egress, only the VPC endpoints, which serve ECR in %s; set %s to an image in an ECR repository in %s",
 			image, registryOf(image), spec.Region, mk, spec.Region)
 	}

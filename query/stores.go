@@ -251,7 +251,7 @@ type StoreAccess struct {
 	// Migration is the migration task a database declares (DeclaredMigration); "" for none.
 	Migration string
 	Services  []string // services whose groups its rules admit, sorted
-	Problems []string // what its rules admit beyond its declared users on its port, in words
+	Problems  []string // what its rules admit beyond its declared users on its port, in words
 }
 
 // StoreAccesses evaluates the ingress of every database, then every cache.
