@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecs"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -104,36 +102,19 @@ func NewMigration(ctx *pulumi.Context, name string, args *MigrationArgs, opts ..
 	parent := pulumi.Parent(m)
 	tags := pulumi.StringMap{contract.MigrationTag: pulumi.String(naming.Migration(args.Database))}
 
-	logs, err := cloudwatch.NewLogGroup(ctx, name+"-logs", &cloudwatch.LogGroupArgs{
-		Name:            pulumi.String(args.MigrationLogGroup(args.Database)),
-		RetentionInDays: pulumi.Int(args.LogRetentionDays),
-		KmsKeyId:        args.LogsKeyArn,
-		Tags:            tags,
-	}, parent, pulumi.Protect(args.Protect))
+	logs, err := newTaskLogGroup(ctx, name, args.MigrationLogGroup(args.Database), args.LogRetentionDays, args.LogsKeyArn, tags, parent, pulumi.Protect(args.Protect))
 	if err != nil {
-		return nil, fmt.Errorf("creating log group of %s: %w", name, err)
+		return nil, err
 	}
 	execPolicy, err := grantExecution(ctx, name, m, args.ExecutionRole, args.Image, args.Region, logs, args.SecretsKeyArn, args.Secrets)
 	if err != nil {
 		return nil, err
 	}
-	td, err := ecs.NewTaskDefinition(ctx, name, &ecs.TaskDefinitionArgs{
-		Family:                  pulumi.String(args.Scope.Name(name)),
-		Cpu:                     pulumi.String(fmt.Sprint(MigrationCPU)),
-		Memory:                  pulumi.String(fmt.Sprint(MigrationMemory)),
-		NetworkMode:             pulumi.String("awsvpc"),
-		RequiresCompatibilities: pulumi.ToStringArray([]string{"FARGATE"}),
-		RuntimePlatform: &ecs.TaskDefinitionRuntimePlatformArgs{
-			OperatingSystemFamily: pulumi.String("LINUX"),
-			CpuArchitecture:       pulumi.String("X86_64"),
-		},
-		ExecutionRoleArn:     args.ExecutionRole.Arn,
-		TaskRoleArn:          args.TaskRole.Arn,
-		ContainerDefinitions: containerDefinitions(MigrationContainer, args.Image, args.Region, 0, args.Environment, args.Secrets, logs),
-		Tags:                 tags,
-	}, parent, pulumi.DependsOn([]pulumi.Resource{execPolicy}))
+	containers := containerDefinitions(MigrationContainer, args.Image, args.Region, 0, args.Environment, args.Secrets, logs)
+	td, err := newFargateTaskDefinition(ctx, name, args.Scope.Name(name), MigrationCPU, MigrationMemory, args.ExecutionRole, args.TaskRole, containers, tags,
+		parent, pulumi.DependsOn([]pulumi.Resource{execPolicy}))
 	if err != nil {
-		return nil, fmt.Errorf("creating task definition of %s: %w", name, err)
+		return nil, err
 	}
 
 	m.TaskDefinitionArn, m.LogGroupName = td.Arn, logs.Name

@@ -150,14 +150,9 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 	parent := pulumi.Parent(s)
 	tags := pulumi.StringMap{contract.ServiceTag: pulumi.String(name)}
 
-	logs, err := cloudwatch.NewLogGroup(ctx, name+"-logs", &cloudwatch.LogGroupArgs{
-		Name:            pulumi.String(args.ServiceLogGroup(name)),
-		RetentionInDays: pulumi.Int(args.LogRetentionDays),
-		KmsKeyId:        args.LogsKeyArn,
-		Tags:            tags,
-	}, parent, pulumi.Protect(args.Protect))
+	logs, err := newTaskLogGroup(ctx, name, args.ServiceLogGroup(name), args.LogRetentionDays, args.LogsKeyArn, tags, parent, pulumi.Protect(args.Protect))
 	if err != nil {
-		return nil, fmt.Errorf("creating log group of %s: %w", name, err)
+		return nil, err
 	}
 
 	execPolicy, err := grantExecution(ctx, name, s, args.ExecutionRole, args.Image, args.Region, logs, args.SecretsKeyArn, args.Secrets)
@@ -170,24 +165,9 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 	}
 
 	containers := containerDefinitions(name, args.Image, args.Region, args.Port, args.Environment, args.Secrets, logs)
-	family := args.Scope.Name(name)
-	td, err := ecs.NewTaskDefinition(ctx, name, &ecs.TaskDefinitionArgs{
-		Family:                  pulumi.String(family),
-		Cpu:                     pulumi.String(fmt.Sprint(args.CPU)),
-		Memory:                  pulumi.String(fmt.Sprint(args.Memory)),
-		NetworkMode:             pulumi.String("awsvpc"),
-		RequiresCompatibilities: pulumi.ToStringArray([]string{"FARGATE"}),
-		RuntimePlatform: &ecs.TaskDefinitionRuntimePlatformArgs{
-			OperatingSystemFamily: pulumi.String("LINUX"),
-			CpuArchitecture:       pulumi.String("X86_64"),
-		},
-		ExecutionRoleArn:     args.ExecutionRole.Arn,
-		TaskRoleArn:          args.TaskRole.Arn,
-		ContainerDefinitions: containers,
-		Tags:                 tags,
-	}, parent)
+	td, err := newFargateTaskDefinition(ctx, name, args.Scope.Name(name), args.CPU, args.Memory, args.ExecutionRole, args.TaskRole, containers, tags, parent)
 	if err != nil {
-		return nil, fmt.Errorf("creating task definition of %s: %w", name, err)
+		return nil, err
 	}
 
 	discovery, err := servicediscovery.NewService(ctx, name, &servicediscovery.ServiceArgs{

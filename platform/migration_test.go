@@ -2,7 +2,6 @@ package platform_test
 
 import (
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -68,16 +67,7 @@ func TestMigrationContractIsPinned(t *testing.T) {
 				}
 				got[db] = g
 			}
-			path := filepath.Join("testdata", "migration-"+stack+".json")
-			data, err := json.MarshalIndent(got, "", "  ")
-			require.NoError(t, err)
-			data = append(data, '\n')
-			if *update {
-				require.NoError(t, os.WriteFile(path, data, 0o600))
-			}
-			want, err := os.ReadFile(path)
-			require.NoError(t, err, "no golden file; run the test with -update once")
-			assert.Equal(t, string(want), string(data), "the migration contract of %s changed", stack)
+			assertGolden(t, filepath.Join("testdata", "migration-"+stack+".json"), got, "the migration contract of %s changed", stack)
 		})
 	}
 }

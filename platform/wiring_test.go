@@ -87,16 +87,7 @@ func TestTaskContractIsPinned(t *testing.T) {
 				got[name] = golden(wirings[name])
 			}
 
-			path := filepath.Join("testdata", "wiring-"+stack+".json")
-			data, err := json.MarshalIndent(got, "", "  ")
-			require.NoError(t, err)
-			data = append(data, '\n')
-			if *update {
-				require.NoError(t, os.WriteFile(path, data, 0o600))
-			}
-			want, err := os.ReadFile(path)
-			require.NoError(t, err, "no golden file; run the test with -update once")
-			assert.Equal(t, string(want), string(data), "the task contract of %s changed: tasks would receive other variables", stack)
+			assertGolden(t, filepath.Join("testdata", "wiring-"+stack+".json"), got, "the task contract of %s changed: tasks would receive other variables", stack)
 
 			t.Run("every name the README promises is given, and only those", func(t *testing.T) {
 				matched := map[string]bool{}
@@ -129,6 +120,21 @@ func TestTaskContractIsPinned(t *testing.T) {
 			})
 		})
 	}
+}
+
+// assertGolden compares got, as indented JSON, with the golden file at path (rewritten first with
+// -update).
+func assertGolden(t *testing.T, path string, got any, msgAndArgs ...any) {
+	t.Helper()
+	data, err := json.MarshalIndent(got, "", "  ")
+	require.NoError(t, err)
+	data = append(data, '\n')
+	if *update {
+		require.NoError(t, os.WriteFile(path, data, 0o600))
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "no golden file; run the test with -update once")
+	assert.Equal(t, string(want), string(data), msgAndArgs...)
 }
 
 // promise is one name of the README's task table, with <PLACEHOLDER>s.
