@@ -162,6 +162,14 @@ func TestDatabaseAccessCatchesBrokenPlans(t *testing.T) {
 // its own user.
 func TestDatabaseAccessHoldsOnTheCommittedStacks(t *testing.T) {
 	for _, stack := range fixtures.Stacks {
+		// The migration's roles read no secret but the master secret: they do not carry the tags
+		// by which the verification key admits the stack's execution roles.
+		ix := query.NewIndex(fixtures.Plan(t, stack))
+		for _, s := range ix.Secrets() {
+			for _, p := range s.Readers {
+				assert.Equal(t, s.ManagedBy != nil, p.Kind == query.MigrationRolePrincipal, "%s %s: read by %s", stack, s.Name, p.Label())
+			}
+		}
 		for _, r := range policy.Evaluate(fixtures.Plan(t, stack)) {
 			if r.Invariant.ID == "DATA-10" || r.Invariant.ID == "DATA-11" {
 				assert.Empty(t, r.Findings, "%s %s", stack, r.Invariant.ID)

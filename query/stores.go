@@ -249,8 +249,9 @@ type StoreAccess struct {
 	Port     int      // the store's port (5432, 6379 when unset)
 	Declared []string // the users the store declares (owner or users tag)
 	// Migration is the migration task a database declares (DeclaredMigration); "" for none.
-	Migration string
-	Services  []string // services whose groups its rules admit, sorted
+	Migration  string
+	Services   []string // services whose groups its rules admit, sorted
+	Migrations []string // migration tasks whose groups its rules admit, sorted
 	Problems  []string // what its rules admit beyond its declared users on its port, in words
 }
 
@@ -284,6 +285,9 @@ func (ix *Index) StoreAccesses() []StoreAccess {
 					case !IsTCP(r.Proto) || r.From != port || r.To != port:
 						acc.Problems = append(acc.Problems, fmt.Sprintf("rule %s admits %s %d-%d, not only tcp %d", where, r.Proto, r.From, r.To, port))
 					}
+					if m := ix.MigrationOfGroup(r.Group); !slices.Contains(acc.Migrations, m) {
+						acc.Migrations = append(acc.Migrations, m)
+					}
 				default:
 					svc := ix.ServiceOfGroup(r.Group)
 					switch {
@@ -302,6 +306,7 @@ func (ix *Index) StoreAccesses() []StoreAccess {
 			}
 		}
 		sort.Strings(acc.Services)
+		sort.Strings(acc.Migrations)
 		out = append(out, acc)
 	}
 	for _, db := range ix.OfType(contract.TypeDBInstance) {

@@ -76,7 +76,7 @@ func TestReportOfProd(t *testing.T) {
 	for _, st := range rep.Stores {
 		stores[st.Name] = st
 	}
-	assert.Equal(t, []string{"users (tcp 5432)"}, stores["users-db"].ReachableBy, "only the owner reaches the database")
+	assert.Equal(t, []string{"users (tcp 5432)", "users-db-migration (migration task, tcp 5432)"}, stores["users-db"].ReachableBy, "only the owner, and its one-off migration task, reach the database")
 	assert.Equal(t, "alias/secure-vpc/prod/data", stores["users-db"].Key)
 	assert.Equal(t, []string{"mobile-bff (tcp 6379)", "web-bff (tcp 6379)"}, stores["sessions"].ReachableBy)
 	assert.Equal(t, []string{"users writes", "web-bff reads"}, stores["user-uploads"].ReachableBy)
