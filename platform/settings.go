@@ -345,7 +345,7 @@ func Reference() []KeyDoc {
 		serviceMemory,
 		serviceDesiredCount,
 		serviceHealthCheckPath,
-		KeyDoc{Key: "databases.<name>", Required: "no", Meaning: "A PostgreSQL database. The PostgreSQL database in it is named after the entry with underscores for hyphens, so a PostgreSQL reserved word (`user`, `select`, ...) or an existing database (`postgres`, `template1`, `rdsadmin`) is refused."},
+		KeyDoc{Key: "databases.<name>", Required: "no", Meaning: "A PostgreSQL database. The PostgreSQL database in it is named after the entry with underscores for hyphens, so a PostgreSQL reserved word (`user`, `select`, ...) or an existing database (`postgres`, `template1`, `rdsadmin`) is refused. At most 41 characters: its migration task's IAM role names, `<name>-migration-exec` and `-task`, must fit in 64 with Pulumi's suffix."},
 		KeyDoc{Key: "databases.<name>.engine", Required: "yes", Meaning: "`postgres`."},
 		KeyDoc{Key: "databases.<name>.version", Required: "yes", Meaning: "A PostgreSQL major in RDS standard support (14-18 on 2026-11-29; the catalogue holds each major's dates, and a major is refused from the day after its standard support ends)."},
 		KeyDoc{Key: "databases.<name>.extendedSupport", Required: "no", Default: "`false`", Meaning: "`true` accepts a major past standard support, on paid RDS Extended Support, until that ends (RDS enrols every instance in Extended Support by default, so a running database whose major leaves standard support starts to bill: the plan says so six months before, and refuses the major after)."},
