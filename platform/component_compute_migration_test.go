@@ -45,7 +45,7 @@ func migrationArgs(ctx *pulumi.Context, scope stack.Scope) (*compute.MigrationAr
 	return &compute.MigrationArgs{Scope: scope, Database: "users-db", Image: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/users:1.0.0",
 		TaskRole: task, ExecutionRole: exec, SecurityGroupID: pulumi.String("sg-mig"), PrivateSubnetIDs: pulumi.ToStringArray([]string{"subnet-a", "subnet-b"}),
 		LogsKeyArn: pulumi.String(logsKey), LogRetentionDays: 30, SecretsKeyArn: pulumi.String(secretsKey),
-		Secrets: []compute.InjectedSecret{{Env: "DB_USERS_DB_MASTER_PASSWORD", Arn: master, JSONKey: "password"}},
+		Secrets:     []compute.InjectedSecret{{Env: "DB_USERS_DB_MASTER_PASSWORD", Arn: master, JSONKey: "password"}},
 		Environment: map[string]pulumi.StringInput{"DB_USERS_DB_IAM_USER": pulumi.String("users")},
 	}, nil
 }

@@ -252,7 +252,7 @@ type StoreAccess struct {
 	Migration  string
 	Services   []string // services whose groups its rules admit, sorted
 	Migrations []string // migration tasks whose groups its rules admit, sorted
-	Problems  []string // what its rules admit beyond its declared users on its port, in words
+	Problems   []string // what its rules admit beyond its declared users on its port, in words
 }
 
 // StoreAccesses evaluates the ingress of every database, then every cache.
