@@ -4,6 +4,7 @@ package compute
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
@@ -24,6 +25,9 @@ type IdentitiesArgs struct {
 	// Services are the names of the services that get a task and an execution role, in any order.
 	// Required: at least one.
 	Services []string
+	// Databases are the databases whose migration task gets a task and an execution role of its
+	// own (naming.MigrationTaskRole, MigrationExecutionRole), in any order. Optional.
+	Databases []string
 }
 
 // Identities are the IAM roles of every service: a task role (what the running code may do) and an
@@ -40,6 +44,8 @@ type Identities struct {
 	stack     string // the Pulumi stack the roles belong to, which their tags name
 	taskRoles map[string]*iam.Role
 	execRoles map[string]*iam.Role
+	// The roles of each database's migration task, by database.
+	migrationTaskRoles, migrationExecRoles map[string]*iam.Role
 }
 
 // Selector are the tags that every role of a kind in the stack carries and no other role does
@@ -59,6 +65,17 @@ func (i *Identities) TaskRole(service string) *iam.Role { return i.taskRoles[ser
 // ExecutionRole returns a service's execution role.
 func (i *Identities) ExecutionRole(service string) *iam.Role { return i.execRoles[service] }
 
+// MigrationTaskRole returns the task role of a database's migration task.
+func (i *Identities) MigrationTaskRole(database string) *iam.Role {
+	return i.migrationTaskRoles[database]
+}
+
+// MigrationExecutionRole returns the execution role of a database's migration task: the only
+// role that reads the database's master secret.
+func (i *Identities) MigrationExecutionRole(database string) *iam.Role {
+	return i.migrationExecRoles[database]
+}
+
 // roleTags are a role's tags: its service, and the selector of its kind.
 func (i *Identities) roleTags(service string, kind contract.RoleKind) map[string]string {
 	tags := roleSelector(i.stack, kind)
@@ -74,7 +91,8 @@ func NewIdentities(ctx *pulumi.Context, name string, args *IdentitiesArgs, opts 
 	if err := args.Check(); err != nil {
 		return nil, fmt.Errorf("identities: %w", err)
 	}
-	id := &Identities{stack: args.Stack, taskRoles: map[string]*iam.Role{}, execRoles: map[string]*iam.Role{}}
+	id := &Identities{stack: args.Stack, taskRoles: map[string]*iam.Role{}, execRoles: map[string]*iam.Role{},
+		migrationTaskRoles: map[string]*iam.Role{}, migrationExecRoles: map[string]*iam.Role{}}
 	if err := ctx.RegisterComponentResource(contract.TypeIdentities, name, id, opts...); err != nil {
 		return nil, fmt.Errorf("registering identities: %w", err)
 	}
@@ -107,6 +125,31 @@ func NewIdentities(ctx *pulumi.Context, name string, args *IdentitiesArgs, opts 
 			}
 			kind.into[svc] = role
 			kind.arns[svc] = role.Arn
+		}
+	}
+	// A migration task's roles carry its name and their kind, but not the stack's selector: no
+	// secret that admits every execution role of the stack admits them.
+	for _, db := range slices.Sorted(slices.Values(args.Databases)) {
+		migration := naming.Migration(db)
+		for _, kind := range []struct {
+			logical string
+			role    contract.RoleKind
+			what    string
+			into    map[string]*iam.Role
+		}{
+			{naming.MigrationTaskRole(db), contract.TaskRole, "what the one-off migration task of the %s database may do: nothing in AWS, it connects as the master user", id.migrationTaskRoles},
+			{naming.MigrationExecutionRole(db), contract.ExecutionRole, "what ECS may do to start the migration task of %s: pull its image, write its logs, inject the master secret", id.migrationExecRoles},
+		} {
+			role, err := iam.NewRole(ctx, kind.logical, &iam.RoleArgs{
+				Description:        pulumi.String(args.Describe(fmt.Sprintf(kind.what, db))),
+				AssumeRolePolicy:   pulumi.String(trust),
+				MaxSessionDuration: pulumi.Int(3600),
+				Tags:               pulumi.ToStringMap(map[string]string{contract.RoleTag: string(kind.role), contract.MigrationTag: migration}),
+			}, pulumi.Parent(id), pulumi.Protect(args.Protect))
+			if err != nil {
+				return nil, fmt.Errorf("creating %s role of the %s migration: %w", kind.role, db, err)
+			}
+			kind.into[db] = role
 		}
 	}
 	id.TaskRoleArns = taskArns.ToStringMapOutput()

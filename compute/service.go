@@ -48,14 +48,12 @@ type BucketAccess struct {
 	Read, Write bool               // what the service may do with its objects; at least one
 }
 
-// DatabaseAccess lets a service (the database's owner) connect with IAM authentication, and
-// read the master secret when it connects (for migrations): RDS rotates that password every 7
-// days, so a value injected at task start would go stale.
+// DatabaseAccess lets a service (the database's owner) connect with IAM authentication as its
+// own database user, and as nothing else: the master secret is its migration task's alone.
 type DatabaseAccess struct {
-	Name            string             // the database's config name
-	ResourceID      pulumi.StringInput // the instance's resource id (db-...), which IAM auth names. Required.
-	User            string             // the database user the service connects as. Required.
-	MasterSecretArn pulumi.StringInput // the RDS-managed master secret. Required.
+	Name       string             // the database's config name
+	ResourceID pulumi.StringInput // the instance's resource id (db-...), which IAM auth names. Required.
+	User       string             // the database user the service connects as. Required.
 }
 
 // ServiceArgs configures a service.
@@ -152,17 +150,12 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 	parent := pulumi.Parent(s)
 	tags := pulumi.StringMap{contract.ServiceTag: pulumi.String(name)}
 
-	logs, err := cloudwatch.NewLogGroup(ctx, name+"-logs", &cloudwatch.LogGroupArgs{
-		Name:            pulumi.String(args.ServiceLogGroup(name)),
-		RetentionInDays: pulumi.Int(args.LogRetentionDays),
-		KmsKeyId:        args.LogsKeyArn,
-		Tags:            tags,
-	}, parent, pulumi.Protect(args.Protect))
+	logs, err := newTaskLogGroup(ctx, name, args.ServiceLogGroup(name), args.LogRetentionDays, args.LogsKeyArn, tags, parent, pulumi.Protect(args.Protect))
 	if err != nil {
-		return nil, fmt.Errorf("creating log group of %s: %w", name, err)
+		return nil, err
 	}
 
-	execPolicy, err := s.executionPolicy(ctx, name, args, logs)
+	execPolicy, err := grantExecution(ctx, name, s, args.ExecutionRole, args.Image, args.Region, logs, args.SecretsKeyArn, args.Secrets)
 	if err != nil {
 		return nil, err
 	}
@@ -171,25 +164,10 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 		return nil, err
 	}
 
-	containers := s.containerDefinitions(name, args, logs)
-	family := args.Scope.Name(name)
-	td, err := ecs.NewTaskDefinition(ctx, name, &ecs.TaskDefinitionArgs{
-		Family:                  pulumi.String(family),
-		Cpu:                     pulumi.String(fmt.Sprint(args.CPU)),
-		Memory:                  pulumi.String(fmt.Sprint(args.Memory)),
-		NetworkMode:             pulumi.String("awsvpc"),
-		RequiresCompatibilities: pulumi.ToStringArray([]string{"FARGATE"}),
-		RuntimePlatform: &ecs.TaskDefinitionRuntimePlatformArgs{
-			OperatingSystemFamily: pulumi.String("LINUX"),
-			CpuArchitecture:       pulumi.String("X86_64"),
-		},
-		ExecutionRoleArn:     args.ExecutionRole.Arn,
-		TaskRoleArn:          args.TaskRole.Arn,
-		ContainerDefinitions: containers,
-		Tags:                 tags,
-	}, parent)
+	containers := containerDefinitions(name, args.Image, args.Region, args.Port, args.Environment, args.Secrets, logs)
+	td, err := newFargateTaskDefinition(ctx, name, args.Scope.Name(name), args.CPU, args.Memory, args.ExecutionRole, args.TaskRole, containers, tags, parent)
 	if err != nil {
-		return nil, fmt.Errorf("creating task definition of %s: %w", name, err)
+		return nil, err
 	}
 
 	discovery, err := servicediscovery.NewService(ctx, name, &servicediscovery.ServiceArgs{
@@ -255,11 +233,13 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 	return s, nil
 }
 
-// executionPolicy lets ECS pull the image, write the logs and inject the secrets of this one
-// service, naming each resource.
-func (s *Service) executionPolicy(ctx *pulumi.Context, name string, args *ServiceArgs, logs *cloudwatch.LogGroup) (*iam.RolePolicy, error) {
-	inputs := []any{logs.Arn, args.SecretsKeyArn}
-	for _, sec := range args.Secrets {
+// grantExecution lets ECS pull the image, write the logs and inject the secrets of one task
+// definition (a service's, or a migration's), naming each resource: the execution role's policy
+// <name>-exec, a child of parent.
+func grantExecution(ctx *pulumi.Context, name string, parent pulumi.Resource, role *iam.Role, image, region string, logs *cloudwatch.LogGroup,
+	secretsKeyArn pulumi.StringInput, secrets []InjectedSecret) (*iam.RolePolicy, error) {
+	inputs := []any{logs.Arn, secretsKeyArn}
+	for _, sec := range secrets {
 		inputs = append(inputs, sec.Arn)
 	}
 	doc := pulumi.All(inputs...).ApplyT(func(xs []any) (string, error) {
@@ -267,9 +247,9 @@ func (s *Service) executionPolicy(ctx *pulumi.Context, name string, args *Servic
 		for _, x := range xs[2:] {
 			secretArns = append(secretArns, x.(string))
 		}
-		return rolepolicy.ExecutionPolicy(args.Image, args.Region, xs[0].(string), xs[1].(string), secretArns).JSON()
+		return rolepolicy.ExecutionPolicy(image, region, xs[0].(string), xs[1].(string), secretArns).JSON()
 	}).(pulumi.StringOutput)
-	policy, err := iam.NewRolePolicy(ctx, name+"-exec", &iam.RolePolicyArgs{Role: args.ExecutionRole.Name, Policy: doc}, pulumi.Parent(s))
+	policy, err := iam.NewRolePolicy(ctx, name+"-exec", &iam.RolePolicyArgs{Role: role.Name, Policy: doc}, pulumi.Parent(parent))
 	if err != nil {
 		return nil, fmt.Errorf("granting the execution role of %s: %w", name, err)
 	}
@@ -286,15 +266,15 @@ func (s *Service) taskPolicy(ctx *pulumi.Context, name string, args *ServiceArgs
 	if dataKey == nil {
 		dataKey = pulumi.String("")
 	}
-	inputs := []any{dataKey, args.SecretsKeyArn}
+	inputs := []any{dataKey}
 	for _, b := range args.Buckets {
 		inputs = append(inputs, b.Arn)
 	}
 	for _, d := range args.Databases {
-		inputs = append(inputs, d.ResourceID, d.MasterSecretArn)
+		inputs = append(inputs, d.ResourceID)
 	}
 	doc := pulumi.All(inputs...).ApplyT(func(xs []any) (string, error) {
-		grants := xs[2:]
+		grants := xs[1:]
 		buckets := make([]rolepolicy.BucketGrant, len(args.Buckets))
 		for i, b := range args.Buckets {
 			buckets[i] = rolepolicy.BucketGrant{Arn: grants[i].(string), Read: b.Read, Write: b.Write}
@@ -302,9 +282,9 @@ func (s *Service) taskPolicy(ctx *pulumi.Context, name string, args *ServiceArgs
 		grants = grants[len(args.Buckets):]
 		dbs := make([]rolepolicy.DatabaseGrant, len(args.Databases))
 		for i, d := range args.Databases {
-			dbs[i] = rolepolicy.DatabaseGrant{ResourceID: grants[2*i].(string), User: d.User, MasterSecretArn: grants[2*i+1].(string)}
+			dbs[i] = rolepolicy.DatabaseGrant{ResourceID: grants[i].(string), User: d.User}
 		}
-		return rolepolicy.TaskPolicy(args.Region, args.AccountID, xs[0].(string), xs[1].(string), buckets, dbs).JSON()
+		return rolepolicy.TaskPolicy(args.Region, args.AccountID, xs[0].(string), buckets, dbs).JSON()
 	}).(pulumi.StringOutput)
 	policy, err := iam.NewRolePolicy(ctx, name+"-task", &iam.RolePolicyArgs{Role: args.TaskRole.Name, Policy: doc}, pulumi.Parent(s))
 	if err != nil {
@@ -371,40 +351,46 @@ type logConfiguration struct {
 	Options   map[string]string `json:"options"`
 }
 
-// containerDefinitions renders the one container of a task. Everything secret arrives through
-// `secrets` (valueFrom a Secrets Manager ARN); the environment holds only names and addresses.
-func (s *Service) containerDefinitions(name string, args *ServiceArgs, logs *cloudwatch.LogGroup) pulumi.StringOutput {
-	envNames := make([]string, 0, len(args.Environment))
-	for k := range args.Environment {
+// containerDefinitions renders the one container of a task: named name, listening on port (0
+// for a task that listens on none, such as a migration), as ContainerUser on a read-only root
+// filesystem with a tmpfs /tmp and every capability dropped, logging to logs. Everything secret
+// arrives through `secrets` (valueFrom a Secrets Manager ARN); the environment holds only names
+// and addresses.
+func containerDefinitions(name, image, region string, port int, env map[string]pulumi.StringInput, secrets []InjectedSecret, logs *cloudwatch.LogGroup) pulumi.StringOutput {
+	envNames := make([]string, 0, len(env))
+	for k := range env {
 		envNames = append(envNames, k)
 	}
 	sort.Strings(envNames)
 	inputs := []any{logs.Name}
 	for _, k := range envNames {
-		inputs = append(inputs, args.Environment[k])
+		inputs = append(inputs, env[k])
 	}
-	for _, sec := range args.Secrets {
+	for _, sec := range secrets {
 		inputs = append(inputs, sec.Arn)
 	}
 	return pulumi.All(inputs...).ApplyT(func(xs []any) (string, error) {
 		def := containerDefinition{
 			Name:                   name,
-			Image:                  args.Image,
+			Image:                  image,
 			Essential:              true,
 			User:                   ContainerUser,
 			ReadonlyRootFilesystem: true,
-			PortMappings:           []portMapping{{ContainerPort: args.Port, Protocol: "tcp", Name: name}},
+			PortMappings:           []portMapping{},
 			MountPoints:            []mountPoint{},
 			LinuxParameters: linuxParameters{Capabilities: capabilities{Drop: []string{"ALL"}}, InitProcessEnabled: true,
 				Tmpfs: []tmpfs{{ContainerPath: "/tmp", Size: TmpSizeMiB, MountOptions: tmpMountOptions}}},
 			LogConfiguration: logConfiguration{LogDriver: "awslogs", Options: map[string]string{
-				"awslogs-group": xs[0].(string), "awslogs-region": args.Region, "awslogs-stream-prefix": name,
+				"awslogs-group": xs[0].(string), "awslogs-region": region, "awslogs-stream-prefix": name,
 			}},
+		}
+		if port > 0 {
+			def.PortMappings = []portMapping{{ContainerPort: port, Protocol: "tcp", Name: name}}
 		}
 		for i, k := range envNames {
 			def.Environment = append(def.Environment, nameValue{Name: k, Value: xs[1+i].(string)})
 		}
-		for i, sec := range args.Secrets {
+		for i, sec := range secrets {
 			from := xs[1+len(envNames)+i].(string)
 			if sec.JSONKey != "" {
 				from += ":" + sec.JSONKey + "::"

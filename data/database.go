@@ -177,7 +177,8 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 		PerformanceInsightsKmsKeyId:        args.DataKeyArn,
 		PerformanceInsightsRetentionPeriod: pulumi.Int(7),
 		DeletionProtection:                 pulumi.Bool(args.Protect),
-		Tags:                               tags,
+		// The instance declares who may reach it: its owner, and its one-off migration task.
+		Tags: pulumi.ToStringMap(args.Tags(name, map[string]string{contract.OwnerTag: args.Owner, contract.MigrationTag: naming.Migration(name)})),
 	}
 	if args.Protect {
 		suffix, err := finalSnapshotSuffix(ctx, name, instanceArgs, parent)

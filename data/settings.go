@@ -31,6 +31,9 @@ type DatabaseSettings struct {
 	BackupRetentionDays int
 	// MultiAZ runs a standby in a second AZ. Default false in dev, true in staging and prod.
 	MultiAZ bool
+	// MigrationImage is the image of the database's one-off migration task, from ECR in the
+	// stack's region. Default: the owner's image. The platform's concern, not the component's.
+	MigrationImage string
 }
 
 // CacheEngine is the ElastiCache engine of a cache.

@@ -76,7 +76,14 @@ func (f *Firewall) Cache(name string) pulumi.StringOutput {
 	return f.ids[netplan.Group{Kind: contract.CacheGroup, Name: name}]
 }
 
+// Migration returns the security group of a database's migration task, by the migration's name
+// (naming.Migration).
+func (f *Firewall) Migration(name string) pulumi.StringOutput {
+	return f.ids[netplan.Group{Kind: contract.MigrationGroup, Name: name}]
+}
+
 var groupPurpose = map[contract.GroupKind]string{
+	contract.MigrationGroup:    "the one-off %s task: its database and the AWS endpoints only",
 	contract.ServiceGroup:      "tasks of the %s service",
 	contract.LoadBalancerGroup: "internet-facing load balancer of the %s BFF",
 	contract.DatabaseGroup:     "the %s database",

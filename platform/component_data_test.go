@@ -209,7 +209,8 @@ func TestDatabase(t *testing.T) {
 		assert.Equal(t, subnets.Outputs["name"], db.Inputs["dbSubnetGroupName"])
 		assert.Equal(t, params.Outputs["name"], db.Inputs["parameterGroupName"])
 		assert.Equal(t, []any{"sg-0db0000000000000"}, db.Inputs["vpcSecurityGroupIds"])
-		assert.Equal(t, nameTags, tags(db))
+		assert.Equal(t, map[string]any{contract.NameTag: nameTags[contract.NameTag], contract.OwnerTag: "users", contract.MigrationTag: "users-db-migration"}, tags(db),
+			"the instance declares its owner and its migration task")
 		assert.Equal(t, scope.Protect, db.Inputs["multiAz"])
 		assert.Equal(t, scope.Protect, db.Inputs["deletionProtection"])
 		assert.Equal(t, !scope.Protect, db.Inputs["skipFinalSnapshot"])

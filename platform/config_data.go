@@ -22,6 +22,7 @@ type rawDatabase struct {
 	MaxAllocatedStorage *int       `json:"maxAllocatedStorage"`
 	BackupRetentionDays *int       `json:"backupRetentionDays"`
 	MultiAZ             *bool      `json:"multiAz"`
+	MigrationImage      *string    `json:"migrationImage"`
 }
 
 type rawBucket struct {
@@ -84,8 +85,36 @@ func loadDatabases(src Source, spec *Spec, ps *problems) {
 		db.MaxAllocatedStorage = resolveMaxAllocatedStorage(dk, env, db.AllocatedStorage, rd.MaxAllocatedStorage, ps)
 		db.BackupRetentionDays = backupRetentionDays.resolve(dk, env, rd.BackupRetentionDays, ps)
 		db.MultiAZ = multiAZ.resolve(dk, env, rd.MultiAZ, ps)
+		db.MigrationImage = resolveMigrationImage(dk, db.Owner, rd.MigrationImage, spec, ps)
 		spec.Databases[name] = db
 	})
+}
+
+// resolveMigrationImage is the image of a database's migration task: migrationImage, else its
+// owner's image. The task has no internet egress, so the image must come from ECR in the stack's
+// region (through the VPC endpoints). An owner's image the loader already refuses (its format, or
+// a registry it cannot reach without internetEgress), or an unknown owner, is reported under the
+// service and the owner, not here.
+func resolveMigrationImage(dk, owner string, set *string, spec *Spec, ps *problems) string {
+	mk := dk + ".migrationImage"
+	if set != nil {
+		image := *set
+		switch problem := imageProblem(image); {
+		case problem != "":
+			ps.add(mk, "%s", problem)
+		case !pullsThroughEndpoints(image, spec.Region):
+			ps.add(mk, "%s is pulled from %s, which the migration task cannot reach: it has no internet egress, only the VPC endpoints, which serve ECR in %s; push the image to an ECR repository in %s",
+				image, registryOf(image), spec.Region, spec.Region)
+		}
+		return image
+	}
+	svc := spec.Services[owner]
+	image := svc.Image
+	if svc.InternetEgress && imageProblem(image) == "" && !pullsThroughEndpoints(image, spec.Region) {
+		ps.add(mk, "is not set, so the migration task would run its owner's image %s, pulled from %s, which the task cannot reach: it has no internet egress, only the VPC endpoints, which serve ECR in %s; set %s to an image in an ECR repository in %s",
+			image, registryOf(image), spec.Region, mk, spec.Region)
+	}
+	return image
 }
 
 // resolveMaxAllocatedStorage is a database's storage autoscaling ceiling (GiB). It must be at

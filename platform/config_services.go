@@ -1,6 +1,7 @@
 package platform
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 
@@ -42,13 +43,9 @@ func loadServices(src Source, spec *Spec, ps *problems) {
 			HealthCheckPath: serviceHealthCheckPath.resolve(sk, env, given(rs.HealthCheckPath), ps),
 		}
 		checkPort(sk+".port", svc.Port, awslimits.TaskPorts, ps)
-		switch {
-		case svc.Image == "":
-			ps.add(sk+".image", "required; give the container image as <repository>:<tag> or <repository>@sha256:<digest>")
-		case strings.HasSuffix(svc.Image, ":latest"):
-			ps.add(sk+".image", "%q uses the mutable tag latest; pin a version tag or a digest so deploys are repeatable", svc.Image)
-		case !imagePattern.MatchString(svc.Image):
-			ps.add(sk+".image", "%q is not an image reference with a tag or digest (<repository>:<tag> or <repository>@sha256:<digest>)", svc.Image)
+		switch problem := imageProblem(svc.Image); {
+		case problem != "":
+			ps.add(sk+".image", "%s", problem)
 		case !svc.InternetEgress && !pullsThroughEndpoints(svc.Image, spec.Region):
 			// The task pulls its image at start: without internet egress it reaches only the VPC
 			// endpoints, which serve the ECR registries of the stack's own region.
@@ -81,6 +78,20 @@ func loadServices(src Source, spec *Spec, ps *problems) {
 	case count == 0:
 		ps.add(key, "declares no service; declare at least one")
 	}
+}
+
+// imageProblem says why an image reference is refused ("" when it is not): missing, the mutable
+// tag latest, or neither a tag nor a digest.
+func imageProblem(image string) string {
+	switch {
+	case image == "":
+		return "required; give the container image as <repository>:<tag> or <repository>@sha256:<digest>"
+	case strings.HasSuffix(image, ":latest"):
+		return fmt.Sprintf("%q uses the mutable tag latest; pin a version tag or a digest so deploys are repeatable", image)
+	case !imagePattern.MatchString(image):
+		return fmt.Sprintf("%q is not an image reference with a tag or digest (<repository>:<tag> or <repository>@sha256:<digest>)", image)
+	}
+	return ""
 }
 
 // registryOf is the registry host of an image reference (docker.io when it names none).

@@ -279,6 +279,7 @@ func TestLoadRefusesWhatAWSRefuses(t *testing.T) {
 	db := func(fields string) func(*Source) {
 		return set("secure-vpc:databases", `{"users-db":{"engine":"postgres","owner":"users",`+fields+`}}`)
 	}
+	both := func(a, b func(*Source)) func(*Source) { return func(s *Source) { a(s); b(s) } }
 	services := func(extra string) func(*Source) {
 		return set("secure-vpc:services", `{"web-bff":{"public":true,"port":8443,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/web-bff:1.0.0","calls":["users","orders"]},"mobile-bff":{"public":true,"port":8443,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/mobile-bff:1.0.0","calls":["users"]},"orders":{"port":8443,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/orders:1.0.0","calls":["users"]},`+extra+`}`)
 	}
@@ -348,7 +349,14 @@ func TestLoadRefusesWhatAWSRefuses(t *testing.T) {
 		{"image", "Docker Hub with no internet egress", services(`"users":{"port":8443,"image":"nginx:1.27"}`), "secure-vpc:services.users.image", "pulled from docker.io, which the task cannot reach"},
 		{"image", "ECR Public with no internet egress", services(`"users":{"port":8443,"image":"public.ecr.aws/nginx/nginx:1.27"}`), "secure-vpc:services.users.image", "pulled from public.ecr.aws"},
 		{"image", "ECR of another region with no internet egress", services(`"users":{"port":8443,"image":"123456789012.dkr.ecr.us-east-1.amazonaws.com/users:1.0.0"}`), "secure-vpc:services.users.image", "serve ECR in eu-west-1"},
-		{"image", "Docker Hub with internet egress through NAT", services(`"users":{"port":8443,"image":"nginx:1.27","internetEgress":true}`), "", ""},
+		{"image", "Docker Hub with internet egress through NAT, owning a database", services(`"users":{"port":8443,"image":"nginx:1.27","internetEgress":true}`),
+			"secure-vpc:databases.users-db.migrationImage", "is not set, so the migration task would run its owner's image nginx:1.27, pulled from docker.io, which the task cannot reach"},
+		{"image", "Docker Hub with internet egress through NAT, and a migration image in ECR", both(services(`"users":{"port":8443,"image":"nginx:1.27","internetEgress":true}`),
+			db(`"version":"16","instanceClass":"db.t4g.micro","migrationImage":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/users-migrations:1.0.0"`)), "", ""},
+		{"image", "a migration image from Docker Hub", db(`"version":"16","instanceClass":"db.t4g.micro","migrationImage":"flyway/flyway:10"`),
+			"secure-vpc:databases.users-db.migrationImage", "flyway/flyway:10 is pulled from docker.io, which the migration task cannot reach"},
+		{"image", "a migration image tagged latest", db(`"version":"16","instanceClass":"db.t4g.micro","migrationImage":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/m:latest"`),
+			"secure-vpc:databases.users-db.migrationImage", "mutable tag latest"},
 		{"image", "ECR of the stack's region, another account", services(`"users":{"port":8443,"image":"210987654321.dkr.ecr.eu-west-1.amazonaws.com/users:1.0.0"}`), "", ""},
 		{"Fargate size", "not a CPU size", services(`"users":{"port":8443,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/users:1.0.0","cpu":300,"memory":1024}`), "secure-vpc:services.users.cpu", "not a Fargate task CPU size"},
 		{"graph", "a BFF owns a database", db(`"version":"16","instanceClass":"db.t4g.micro","owner":"web-bff"`), "secure-vpc:databases.users-db.owner", "a BFF never owns a database"},

@@ -58,7 +58,7 @@ func Build(ctx *pulumi.Context, spec *Spec) error {
 	}
 
 	ids, err := compute.NewIdentities(ctx, "identities", &compute.IdentitiesArgs{
-		Scope: spec.Scope(account), Services: sortedNames(spec.Services),
+		Scope: spec.Scope(account), Services: sortedNames(spec.Services), Databases: sortedNames(spec.Databases),
 	})
 	if err != nil {
 		return fmt.Errorf("creating identities: %w", err)
@@ -99,6 +99,7 @@ func Build(ctx *pulumi.Context, spec *Spec) error {
 	ctx.Export("clusterName", services.cluster.ClusterName)
 	ctx.Export("serviceDiscoveryNamespace", pulumi.String(services.cluster.Namespace))
 	ctx.Export("serviceSecretArns", services.secretArns)
+	ctx.Export("migrations", services.migrations)
 	ctx.Export("vpcId", vpc.VpcID)
 	ctx.Export("vpcCidr", pulumi.String(vpc.CIDR))
 	ctx.Export("publicSubnetIds", vpc.PublicSubnetIDs)
@@ -157,25 +158,13 @@ func (d *dependencies) vaultArgs() *secrets.VaultArgs {
 	return args
 }
 
-// masterSecretPolicy is the resource policy of a database's RDS-managed master secret: read by
-// the task roles of the services the wiring gives it to, changed only by the deploying roles and
-// RDS.
+// masterSecretPolicy is the resource policy of a database's RDS-managed master secret: read only
+// by its migration task's execution role (no service reads it), changed only by the deploying
+// roles and RDS.
 func (d *dependencies) masterSecretPolicy(database string) pulumi.StringInput {
-	var readers []any
-	for _, svc := range sortedNames(d.spec.Services) {
-		for _, db := range WireService(d.spec, svc).Databases {
-			if db.Database == database {
-				readers = append(readers, d.ids.TaskRole(svc).Arn)
-			}
-		}
-	}
 	account, deployers := d.scope().AccountID, d.spec.DeployRoleArns
-	return pulumi.All(readers...).ApplyT(func(xs []any) (string, error) {
-		roles := make([]string, len(xs))
-		for i, x := range xs {
-			roles[i] = x.(string)
-		}
-		return resourcepolicy.ManagedSecretPolicy(account, roles, deployers).JSON()
+	return d.ids.MigrationExecutionRole(database).Arn.ApplyT(func(reader string) (string, error) {
+		return resourcepolicy.ManagedSecretPolicy(account, []string{reader}, deployers).JSON()
 	}).(pulumi.StringOutput)
 }
 
@@ -265,12 +254,13 @@ type computeOutputs struct {
 	urls       pulumi.StringMap
 	lbNames    pulumi.StringMap // what <bff>.<edge.domainName> must point at
 	secretArns pulumi.Map
+	migrations pulumi.Map // by database: what `aws ecs run-task` needs to start its migration task
 }
 
 // buildCompute creates the cluster, the edge of every BFF and every service, with the secrets
 // each one needs injected and the stores it uses granted.
 func (d *dependencies) buildCompute(ctx *pulumi.Context) (*computeOutputs, error) {
-	out := &computeOutputs{urls: pulumi.StringMap{}, lbNames: pulumi.StringMap{}, secretArns: pulumi.Map{}}
+	out := &computeOutputs{urls: pulumi.StringMap{}, lbNames: pulumi.StringMap{}, secretArns: pulumi.Map{}, migrations: pulumi.Map{}}
 	cluster, err := compute.NewCluster(ctx, "cluster", &compute.ClusterArgs{
 		Scope: d.scope(), VpcID: d.vpc.VpcID.ToStringOutput(), LogsKeyArn: d.keys.LogsKeyArn,
 		LogRetentionDays: d.spec.Network.FlowLogRetentionDays,
@@ -327,5 +317,28 @@ func (d *dependencies) buildCompute(ctx *pulumi.Context) (*computeOutputs, error
 		}
 		out.secretArns[name] = arns
 	}
-	return out, nil
+	return out, d.buildMigrations(ctx, out)
+}
+
+// buildMigrations creates the one-off migration task of every database, in the private tier
+// with its own group and roles, and records what `aws ecs run-task` needs to start it.
+func (d *dependencies) buildMigrations(ctx *pulumi.Context, out *computeOutputs) error {
+	for _, name := range sortedNames(d.spec.Databases) {
+		w := WireMigration(d.spec, name)
+		args := &compute.MigrationArgs{
+			Scope: d.scope(), TaskRole: d.ids.MigrationTaskRole(name), ExecutionRole: d.ids.MigrationExecutionRole(name),
+			SecurityGroupID: d.fw.Migration(w.Name), PrivateSubnetIDs: d.vpc.PrivateSubnetIDs,
+			LogsKeyArn: d.keys.LogsKeyArn, LogRetentionDays: d.spec.Network.FlowLogRetentionDays, SecretsKeyArn: d.keys.SecretsKeyArn,
+		}
+		w.inject(args, d.stores)
+		m, err := compute.NewMigration(ctx, w.Name, args)
+		if err != nil {
+			return fmt.Errorf("creating the migration task of %s: %w", name, err)
+		}
+		out.migrations[name] = pulumi.Map{
+			"taskDefinitionArn": m.TaskDefinitionArn, "networkConfiguration": m.NetworkConfiguration,
+			"subnetIds": m.SubnetIDs, "securityGroupId": m.SecurityGroupID, "logGroupName": m.LogGroupName,
+		}
+	}
+	return nil
 }

@@ -291,19 +291,23 @@ func TestCommittedStacks(t *testing.T) {
 				assert.ElementsMatch(t, want, got)
 			})
 
-			t.Run("only a database's owner can read its master secret, when it connects", func(t *testing.T) {
+			t.Run("only a database's migration task can read its master secret; its owner connects as its own user", func(t *testing.T) {
 				for _, db := range ix.OfType(contract.TypeDBInstance) {
-					owner := spec.Databases[query.Name(db)].Owner
-					for _, sec := range query.List(db, "masterUserSecrets") {
-						arn := sec.(map[string]any)["secretArn"].(string)
-						// RDS rotates it every 7 days: the task role reads it at connect time; ECS
-						// does not inject it at start, where it would go stale.
-						var readers []string
-						for _, p := range ix.IdentityPolicyReaders(arn) {
-							readers = append(readers, p.Label())
-						}
-						assert.Equal(t, []string{owner + " (task role)"}, readers)
+					name := query.Name(db)
+					owner := spec.Databases[name].Owner
+					arns := query.MasterSecretArns(db)
+					require.Len(t, arns, 1)
+					var readers []string
+					for _, p := range ix.MasterSecretReaders(db) { // its execution role injects it at start
+						readers = append(readers, p.Label())
 					}
+					assert.Equal(t, []string{name + "-migration (execution role)"}, readers, "by its identity policy and the secret's resource policy alike")
+					assert.Len(t, ix.Where(contract.TypeSecretPolicy, "secretArn", arns[0]), 1, "the master secret has a resource policy")
+					var grants []string
+					for _, g := range ix.DBConnectGrants() {
+						grants = append(grants, g.Role.Label()+" "+g.Resource)
+					}
+					assert.Equal(t, []string{owner + " (task role) arn:aws:rds-db:" + spec.Region + ":123456789012:dbuser:" + query.Str(db, "resourceId") + "/" + strings.ReplaceAll(owner, "-", "_")}, grants)
 				}
 			})
 
@@ -463,6 +467,10 @@ func TestCommittedStacksDeployAndWork(t *testing.T) {
 						got = append(got, s.Name)
 					}
 					slices.Sort(got)
+					if migration := query.Tags(td)[contract.MigrationTag]; migration != "" {
+						assert.Equal(t, platform.MigrationVariables(spec, strings.TrimSuffix(migration, "-migration")), got, query.Name(td))
+						continue
+					}
 					assert.Equal(t, platform.TaskVariables(spec, query.Name(td)), got, query.Name(td))
 				}
 			})
@@ -475,7 +483,7 @@ func TestCommittedStacksDeployAndWork(t *testing.T) {
 				}
 			})
 
-			t.Run("tasks get a tmpfs /tmp, bind unprivileged ports and read the master secret when they connect", func(t *testing.T) {
+			t.Run("tasks get a tmpfs /tmp and bind unprivileged ports; only the migration task gets the master secret", func(t *testing.T) {
 				for _, td := range ix.OfType(contract.TypeTaskDefinition) {
 					var cs []struct {
 						PortMappings []struct {
@@ -498,16 +506,21 @@ func TestCommittedStacksDeployAndWork(t *testing.T) {
 					assert.Positive(t, tmp.Size)
 					assert.NotContains(t, tmp.MountOptions, "ro")
 					assert.Empty(t, query.List(td, "volumes"), "no bind mount, which Fargate would own as root")
+					if query.Tags(td)[contract.MigrationTag] != "" {
+						assert.Empty(t, cs[0].PortMappings, "the migration task listens on nothing")
+						var names []string
+						for _, s := range cs[0].Secrets {
+							names = append(names, s.Name)
+						}
+						assert.Equal(t, []string{"DB_USERS_DB_MASTER_PASSWORD", "DB_USERS_DB_MASTER_USERNAME"}, names, "the master user's credentials, injected at start")
+						continue
+					}
 					assert.GreaterOrEqual(t, cs[0].PortMappings[0].ContainerPort, 1024)
 					for _, s := range cs[0].Secrets {
-						assert.NotContains(t, s.Name, "DB_", "a rotating master password is never injected at start")
+						assert.NotContains(t, s.Name, "DB_", "no service gets a database password")
 					}
-					if query.Name(td) == "users" {
-						found := false
-						for _, e := range cs[0].Environment {
-							found = found || (e.Name == "DB_USERS_DB_MASTER_SECRET_ARN" && strings.HasPrefix(e.Value, "arn:aws:secretsmanager:"))
-						}
-						assert.True(t, found, "the owner learns where the master secret is")
+					for _, e := range cs[0].Environment {
+						assert.NotContains(t, e.Value, ":secret:rds!", "%s: no service is told where a master secret is", e.Name)
 					}
 				}
 			})

@@ -32,7 +32,7 @@ func (w ServiceWiring) inject(args *compute.ServiceArgs, vault *secrets.Vault, s
 	}
 	for _, d := range w.Databases {
 		db := stores.dbs[d.Database]
-		args.Databases = append(args.Databases, compute.DatabaseAccess{Name: d.Database, ResourceID: db.ResourceID, User: d.User, MasterSecretArn: db.MasterSecretArn})
+		args.Databases = append(args.Databases, compute.DatabaseAccess{Name: d.Database, ResourceID: db.ResourceID, User: d.User})
 	}
 	for _, b := range w.Buckets {
 		args.Buckets = append(args.Buckets, compute.BucketAccess{Name: b.Bucket, Arn: stores.bucketsBy[b.Bucket].Arn, Read: b.Read, Write: b.Write})
@@ -64,6 +64,23 @@ func revisionOf(entries []string) string {
 		fmt.Fprintln(h, e)
 	}
 	return hex.EncodeToString(h.Sum(nil))[:16]
+}
+
+// inject gives a migration's Args what its wiring says: its image, the database's outputs its
+// environment carries, and the keys of the master secret ECS injects.
+func (w MigrationWiring) inject(args *compute.MigrationArgs, stores *storeOutputs) {
+	args.Database, args.Image = w.Database, w.Image
+	args.Environment = map[string]pulumi.StringInput{}
+	for _, v := range w.Variables {
+		if v.Output != (StoreOutput{}) {
+			args.Environment[v.Name] = stores.output(v.Output)
+		} else {
+			args.Environment[v.Name] = pulumi.String(v.Value)
+		}
+	}
+	for _, v := range w.MasterSecret {
+		args.Secrets = append(args.Secrets, compute.InjectedSecret{Env: v.Name, Arn: stores.dbs[w.Database].MasterSecretArn, JSONKey: v.JSONKey})
+	}
 }
 
 // output is the Output a store gives for a StoreOutput.

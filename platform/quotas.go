@@ -33,7 +33,7 @@ func checkQuotas(spec *Spec, ps *problems) {
 		key, quota, what string
 		n                int
 	}{
-		{svcKey, "iamRoles", "IAM roles (a task and an execution role per service, and the flow-log role)", 2*len(spec.Services) + 1},
+		{svcKey, "iamRoles", "IAM roles (a task and an execution role per service and per database's migration task, and the flow-log role)", 2*len(spec.Services) + 2*len(spec.Databases) + 1},
 		// The firewall's groups, the endpoints' group and the VPC's default group.
 		{svcKey, "securityGroups", "security groups", len(groups) + 2},
 		{svcKey, "loadBalancers", "Application Load Balancers (one per BFF)", bffs},
@@ -170,7 +170,7 @@ func checkPolicySizes(spec *Spec, ps *problems) {
 		w := serviceGrants(spec, name, l)
 		exec := size(rolepolicy.ExecutionPolicy(spec.Services[name].Image, spec.Region, "arn:aws:logs:"+spec.Region+":"+anyAccount+":log-group:"+spec.Scope(anyAccount).ServiceLogGroup(name), l.key(), w.secrets).JSON())
 		over(nsKey(keyServices)+"."+name, "the inline policy of its execution role (every secret it reads)", exec, awslimits.RoleInlinePolicyChars)
-		task := size(rolepolicy.TaskPolicy(spec.Region, anyAccount, l.key(), l.key(), w.buckets, w.databases).JSON())
+		task := size(rolepolicy.TaskPolicy(spec.Region, anyAccount, l.key(), w.buckets, w.databases).JSON())
 		over(nsKey(keyServices)+"."+name, "the inline policy of its task role (its buckets and databases)", task, awslimits.RoleInlinePolicyChars)
 	}
 }
@@ -194,8 +194,7 @@ func serviceGrants(spec *Spec, name string, l longestARNs) grants {
 		g.buckets = append(g.buckets, rolepolicy.BucketGrant{Arn: l.bucket(b.Bucket), Read: b.Read, Write: b.Write})
 	}
 	for _, d := range w.Databases {
-		g.databases = append(g.databases, rolepolicy.DatabaseGrant{ResourceID: "db-" + strings.Repeat("F", 26), User: d.User,
-			MasterSecretArn: fmt.Sprintf("arn:aws:secretsmanager:%s:%s:secret:rds!db-%s-ffffff", spec.Region, anyAccount, "ffffffff-ffff-ffff-ffff-ffffffffffff")})
+		g.databases = append(g.databases, rolepolicy.DatabaseGrant{ResourceID: "db-" + strings.Repeat("F", 26), User: d.User})
 	}
 	return g
 }

@@ -162,7 +162,7 @@ func (s *Spec) FirewallGraph() netplan.FirewallGraph {
 	}
 	for _, name := range sortedNames(s.Databases) {
 		d := s.Databases[name]
-		g.Databases = append(g.Databases, netplan.StoreNode{Name: name, Port: d.Port, Users: []string{d.Owner}})
+		g.Databases = append(g.Databases, netplan.StoreNode{Name: name, Port: d.Port, Users: []string{d.Owner}, Migration: naming.Migration(name)})
 	}
 	for _, name := range sortedNames(s.Caches) {
 		c := s.Caches[name]

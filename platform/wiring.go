@@ -65,7 +65,7 @@ type StoreAttr string
 // The store outputs a task's environment carries.
 const (
 	DatabaseAddress         StoreAttr = "address"         // a database instance's host name
-	DatabaseMasterSecretArn StoreAttr = "masterSecretArn" // the ARN of its RDS-managed master secret
+	DatabaseMasterSecretArn StoreAttr = "masterSecretArn" // the ARN of its RDS-managed master secret: a key of the `databases` output, in no service's environment
 	CacheEndpoint           StoreAttr = "primaryEndpoint" // a cache's primary endpoint host name
 	BucketName              StoreAttr = "bucketName"      // a bucket's physical name
 )
@@ -76,7 +76,7 @@ const (
 const DatabasePort StoreAttr = "port"
 
 // DatabaseGrant lets a service (the database's owner) connect with IAM authentication as User,
-// and read the master secret.
+// and as no other user; it never reads the master secret (see WireMigration).
 type DatabaseGrant struct {
 	Database string
 	User     string
@@ -156,14 +156,9 @@ func WireService(spec *Spec, name string) ServiceWiring {
 		if db.Owner != name {
 			continue
 		}
-		dk, prefix := nsKey(keyDatabases)+"."+d, "DB_"+envName(d)+"_"
-		// RDS rotates the master password every 7 days: a value injected at task start would go
-		// stale, so the service gets the secret's ARN and reads it when it connects.
-		output(prefix+"MASTER_SECRET_ARN", dk, d, DatabaseMasterSecretArn)
-		output(prefix+"HOST", dk, d, DatabaseAddress)
-		value(prefix+"PORT", dk, fmt.Sprint(db.Port))
-		value(prefix+"NAME", dk, naming.DatabaseName(d))
-		value(prefix+"IAM_USER", dk, naming.DatabaseUser(name))
+		// What IAM authentication needs, and no password: the master secret is the migration
+		// task's alone.
+		w.Variables = append(w.Variables, databaseVariables(spec, d)...)
 		w.Databases = append(w.Databases, DatabaseGrant{Database: d, User: naming.DatabaseUser(name)})
 	}
 	for _, c := range sortedNames(spec.Caches) {
@@ -186,6 +181,58 @@ func WireService(spec *Spec, name string) ServiceWiring {
 		w.Buckets = append(w.Buckets, BucketGrant{Bucket: b, Read: read, Write: write})
 	}
 	w.Variables = append(w.Variables, TaskVariable{Name: "VAULT_REVISION", From: sk + " (the versions of its secrets)", Revision: true})
+	return w
+}
+
+// databaseVariables are the environment variables that say where a database is and which user
+// its owner connects as: DB_<DB>_HOST, _PORT, _NAME and _IAM_USER.
+func databaseVariables(spec *Spec, d string) []TaskVariable {
+	db := spec.Databases[d]
+	dk, prefix := nsKey(keyDatabases)+"."+d, "DB_"+envName(d)+"_"
+	return []TaskVariable{
+		{Name: prefix + "HOST", From: dk, Output: StoreOutput{d, DatabaseAddress}},
+		{Name: prefix + "PORT", From: dk, Value: fmt.Sprint(db.Port)},
+		{Name: prefix + "NAME", From: dk, Value: naming.DatabaseName(d)},
+		{Name: prefix + "IAM_USER", From: dk + ".owner", Value: naming.DatabaseUser(db.Owner)},
+	}
+}
+
+// MigrationWiring is the task contract of a database's one-off migration task: where the
+// database is, the owner's IAM database user it creates, and the master user's credentials,
+// which ECS injects from the RDS-managed master secret when the task starts (the task is short,
+// so RDS's 7-day rotation cannot make them stale while it runs).
+type MigrationWiring struct {
+	Database string
+	Name     string // naming.Migration(Database)
+	// Image is the container image: databases.<db>.migrationImage, else the owner's image.
+	Image, ImageFrom string
+	// Variables are the environment (never a secret), in contract order: the database's
+	// variables as its owner receives them, then ENVIRONMENT.
+	Variables []TaskVariable
+	// MasterSecret are the variables ECS injects from the master secret, each from a key of its
+	// JSON value.
+	MasterSecret []MasterSecretVariable
+}
+
+// MasterSecretVariable is a variable ECS injects from a key of a database's master secret.
+type MasterSecretVariable struct {
+	Name    string
+	JSONKey string // secrets.MasterUsernameKey or MasterPasswordKey
+}
+
+// WireMigration returns the task contract of a database's migration task.
+func WireMigration(spec *Spec, database string) MigrationWiring {
+	db := spec.Databases[database]
+	dk, prefix := nsKey(keyDatabases)+"."+database, "DB_"+envName(database)+"_"
+	w := MigrationWiring{Database: database, Name: naming.Migration(database), Image: db.MigrationImage, ImageFrom: dk + ".migrationImage"}
+	if w.Image == "" {
+		w.Image, w.ImageFrom = spec.Services[db.Owner].Image, nsKey(keyServices)+"."+db.Owner+".image"
+	}
+	w.Variables = append(databaseVariables(spec, database), TaskVariable{Name: "ENVIRONMENT", From: nsKey(keyEnvironment), Value: string(spec.Environment)})
+	w.MasterSecret = []MasterSecretVariable{
+		{Name: prefix + "MASTER_USERNAME", JSONKey: secrets.MasterUsernameKey},
+		{Name: prefix + "MASTER_PASSWORD", JSONKey: secrets.MasterPasswordKey},
+	}
 	return w
 }
 

@@ -51,6 +51,7 @@ func Catalogue() []Invariant {
 	out = append(out, protectInvariants...)
 	out = append(out, bucketInvariants...)
 	out = append(out, secretGuardInvariants...)
+	out = append(out, dbAccessInvariants...)
 	out = append(out, computeInvariants...)
 	out = append(out, reachInvariants...)
 	out = append(out, perimeterInvariants...)

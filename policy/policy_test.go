@@ -587,6 +587,7 @@ func TestEveryInvariantHasAFailingFixture(t *testing.T) {
 	all = append(all, reachCases()...)
 	all = append(all, deployCases()...)
 	all = append(all, perimeterCases()...)
+	all = append(all, dbAccessCases()...)
 	covered := map[string]bool{}
 	for _, c := range all {
 		covered[c.invariant] = true

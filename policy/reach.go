@@ -70,8 +70,13 @@ func checkStoreReach(ix *query.Index) (int, []Finding) {
 		}
 		checked++
 		users, port := p.To.Declared, p.To.Port
+		declared := (p.From.Kind == contract.ServiceNode && slices.Contains(users, p.From.Name)) ||
+			(p.From.Kind == contract.MigrationNode && p.To.Migration != "" && p.From.Name == p.To.Migration)
+		if p.To.Migration != "" {
+			users = append(slices.Clone(users), p.To.Migration+" (migration task)")
+		}
 		switch {
-		case p.From.Kind != contract.ServiceNode || !slices.Contains(users, p.From.Name):
+		case !declared:
 			fs = append(fs, nodeFinding(p.To, "%s can reach it on %s %s, but its declared users are %s", p.From.Label(), p.Protocol, p.Ports(), strings.Join(users, ", ")))
 		case p.FromPort != port || p.ToPort != port:
 			fs = append(fs, nodeFinding(p.To, "%s can reach it on %s %s, not only on its port %d", p.From.Label(), p.Protocol, p.Ports(), port))

@@ -24,9 +24,10 @@ type Node struct {
 	Subnets []string // subnet ids
 
 	// Databases and caches: the services they declare as users (DeclaredUsers) and their port
-	// (StorePort).
-	Declared []string
-	Port     int
+	// (StorePort); a database: the migration task it declares (DeclaredMigration).
+	Declared  []string
+	Port      int
+	Migration string
 }
 
 // NodeID identifies a node across two plans or exports: its kind and name (ids and URNs differ
@@ -68,7 +69,7 @@ func (n Node) Label() string {
 	switch n.Kind {
 	case contract.InternetNode:
 		return "internet"
-	case contract.ServiceNode:
+	case contract.ServiceNode, contract.MigrationNode:
 		return n.Name
 	}
 	return string(n.Kind) + " " + n.DisplayName()
@@ -182,8 +183,8 @@ var ReachabilityTypes = []string{
 }
 
 // Nodes lists every place traffic can start or end, with its groups and subnets: services,
-// load balancers, databases, caches, interface endpoints, instances and network interfaces, in
-// that order.
+// load balancers, databases, caches, interface endpoints, migration tasks, instances and network
+// interfaces, in that order.
 func (ix *Index) Nodes() []Node {
 	var out []Node
 	for _, svc := range ix.OfType(contract.TypeECSService) {
@@ -202,7 +203,7 @@ func (ix *Index) Nodes() []Node {
 			subnets = Strings(g, "subnetIds")
 		}
 		out = append(out, Node{Kind: contract.DatabaseNode, Name: Name(db), Public: pub, URN: db.URN, Tags: Tags(db), Groups: Strings(db, "vpcSecurityGroupIds"), Subnets: subnets,
-			Declared: DeclaredUsers(db), Port: StorePort(db)})
+			Declared: DeclaredUsers(db), Port: StorePort(db), Migration: DeclaredMigration(db)})
 	}
 	for _, c := range ix.OfType(contract.TypeCache) {
 		var subnets []string
@@ -219,6 +220,7 @@ func (ix *Index) Nodes() []Node {
 		out = append(out, Node{Kind: contract.EndpointNode, Name: EndpointName(Str(ep, "serviceName")), URN: ep.URN,
 			Groups: Strings(ep, "securityGroupIds"), Subnets: Strings(ep, "subnetIds")})
 	}
+	out = append(out, ix.migrationNodes()...)
 	eips := ix.elasticIPTargets()
 	out = append(out, ix.instanceNodes(eips)...)
 	return append(out, ix.interfaceNodes(eips)...)

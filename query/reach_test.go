@@ -12,7 +12,7 @@ import (
 
 // The effective paths of dev, AWS interface endpoints aside: exactly the declared graph, the
 // internet to the BFF load balancers, each BFF's load balancer to it, the stores' users to them,
-// and every service to S3 through the gateway endpoint; in the order of their identities (kind
+// the database's migration task to it, and every task to S3 through the gateway endpoint; in the order of their identities (kind
 // and name of each end, then protocol and ports, as numbers).
 func TestReachabilityOfDev(t *testing.T) {
 	ix, _ := dev(t)
@@ -33,6 +33,8 @@ func TestReachabilityOfDev(t *testing.T) {
 		"internet -> load-balancer web-bff-alb tcp 443",
 		"load-balancer mobile-bff-alb -> mobile-bff tcp 8443",
 		"load-balancer web-bff-alb -> web-bff tcp 8443",
+		"users-db-migration -> database users-db tcp 5432",
+		"users-db-migration -> endpoint s3 (gateway) tcp 443",
 		"mobile-bff -> cache sessions tcp 6379",
 		"mobile-bff -> endpoint s3 (gateway) tcp 443",
 		"mobile-bff -> users tcp 8443",
@@ -45,8 +47,8 @@ func TestReachabilityOfDev(t *testing.T) {
 		"web-bff -> orders tcp 8443",
 		"web-bff -> users tcp 8443",
 	}, got)
-	assert.Equal(t, map[string]int{"mobile-bff": 6, "orders": 6, "users": 6, "web-bff": 6}, interfaces,
-		"every service reaches the six interface endpoints")
+	assert.Equal(t, map[string]int{"mobile-bff": 6, "orders": 6, "users": 6, "web-bff": 6, "users-db-migration": 6}, interfaces,
+		"every service, and the migration task, reaches the six interface endpoints")
 	assert.Same(t, &ix.Reachability()[0], &ix.Reachability()[0], "computed once")
 }
 

@@ -26,7 +26,7 @@ const (
 // Principal is who a policy names, resolved to the stack's terms.
 type Principal struct {
 	Kind    PrincipalKind
-	Service string            // ServiceRolePrincipal: the service
+	Service string            // ServiceRolePrincipal: the service; MigrationRolePrincipal: the migration task
 	Role    contract.RoleKind // ServiceRolePrincipal: which of its roles
 	Name    string            // the role's logical name, the ARN, the account id, the AWS service, or "*"
 }
@@ -35,7 +35,7 @@ type Principal struct {
 // "account 123456789012", an AWS service or "*".
 func (p Principal) Label() string {
 	switch p.Kind {
-	case ServiceRolePrincipal:
+	case ServiceRolePrincipal, MigrationRolePrincipal:
 		return p.Service + " (" + string(p.Role) + " role)"
 	case AccountPrincipal:
 		return "account " + p.Name
@@ -46,13 +46,16 @@ func (p Principal) Label() string {
 // IsRole reports whether a principal is an IAM role: a service's, another of the stack, or a
 // role ARN the stack does not hold.
 func (p Principal) IsRole() bool {
-	return p.Kind == ServiceRolePrincipal || p.Kind == RolePrincipal || p.Kind == ForeignRolePrincipal
+	return p.Kind == ServiceRolePrincipal || p.Kind == MigrationRolePrincipal || p.Kind == RolePrincipal || p.Kind == ForeignRolePrincipal
 }
 
 // RolePrincipalOf resolves a role ARN: a service's role, another role of the stack, or the ARN
 // as written when the stack does not hold it (ForeignRolePrincipal when it names a role).
 func (ix *Index) RolePrincipalOf(arn string) Principal {
 	if r := ix.Ref(arn); r != nil && r.Type == contract.TypeIAMRole {
+		if m := Tags(r)[contract.MigrationTag]; m != "" {
+			return Principal{Kind: MigrationRolePrincipal, Service: m, Role: contract.RoleKind(Tags(r)[contract.RoleTag]), Name: Name(r)}
+		}
 		if svc := Tags(r)[contract.ServiceTag]; svc != "" {
 			return Principal{Kind: ServiceRolePrincipal, Service: svc, Role: contract.RoleKind(Tags(r)[contract.RoleTag]), Name: Name(r)}
 		}
@@ -211,7 +214,7 @@ type Secret struct {
 	Resource   *Resource // the secret; the database for an RDS-managed one
 	ManagedBy  *Resource // the database that creates and rotates it; nil for the stack's own secrets
 	Protection KeyProtection
-	Readers    []Principal // resource-policy readers (own secrets), identity-policy readers (RDS-managed)
+	Readers    []Principal // resource-policy readers (own secrets); identity- and resource-policy readers (RDS-managed, MasterSecretReaders)
 }
 
 // SecretID identifies a secret across two plans or exports: its name (without the suffix AWS
@@ -244,14 +247,8 @@ func (ix *Index) Secrets() []Secret {
 	}
 	for _, db := range ix.OfType(contract.TypeDBInstance) {
 		if managed, _ := Bool(db, "manageMasterUserPassword"); managed {
-			var readers []Principal
-			for _, sec := range List(db, "masterUserSecrets") {
-				m, _ := sec.(map[string]any)
-				arn, _ := m["secretArn"].(string)
-				readers = append(readers, ix.IdentityPolicyReaders(arn)...)
-			}
 			out = append(out, Secret{Name: "rds!" + Name(db), Resource: db, ManagedBy: db,
-				Protection: ix.Protection(Str(db, "masterUserSecretKmsKeyId")), Readers: readers})
+				Protection: ix.Protection(Str(db, "masterUserSecretKmsKeyId")), Readers: ix.MasterSecretReaders(db)})
 		}
 	}
 	return out

@@ -11,7 +11,7 @@ import (
 )
 
 // Who reads each secret of dev: the execution roles of the services ECS injects it into, and,
-// for the RDS-managed master password, the owner's task role (it reads it when it connects).
+// for the RDS-managed master password, its migration task's execution role alone (it injects it).
 func TestSecretsOfDev(t *testing.T) {
 	ix, _ := dev(t)
 	readers := map[string][]string{}
@@ -19,7 +19,11 @@ func TestSecretsOfDev(t *testing.T) {
 		assert.Equal(t, query.CustomerManagedKey, s.Protection.Kind, s.Name)
 		assert.Equal(t, "alias/secure-vpc/dev/secrets", s.Protection.Alias, s.Name)
 		for _, p := range s.Readers {
-			require.Equal(t, query.ServiceRolePrincipal, p.Kind, s.Name)
+			want := query.ServiceRolePrincipal
+			if s.ManagedBy != nil {
+				want = query.MigrationRolePrincipal
+			}
+			require.Equal(t, want, p.Kind, s.Name)
 			readers[s.Name] = append(readers[s.Name], p.Label())
 		}
 		if s.ManagedBy != nil {
@@ -27,7 +31,7 @@ func TestSecretsOfDev(t *testing.T) {
 		}
 	}
 	assert.Equal(t, map[string][]string{
-		"rds!users-db":                             {"users (task role)"},
+		"rds!users-db":                             {"users-db-migration (execution role)"},
 		"secure-vpc/dev/app/payments-api-key":      {"orders (execution role)"},
 		"secure-vpc/dev/cache/sessions":            {"mobile-bff (execution role)", "web-bff (execution role)"},
 		"secure-vpc/dev/identity/signing-key":      {"mobile-bff (execution role)", "web-bff (execution role)"},

@@ -14,11 +14,19 @@ func TestSecurityGroupRulesOfDev(t *testing.T) {
 	ix, _ := dev(t)
 	db := named(t, ix, contract.TypeSecurityGroup, "db-users-db")
 	users := named(t, ix, contract.TypeSecurityGroup, "svc-users")
+	migration := named(t, ix, contract.TypeSecurityGroup, "mig-users-db-migration")
 	in := ix.IngressRules(db)
-	require.Len(t, in, 1, "only the owner's group reaches the database")
-	assert.Equal(t, users.ID, in[0].Group)
-	assert.True(t, query.IsTCP(in[0].Proto))
-	assert.Equal(t, [2]int{5432, 5432}, [2]int{in[0].From, in[0].To})
+	require.Len(t, in, 2, "only the owner's group and the migration task's reach the database")
+	var from []string
+	for _, r := range in {
+		from = append(from, r.Group)
+		assert.True(t, query.IsTCP(r.Proto))
+		assert.Equal(t, [2]int{5432, 5432}, [2]int{r.From, r.To})
+	}
+	assert.ElementsMatch(t, []string{users.ID, migration.ID}, from)
+	assert.Equal(t, "users-db-migration", ix.MigrationOfGroup(migration.ID))
+	assert.Equal(t, "", ix.MigrationOfGroup(users.ID), "a service's group is no migration's")
+	assert.Equal(t, "", ix.ServiceOfGroup(migration.ID), "a migration's group is no service's")
 	assert.Empty(t, ix.EgressRules(db), "a database sends nothing")
 	assert.Equal(t, "users", ix.ServiceOfGroup(users.ID))
 	assert.Equal(t, "", ix.ServiceOfGroup(db.ID), "not a service's group")

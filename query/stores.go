@@ -248,15 +248,18 @@ type StoreAccess struct {
 	Kind     StoreKind
 	Port     int      // the store's port (5432, 6379 when unset)
 	Declared []string // the users the store declares (owner or users tag)
-	Services []string // services whose groups its rules admit, sorted
-	Problems []string // what its rules admit beyond its declared users on its port, in words
+	// Migration is the migration task a database declares (DeclaredMigration); "" for none.
+	Migration  string
+	Services   []string // services whose groups its rules admit, sorted
+	Migrations []string // migration tasks whose groups its rules admit, sorted
+	Problems   []string // what its rules admit beyond its declared users on its port, in words
 }
 
 // StoreAccesses evaluates the ingress of every database, then every cache.
 func (ix *Index) StoreAccesses() []StoreAccess {
 	var out []StoreAccess
 	add := func(store *Resource, kind StoreKind, groupsKey string, port int, declared []string) {
-		acc := StoreAccess{Store: store, Kind: kind, Port: port, Declared: declared}
+		acc := StoreAccess{Store: store, Kind: kind, Port: port, Declared: declared, Migration: DeclaredMigration(store)}
 		groups := Strings(store, groupsKey)
 		if len(groups) == 0 {
 			acc.Problems = append(acc.Problems, "has no security group of its own")
@@ -275,6 +278,16 @@ func (ix *Index) StoreAccesses() []StoreAccess {
 					acc.Problems = append(acc.Problems, fmt.Sprintf("admits %s%s through rule %s; only its users' security groups may reach it", r.CIDR, r.PrefixList, where))
 				case r.Group == "":
 					acc.Problems = append(acc.Problems, fmt.Sprintf("rule %s admits an unknown source", where))
+				case ix.MigrationOfGroup(r.Group) != "":
+					switch m := ix.MigrationOfGroup(r.Group); {
+					case m != acc.Migration:
+						acc.Problems = append(acc.Problems, fmt.Sprintf("is reachable from the migration task %s through rule %s, but its declared migration task is %s", m, where, orNobody(acc.Migration)))
+					case !IsTCP(r.Proto) || r.From != port || r.To != port:
+						acc.Problems = append(acc.Problems, fmt.Sprintf("rule %s admits %s %d-%d, not only tcp %d", where, r.Proto, r.From, r.To, port))
+					}
+					if m := ix.MigrationOfGroup(r.Group); !slices.Contains(acc.Migrations, m) {
+						acc.Migrations = append(acc.Migrations, m)
+					}
 				default:
 					svc := ix.ServiceOfGroup(r.Group)
 					switch {
@@ -293,6 +306,7 @@ func (ix *Index) StoreAccesses() []StoreAccess {
 			}
 		}
 		sort.Strings(acc.Services)
+		sort.Strings(acc.Migrations)
 		out = append(out, acc)
 	}
 	for _, db := range ix.OfType(contract.TypeDBInstance) {

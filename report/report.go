@@ -400,6 +400,9 @@ func stores(ix *query.Index) []StoreRow {
 			for _, svc := range st.Access.Services {
 				row.ReachableBy = append(row.ReachableBy, fmt.Sprintf("%s (tcp %d)", svc, st.Access.Port))
 			}
+			for _, m := range st.Access.Migrations {
+				row.ReachableBy = append(row.ReachableBy, fmt.Sprintf("%s (migration task, tcp %d)", m, st.Access.Port))
+			}
 		} else {
 			row.ReachableBy = labels(st.Principals, bucketAccessLabel)
 		}

@@ -76,7 +76,7 @@ func TestReportOfProd(t *testing.T) {
 	for _, st := range rep.Stores {
 		stores[st.Name] = st
 	}
-	assert.Equal(t, []string{"users (tcp 5432)"}, stores["users-db"].ReachableBy, "only the owner reaches the database")
+	assert.Equal(t, []string{"users (tcp 5432)", "users-db-migration (migration task, tcp 5432)"}, stores["users-db"].ReachableBy, "only the owner, and its one-off migration task, reach the database")
 	assert.Equal(t, "alias/secure-vpc/prod/data", stores["users-db"].Key)
 	assert.Equal(t, []string{"mobile-bff (tcp 6379)", "web-bff (tcp 6379)"}, stores["sessions"].ReachableBy)
 	assert.Equal(t, []string{"users writes", "web-bff reads"}, stores["user-uploads"].ReachableBy)
@@ -143,7 +143,7 @@ func TestReportRendersFactsOfDev(t *testing.T) {
 		secrets[s.Name] = s
 	}
 	rds := secrets["rds!users-db (master password, created and rotated by RDS)"]
-	assert.Equal(t, []string{"users (task role)"}, rds.Readers)
+	assert.Equal(t, []string{"users-db-migration (execution role)"}, rds.Readers, "the migration task alone, no service")
 	assert.Equal(t, "alias/secure-vpc/dev/secrets", rds.Key)
 	assert.Contains(t, secrets, "secure-vpc/dev/app/payments-api-key", "the name without the suffix AWS appends")
 

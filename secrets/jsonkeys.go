@@ -16,3 +16,11 @@ const (
 	IdentitySigningKey      = "signing-key"      // the private key the BFFs sign with
 	IdentityVerificationKey = "verification-key" // the public key every service verifies with
 )
+
+// The JSON keys of a database's master secret, which RDS writes ({"username": ..., "password":
+// ...}, https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html): ECS
+// injects each into the migration task's own variable.
+const (
+	MasterUsernameKey = "username" // the master user's name (data.MasterUsername)
+	MasterPasswordKey = "password" // its current password, which RDS rotates every 7 days
+)

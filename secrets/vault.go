@@ -321,18 +321,27 @@ type secretWriter struct {
 // Write creates one secret with its value and a policy that admits exactly the readers' roles,
 // and records its ARN and readiness in the vault.
 func (w *secretWriter) Write(kind contract.SecretKind, name, description string, value pulumi.StringInput, readers []Reader) error {
-	arns := make([]any, 0, len(readers))
+	arns := make([]pulumi.StringInput, 0, len(readers))
 	for _, r := range readers {
 		arns = append(arns, r.RoleArn)
 	}
-	policy := pulumi.All(arns...).ApplyT(func(xs []any) (string, error) {
+	return w.write(kind, name, description, value, w.readersPolicy(arns))
+}
+
+// readersPolicy is the resource policy that admits exactly the given roles to read a secret (and
+// denies it to all others but the deploying roles, and every change to all but them).
+func (w *secretWriter) readersPolicy(roleArns []pulumi.StringInput) pulumi.StringOutput {
+	arns := make([]any, 0, len(roleArns))
+	for _, a := range roleArns {
+		arns = append(arns, a)
+	}
+	return pulumi.All(arns...).ApplyT(func(xs []any) (string, error) {
 		roles := make([]string, len(xs))
 		for i, x := range xs {
 			roles[i] = x.(string)
 		}
 		return resourcepolicy.ReadersPolicy(roles, w.deployers).JSON()
 	}).(pulumi.StringOutput)
-	return w.write(kind, name, description, value, policy)
 }
 
 // write creates the secret, its version and its resource policy, and records the ARN and what a

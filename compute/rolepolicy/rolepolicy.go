@@ -75,13 +75,22 @@ type (
 		Arn         string
 		Read, Write bool
 	}
-	DatabaseGrant struct{ ResourceID, User, MasterSecretArn string }
+	// DatabaseGrant is IAM authentication as User on the instance whose resource id (db-...,
+	// its DbiResourceId) is ResourceID.
+	DatabaseGrant struct{ ResourceID, User string }
 )
 
+// DBUserArn is the resource rds-db:connect names to connect as one database user of one instance:
+// arn:aws:rds-db:<region>:<account>:dbuser:<DbiResourceId>/<user>
+// (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.IAMDBAuth.IAMPolicy.html).
+func DBUserArn(region, accountID, resourceID, user string) string {
+	return fmt.Sprintf("arn:aws:rds-db:%s:%s:dbuser:%s/%s", region, accountID, resourceID, user)
+}
+
 // TaskPolicy is the task role's policy: object access to its buckets (and the data key only
-// through S3), IAM authentication as its user on the databases it owns, and reading their
-// RDS-managed master secrets when it connects (the secrets key only through Secrets Manager).
-func TaskPolicy(region, accountID, dataKeyArn, secretsKeyArn string, buckets []BucketGrant, dbs []DatabaseGrant) policydoc.Document {
+// through S3), and IAM authentication as its own user on the databases it owns. It never reads a
+// database's master secret: only the execution role of the database's migration task does (ExecutionPolicy, to inject it).
+func TaskPolicy(region, accountID, dataKeyArn string, buckets []BucketGrant, dbs []DatabaseGrant) policydoc.Document {
 	var sts []policydoc.Statement
 	var keyActions []string
 	for _, b := range buckets {
@@ -104,22 +113,12 @@ func TaskPolicy(region, accountID, dataKeyArn, secretsKeyArn string, buckets []B
 			Action: slices.Compact(keyActions), Resource: []string{dataKeyArn},
 			Condition: map[string]map[string]any{"StringEquals": {"kms:ViaService": fmt.Sprintf("s3.%s.amazonaws.com", region)}}})
 	}
-	var users, masters []string
+	var users []string
 	for _, d := range dbs {
-		users = append(users, fmt.Sprintf("arn:aws:rds-db:%s:%s:dbuser:%s/%s", region, accountID, d.ResourceID, d.User))
-		if d.MasterSecretArn != "" {
-			masters = append(masters, d.MasterSecretArn)
-		}
+		users = append(users, DBUserArn(region, accountID, d.ResourceID, d.User))
 	}
 	if len(users) > 0 {
 		sts = append(sts, policydoc.Statement{Sid: "ConnectWithIAM", Effect: policydoc.Allow, Action: []string{"rds-db:connect"}, Resource: users})
-	}
-	if len(masters) > 0 {
-		sts = append(sts,
-			policydoc.Statement{Sid: "ReadTheMasterSecretWhenConnecting", Effect: policydoc.Allow, Action: []string{"secretsmanager:GetSecretValue"}, Resource: masters},
-			policydoc.Statement{Sid: "DecryptTheMasterSecret", Effect: policydoc.Allow, Action: []string{"kms:Decrypt"}, Resource: []string{secretsKeyArn},
-				Condition: secretsKeyUse(region, masters)},
-		)
 	}
 	return policydoc.New(sts...)
 }

@@ -50,21 +50,20 @@ func TestExecutionPolicy(t *testing.T) {
 
 func TestTaskPolicy(t *testing.T) {
 	bucket := "arn:aws:s3:::user-uploads-dev-123"
-	master := "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-1-abcdef"
-	sts := statements(t, TaskPolicy("eu-west-1", "123456789012", "arn:aws:kms:eu-west-1:123456789012:key/d", "arn:aws:kms:eu-west-1:123456789012:key/s",
-		[]BucketGrant{{Arn: bucket, Read: true}}, []DatabaseGrant{{ResourceID: "db-ABC", User: "users", MasterSecretArn: master}}))
+	sts := statements(t, TaskPolicy("eu-west-1", "123456789012", "arn:aws:kms:eu-west-1:123456789012:key/d",
+		[]BucketGrant{{Arn: bucket, Read: true}}, []DatabaseGrant{{ResourceID: "db-ABC", User: "users"}}))
 	read := sts["Readuseruploadsdev123"]
 	assert.Equal(t, []string{bucket + "/*"}, read.Resource)
 	assert.NotContains(t, read.Action, "s3:PutObject", "a reader cannot write")
 	assert.NotContains(t, sts, "Writeuseruploadsdev123")
 	assert.Equal(t, []string{"kms:Decrypt"}, sts["UseTheDataKeyThroughS3"].Action)
 	assert.Equal(t, []string{"arn:aws:rds-db:eu-west-1:123456789012:dbuser:db-ABC/users"}, sts["ConnectWithIAM"].Resource)
-	assert.Equal(t, []string{master}, sts["ReadTheMasterSecretWhenConnecting"].Resource, "the owner reads the rotating master secret at connect time")
-	assert.Equal(t, []string{"secretsmanager:GetSecretValue"}, sts["ReadTheMasterSecretWhenConnecting"].Action)
-	assert.Equal(t, []string{"arn:aws:kms:eu-west-1:123456789012:key/s"}, sts["DecryptTheMasterSecret"].Resource)
-	assert.Equal(t, "secretsmanager.eu-west-1.amazonaws.com", sts["DecryptTheMasterSecret"].Condition["StringEquals"]["kms:ViaService"])
+	assert.Equal(t, []string{"rds-db:connect"}, sts["ConnectWithIAM"].Action)
+	for sid, st := range sts {
+		assert.NotContains(t, st.Action, "secretsmanager:GetSecretValue", "statement %s: the owner connects with IAM and never reads the master secret", sid)
+	}
 
-	writer := statements(t, TaskPolicy("eu-west-1", "123456789012", "k", "s", []BucketGrant{{Arn: bucket, Write: true}}, nil))
+	writer := statements(t, TaskPolicy("eu-west-1", "123456789012", "k", []BucketGrant{{Arn: bucket, Write: true}}, nil))
 	assert.Equal(t, []string{"kms:Decrypt", "kms:GenerateDataKey"}, writer["UseTheDataKeyThroughS3"].Action)
 	assert.NotContains(t, writer, "ConnectWithIAM")
 	assert.NotContains(t, writer, "ReadTheMasterSecretWhenConnecting", "only a database's owner reads its master secret")

@@ -39,7 +39,7 @@ const (
 
 // TagKeys is every declared tag key.
 var TagKeys = []string{NameTag, TierTag, GroupKindTag, GroupNameTag, ServiceTag, BFFTag, RoleTag, StackTag,
-	PurposeTag, OwnerTag, UsersTag, SecretKindTag, DomainTag, SelfSignedTag}
+	PurposeTag, OwnerTag, UsersTag, SecretKindTag, DomainTag, SelfSignedTag, MigrationTag}
 
 // Tier is a subnet tier (TierTag).
 type Tier string
@@ -68,7 +68,7 @@ const (
 )
 
 // GroupKinds is every security-group kind.
-var GroupKinds = []GroupKind{ServiceGroup, LoadBalancerGroup, DatabaseGroup, CacheGroup, AllServicesGroup, EndpointsGroup}
+var GroupKinds = []GroupKind{ServiceGroup, LoadBalancerGroup, DatabaseGroup, CacheGroup, AllServicesGroup, EndpointsGroup, MigrationGroup}
 
 // RoleKind is which of a service's two roles a role is (RoleTag).
 type RoleKind string
@@ -279,3 +279,21 @@ var InterfaceEndpoints = []string{"secretsmanager", "kms", "ecr.api", "ecr.dkr",
 // Issue 12, bucket perimeter: the type token of a bucket's Object Lock configuration (Object Lock
 // on, with a default retention), which data buckets of a stack that protects its stores carry.
 const TypeBucketObjectLock = "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2"
+
+// Issue 12, item 3 (database access without the superuser): each database has a one-off
+// migration task, the only principal that reads its RDS-managed master secret. Its name is
+// "<database>-migration" (naming.Migration).
+const (
+	// MigrationTag names a migration task: on a database, the migration task it admits (beside
+	// its owner, OwnerTag); on the migration's IAM roles, task definition and log group, the
+	// migration they belong to. The migration's roles carry RoleTag but never StackTag, so no
+	// policy that admits the stack's roles by those two tags admits them.
+	MigrationTag = TagPrefix + "migration"
+	// MigrationGroup is the security group of a database's migration task (GroupNameTag: the
+	// migration's name): it reaches its database on its port and the AWS endpoints, nothing else.
+	MigrationGroup GroupKind = "migration"
+	// MigrationNode is a migration task in the reachability graph: its group, in the private tier.
+	MigrationNode NodeKind = "migration"
+	// TypeMigration is the component of a database's migration task.
+	TypeMigration = Project + ":compute:Migration"
+)

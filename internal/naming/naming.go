@@ -83,6 +83,16 @@ func DatabaseName(database string) string { return strings.ReplaceAll(database, 
 // hyphens turned into underscores.
 func DatabaseUser(service string) string { return strings.ReplaceAll(service, "-", "_") }
 
+// Migration is the name of a database's one-off migration task: the logical name of its
+// component, its security group's name tag and the value of contract.MigrationTag.
+func Migration(database string) string { return database + "-migration" }
+
+// MigrationTaskRole is the logical name of a database migration task's task role.
+func MigrationTaskRole(database string) string { return Migration(database) + "-task" }
+
+// MigrationExecutionRole is the logical name of a database migration task's execution role.
+func MigrationExecutionRole(database string) string { return Migration(database) + "-exec" }
+
 // CacheGroupID is the explicit ElastiCache replication group id of a cache (at most 40 characters).
 func CacheGroupID(cache, stack string) string { return cache + "-" + stack }
 
@@ -125,7 +135,11 @@ func DerivedNames(kind Kind, name, stack string) []Derived {
 			{"certificate common name", ServiceDNS(name, stack), 0, 64},
 		}
 	case Database:
-		return []Derived{{"RDS instance identifier", DBIdentifier(name, stack), 0, 63}}
+		return []Derived{
+			{"RDS instance identifier", DBIdentifier(name, stack), 0, 63},
+			{"IAM role name of its migration task", MigrationTaskRole(name), AutonameSuffix, 64},
+			{"IAM execution role name of its migration task", MigrationExecutionRole(name), AutonameSuffix, 64},
+		}
 	case Cache:
 		return []Derived{{"ElastiCache replication group id", CacheGroupID(name, stack), 0, 40}}
 	case Bucket:

@@ -94,6 +94,10 @@ func (s Scope) LogGroupArn(name string) string {
 	return fmt.Sprintf("arn:aws:logs:%s:%s:log-group:%s", s.Region, s.AccountID, name)
 }
 
+// MigrationLogGroup is the log group a database's migration task writes to:
+// "/<project>/<stack>/migrations/<database>".
+func (s Scope) MigrationLogGroup(database string) string { return s.LogGroup("migrations", database) }
+
 // EdgeHost is the DNS name a BFF is served under: "<bff>.<domain>". Without a domain (a dev stack
 // on a self-signed certificate) it is "<bff>.<stack>.<project>.test", a name under the reserved
 // .test domain that resolves nowhere. Every BFF has its own load balancer, so one name cannot

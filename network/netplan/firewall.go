@@ -11,12 +11,13 @@ import (
 // Group names one security group of the plan.
 type Group struct {
 	Kind contract.GroupKind
-	Name string // the service, database or cache; empty for the shared groups
+	Name string // the service, database, cache or migration task; empty for the shared groups
 }
 
 // Label is the short name of a group, used in resource names.
 func (g Group) Label() string {
-	prefix := map[contract.GroupKind]string{contract.ServiceGroup: "svc", contract.LoadBalancerGroup: "lb", contract.DatabaseGroup: "db", contract.CacheGroup: "cache"}[g.Kind]
+	prefix := map[contract.GroupKind]string{contract.ServiceGroup: "svc", contract.LoadBalancerGroup: "lb", contract.DatabaseGroup: "db", contract.CacheGroup: "cache",
+		contract.MigrationGroup: "mig"}[g.Kind]
 	if prefix == "" {
 		return string(g.Kind)
 	}
@@ -75,6 +76,10 @@ type StoreNode struct {
 	Name  string
 	Port  int
 	Users []string
+	// Migration is the name of a database's one-off migration task ("" for none, and for a
+	// cache): it gets a group of its own that reaches the database on its port and the AWS
+	// endpoints over HTTPS, and nothing else.
+	Migration string
 }
 
 // FirewallGraph is the declared graph the rules are derived from.
@@ -152,6 +157,15 @@ func PlanFirewall(g FirewallGraph) ([]Group, []FirewallRule) {
 				if _, ok := services[user]; ok {
 					pair(Group{Kind: contract.ServiceGroup, Name: user}, store, st.Port, fmt.Sprintf("%s uses the %s %s (TLS)", user, st.Name, what))
 				}
+			}
+			if st.Migration != "" {
+				// The migration task pulls its image (ECR through the endpoints, layers from S3),
+				// has ECS inject the master secret and write its logs, then connects to its database.
+				m := Group{Kind: contract.MigrationGroup, Name: st.Migration}
+				groups = append(groups, m)
+				pair(m, store, st.Port, fmt.Sprintf("the %s migration task connects to its %s (TLS)", st.Name, what))
+				pair(m, endpoints, HTTPS, fmt.Sprintf("the %s migration task calls AWS APIs through the VPC endpoints", st.Name))
+				rules = append(rules, FirewallRule{Group: m, Egress: true, Peer: Peer{S3: true}, Port: HTTPS, Description: fmt.Sprintf("the %s migration task reaches ECR image layers through the S3 gateway endpoint", st.Name)})
 			}
 		}
 	}

@@ -18,7 +18,7 @@ func devGraph() FirewallGraph {
 			{Name: "users", Port: 8443},
 			{Name: "orders", Port: 9443, Calls: []string{"users"}, InternetEgress: true},
 		},
-		Databases: []StoreNode{{Name: "users-db", Port: 5432, Users: []string{"users"}}},
+		Databases: []StoreNode{{Name: "users-db", Port: 5432, Users: []string{"users"}, Migration: "users-db-migration"}},
 		Caches:    []StoreNode{{Name: "sessions", Port: 6379, Users: []string{"web-bff", "mobile-bff"}}},
 	}
 }
@@ -46,21 +46,23 @@ func TestPlanFirewall(t *testing.T) {
 	assert.ElementsMatch(t, []Group{
 		{Kind: contract.AllServicesGroup}, svc("web-bff"), {Kind: contract.LoadBalancerGroup, Name: "web-bff"}, svc("mobile-bff"),
 		{Kind: contract.LoadBalancerGroup, Name: "mobile-bff"}, svc("users"), svc("orders"),
-		{Kind: contract.DatabaseGroup, Name: "users-db"}, {Kind: contract.CacheGroup, Name: "sessions"},
-	}, groups, "one group per service, BFF load balancer, database and cache, plus the shared one")
+		{Kind: contract.DatabaseGroup, Name: "users-db"}, {Kind: contract.MigrationGroup, Name: "users-db-migration"}, {Kind: contract.CacheGroup, Name: "sessions"},
+	}, groups, "one group per service, BFF load balancer, database, database migration task and cache, plus the shared one")
 
 	cases := []struct {
 		group Group
 		want  []string
 	}{
-		{Group{Kind: contract.DatabaseGroup, Name: "users-db"}, []string{"in<- svc-users:5432"}},
+		{Group{Kind: contract.DatabaseGroup, Name: "users-db"}, []string{"in<- svc-users:5432", "in<- mig-users-db-migration:5432"}},
+		// The migration task reaches its database and the AWS endpoints, nothing else, and nothing reaches it.
+		{Group{Kind: contract.MigrationGroup, Name: "users-db-migration"}, []string{"out-> db-users-db:5432", "out-> endpoints:443", "out-> s3:443"}},
 		{Group{Kind: contract.CacheGroup, Name: "sessions"}, []string{"in<- svc-mobile-bff:6379", "in<- svc-web-bff:6379"}},
 		{Group{Kind: contract.LoadBalancerGroup, Name: "web-bff"}, []string{"in<- internet:443", "in<- internet:80", "out-> svc-web-bff:8443"}},
 		{svc("users"), []string{"in<- svc-mobile-bff:8443", "in<- svc-orders:8443", "in<- svc-web-bff:8443", "out-> db-users-db:5432"}},
 		{svc("orders"), []string{"in<- svc-web-bff:9443", "out-> internet:443", "out-> svc-users:8443"}},
 		{svc("web-bff"), []string{"in<- lb-web-bff:8443", "out-> cache-sessions:6379", "out-> svc-orders:9443", "out-> svc-users:8443"}},
 		{Group{Kind: contract.AllServicesGroup}, []string{"out-> endpoints:443", "out-> s3:443"}},
-		{Group{Kind: contract.EndpointsGroup}, []string{"in<- all-services:443"}},
+		{Group{Kind: contract.EndpointsGroup}, []string{"in<- all-services:443", "in<- mig-users-db-migration:443"}},
 	}
 	for _, tc := range cases {
 		assert.ElementsMatch(t, tc.want, flows(rules, tc.group), tc.group.Label())
@@ -79,6 +81,12 @@ func TestPlanFirewall(t *testing.T) {
 			assert.Equal(t, svc("orders"), r.Group, "only services that declare internetEgress reach the internet")
 		}
 	}
+
+	noMigration := devGraph()
+	noMigration.Databases[0].Migration = ""
+	bareGroups, bareRules := PlanFirewall(noMigration)
+	assert.NotContains(t, bareGroups, Group{Kind: contract.MigrationGroup, Name: "users-db-migration"}, "a database without a migration task has no migration group")
+	assert.Equal(t, []string{"in<- svc-users:5432"}, flows(bareRules, Group{Kind: contract.DatabaseGroup, Name: "users-db"}), "and admits only its owner")
 
 	_, again := PlanFirewall(devGraph())
 	assert.Equal(t, rules, again, "deterministic")
