@@ -10,27 +10,27 @@ import (
 	"github.com/secure-vpc/secure-vpc/query"
 )
 
-const strategySecrets = `Strategy 3, "Secrets Management": secrets are readable by their consumers only; within one account an Allow in IAM or in the resource policy is enough, so only a Deny restricts`
+const vaultStrategy = `Strategy 3, "Secrets Management": secrets are readable by their consumers only; within one account an Allow in IAM or in the resource policy is enough, so only a Deny restricts`
 
 var secretGuardInvariants = []Invariant{
 	{
 		ID:        "SECRET-01",
 		Statement: "Every secret's resource policy denies its value to every principal but its readers and the deploying roles, whatever their IAM policies allow",
-		Enforces:  strategySecrets,
+		Enforces:  vaultStrategy,
 		Covers:    []string{contract.TypeSecret, contract.TypeSecretPolicy},
 		check:     checkSecretValueDenied,
 	},
 	{
 		ID:        "SECRET-02",
 		Statement: "Every secret's resource policy denies every change (value, policy, deletion, rotation, replication, tags) to every principal but the deploying roles",
-		Enforces:  strategySecrets + "; no one but the deploying roles can swap a verification key or a CA certificate",
+		Enforces:  vaultStrategy + "; no one but the deploying roles can swap a verification key or a CA certificate",
 		Covers:    []string{contract.TypeSecret, contract.TypeSecretPolicy},
 		check:     checkSecretChangesDenied,
 	},
 	{
 		ID:        "SECRET-03",
 		Statement: "A role may decrypt with a key that encrypts secrets only for the secrets it reads (kms:EncryptionContext:SecretARN)",
-		Enforces:  strategySecrets + "; the secrets key is bound to each secret",
+		Enforces:  vaultStrategy + "; the secrets key is bound to each secret",
 		Covers:    []string{contract.TypeIAMRole, contract.TypeRolePolicy, contract.TypeIAMPolicy, contract.TypeKMSKey},
 		check:     checkSecretsKeyBound,
 	},
