@@ -400,8 +400,8 @@ func dataCases() []brokenPlan {
 			return s.URN
 		}, "does not block public"},
 		{"DATA-08", func(t *testing.T, e *stackstate.Export) string {
-			s := find(e, named(contract.TypeSecret, "identity-signing-key"))
-			find(e, named(contract.TypeSecretPolicy, "identity-signing-key")).Type = "aws:removed/policy:Policy"
+			s := find(e, named(contract.TypeSecret, "cache-sessions"))
+			find(e, named(contract.TypeSecretPolicy, "cache-sessions")).Type = "aws:removed/policy:Policy"
 			return s.URN
 		}, "no resource policy"},
 	}

@@ -79,9 +79,11 @@ type (
 )
 
 // TaskPolicy is the task role's policy: object access to its buckets (and the data key only
-// through S3), IAM authentication as its user on the databases it owns, and reading their
-// RDS-managed master secrets when it connects (the secrets key only through Secrets Manager).
-func TaskPolicy(region, accountID, dataKeyArn, secretsKeyArn string, buckets []BucketGrant, dbs []DatabaseGrant) policydoc.Document {
+// through S3), IAM authentication as its user on the databases it owns, reading their
+// RDS-managed master secrets when it connects (the secrets key only through Secrets Manager),
+// and, for a BFF (signingKeyArn not ""), signing identity tokens with exactly that KMS key and
+// its one algorithm (SignIdentityTokens).
+func TaskPolicy(region, accountID, dataKeyArn, secretsKeyArn string, buckets []BucketGrant, dbs []DatabaseGrant, signingKeyArn string) policydoc.Document {
 	var sts []policydoc.Statement
 	var keyActions []string
 	for _, b := range buckets {
@@ -121,5 +123,18 @@ func TaskPolicy(region, accountID, dataKeyArn, secretsKeyArn string, buckets []B
 				Condition: secretsKeyUse(region, masters)},
 		)
 	}
+	if signingKeyArn != "" {
+		sts = append(sts, SignIdentityTokens(signingKeyArn))
+	}
 	return policydoc.New(sts...)
+}
+
+// SignIdentityTokens lets a BFF's task role sign with the identity-token signing key (a key ARN)
+// and describe it, with ECDSA_SHA_256 only (kms:SigningAlgorithm,
+// https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-signing-algorithm;
+// IfExists, since DescribeKey has no algorithm). The key policy names the same roles.
+func SignIdentityTokens(signingKeyArn string) policydoc.Statement {
+	return policydoc.Statement{Sid: "SignIdentityTokens", Effect: policydoc.Allow, Action: []string{"kms:Sign", "kms:DescribeKey"},
+		Resource:  []string{signingKeyArn},
+		Condition: map[string]map[string]any{"StringEqualsIfExists": {"kms:SigningAlgorithm": "ECDSA_SHA_256"}}}
 }

@@ -279,3 +279,15 @@ var InterfaceEndpoints = []string{"secretsmanager", "kms", "ecr.api", "ecr.dkr",
 // Issue 12, bucket perimeter: the type token of a bucket's Object Lock configuration (Object Lock
 // on, with a default retention), which data buckets of a stack that protects its stores carry.
 const TypeBucketObjectLock = "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2"
+
+// Issue 12, signing keys out of state: the identity token the BFFs sign is signed in AWS KMS by
+// an asymmetric key that never leaves it. The key is a TokenSigner's, tagged DomainTag=
+// IdentityDomain (a domain of its own, outside KeyDomains, which the Keyring creates); the
+// program reads its public key at deploy time with FuncKMSPublicKey into the verification-key
+// secret (kind IdentitySecret, name IdentityVerificationKeyName), and the BFFs receive its ARN.
+const (
+	TypeTokenSigner                       = Project + ":secrets:TokenSigner"
+	IdentityDomain              KeyDomain = "identity" // the identity-token signing key (KMS, SIGN_VERIFY)
+	IdentityVerificationKeyName           = "verification-key"
+	FuncKMSPublicKey                      = "aws:kms/getPublicKey:getPublicKey"
+)
