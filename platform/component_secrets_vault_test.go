@@ -61,8 +61,8 @@ func vaultArgs(scope stack.Scope) *secrets.VaultArgs {
 	return &secrets.VaultArgs{
 		Scope: scope, SecretsKeyArn: pulumi.String(secretsKey), RecoveryWindowDays: 7,
 		VerificationKeyPem: pulumi.String(verificationKeyPem),
-		ExecutionRoleTags: map[string]string{contract.RoleTag: string(contract.ExecutionRole), contract.StackTag: "test"},
-		DeployerArns:      []string{"arn:aws:iam::123456789012:role/deploy"},
+		ExecutionRoleTags:  map[string]string{contract.RoleTag: string(contract.ExecutionRole), contract.StackTag: "test"},
+		DeployerArns:       []string{"arn:aws:iam::123456789012:role/deploy"},
 		Services: []secrets.VaultService{
 			{Name: "web-bff", ExecutionRoleArn: pulumi.String("arn:aws:iam::123456789012:role/web-bff-exec-role")},
 			{Name: "users", ExecutionRoleArn: pulumi.String("arn:aws:iam::123456789012:role/users-exec-role")},
