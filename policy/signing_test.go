@@ -145,3 +145,17 @@ func TestSigningHoldsOnCommittedStacks(t *testing.T) {
 		}
 	}
 }
+
+// DATA-05 asks no rotation of the asymmetric signing key, which KMS cannot rotate, and asks it
+// again as soon as the key is a symmetric one.
+func TestRotationIsAskedOfSymmetricKeysOnly(t *testing.T) {
+	e := devPlan(t)
+	assert.Empty(t, findingOf(t, e, "DATA-05"), "the signing key does not rotate, and need not")
+	k := signingKey(e)
+	k.Inputs["keyUsage"], k.Inputs["customerMasterKeySpec"] = "ENCRYPT_DECRYPT", "SYMMETRIC_DEFAULT"
+	fs := findingOf(t, e, "DATA-05")
+	if assert.Len(t, fs, 1) {
+		assert.Equal(t, k.URN, fs[0].URN)
+		assert.Contains(t, fs[0].Message, "does not rotate")
+	}
+}
