@@ -98,6 +98,9 @@ type ServiceArgs struct {
 	// Buckets and Databases are what its code may use. Optional.
 	Buckets   []BucketAccess
 	Databases []DatabaseAccess
+	// SigningKeyArn is the KMS key a BFF signs identity tokens with (kms:Sign, ECDSA_SHA_256).
+	// Optional: BFFs only.
+	SigningKeyArn pulumi.StringInput
 	// TargetGroupArn registers the tasks with a BFF's load balancer. Optional.
 	TargetGroupArn pulumi.StringInput
 	// DependsOn holds what else must exist before the service starts its first task: a BFF's
@@ -256,17 +259,20 @@ func grantExecution(ctx *pulumi.Context, name string, parent pulumi.Resource, ro
 	return policy, nil
 }
 
-// taskPolicy lets the running code use its buckets and connect to the databases it owns; a
-// service with neither gets no policy at all (nil).
+// taskPolicy lets the running code use its buckets, connect to the databases it owns and, for a
+// BFF, sign identity tokens; a service with none of these gets no policy at all (nil).
 func (s *Service) taskPolicy(ctx *pulumi.Context, name string, args *ServiceArgs) (*iam.RolePolicy, error) {
-	if len(args.Buckets) == 0 && len(args.Databases) == 0 {
+	if len(args.Buckets) == 0 && len(args.Databases) == 0 && args.SigningKeyArn == nil {
 		return nil, nil
 	}
-	dataKey := args.DataKeyArn
+	dataKey, signingKey := args.DataKeyArn, args.SigningKeyArn
 	if dataKey == nil {
 		dataKey = pulumi.String("")
 	}
-	inputs := []any{dataKey}
+	if signingKey == nil {
+		signingKey = pulumi.String("")
+	}
+	inputs := []any{dataKey, signingKey}
 	for _, b := range args.Buckets {
 		inputs = append(inputs, b.Arn)
 	}
@@ -274,7 +280,7 @@ func (s *Service) taskPolicy(ctx *pulumi.Context, name string, args *ServiceArgs
 		inputs = append(inputs, d.ResourceID)
 	}
 	doc := pulumi.All(inputs...).ApplyT(func(xs []any) (string, error) {
-		grants := xs[1:]
+		grants := xs[2:]
 		buckets := make([]rolepolicy.BucketGrant, len(args.Buckets))
 		for i, b := range args.Buckets {
 			buckets[i] = rolepolicy.BucketGrant{Arn: grants[i].(string), Read: b.Read, Write: b.Write}
@@ -284,7 +290,7 @@ func (s *Service) taskPolicy(ctx *pulumi.Context, name string, args *ServiceArgs
 		for i, d := range args.Databases {
 			dbs[i] = rolepolicy.DatabaseGrant{ResourceID: grants[i].(string), User: d.User}
 		}
-		return rolepolicy.TaskPolicy(args.Region, args.AccountID, xs[0].(string), buckets, dbs).JSON()
+		return rolepolicy.TaskPolicy(args.Region, args.AccountID, xs[0].(string), buckets, dbs, xs[1].(string)).JSON()
 	}).(pulumi.StringOutput)
 	policy, err := iam.NewRolePolicy(ctx, name+"-task", &iam.RolePolicyArgs{Role: args.TaskRole.Name, Policy: doc}, pulumi.Parent(s))
 	if err != nil {

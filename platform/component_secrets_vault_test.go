@@ -29,7 +29,7 @@ func vaultErr(args secrets.VaultArgs) error {
 // Moved from secrets' TestVaultArgsValidation.
 func TestVaultArgsValidation(t *testing.T) {
 	role := pulumi.String("arn:aws:iam::123456789012:role/x")
-	ok := secrets.VaultArgs{Scope: testScope, SecretsKeyArn: pulumi.String("arn:k"), RecoveryWindowDays: 7,
+	ok := secrets.VaultArgs{Scope: testScope, SecretsKeyArn: pulumi.String("arn:k"), RecoveryWindowDays: 7, VerificationKeyPem: pulumi.String(verificationKeyPem),
 		ExecutionRoleTags: map[string]string{contract.RoleTag: string(contract.ExecutionRole), contract.StackTag: "dev"},
 		DeployerArns:      []string{"arn:aws:iam::123456789012:role/deploy"},
 		Services:          []secrets.VaultService{{Name: "orders", ExecutionRoleArn: role}},
@@ -37,6 +37,7 @@ func TestVaultArgsValidation(t *testing.T) {
 	assert.NoError(t, vaultErr(ok))
 	for name, mutate := range map[string]func(*secrets.VaultArgs){
 		"no key":          func(a *secrets.VaultArgs) { a.SecretsKeyArn = nil },
+		"no verify key":   func(a *secrets.VaultArgs) { a.VerificationKeyPem = nil },
 		"no services":     func(a *secrets.VaultArgs) { a.Services = nil },
 		"short window":    func(a *secrets.VaultArgs) { a.RecoveryWindowDays = 3 },
 		"unknown reader":  func(a *secrets.VaultArgs) { a.AppSecrets[0].Readers = []string{"billing"} },
@@ -56,13 +57,14 @@ func TestVaultArgsValidation(t *testing.T) {
 
 // vaultArgs is a vault for a BFF and a private service, an app secret the private service reads
 // and a cache the BFF uses.
-func vaultArgs(scope stack.Scope, bff bool) *secrets.VaultArgs {
+func vaultArgs(scope stack.Scope) *secrets.VaultArgs {
 	return &secrets.VaultArgs{
 		Scope: scope, SecretsKeyArn: pulumi.String(secretsKey), RecoveryWindowDays: 7,
-		ExecutionRoleTags: map[string]string{contract.RoleTag: string(contract.ExecutionRole), contract.StackTag: "test"},
-		DeployerArns:      []string{"arn:aws:iam::123456789012:role/deploy"},
+		VerificationKeyPem: pulumi.String(verificationKeyPem),
+		ExecutionRoleTags:  map[string]string{contract.RoleTag: string(contract.ExecutionRole), contract.StackTag: "test"},
+		DeployerArns:       []string{"arn:aws:iam::123456789012:role/deploy"},
 		Services: []secrets.VaultService{
-			{Name: "web-bff", Public: bff, ExecutionRoleArn: pulumi.String("arn:aws:iam::123456789012:role/web-bff-exec-role")},
+			{Name: "web-bff", ExecutionRoleArn: pulumi.String("arn:aws:iam::123456789012:role/web-bff-exec-role")},
 			{Name: "users", ExecutionRoleArn: pulumi.String("arn:aws:iam::123456789012:role/users-exec-role")},
 		},
 		AppSecrets: []secrets.AppSecret{{Name: "api-key", Description: "the API key", Value: pulumi.ToSecret(pulumi.String("test-only-value")).(pulumi.StringOutput), Readers: []string{"users"}}},
@@ -70,7 +72,10 @@ func vaultArgs(scope stack.Scope, bff bool) *secrets.VaultArgs {
 	}
 }
 
-// A Vault is the internal CA, an mTLS certificate per service, the identity-token key pair and
+// verificationKeyPem stands for the signing key's public key (TokenSigner.PublicKeyPem).
+const verificationKeyPem = "-----BEGIN PUBLIC KEY-----\nMOCKPUBLICKEY\n-----END PUBLIC KEY-----\n"
+
+// A Vault is the internal CA, an mTLS certificate per service, the identity-token public key and
 // every secret, each encrypted with the secrets key, named by prefix, tagged with its kind and
 // readable only by its consumers' execution roles.
 func TestVault(t *testing.T) {
@@ -78,7 +83,7 @@ func TestVault(t *testing.T) {
 		var out resolved
 		var ready []pulumi.Resource
 		p := runAlone(t, func(ctx *pulumi.Context) error {
-			v, err := secrets.NewVault(ctx, "vault", vaultArgs(scope, true))
+			v, err := secrets.NewVault(ctx, "vault", vaultArgs(scope))
 			if err == nil {
 				out.watch("arns", v.SecretArns)
 				out.watch("token", v.CacheAuthToken("sessions"))
@@ -89,9 +94,10 @@ func TestVault(t *testing.T) {
 		})
 		comp := p.component(contract.TypeVault)
 		assert.Equal(t, map[string]int{
-			contract.TypeTLSPrivateKey: 1 + 2 + 1 + 1, contract.TypeTLSSelfSignedCert: 1, contract.TypeTLSCertRequest: 2, contract.TypeTLSLocallySignedCert: 2,
-			contract.TypeSecret: 6, contract.TypeSecretVersion: 6, contract.TypeSecretPolicy: 6,
-		}, count(p.children(comp.URN)), "CA, identity and cache keys, a certificate per service, and six secrets")
+			contract.TypeTLSPrivateKey: 1 + 2 + 1, contract.TypeTLSSelfSignedCert: 1, contract.TypeTLSCertRequest: 2, contract.TypeTLSLocallySignedCert: 2,
+			contract.TypeSecret: 5, contract.TypeSecretVersion: 5, contract.TypeSecretPolicy: 5,
+		}, count(p.children(comp.URN)), "CA and cache keys, a certificate per service, and five secrets: no identity signing key")
+		assert.False(t, p.has(contract.TypeTLSPrivateKey, "identity-token"), "the identity-token key is in KMS, not in state")
 
 		ca := p.one(contract.TypeTLSSelfSignedCert, "internal-ca")
 		assert.Equal(t, true, ca.Inputs["isCaCertificate"])
@@ -103,7 +109,7 @@ func TestVault(t *testing.T) {
 		assert.Contains(t, cert.Inputs["allowedUses"], "client_auth", "one certificate serves both ends of mTLS")
 		assert.Contains(t, cert.Inputs["allowedUses"], "server_auth")
 
-		kinds := map[string]contract.SecretKind{"tls-users": contract.TLSSecret, "tls-web-bff": contract.TLSSecret, "identity-signing-key": contract.IdentitySecret,
+		kinds := map[string]contract.SecretKind{"tls-users": contract.TLSSecret, "tls-web-bff": contract.TLSSecret,
 			"identity-verification-key": contract.IdentitySecret, "app-api-key": contract.AppSecret, "cache-sessions": contract.CacheSecret}
 		for logical, kind := range kinds {
 			secret := p.one(contract.TypeSecret, logical)
@@ -121,7 +127,7 @@ func TestVault(t *testing.T) {
 			assert.Equal(t, secret.Outputs["arn"], policy.Inputs["secretArn"])
 			assert.Equal(t, scope.Protect, policy.Protect)
 		}
-		readers := map[string][]string{"tls-users": {"users"}, "tls-web-bff": {"web-bff"}, "identity-signing-key": {"web-bff"}, "app-api-key": {"users"}, "cache-sessions": {"web-bff"}}
+		readers := map[string][]string{"tls-users": {"users"}, "tls-web-bff": {"web-bff"}, "app-api-key": {"users"}, "cache-sessions": {"web-bff"}}
 		for logical, want := range readers {
 			doc := p.one(contract.TypeSecretPolicy, logical).Inputs["policy"].(string)
 			for _, svc := range []string{"users", "web-bff"} {
@@ -133,16 +139,9 @@ func TestVault(t *testing.T) {
 		assert.NotContains(t, verify, "exec-role")
 
 		arns := out.get(t, "arns").(map[string]string)
-		assert.ElementsMatch(t, []string{"tls/users", "tls/web-bff", "identity/signing-key", "identity/verification-key", "app/api-key", "cache/sessions"}, slices.Collect(maps.Keys(arns)))
+		assert.ElementsMatch(t, []string{"tls/users", "tls/web-bff", "identity/verification-key", "app/api-key", "cache/sessions"}, slices.Collect(maps.Keys(arns)))
 		assert.Equal(t, p.one(contract.TypeSecret, "tls-users").Outputs["arn"], out.get(t, "users-tls"))
 		assert.Len(t, out.get(t, "token"), 64, "the cache auth token is 64 hex characters")
 		require.Len(t, ready, 2, "a task waits for the secret's version and its policy")
 	}
-
-	p := runAlone(t, func(ctx *pulumi.Context) error {
-		_, err := secrets.NewVault(ctx, "vault", vaultArgs(testScope, false))
-		return err
-	})
-	assert.False(t, p.has(contract.TypeSecret, "identity-signing-key"), "without a BFF nobody may sign identity tokens")
-	assert.True(t, p.has(contract.TypeSecret, "identity-verification-key"))
 }

@@ -76,6 +76,11 @@ func Build(ctx *pulumi.Context, spec *Spec) error {
 	}
 
 	deps := &dependencies{spec: spec, account: account, keys: keys, vpc: vpc, ids: ids, fw: fw}
+	signer, err := secrets.NewTokenSigner(ctx, secrets.IdentityTokenSigner, deps.signerArgs())
+	if err != nil {
+		return fmt.Errorf("creating identity-token signer: %w", err)
+	}
+	deps.signer = signer
 	vault, err := secrets.NewVault(ctx, "vault", deps.vaultArgs())
 	if err != nil {
 		return fmt.Errorf("creating vault: %w", err)
@@ -108,6 +113,7 @@ func Build(ctx *pulumi.Context, spec *Spec) error {
 	ctx.Export("flowLogGroupName", vpc.FlowLogGroupName)
 	ctx.Export("kmsKeyArns", pulumi.StringMap{
 		string(contract.LogsDomain): keys.LogsKeyArn, string(contract.DataDomain): keys.DataKeyArn, string(contract.SecretsDomain): keys.SecretsKeyArn,
+		string(contract.IdentityDomain): signer.KeyArn,
 	})
 	ctx.Export("internalCaCertificate", vault.CACertificate)
 	ctx.Export("secretArns", vault.SecretArns)
@@ -126,6 +132,7 @@ type dependencies struct {
 	vpc     *network.Vpc
 	ids     *compute.Identities
 	fw      *network.Firewall
+	signer  *secrets.TokenSigner
 	vault   *secrets.Vault
 	stores  *storeOutputs
 }
@@ -133,19 +140,31 @@ type dependencies struct {
 // scope is the stack scope every component is built in.
 func (d *dependencies) scope() stack.Scope { return d.spec.Scope(d.account) }
 
-// vaultArgs are the vault's: a TLS and an identity secret per service, the app secrets and the
-// caches' tokens, each readable by the execution roles of its readers.
+// signerArgs are the token signer's: the BFFs' task roles sign.
+func (d *dependencies) signerArgs() *secrets.TokenSignerArgs {
+	args := &secrets.TokenSignerArgs{Scope: d.scope()}
+	for _, name := range sortedNames(d.spec.Services) {
+		if d.spec.Services[name].Public {
+			args.SignerRoleArns = append(args.SignerRoleArns, d.ids.TaskRole(name).Arn)
+		}
+	}
+	return args
+}
+
+// vaultArgs are the vault's: a TLS secret per service, the identity-token verification key, the
+// app secrets and the caches' tokens, each readable by the execution roles of its readers.
 func (d *dependencies) vaultArgs() *secrets.VaultArgs {
 	args := &secrets.VaultArgs{
 		Scope:              d.scope(),
 		SecretsKeyArn:      d.keys.SecretsKeyArn,
+		VerificationKeyPem: d.signer.PublicKeyPem,
 		RecoveryWindowDays: d.spec.SecretRecoveryWindowDays,
 		ExecutionRoleTags:  d.ids.Selector(contract.ExecutionRole),
 		DeployerArns:       d.spec.DeployRoleArns,
 	}
 	for _, name := range sortedNames(d.spec.Services) {
 		args.Services = append(args.Services, secrets.VaultService{
-			Name: name, Public: d.spec.Services[name].Public, ExecutionRoleArn: d.ids.ExecutionRole(name).Arn,
+			Name: name, ExecutionRoleArn: d.ids.ExecutionRole(name).Arn,
 		})
 	}
 	for _, name := range sortedNames(d.spec.Secrets) {
@@ -281,7 +300,7 @@ func (d *dependencies) buildCompute(ctx *pulumi.Context) (*computeOutputs, error
 			LogsKeyArn: d.keys.LogsKeyArn, LogRetentionDays: d.spec.Network.FlowLogRetentionDays,
 			SecretsKeyArn: d.keys.SecretsKeyArn, DataKeyArn: d.keys.DataKeyArn,
 		}
-		WireService(d.spec, name).inject(args, d.vault, d.stores)
+		WireService(d.spec, name).inject(args, d.vault, d.stores, d.signer)
 		args.DependsOn = append(args.DependsOn, d.fw.ServiceRules(name)...)
 		args.DependsOn = append(args.DependsOn, d.vpc.Endpoints...)
 		args.DependsOn = append(args.DependsOn, d.vpc.TierReady(contract.Private)...)

@@ -13,8 +13,9 @@ import (
 
 // inject gives a service's Args what its wiring says, resolved against what the vault and the
 // stores created: each secret's ARN (and what must exist before a task reads it), each store
-// output its environment carries, and the stores its task role is granted.
-func (w ServiceWiring) inject(args *compute.ServiceArgs, vault *secrets.Vault, stores *storeOutputs) {
+// output its environment carries, and the stores its task role is granted. A BFF's
+// IDENTITY_SIGNING_KEY_ARN is the signer's key, which its task role may then sign with.
+func (w ServiceWiring) inject(args *compute.ServiceArgs, vault *secrets.Vault, stores *storeOutputs, signer *secrets.TokenSigner) {
 	env := map[string]pulumi.StringInput{}
 	for _, v := range w.Variables {
 		switch {
@@ -22,6 +23,8 @@ func (w ServiceWiring) inject(args *compute.ServiceArgs, vault *secrets.Vault, s
 			kind := v.Secret.Kind
 			args.Secrets = append(args.Secrets, compute.InjectedSecret{Env: v.Name, Arn: vault.SecretArn(kind, v.Secret.Name), JSONKey: v.Secret.JSONKey,
 				Ready: vault.SecretReady(kind, v.Secret.Name)})
+		case v.Output.Attr == SigningKeyArn:
+			env[v.Name], args.SigningKeyArn = signer.KeyArn, signer.KeyArn
 		case v.Output != StoreOutput{}:
 			env[v.Name] = stores.output(v.Output)
 		case v.Revision:

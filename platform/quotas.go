@@ -148,13 +148,6 @@ func checkPolicySizes(spec *Spec, ps *problems) {
 	for _, name := range sortedNames(spec.Caches) {
 		over(nsKey(keyCaches)+"."+name+".users", "the resource policy of its auth token", size(resourcepolicy.ReadersPolicy(execRoles(spec.Caches[name].Users), spec.DeployRoleArns).JSON()), awslimits.SecretPolicyChars)
 	}
-	var bffs []string
-	for _, name := range sortedNames(spec.Services) {
-		if spec.Services[name].Public {
-			bffs = append(bffs, name)
-		}
-	}
-	over(nsKey(keyServices), "the resource policy of the identity signing key (read by every BFF)", size(resourcepolicy.ReadersPolicy(execRoles(bffs), spec.DeployRoleArns).JSON()), awslimits.SecretPolicyChars)
 	for _, name := range sortedNames(spec.Buckets) {
 		b := spec.Buckets[name]
 		roles := func(services []string) []string {
@@ -170,8 +163,12 @@ func checkPolicySizes(spec *Spec, ps *problems) {
 		w := serviceGrants(spec, name, l)
 		exec := size(rolepolicy.ExecutionPolicy(spec.Services[name].Image, spec.Region, "arn:aws:logs:"+spec.Region+":"+anyAccount+":log-group:"+spec.Scope(anyAccount).ServiceLogGroup(name), l.key(), w.secrets).JSON())
 		over(nsKey(keyServices)+"."+name, "the inline policy of its execution role (every secret it reads)", exec, awslimits.RoleInlinePolicyChars)
-		task := size(rolepolicy.TaskPolicy(spec.Region, anyAccount, l.key(), w.buckets, w.databases).JSON())
-		over(nsKey(keyServices)+"."+name, "the inline policy of its task role (its buckets and databases)", task, awslimits.RoleInlinePolicyChars)
+		signingKey := ""
+		if spec.Services[name].Public {
+			signingKey = l.key()
+		}
+		task := size(rolepolicy.TaskPolicy(spec.Region, anyAccount, l.key(), w.buckets, w.databases, signingKey).JSON())
+		over(nsKey(keyServices)+"."+name, "the inline policy of its task role (its buckets, databases and signing key)", task, awslimits.RoleInlinePolicyChars)
 	}
 }
 

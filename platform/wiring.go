@@ -19,7 +19,7 @@ import (
 type ServiceWiring struct {
 	Service string
 	// Variables are in contract order: TLS and identity secrets, the service's own variables,
-	// the signing key of a BFF, then app secrets, callees, databases, caches and buckets, each
+	// the signing key's ARN for a BFF, then app secrets, callees, databases, caches and buckets, each
 	// group in name order (callees in the order of `calls`). The order is the one in which a
 	// duplicate name is reported, and the order of the task definition's secrets.
 	Variables []TaskVariable
@@ -53,9 +53,10 @@ type SecretSource struct {
 	JSONKey string
 }
 
-// StoreOutput names an output of a store, known only once the store exists.
+// StoreOutput names an output of a store (or of the identity-token signer), known only once it
+// exists.
 type StoreOutput struct {
-	Store string    // the store's config name, e.g. users-db
+	Store string    // the store's config name, e.g. users-db, or secrets.IdentityTokenSigner
 	Attr  StoreAttr // which of its outputs
 }
 
@@ -69,6 +70,11 @@ const (
 	CacheEndpoint           StoreAttr = "primaryEndpoint" // a cache's primary endpoint host name
 	BucketName              StoreAttr = "bucketName"      // a bucket's physical name
 )
+
+// SigningKeyArn is the ARN of the identity-token signing key, an output of the token signer
+// (StoreOutput{secrets.IdentityTokenSigner, SigningKeyArn}) rather than of a store: a BFF signs
+// with it (kms:Sign), which its task role is granted.
+const SigningKeyArn StoreAttr = "keyArn"
 
 // DatabasePort is the port a database listens on: a key of the stack's `databases` output beside
 // DatabaseAddress and DatabaseMasterSecretArn. It is no store output of a task's environment: a
@@ -141,7 +147,8 @@ func WireService(spec *Spec, name string) ServiceWiring {
 		value("MTLS_ALLOWED_CALLERS", sk+" (the services whose calls name it)", strings.Join(callers, ","))
 	}
 	if svc.Public {
-		secret("IDENTITY_SIGNING_KEY", sk+".public", contract.IdentitySecret, secrets.IdentitySigningKey, "")
+		// The key signs in KMS, with no key material in the task: the BFF gets its ARN.
+		output("IDENTITY_SIGNING_KEY_ARN", sk+".public", secrets.IdentityTokenSigner, SigningKeyArn)
 	}
 	for _, s := range sortedNames(spec.Secrets) {
 		if slices.Contains(spec.Secrets[s].Readers, name) {

@@ -72,9 +72,10 @@ func TestTaskContractIsPinned(t *testing.T) {
 	}
 	// What the table promised when this test was written: a row may be added, none may go but
 	// DB_<DB>_MASTER_SECRET_ARN, which issue 12 took from the owner (only the database's migration
-	// task reads the master secret: TestMigrationContractIsPinned).
+	// task reads the master secret: TestMigrationContractIsPinned); IDENTITY_SIGNING_KEY, a private
+	// key, became IDENTITY_SIGNING_KEY_ARN: the key is in KMS.
 	assert.NotContains(t, names, "DB_<DB>_MASTER_SECRET_ARN", "no service is told where the master secret is")
-	assert.Subset(t, names, []string{"TLS_CERTIFICATE", "TLS_PRIVATE_KEY", "TLS_CA_CERTIFICATE", "IDENTITY_VERIFICATION_KEY", "IDENTITY_SIGNING_KEY",
+	assert.Subset(t, names, []string{"TLS_CERTIFICATE", "TLS_PRIVATE_KEY", "TLS_CA_CERTIFICATE", "IDENTITY_VERIFICATION_KEY", "IDENTITY_SIGNING_KEY_ARN",
 		"APP_<SECRET>", "DB_<DB>_HOST", "DB_<DB>_PORT", "DB_<DB>_NAME", "DB_<DB>_IAM_USER",
 		"CACHE_<CACHE>_AUTH_TOKEN", "CACHE_<CACHE>_HOST", "CACHE_<CACHE>_PORT", "BUCKET_<BUCKET>", "<CALLEE>_URL",
 		"SERVICE_NAME", "SERVICE_DNS", "PORT", "ENVIRONMENT"})
@@ -152,7 +153,8 @@ type promise struct {
 
 // secretNames are the names of the table that hold credentials, which the README promises
 // arrive "through ECS secrets, never in its environment".
-var secretNames = regexp.MustCompile(`^(TLS_|IDENTITY_|APP_)|_AUTH_TOKEN$`)
+// The signing key's ARN is no credential: the key never leaves KMS.
+var secretNames = regexp.MustCompile(`^(TLS_|IDENTITY_VERIFICATION_KEY$|APP_)|_AUTH_TOKEN$`)
 
 // readmeTaskTable reads the names of the README's table "What a task receives". A cell such as
 // `DB_<DB>_HOST/PORT/NAME/IAM_USER` names DB_<DB>_HOST, DB_<DB>_PORT, DB_<DB>_NAME and

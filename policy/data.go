@@ -45,7 +45,7 @@ var dataInvariants = []Invariant{
 	},
 	{
 		ID:        "DATA-05",
-		Statement: "Every KMS key rotates automatically and keeps a deletion window of at least 7 days; no key policy allows any principal without a condition",
+		Statement: "Every symmetric encryption KMS key rotates automatically (KMS rotates no asymmetric key) and every key keeps a deletion window of at least 7 days; no key policy allows any principal without a condition",
 		Enforces:  "Security Hub KMS.4, CIS 3.6, CKV_AWS_7",
 		Covers:    []string{contract.TypeKMSKey},
 		check:     checkKeys,
@@ -240,6 +240,10 @@ func checkNoPlaintextSecrets(ix *query.Index) (int, []Finding) {
 	return checked, fs
 }
 
+// checkKeys asks rotation of symmetric encryption keys only: AWS KMS cannot rotate asymmetric
+// keys (the identity-token signing key is one), HMAC keys, imported key material or keys in a
+// custom key store
+// (https://docs.aws.amazon.com/kms/latest/APIReference/API_EnableKeyRotation.html).
 func checkKeys(ix *query.Index) (int, []Finding) {
 	var fs []Finding
 	keys := ix.OfType(contract.TypeKMSKey)

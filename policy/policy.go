@@ -55,6 +55,7 @@ func Catalogue() []Invariant {
 	out = append(out, computeInvariants...)
 	out = append(out, reachInvariants...)
 	out = append(out, perimeterInvariants...)
+	out = append(out, signingInvariants...)
 	return append(out, orderInvariants...)
 }
 

@@ -34,7 +34,6 @@ func TestSecretsOfDev(t *testing.T) {
 		"rds!users-db":                             {"users-db-migration (execution role)"},
 		"secure-vpc/dev/app/payments-api-key":      {"orders (execution role)"},
 		"secure-vpc/dev/cache/sessions":            {"mobile-bff (execution role)", "web-bff (execution role)"},
-		"secure-vpc/dev/identity/signing-key":      {"mobile-bff (execution role)", "web-bff (execution role)"},
 		"secure-vpc/dev/identity/verification-key": {"mobile-bff (execution role)", "orders (execution role)", "users (execution role)", "web-bff (execution role)"},
 		"secure-vpc/dev/tls/mobile-bff":            {"mobile-bff (execution role)"},
 		"secure-vpc/dev/tls/orders":                {"orders (execution role)"},

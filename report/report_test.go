@@ -87,7 +87,8 @@ func TestReportOfProd(t *testing.T) {
 		assert.Equal(t, "alias/secure-vpc/prod/secrets", sec.Key, sec.Name)
 	}
 	assert.Equal(t, []string{"orders (execution role)"}, readers["secure-vpc/prod/app/payments-api-key"])
-	assert.Equal(t, []string{"mobile-bff (execution role)", "web-bff (execution role)"}, readers["secure-vpc/prod/identity/signing-key"], "only BFFs sign identity tokens")
+	assert.Equal(t, []string{"mobile-bff (execution role)", "web-bff (execution role)"}, readers["secure-vpc/prod/cache/sessions"], "only the cache's users read its token")
+	assert.NotContains(t, readers, "secure-vpc/prod/identity/signing-key", "the identity-token signing key is in KMS, in no secret")
 	assert.Equal(t, []string{"users (execution role)"}, readers["secure-vpc/prod/tls/users"])
 }
 

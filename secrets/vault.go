@@ -30,8 +30,6 @@ const (
 type VaultService struct {
 	// Name is the service's name; its certificate names <Name>.<namespace>. Required.
 	Name string
-	// Public marks a BFF: only BFFs may read the identity-token signing key. Optional, default false.
-	Public bool
 	// ExecutionRoleArn is the role ECS uses to inject the service's secrets at start. Required.
 	ExecutionRoleArn pulumi.StringInput
 }
@@ -58,6 +56,9 @@ type VaultArgs struct {
 	stack.Scope
 	// SecretsKeyArn is the customer-managed key every secret is encrypted with. Required.
 	SecretsKeyArn pulumi.StringInput
+	// VerificationKeyPem is the public key of the identity-token signing key, PEM
+	// (TokenSigner.PublicKeyPem): the value of the verification-key secret. Required.
+	VerificationKeyPem pulumi.StringInput
 	// Services are the services that get an mTLS certificate, in any order. Required: at least one.
 	Services []VaultService
 	// AppSecrets are the application secrets from config. Optional.
@@ -79,8 +80,11 @@ type VaultArgs struct {
 }
 
 // Vault holds every Secrets Manager entry the program creates, and the internal PKI whose
-// material goes into it: a CA, one mTLS certificate per service (its SAN is the service's
-// discovery name), and the identity-token signing key pair the BFFs use. Every secret is encrypted
+// material goes into it: a CA and one mTLS certificate per service (its SAN is the service's
+// discovery name), and the public key of the identity-token signing key (the key itself is in
+// AWS KMS: TokenSigner). The CA's and the services' private keys are pulumi-tls keys: they are in
+// the stack's state (encrypted as Pulumi secrets), which is why only approved runs may read a
+// staging or prod state (README, "State and secrets"). Every secret is encrypted
 // with the secrets key and has a resource policy naming only its readers' execution roles.
 type Vault struct {
 	pulumi.ResourceState
@@ -127,16 +131,12 @@ func NewVault(ctx *pulumi.Context, name string, args *VaultArgs, opts ...pulumi.
 	w := &secretWriter{ctx: ctx, parent: v, scope: args.Scope, keyArn: args.SecretsKeyArn,
 		recoveryDays: args.RecoveryWindowDays, deployers: args.DeployerArns, vault: v}
 	roles := map[string]pulumi.StringInput{}
-	var all, bffs []string
+	var all []string
 	for _, s := range args.Services {
 		roles[s.Name] = s.ExecutionRoleArn
 		all = append(all, s.Name)
-		if s.Public {
-			bffs = append(bffs, s.Name)
-		}
 	}
 	sort.Strings(all)
-	sort.Strings(bffs)
 	readers := func(names []string) []Reader {
 		out := make([]Reader, 0, len(names))
 		for _, n := range names {
@@ -145,7 +145,8 @@ func NewVault(ctx *pulumi.Context, name string, args *VaultArgs, opts ...pulumi.
 		return out
 	}
 
-	// The internal CA. Its private key never leaves Pulumi state (an encrypted secret there).
+	// The internal CA. Its private key is in Pulumi state (an encrypted secret there), and an input
+	// of every service certificate; AWS Private CA is the planned way out (README).
 	caKey, err := tls.NewPrivateKey(ctx, "internal-ca", &tls.PrivateKeyArgs{
 		Algorithm: pulumi.String("ECDSA"), EcdsaCurve: pulumi.String("P384"),
 	}, pulumi.Parent(v))
@@ -205,23 +206,13 @@ func NewVault(ctx *pulumi.Context, name string, args *VaultArgs, opts ...pulumi.
 		}
 	}
 
-	// The identity token the BFFs sign after authenticating a user, and every service verifies.
-	tokenKey, err := tls.NewPrivateKey(ctx, "identity-token", &tls.PrivateKeyArgs{
-		Algorithm: pulumi.String("ECDSA"), EcdsaCurve: pulumi.String("P256"),
-	}, pulumi.Parent(v))
-	if err != nil {
-		return nil, fmt.Errorf("creating identity token key: %w", err)
-	}
-	if len(bffs) > 0 {
-		if err := w.Write(contract.IdentitySecret, IdentitySigningKey, "private key the BFFs sign identity tokens with (ES256)", tokenKey.PrivateKeyPem, readers(bffs)); err != nil {
-			return nil, err
-		}
-	}
+	// The public key of the identity token the BFFs sign (in KMS, TokenSigner) after
+	// authenticating a user, and every service verifies.
 	everyService, err := resourcepolicy.StackReadersPolicy(args.AccountID, args.ExecutionRoleTags, args.DeployerArns).JSON()
 	if err != nil {
 		return nil, fmt.Errorf("building the verification key's policy: %w", err)
 	}
-	if err := w.write(contract.IdentitySecret, IdentityVerificationKey, "public key every service verifies identity tokens with", tokenKey.PublicKeyPem, pulumi.String(everyService)); err != nil {
+	if err := w.write(contract.IdentitySecret, IdentityVerificationKey, "public key every service verifies identity tokens with (ES256; the private key is in AWS KMS)", args.VerificationKeyPem, pulumi.String(everyService)); err != nil {
 		return nil, err
 	}
 
@@ -270,6 +261,8 @@ func (a *VaultArgs) validate() error {
 		return fmt.Errorf("vault: %w", a.Check())
 	case a.SecretsKeyArn == nil:
 		return fmt.Errorf("vault: the secrets key is required")
+	case a.VerificationKeyPem == nil:
+		return fmt.Errorf("vault: the identity-token verification key is required")
 	case len(a.Services) == 0:
 		return fmt.Errorf("vault: at least one service is required")
 	case a.RecoveryWindowDays < 7 || a.RecoveryWindowDays > 30:

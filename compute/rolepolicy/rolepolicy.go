@@ -90,7 +90,9 @@ func DBUserArn(region, accountID, resourceID, user string) string {
 // TaskPolicy is the task role's policy: object access to its buckets (and the data key only
 // through S3), and IAM authentication as its own user on the databases it owns. It never reads a
 // database's master secret: only the execution role of the database's migration task does (ExecutionPolicy, to inject it).
-func TaskPolicy(region, accountID, dataKeyArn string, buckets []BucketGrant, dbs []DatabaseGrant) policydoc.Document {
+// For a BFF (signingKeyArn not "") it may sign identity tokens with exactly that KMS key and its
+// one algorithm (SignIdentityTokens).
+func TaskPolicy(region, accountID, dataKeyArn string, buckets []BucketGrant, dbs []DatabaseGrant, signingKeyArn string) policydoc.Document {
 	var sts []policydoc.Statement
 	var keyActions []string
 	for _, b := range buckets {
@@ -120,5 +122,18 @@ func TaskPolicy(region, accountID, dataKeyArn string, buckets []BucketGrant, dbs
 	if len(users) > 0 {
 		sts = append(sts, policydoc.Statement{Sid: "ConnectWithIAM", Effect: policydoc.Allow, Action: []string{"rds-db:connect"}, Resource: users})
 	}
+	if signingKeyArn != "" {
+		sts = append(sts, SignIdentityTokens(signingKeyArn))
+	}
 	return policydoc.New(sts...)
+}
+
+// SignIdentityTokens lets a BFF's task role sign with the identity-token signing key (a key ARN)
+// and describe it, with ECDSA_SHA_256 only (kms:SigningAlgorithm,
+// https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-signing-algorithm;
+// IfExists, since DescribeKey has no algorithm). The key policy names the same roles.
+func SignIdentityTokens(signingKeyArn string) policydoc.Statement {
+	return policydoc.Statement{Sid: "SignIdentityTokens", Effect: policydoc.Allow, Action: []string{"kms:Sign", "kms:DescribeKey"},
+		Resource:  []string{signingKeyArn},
+		Condition: map[string]map[string]any{"StringEqualsIfExists": {"kms:SigningAlgorithm": "ECDSA_SHA_256"}}}
 }

@@ -297,3 +297,15 @@ const (
 	// TypeMigration is the component of a database's migration task.
 	TypeMigration = Project + ":compute:Migration"
 )
+
+// Issue 12, signing keys out of state: the identity token the BFFs sign is signed in AWS KMS by
+// an asymmetric key that never leaves it. The key is a TokenSigner's, tagged DomainTag=
+// IdentityDomain (a domain of its own, outside KeyDomains, which the Keyring creates); the
+// program reads its public key at deploy time with FuncKMSPublicKey into the verification-key
+// secret (kind IdentitySecret, name IdentityVerificationKeyName), and the BFFs receive its ARN.
+const (
+	TypeTokenSigner                       = Project + ":secrets:TokenSigner"
+	IdentityDomain              KeyDomain = "identity" // the identity-token signing key (KMS, SIGN_VERIFY)
+	IdentityVerificationKeyName           = "verification-key"
+	FuncKMSPublicKey                      = "aws:kms/getPublicKey:getPublicKey"
+)

@@ -58,7 +58,7 @@ var kindValues = map[string][]string{
 	GroupKindTag:  strs(GroupKinds),
 	RoleTag:       {string(TaskRole), string(ExecutionRole)},
 	SecretKindTag: strs(SecretKinds),
-	DomainTag:     strs(KeyDomains),
+	DomainTag:     append(strs(KeyDomains), string(IdentityDomain)),
 	PurposeTag:    {string(DataPurpose), string(AccessLogsPurpose)},
 	SelfSignedTag: {"true"},
 }

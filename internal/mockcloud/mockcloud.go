@@ -86,6 +86,8 @@ func (c *Cloud) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 		}
 		acct := region.ELBAccountID
 		return resource.NewPropertyMapFromMap(map[string]any{"id": acct, "arn": "arn:aws:iam::" + acct + ":root"}), nil
+	case contract.FuncKMSPublicKey:
+		return c.publicKey(args.Args), nil
 	case contract.FuncPartition:
 		return resource.NewPropertyMapFromMap(map[string]any{
 			"id": "aws", "partition": "aws", "dnsSuffix": "amazonaws.com", "reverseDnsPrefix": "com.amazonaws",

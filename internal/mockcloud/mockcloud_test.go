@@ -186,3 +186,34 @@ func TestELBServiceAccountPerRegion(t *testing.T) {
 		assert.Equal(t, tc.account, got, tc.region)
 	}
 }
+
+// kms.getPublicKey answers a PEM PUBLIC KEY block that is plainly a stand-in, the same for the
+// same key and another for another key; nothing in it looks like a private key.
+func TestPublicKeyIsAFakePEM(t *testing.T) {
+	type result struct {
+		PublicKeyPem string   `pulumi:"publicKeyPem"`
+		KeyUsage     string   `pulumi:"keyUsage"`
+		Algorithms   []string `pulumi:"signingAlgorithms"`
+	}
+	const a, b = "arn:aws:kms:eu-west-1:123456789012:key/0000aaaa-0000-4000-8000-000000000000", "arn:aws:kms:eu-west-1:123456789012:key/0000bbbb-0000-4000-8000-000000000000"
+	got := map[string][]result{}
+	cloud, err := Run(func(ctx *pulumi.Context) error {
+		for _, key := range []string{a, a, b} {
+			var r result
+			if err := ctx.Invoke(contract.FuncKMSPublicKey, pulumi.Map{"keyId": pulumi.String(key)}, &r); err != nil {
+				return err
+			}
+			got[key] = append(got[key], r)
+		}
+		return nil
+	}, "p", "s", "eu-west-1", Config{})
+	require.NoError(t, err)
+	assert.Equal(t, []string{contract.FuncKMSPublicKey, contract.FuncKMSPublicKey, contract.FuncKMSPublicKey}, cloud.Calls())
+	pem := got[a][0].PublicKeyPem
+	assert.Regexp(t, `^-----BEGIN PUBLIC KEY-----\nMOCKPUBLICKEY[0-9A-F]+\n-----END PUBLIC KEY-----\n$`, pem)
+	assert.NotContains(t, pem, "PRIVATE")
+	assert.Equal(t, pem, got[a][1].PublicKeyPem, "deterministic")
+	assert.NotEqual(t, pem, got[b][0].PublicKeyPem, "one per key")
+	assert.Equal(t, "SIGN_VERIFY", got[a][0].KeyUsage)
+	assert.Equal(t, []string{"ECDSA_SHA_256"}, got[a][0].Algorithms)
+}

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -34,12 +35,14 @@ type workflow struct {
 	On          map[string]any `yaml:"on"`
 	Permissions map[string]any `yaml:"permissions"`
 	Jobs        map[string]struct {
-		RunsOn   string         `yaml:"runs-on"`
-		Uses     string         `yaml:"uses"`
-		With     map[string]any `yaml:"with"`
-		Needs    any            `yaml:"needs"`
-		Steps    []step         `yaml:"steps"`
-		Strategy map[string]any `yaml:"strategy"`
+		RunsOn      string         `yaml:"runs-on"`
+		Environment any            `yaml:"environment"` // a name, or {name, url}
+		Permissions map[string]any `yaml:"permissions"`
+		Uses        string         `yaml:"uses"`
+		With        map[string]any `yaml:"with"`
+		Needs       any            `yaml:"needs"`
+		Steps       []step         `yaml:"steps"`
+		Strategy    map[string]any `yaml:"strategy"`
 	} `yaml:"jobs"`
 }
 
@@ -190,4 +193,80 @@ func TestPreviewCommentsThenFails(t *testing.T) {
 	script, _ := steps[comment].With["script"].(string)
 	assert.Contains(t, script, "65536", "the comment is cut to GitHub's limit")
 	assert.Contains(t, script, "plan-errors.txt", "a plan that cannot be built is commented too")
+}
+
+// readsState reports whether a step reads a stack's state: the Pulumi action (preview, up),
+// a pulumi command (login, stack export), or AWS credentials, which only such jobs need.
+func readsState(s step) bool {
+	return strings.HasPrefix(s.Uses, "pulumi/actions") || strings.HasPrefix(s.Uses, "aws-actions/configure-aws-credentials") ||
+		regexp.MustCompile(`(^|\n)\s*pulumi `).MatchString(s.Run)
+}
+
+// approvalEnvironments are the GitHub environments the README's "Deploying from CI" set-up list
+// gives required reviewers: the backquoted names of the clause that says so.
+func approvalEnvironments(t *testing.T) []string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(fixtures.ProjectDir(), "README.md"))
+	require.NoError(t, err)
+	_, section, found := strings.Cut(string(data), "\n## Deploying from CI\n")
+	require.True(t, found, "the README has a section Deploying from CI")
+	section, _, _ = strings.Cut(section, "\n## ")
+	_, item, found := strings.Cut(section, "**GitHub environments**")
+	require.True(t, found, "the set-up list names the GitHub environments")
+	item, _, _ = strings.Cut(item, "\n3. ")
+	var out []string
+	for _, clause := range strings.Split(strings.Join(strings.Fields(item), " "), ";") {
+		if strings.Contains(clause, "required reviewers") {
+			for _, m := range regexp.MustCompile("`([a-z-]+)`").FindAllStringSubmatch(clause, -1) {
+				out = append(out, m[1])
+			}
+		}
+	}
+	return out
+}
+
+// A pull request reads a staging or prod state only in a job whose GitHub environment requires
+// approval (the README says which do), while dev's preview and the offline report of every stack
+// stay automatic; only the jobs that read state may ask for an OIDC token.
+func TestStatePreviewsWaitForApproval(t *testing.T) {
+	approval := approvalEnvironments(t)
+	assert.Subset(t, approval, []string{"staging", "prod", "preview-staging", "preview-prod"}, "the README gives these environments required reviewers")
+	assert.NotContains(t, approval, "preview-dev", "dev's previews stay automatic")
+
+	data, err := os.ReadFile(filepath.Join(fixtures.ProjectDir(), ".github", "workflows", "preview.yml"))
+	require.NoError(t, err)
+	var wf workflow
+	require.NoError(t, yaml.Unmarshal(data, &wf))
+	assert.NotContains(t, wf.Permissions, "id-token", "no job gets an OIDC token unless it reads state")
+
+	previewed := map[string]bool{}
+	for name, job := range wf.Jobs {
+		stacks := []string{}
+		if m, ok := job.Strategy["matrix"].(map[string]any); ok {
+			for _, s := range m["stack"].([]any) {
+				stacks = append(stacks, s.(string))
+			}
+		}
+		if !slices.ContainsFunc(job.Steps, readsState) {
+			assert.Nil(t, job.Environment, "job %s reads no state and waits for no one", name)
+			assert.NotContains(t, job.Permissions, "id-token", "job %s reads no state and needs no AWS access", name)
+			continue
+		}
+		env, _ := job.Environment.(string)
+		if m, ok := job.Environment.(map[string]any); ok {
+			env, _ = m["name"].(string)
+		}
+		require.NotEmpty(t, env, "job %s reads a stack's state outside a GitHub environment", name)
+		require.NotEmpty(t, stacks, "job %s names its stacks in its matrix", name)
+		assert.Equal(t, "write", job.Permissions["id-token"], "job %s assumes its environment's preview role", name)
+		for _, stack := range stacks {
+			resolved := strings.ReplaceAll(env, "${{ matrix.stack }}", stack)
+			assert.Equal(t, "preview-"+stack, resolved, "job %s previews %s in its own environment", name, stack)
+			assert.Equal(t, stack != "dev", slices.Contains(approval, resolved),
+				"job %s reads the %s state in %s: staging and prod need approval, dev does not", name, stack, resolved)
+			previewed[stack] = true
+		}
+	}
+	assert.Equal(t, map[string]bool{"dev": true, "staging": true, "prod": true}, previewed, "every stack gets a real preview")
+	assert.NotEmpty(t, wf.Jobs["security-report"].Steps, "the offline report runs for every stack, with no approval")
 }

@@ -49,3 +49,30 @@ func TestKeyPolicies(t *testing.T) {
 		})
 	}
 }
+
+// The signing key's policy lets exactly the given roles sign, with ES256 only; the account
+// administers it (its public key included) but neither signs nor grants.
+func TestSigningKeyPolicy(t *testing.T) {
+	const web, mobile = "arn:aws:iam::123456789012:role/web-bff-task-role", "arn:aws:iam::123456789012:role/mobile-bff-task-role"
+	for _, signers := range [][]string{{web, mobile}, nil} {
+		text, err := SigningKeyPolicy("123456789012", signers).JSON()
+		require.NoError(t, err)
+		doc, err := policydoc.Parse(text)
+		require.NoError(t, err)
+		var got []string
+		for _, st := range doc.Statement {
+			if st.Covers("kms:Sign") {
+				got = append(got, st.Principals()["AWS"]...)
+				assert.Equal(t, SigningAlgorithm, st.Condition["StringEqualsIfExists"]["kms:SigningAlgorithm"])
+			}
+			assert.False(t, st.Covers("kms:CreateGrant"), "%s: no one grants the key's use", st.Sid)
+		}
+		if signers == nil {
+			assert.Empty(t, got, "with no BFF nobody signs")
+			continue
+		}
+		assert.Equal(t, []string{mobile, web}, got, "exactly the BFFs' task roles sign")
+		assert.True(t, doc.Statement[0].Covers("kms:GetPublicKey"), "the account reads the public key")
+		assert.Equal(t, []string{AccountRoot("123456789012")}, doc.Statement[0].Principals()["AWS"])
+	}
+}

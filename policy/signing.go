@@ -1,0 +1,83 @@
+package policy
+
+import (
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/secure-vpc/secure-vpc/internal/contract"
+	"github.com/secure-vpc/secure-vpc/query"
+)
+
+const strategyIdentity = `Strategy 1, "Authentication & Authorization": the BFFs forward a signed identity token that every service verifies; Strategy 3, "Secrets Management": no signing private key in the Pulumi state`
+
+var signingInvariants = []Invariant{
+	{
+		ID:        "IDENT-01",
+		Statement: "The identity-token signing key is an asymmetric AWS KMS key (SIGN_VERIFY) that only the BFFs' task roles may sign with, the verification key every service reads is its public key, and no identity-token private key is in the state",
+		Enforces:  strategyIdentity,
+		Covers:    []string{contract.TypeKMSKey, contract.TypeTLSPrivateKey, contract.TypeSecret, contract.TypeSecretVersion},
+		check:     checkIdentitySigning,
+	},
+}
+
+// checkIdentitySigning recognises the identity-token key by the contract's tags: the KMS key
+// tagged with the identity domain, the secrets of kind identity. Any pulumi-tls private key
+// whose material reaches an identity secret, or named for the identity token, is a signing key
+// in the state, whatever the rest of the stack does.
+func checkIdentitySigning(ix *query.Index) (int, []Finding) {
+	var fs []Finding
+	keys := ix.IdentitySigningKeys()
+	bffs := ix.BFFs()
+	keyURNs := map[string]bool{}
+	for _, k := range keys {
+		keyURNs[k.Resource.URN] = true
+		r := k.Resource
+		if k.Usage != "SIGN_VERIFY" {
+			fs = append(fs, finding(r, "is the identity-token signing key (tag %s=%s) but its key usage is %s; set keyUsage SIGN_VERIFY", contract.DomainTag, contract.IdentityDomain, k.Usage))
+		}
+		if !k.Asymmetric() {
+			fs = append(fs, finding(r, "is the identity-token signing key but its key spec %s is not an asymmetric key pair; use ECC_NIST_P256 (ES256)", k.Spec))
+		}
+		if !k.PolicyValid {
+			fs = append(fs, finding(r, "is the identity-token signing key and has no valid key policy: the default policy lets the whole account sign"))
+			continue
+		}
+		for _, sid := range k.Negated {
+			fs = append(fs, finding(r, "key policy statement %s allows kms:Sign to all but what it lists", sid))
+		}
+		for _, p := range k.Signers {
+			if p.Kind != query.ServiceRolePrincipal || p.Role != contract.TaskRole || !bffs[p.Service] {
+				fs = append(fs, finding(r, "key policy lets %s sign identity tokens (kms:Sign); only the BFFs' task roles may", p.Label()))
+			}
+		}
+	}
+	secrets := ix.IdentitySecrets()
+	for _, s := range secrets {
+		fromKMS := false
+		for _, v := range s.Versions {
+			for urn := range ix.DependsOn(v) {
+				fromKMS = fromKMS || keyURNs[urn]
+			}
+		}
+		if !fromKMS {
+			fs = append(fs, finding(s.Secret.Resource, "identity secret %s does not hold the public key of a KMS signing key of the stack (a key tagged %s=%s), which its value must come from", s.Secret.Name, contract.DomainTag, contract.IdentityDomain))
+		}
+	}
+	if len(keys) == 0 && len(bffs) > 0 {
+		for _, lb := range ix.LoadBalancers() {
+			if bff := query.Tags(lb)[contract.BFFTag]; bff != "" {
+				fs = append(fs, finding(lb, "BFF %s has no identity-token signing key in KMS (a SIGN_VERIFY key tagged %s=%s) to sign with", bff, contract.DomainTag, contract.IdentityDomain))
+			}
+		}
+	}
+	material := ix.IdentityKeyMaterial()
+	for _, k := range slices.SortedFunc(maps.Keys(material), func(a, b *query.Resource) int { return strings.Compare(a.URN, b.URN) }) {
+		if secret := material[k]; secret != "" {
+			fs = append(fs, finding(k, "is a private key in the state whose material reaches identity secret %s; sign identity tokens in KMS (a SIGN_VERIFY key) instead", secret))
+		} else {
+			fs = append(fs, finding(k, "is an identity-token private key in the state; sign identity tokens in KMS (a SIGN_VERIFY key) instead"))
+		}
+	}
+	return len(keys) + len(secrets) + len(ix.OfType(contract.TypeTLSPrivateKey)), fs
+}

@@ -1,0 +1,134 @@
+package query
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+
+	"github.com/secure-vpc/secure-vpc/internal/contract"
+	"github.com/secure-vpc/secure-vpc/internal/policydoc"
+)
+
+// SignAction is the KMS action that signs with a key.
+const SignAction = "kms:Sign"
+
+// SigningKey is an identity-token signing key of the stack: a KMS key tagged
+// contract.DomainTag=contract.IdentityDomain.
+type SigningKey struct {
+	Resource *Resource
+	// Usage and Spec are its keyUsage and customerMasterKeySpec as the plan sets them, or AWS's
+	// defaults (ENCRYPT_DECRYPT, SYMMETRIC_DEFAULT) when it does not.
+	Usage, Spec string
+	// PolicyValid is false when its key policy is missing or does not parse.
+	PolicyValid bool
+	// Signers are the principals an Allow statement of its key policy lets sign (kms:Sign, also
+	// through a wildcard), sorted by identity; "*" is an AnyPrincipal, a whole account an
+	// AccountPrincipal whatever the statement's condition.
+	Signers []Principal
+	// Negated are the Allow statements that reach kms:Sign with NotAction, NotPrincipal or
+	// NotResource ("<sid> (<NotX>)"): each grants everything but what it lists.
+	Negated []string
+}
+
+// Asymmetric reports whether the key spec is an asymmetric key pair (RSA_*, ECC_*, SM2): neither
+// SYMMETRIC_DEFAULT nor an HMAC key.
+func (k SigningKey) Asymmetric() bool {
+	return k.Spec != "SYMMETRIC_DEFAULT" && !strings.HasPrefix(k.Spec, "HMAC_")
+}
+
+// IdentitySigningKeys lists the stack's identity-token signing keys, in export order.
+func (ix *Index) IdentitySigningKeys() []SigningKey {
+	var out []SigningKey
+	for _, k := range ix.OfType(contract.TypeKMSKey) {
+		if Tags(k)[contract.DomainTag] != string(contract.IdentityDomain) {
+			continue
+		}
+		key := SigningKey{Resource: k, Usage: cmp.Or(Str(k, "keyUsage"), "ENCRYPT_DECRYPT"), Spec: cmp.Or(Str(k, "customerMasterKeySpec"), "SYMMETRIC_DEFAULT")}
+		doc, err := policydoc.Parse(Str(k, "policy"))
+		key.PolicyValid = err == nil && Str(k, "policy") != ""
+		if key.PolicyValid {
+			for _, st := range doc.Statement {
+				if st.Effect != policydoc.Allow || !st.Covers(SignAction) {
+					continue
+				}
+				if n := st.Negated(); n != "" {
+					key.Negated = append(key.Negated, st.Sid+" ("+n+")")
+				}
+				for kind, names := range st.Principals() {
+					for _, name := range names {
+						switch {
+						case name == "*":
+							key.Signers = append(key.Signers, Principal{Kind: AnyPrincipal, Name: name})
+						case kind == "AWS":
+							key.Signers = append(key.Signers, ix.PrincipalOf(name))
+						default:
+							key.Signers = append(key.Signers, Principal{Kind: AWSServicePrincipal, Name: name})
+						}
+					}
+				}
+			}
+		}
+		sortPrincipals(key.Signers)
+		key.Signers = slices.Compact(key.Signers)
+		out = append(out, key)
+	}
+	return out
+}
+
+// BFFs are the services the stack serves through a load balancer: the values of
+// contract.BFFTag on its load balancers and target groups.
+func (ix *Index) BFFs() map[string]bool {
+	out := map[string]bool{}
+	for _, r := range ix.OfType(contract.TypeLoadBalancer, contract.TypeALBLoadBalancer, contract.TypeTargetGroup, contract.TypeALBTargetGroup) {
+		if bff := Tags(r)[contract.BFFTag]; bff != "" {
+			out[bff] = true
+		}
+	}
+	return out
+}
+
+// IdentitySecret is a secret of kind identity (contract.SecretKindTag), with the versions that
+// hold its value.
+type IdentitySecret struct {
+	Secret   Secret
+	Versions []*Resource
+}
+
+// IdentitySecrets lists the stack's identity secrets (the verification key), in export order.
+func (ix *Index) IdentitySecrets() []IdentitySecret {
+	var out []IdentitySecret
+	for _, s := range ix.Secrets() {
+		if s.ManagedBy != nil || Tags(s.Resource)[contract.SecretKindTag] != string(contract.IdentitySecret) {
+			continue
+		}
+		versions := ix.Where(contract.TypeSecretVersion, "secretId", s.Resource.ID)
+		if arn := Str(s.Resource, "arn"); arn != "" && arn != s.Resource.ID {
+			versions = append(versions, ix.Where(contract.TypeSecretVersion, "secretId", arn)...)
+		}
+		out = append(out, IdentitySecret{Secret: s, Versions: versions})
+	}
+	return out
+}
+
+// IdentityKeyMaterial returns the pulumi-tls private keys (which Pulumi keeps in state) that are
+// an identity-token key: one whose material reaches an identity secret (a version of it depends
+// on the key, directly or not), or one named for it (its logical name mentions "identity").
+// Each is returned once, with the identity secret it reaches ("" when it is recognised by name).
+func (ix *Index) IdentityKeyMaterial() map[*Resource]string {
+	out := map[*Resource]string{}
+	for _, k := range ix.OfType(contract.TypeTLSPrivateKey) {
+		if strings.Contains(strings.ToLower(Name(k)), string(contract.IdentitySecret)) {
+			out[k] = ""
+		}
+	}
+	for _, s := range ix.IdentitySecrets() {
+		for _, v := range s.Versions {
+			for urn := range ix.DependsOn(v) {
+				if d := ix.URN(urn); d != nil && d.Type == contract.TypeTLSPrivateKey {
+					out[d] = s.Secret.Name
+				}
+			}
+		}
+	}
+	return out
+}

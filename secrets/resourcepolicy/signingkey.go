@@ -1,0 +1,41 @@
+package resourcepolicy
+
+import (
+	"slices"
+
+	"github.com/secure-vpc/secure-vpc/internal/policydoc"
+)
+
+// SigningAlgorithm is the one algorithm the identity-token signing key signs with: ECDSA on NIST
+// P-256 with SHA-256, which is JWS's ES256 and the only one KMS offers for an ECC_NIST_P256 key
+// (https://docs.aws.amazon.com/kms/latest/developerguide/symm-asymm-choose-key-spec.html#key-spec-ecc).
+const SigningAlgorithm = "ECDSA_SHA_256"
+
+// SignActions are what a signer of identity tokens may do with the signing key: sign, and read
+// the key's metadata (which SDKs ask for before signing).
+var SignActions = []string{"kms:Sign", "kms:DescribeKey"}
+
+// SigningKeyPolicy is the key policy of the identity-token signing key (an asymmetric
+// SIGN_VERIFY key): the account administers it as it does every key (adminActions, which
+// include kms:GetPublicKey through kms:Get*, but neither kms:Sign nor kms:CreateGrant), and only
+// the given roles (role ARNs: the BFFs' task roles) may sign, with SigningAlgorithm only
+// (kms:SigningAlgorithm,
+// https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-signing-algorithm).
+// A key policy that names a role lets it sign with no IAM policy, and an IAM policy alone cannot
+// let any other principal sign: the key policy gives the account (root) no use of the key
+// (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#key-policy-default-allow-root-enable-iam).
+// With no signers the key signs nothing.
+func SigningKeyPolicy(accountID string, signerArns []string) policydoc.Document {
+	statements := []policydoc.Statement{administers(accountID)}
+	if len(signerArns) > 0 {
+		statements = append(statements, policydoc.Statement{
+			Sid:       "OnlyTheBFFsTaskRolesSign",
+			Effect:    policydoc.Allow,
+			Principal: map[string]any{"AWS": slices.Sorted(slices.Values(signerArns))},
+			Action:    SignActions,
+			Resource:  []string{"*"},
+			Condition: map[string]map[string]any{"StringEqualsIfExists": {"kms:SigningAlgorithm": SigningAlgorithm}},
+		})
+	}
+	return policydoc.New(statements...)
+}
