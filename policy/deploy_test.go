@@ -56,6 +56,13 @@ func deployCases() []brokenPlan {
 			dropDependency(find(e, named(contract.TypeTaskDefinition, "orders")), version)
 			return svc.URN
 		}, "holds the value ECS injects when a task starts"},
+		{"ROTATE-01", func(t *testing.T, e *stackstate.Export) string {
+			// The task definition no longer follows the certificate's versions (VAULT_REVISION
+			// written by hand, say): a renewed certificate would not replace running tasks.
+			td := find(e, named(contract.TypeTaskDefinition, "orders"))
+			dropDependency(td, find(e, named(contract.TypeSecretVersion, "tls-orders")).URN)
+			return td.URN
+		}, "injects TLS_CA_CERTIFICATE from tls-orders but does not change with its versions"},
 		{"ORDER-01", func(t *testing.T, e *stackstate.Export) string {
 			svc := find(e, named(contract.TypeECSService, "orders"))
 			dropDependency(svc, find(e, named(contract.TypeSecretPolicy, "app-payments-api-key")).URN)

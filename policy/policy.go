@@ -53,6 +53,7 @@ func Catalogue() []Invariant {
 	out = append(out, secretGuardInvariants...)
 	out = append(out, dbAccessInvariants...)
 	out = append(out, computeInvariants...)
+	out = append(out, rotationInvariants...)
 	out = append(out, reachInvariants...)
 	out = append(out, perimeterInvariants...)
 	out = append(out, signingInvariants...)

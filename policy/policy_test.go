@@ -70,6 +70,9 @@ var alsoFails = map[string][]string{
 	"tcp 443 and 80 only":                 {"REACH-01"},
 	"the internet can reach it on tcp 22": {"EDGE-02", "ORDER-01"}, // a NACL rule added by hand that the BFF does not wait for
 	"orders can reach it":                 {"DATA-03", "ORDER-01"},
+	// A service that no longer waits for a secret's version, through its task definition either,
+	// does not roll with it.
+	"holds the value ECS injects when a task starts": {"ROTATE-01"},
 	// A secret policy replaced or removed by hand loses its denials too.
 	"not specific roles":                   {"SECRET-01", "SECRET-02"},
 	"no resource policy":                   {"SECRET-01", "SECRET-02"},
