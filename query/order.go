@@ -303,7 +303,7 @@ func (ix *Index) subnetNeeds(s *OrderSubject, subnet *Resource, what string) {
 // secretNeeds adds what a secret needs before a task can read it: its value and its policy, or,
 // for a secret RDS manages, the database that creates it.
 func (ix *Index) secretNeeds(s *OrderSubject, arn string) {
-	if secret := ix.Ref(arn); secret != nil && secret.Type == contract.TypeSecret {
+	if secret := ix.secretByArn(arn); secret != nil {
 		for _, key := range []string{secret.ID, Str(secret, "arn")} {
 			for _, v := range ix.Where(contract.TypeSecretVersion, "secretId", key) {
 				s.need(v, "holds the value ECS injects when a task starts")

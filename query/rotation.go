@@ -23,8 +23,8 @@ func (ix *Index) InjectedSecrets(td *Resource) []InjectedSecret {
 	var out []InjectedSecret
 	for _, c := range cs {
 		for _, s := range c.Secrets {
-			secret := ix.Ref(SecretArnOf(s.ValueFrom))
-			if secret == nil || secret.Type != contract.TypeSecret {
+			secret := ix.secretByArn(SecretArnOf(s.ValueFrom))
+			if secret == nil {
 				continue
 			}
 			var versions []*Resource
@@ -35,4 +35,16 @@ func (ix *Index) InjectedSecrets(td *Resource) []InjectedSecret {
 		}
 	}
 	return out
+}
+
+// secretByArn is the stack's secret of an ARN. A secret's version and policy report the secret's
+// ARN too, so the ARN alone (Ref) may name one of them first, depending on the export's order.
+func (ix *Index) secretByArn(arn string) *Resource {
+	if rs := ix.Where(contract.TypeSecret, "arn", arn); len(rs) > 0 {
+		return rs[0]
+	}
+	if r := ix.Ref(arn); r != nil && r.Type == contract.TypeSecret {
+		return r
+	}
+	return nil
 }
