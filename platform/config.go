@@ -40,6 +40,7 @@ const (
 	keyEdge         = "edge"
 	keyQuotas       = "quotas"
 	keyDeploy       = "deploy"
+	keyVault        = "vault"
 	keyRegion       = "aws:region"
 )
 
@@ -115,6 +116,7 @@ func Load(src Source) (*Spec, error) {
 	loadEdge(src, spec, &ps)
 	loadQuotas(src, spec, &ps)
 	loadDeploy(src, spec, &ps)
+	loadVault(src, spec, &ps)
 	checkGraph(spec, &ps)
 	checkContracts(spec, &ps)
 	checkQuotas(spec, &ps)

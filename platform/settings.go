@@ -380,6 +380,8 @@ func Reference() []KeyDoc {
 		KeyDoc{Key: "edge.domainName", Required: "no", Meaning: "Parent DNS name of the BFFs: each BFF is served as `<bff>.<domainName>` (its URL in `bffUrls`; in dev, its self-signed certificate's name). The program creates no DNS record: point each name at its load balancer (`bffLoadBalancerDnsNames`), and give staging and prod a certificate that covers them (e.g. `*.<domainName>`)."},
 		rateLimit,
 		KeyDoc{Key: "deploy.roleArns", Required: "yes", Meaning: "The IAM roles that run `pulumi up` and `pulumi refresh` for the stack (`arn:aws:iam::<account>:role/<path/name>`), e.g. the CI deploy role and a break-glass administrator role. Every secret's resource policy denies every change to any other principal, and denies reading the values Pulumi writes to anyone but their readers and these roles (Pulumi reads a value back after writing it, and on refresh). See Deploying from CI."},
+		KeyDoc{Key: "vault.caGenerations", Required: "no", Default: "`[1]`", Meaning: "The generations of the internal mTLS CA, ascending, distinct, positive, one or two. Each exists, and every service's `TLS_CA_CERTIFICATE` holds all of their certificates (highest first), so `[1, 2]` is a rotation's overlap in which both are trusted. Generation 1 is the CA the stack always had. See \"Rotating the internal CA\"."},
+		KeyDoc{Key: "vault.caIssuingGeneration", Required: "no", Default: "the highest of `caGenerations`", Meaning: "The generation that issues every service's certificate, one of `caGenerations`: set it to the old generation while the new one becomes trusted."},
 	}
 	for _, q := range adjustableQuotas {
 		rows = append(rows, KeyDoc{Key: keyQuotas + "." + q.key, Required: "no", Default: fmt.Sprintf("`%d`", q.quota.Limit),
@@ -412,5 +414,6 @@ var Sections = []Section{
 	{keySecretValues, "object", "{}", "The values of the secrets, set only as Pulumi secrets: pulumi config set --secret --path 'secretValues.<name>' <value>."},
 	{keyEdge, "object", "{}", "The BFFs' edge: certificateArn (ACM, required in staging and prod), domainName, rateLimit (WAF requests per 5 minutes per client IP, default 1000)."},
 	{keyDeploy, "object", "", "Who deploys the stack: roleArns (the IAM roles that run pulumi up and pulumi refresh, e.g. the CI deploy role). Every secret denies changes to every other principal."},
+	{keyVault, "object", "{}", "The internal CA: caGenerations (its generations, ascending, one or two; default [1]; every service trusts all of them), caIssuingGeneration (the one that issues the services' certificates, the highest unless set). See the README, Rotating the internal CA."},
 	{keyQuotas, "object", "{}", "The account's applied values of adjustable AWS quotas the loader checks, when AWS has raised them: iamRoles, securityGroups, loadBalancers, targetGroups, webAcls, elasticIps, cloudMapInstances, dbInstances, cacheNodes (defaults: AWS's)."},
 }

@@ -62,6 +62,12 @@ type Spec struct {
 	// DeployRoleArns are the IAM roles that deploy the stack (deploy.roleArns), sorted: the only
 	// principals a secret's resource policy lets change it.
 	DeployRoleArns []string
+	// CAGenerations are the generations of the internal CA (vault.caGenerations), ascending, one
+	// or two; every service trusts all of them. [1] by default.
+	CAGenerations []int
+	// CAIssuingGeneration is the generation that issues the services' certificates
+	// (vault.caIssuingGeneration), one of CAGenerations; 0, the default, means the highest.
+	CAIssuingGeneration int
 	// Quotas are the account's applied values of the adjustable AWS quotas the loader checks,
 	// by secure-vpc:quotas key (AWS's defaults unless the config says otherwise).
 	Quotas map[string]int

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/secretsmanager"
 	"github.com/pulumi/pulumi-tls/sdk/v5/go/tls"
@@ -77,10 +78,76 @@ type VaultArgs struct {
 	// denies changes to every other principal, and its value to all but its readers and them.
 	// Required: at least one.
 	DeployerArns []string
+	// CAGenerations are the generations of the internal CA that exist, ascending, distinct and
+	// positive, one or two (MaxCAGenerations). Every TLS secret's caCertificate is the bundle of
+	// all of them, highest first, so that during a rotation ([1, 2]) every service trusts both.
+	// Optional: nil means [1].
+	CAGenerations []int
+	// IssuingCAGeneration is the generation that issues the services' certificates, one of
+	// CAGenerations. Optional: 0 means the highest. A rotation first trusts the new generation
+	// while the old one still issues, so that no task presents a certificate a task not yet
+	// rolled does not trust.
+	IssuingCAGeneration int
+}
+
+// MaxCAGenerations is how many generations of the internal CA may exist at once: a rotation's
+// overlap is between the old and the new.
+const MaxCAGenerations = 2
+
+// CAGenerationsProblem says why a list of CA generations is refused ("" when it is not): it must
+// hold one or two positive generations, ascending, without repeats.
+func CAGenerationsProblem(gens []int) string {
+	switch {
+	case len(gens) == 0:
+		return "must list at least one generation, e.g. [1]"
+	case len(gens) > MaxCAGenerations:
+		return fmt.Sprintf("lists %d generations; keep at most %d (the old and the new): drop the oldest", len(gens), MaxCAGenerations)
+	}
+	for i, g := range gens {
+		switch {
+		case g < 1:
+			return fmt.Sprintf("%d is not a generation; use positive integers, e.g. [1, 2]", g)
+		case i > 0 && g == gens[i-1]:
+			return fmt.Sprintf("lists generation %d twice; list each once", g)
+		case i > 0 && g < gens[i-1]:
+			return fmt.Sprintf("%v is not in ascending order; list the old generation first, e.g. [1, 2]", gens)
+		}
+	}
+	return ""
+}
+
+// CAIssuerProblem says why an issuing generation is refused among gens ("" when it is not): it
+// must be 0 (the highest) or one of them.
+func CAIssuerProblem(issuer int, gens []int) string {
+	if issuer == 0 || slices.Contains(gens, issuer) {
+		return ""
+	}
+	return fmt.Sprintf("%d is not among the CA generations %v; name one of them, or remove it to issue from the highest", issuer, gens)
+}
+
+// caName is the logical name of a generation's CA key and certificate: generation 1 keeps the
+// name the CA had before generations existed, so that existing stacks keep its URN.
+func caName(generation int) string {
+	if generation == 1 {
+		return "internal-ca"
+	}
+	return fmt.Sprintf("internal-ca-g%d", generation)
+}
+
+// pemBundle concatenates PEM blocks, each on its own lines.
+func pemBundle(pems []string) string {
+	var b strings.Builder
+	for _, p := range pems {
+		if b.Len() > 0 && !strings.HasSuffix(b.String(), "\n") {
+			b.WriteString("\n")
+		}
+		b.WriteString(p)
+	}
+	return b.String()
 }
 
 // Vault holds every Secrets Manager entry the program creates, and the internal PKI whose
-// material goes into it: a CA and one mTLS certificate per service (its SAN is the service's
+// material goes into it: a CA per generation (VaultArgs.CAGenerations) and one mTLS certificate per service (its SAN is the service's
 // discovery name), and the public key of the identity-token signing key (the key itself is in
 // AWS KMS: TokenSigner). The CA's and the services' private keys are pulumi-tls keys: they are in
 // the stack's state (encrypted as Pulumi secrets), which is why only approved runs may read a
@@ -89,6 +156,8 @@ type VaultArgs struct {
 type Vault struct {
 	pulumi.ResourceState
 
+	// CACertificate is what every service trusts: the PEM bundle of every generation's CA
+	// certificate, highest first (one certificate outside a rotation).
 	CACertificate pulumi.StringOutput    `pulumi:"caCertificate"`
 	SecretArns    pulumi.StringMapOutput `pulumi:"secretArns"`
 
@@ -145,29 +214,34 @@ func NewVault(ctx *pulumi.Context, name string, args *VaultArgs, opts ...pulumi.
 		return out
 	}
 
-	// The internal CA. Its private key is in Pulumi state (an encrypted secret there), and an input
-	// of every service certificate; AWS Private CA is the planned way out (README).
-	caKey, err := tls.NewPrivateKey(ctx, "internal-ca", &tls.PrivateKeyArgs{
-		Algorithm: pulumi.String("ECDSA"), EcdsaCurve: pulumi.String("P384"),
-	}, pulumi.Parent(v))
-	if err != nil {
-		return nil, fmt.Errorf("creating CA key: %w", err)
+	// The internal CA, one per generation. Its private key is in Pulumi state (an encrypted secret
+	// there), and an input of every service certificate; AWS Private CA is the planned way out
+	// (README).
+	gens := args.caGenerations()
+	issuer := args.IssuingCAGeneration
+	if issuer == 0 {
+		issuer = gens[len(gens)-1]
 	}
-	ca, err := tls.NewSelfSignedCert(ctx, "internal-ca", &tls.SelfSignedCertArgs{
-		PrivateKeyPem:       caKey.PrivateKeyPem,
-		IsCaCertificate:     pulumi.Bool(true),
-		ValidityPeriodHours: pulumi.Int(CAValidityHours),
-		AllowedUses:         pulumi.ToStringArray([]string{"cert_signing", "crl_signing"}),
-		SetSubjectKeyId:     pulumi.Bool(true),
-		Subject: &tls.SelfSignedCertSubjectArgs{
-			CommonName:   pulumi.String(args.Project + " " + args.Stack + " internal CA"),
-			Organization: pulumi.String(args.Project),
-		},
-	}, pulumi.Parent(v))
-	if err != nil {
-		return nil, fmt.Errorf("creating CA certificate: %w", err)
+	var caKey *tls.PrivateKey
+	var ca *tls.SelfSignedCert
+	var trusted []any // every generation's certificate, highest first
+	for i := len(gens) - 1; i >= 0; i-- {
+		key, cert, err := newCA(ctx, v, args.Scope, gens[i])
+		if err != nil {
+			return nil, err
+		}
+		if gens[i] == issuer {
+			caKey, ca = key, cert
+		}
+		trusted = append(trusted, cert.CertPem)
 	}
-	v.CACertificate = ca.CertPem
+	v.CACertificate = pulumi.All(trusted...).ApplyT(func(x []any) string {
+		pems := make([]string, len(x))
+		for i := range x {
+			pems[i] = x[i].(string)
+		}
+		return pemBundle(pems)
+	}).(pulumi.StringOutput)
 
 	// One certificate per service, for both ends of mTLS: it serves its discovery name and
 	// presents the same certificate as a client.
@@ -198,7 +272,7 @@ func NewVault(ctx *pulumi.Context, name string, args *VaultArgs, opts ...pulumi.
 		if err != nil {
 			return nil, fmt.Errorf("creating %s certificate: %w", svc, err)
 		}
-		bundle := pulumi.All(cert.CertPem, key.PrivateKeyPem, ca.CertPem).ApplyT(func(x []any) (string, error) {
+		bundle := pulumi.All(cert.CertPem, key.PrivateKeyPem, v.CACertificate).ApplyT(func(x []any) (string, error) {
 			return jsonObject(map[string]string{TLSCertificateKey: x[0].(string), TLSPrivateKeyKey: x[1].(string), TLSCACertificateKey: x[2].(string)})
 		}).(pulumi.StringOutput)
 		if err := w.Write(contract.TLSSecret, svc, fmt.Sprintf("mTLS certificate and key of %s (%s), with the internal CA", svc, dns), pulumi.ToSecret(bundle).(pulumi.StringOutput), readers([]string{svc})); err != nil {
@@ -253,6 +327,45 @@ func NewVault(ctx *pulumi.Context, name string, args *VaultArgs, opts ...pulumi.
 	return v, nil
 }
 
+// newCA creates a generation of the internal CA: its key and its self-signed certificate, whose
+// common name says the generation (from 2 on) so that the two of a rotation are told apart.
+func newCA(ctx *pulumi.Context, v *Vault, scope stack.Scope, generation int) (*tls.PrivateKey, *tls.SelfSignedCert, error) {
+	name := caName(generation)
+	key, err := tls.NewPrivateKey(ctx, name, &tls.PrivateKeyArgs{
+		Algorithm: pulumi.String("ECDSA"), EcdsaCurve: pulumi.String("P384"),
+	}, pulumi.Parent(v))
+	if err != nil {
+		return nil, nil, fmt.Errorf("creating CA key (generation %d): %w", generation, err)
+	}
+	commonName := scope.Project + " " + scope.Stack + " internal CA"
+	if generation > 1 {
+		commonName += fmt.Sprintf(" %d", generation)
+	}
+	cert, err := tls.NewSelfSignedCert(ctx, name, &tls.SelfSignedCertArgs{
+		PrivateKeyPem:       key.PrivateKeyPem,
+		IsCaCertificate:     pulumi.Bool(true),
+		ValidityPeriodHours: pulumi.Int(CAValidityHours),
+		AllowedUses:         pulumi.ToStringArray([]string{"cert_signing", "crl_signing"}),
+		SetSubjectKeyId:     pulumi.Bool(true),
+		Subject: &tls.SelfSignedCertSubjectArgs{
+			CommonName:   pulumi.String(commonName),
+			Organization: pulumi.String(scope.Project),
+		},
+	}, pulumi.Parent(v))
+	if err != nil {
+		return nil, nil, fmt.Errorf("creating CA certificate (generation %d): %w", generation, err)
+	}
+	return key, cert, nil
+}
+
+// caGenerations are the CA generations the args ask for: [1] when they name none.
+func (a *VaultArgs) caGenerations() []int {
+	if len(a.CAGenerations) == 0 {
+		return []int{1}
+	}
+	return a.CAGenerations
+}
+
 func (a *VaultArgs) validate() error {
 	switch {
 	case a == nil:
@@ -271,6 +384,10 @@ func (a *VaultArgs) validate() error {
 		return fmt.Errorf("vault: the tags of the stack's execution roles are required")
 	case len(a.DeployerArns) == 0:
 		return fmt.Errorf("vault: at least one deploying role is required: every secret denies changes to all other principals")
+	case a.CAGenerations != nil && CAGenerationsProblem(a.CAGenerations) != "":
+		return fmt.Errorf("vault: CA generations %s", CAGenerationsProblem(a.CAGenerations))
+	case CAIssuerProblem(a.IssuingCAGeneration, a.caGenerations()) != "":
+		return fmt.Errorf("vault: issuing CA generation %s", CAIssuerProblem(a.IssuingCAGeneration, a.caGenerations()))
 	}
 	known := map[string]bool{}
 	for _, s := range a.Services {
