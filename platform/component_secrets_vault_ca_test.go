@@ -2,6 +2,7 @@ package platform_test
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -121,4 +122,36 @@ func TestVaultRefusesCAGenerations(t *testing.T) {
 	args := vaultArgs(testScope)
 	args.CAGenerations, args.IssuingCAGeneration = []int{1, 2}, 2
 	assert.NoError(t, vaultErr(*args), "an issuer among the generations is accepted")
+}
+
+// The stack's config reaches the vault: a dev stack in step 1 of a rotation has both CAs, the
+// original one under its original URN, and still issues from it.
+func TestStackCARotationConfig(t *testing.T) {
+	t.Parallel()
+	urns := map[string]string{}
+	for _, vault := range []string{"", `{"caGenerations":[1,2],"caIssuingGeneration":1}`} {
+		src := testkit.Source(t, "dev")
+		if vault != "" {
+			src.Values["secure-vpc:vault"] = vault
+		}
+		cloud, err := testkit.Run(t, src)
+		require.NoError(t, err)
+		var cas []*mockcloud.Record // the internal CAs, not the dev BFFs' self-signed edge certificates
+		for _, r := range cloud.ByType(contract.TypeTLSSelfSignedCert) {
+			if strings.HasPrefix(r.Name, "internal-ca") {
+				cas = append(cas, r)
+			}
+		}
+		if vault == "" {
+			require.Len(t, cas, 1)
+			urns["default"] = cas[0].URN
+			continue
+		}
+		require.Len(t, cas, 2, "both generations exist")
+		original := record(t, cloud, contract.TypeTLSSelfSignedCert, "internal-ca")
+		assert.Equal(t, urns["default"], original.URN, "generation 1 keeps its URN")
+		for _, cert := range cloud.ByType(contract.TypeTLSLocallySignedCert) {
+			assert.Equal(t, plain(original.Outputs["certPem"]), plain(cert.Inputs["caCertPem"]), "%s is still issued by generation 1", cert.Name)
+		}
+	}
 }
