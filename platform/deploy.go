@@ -155,15 +155,15 @@ func (d *dependencies) signerArgs() *secrets.TokenSignerArgs {
 // app secrets and the caches' tokens, each readable by the execution roles of its readers.
 func (d *dependencies) vaultArgs() *secrets.VaultArgs {
 	args := &secrets.VaultArgs{
-		Scope:               d.scope(),
-		SecretsKeyArn:       d.keys.SecretsKeyArn,
-		VerificationKeyPem:  d.signer.PublicKeyPem,
-		RecoveryWindowDays:  d.spec.SecretRecoveryWindowDays,
-		ExecutionRoleTags:   d.ids.Selector(contract.ExecutionRole),
-		DeployerArns:        d.spec.DeployRoleArns,
-		CAGenerations:       d.spec.CAGenerations,
-		IssuingCAGeneration: d.spec.CAIssuingGeneration,
+		Scope:              d.scope(),
+		SecretsKeyArn:      d.keys.SecretsKeyArn,
+		VerificationKeyPem: d.signer.PublicKeyPem,
+		RecoveryWindowDays: d.spec.SecretRecoveryWindowDays,
+		ExecutionRoleTags:  d.ids.Selector(contract.ExecutionRole),
+		DeployerArns:       d.spec.DeployRoleArns,
+		CAGenerations:      d.spec.CAGenerations,
 	}
+	args.IssuingCAGeneration = d.spec.CAIssuingGeneration
 	for _, name := range sortedNames(d.spec.Services) {
 		args.Services = append(args.Services, secrets.VaultService{
 			Name: name, ExecutionRoleArn: d.ids.ExecutionRole(name).Arn,
