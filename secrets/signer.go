@@ -58,7 +58,7 @@ func GenerationsProblem(gens []int) string {
 	seen := map[int]bool{}
 	for _, g := range gens {
 		if g < 1 {
-			return fmt.Sprintf("%d is not a positive number; generations are 1, 2, ...", g)
+			return fmt.Sprintf("%d is not a positive number; number generations from 1", g)
 		}
 		if seen[g] {
 			return fmt.Sprintf("lists generation %d twice; list each once", g)
