@@ -80,6 +80,14 @@ func TestTokenSigner(t *testing.T) {
 		return err
 	})
 	assert.Error(t, err, "a scope without region and account")
+
+	for _, gens := range [][]int{{1, 1}, {0}, {1, 2, 3}} {
+		_, err = testkit.ComponentErr(func(ctx *pulumi.Context) error {
+			_, err := secrets.NewTokenSigner(ctx, "identity-token", &secrets.TokenSignerArgs{Scope: testScope, Generations: gens})
+			return err
+		})
+		assert.ErrorContains(t, err, "generations", "%v refused", gens)
+	}
 }
 
 // During a rotation (edge.identityKeyGenerations [1, 2]) dev's plan holds both generations'

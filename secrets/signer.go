@@ -77,8 +77,8 @@ func GenerationsProblem(gens []int) string {
 // Keyring's keys first), and it neither encrypts nor rotates. AWS KMS cannot rotate an
 // asymmetric key automatically
 // (https://docs.aws.amazon.com/kms/latest/APIReference/API_EnableKeyRotation.html): a new key is
-// a new TokenSigner, and the verification key must then carry both public keys for the tokens'
-// lifetime (TokenSignerArgs.Generations).
+// a new generation (TokenSignerArgs.Generations), and the verification key carries both public
+// keys for the tokens' lifetime.
 type TokenSigner struct {
 	pulumi.ResourceState
 
