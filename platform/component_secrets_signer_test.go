@@ -1,6 +1,7 @@
 package platform_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -9,9 +10,12 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/secure-vpc/secure-vpc/internal/contract"
+	"github.com/secure-vpc/secure-vpc/internal/mockcloud"
 	"github.com/secure-vpc/secure-vpc/internal/policydoc"
 	"github.com/secure-vpc/secure-vpc/internal/stack"
 	"github.com/secure-vpc/secure-vpc/internal/testkit"
+	"github.com/secure-vpc/secure-vpc/policy"
+	"github.com/secure-vpc/secure-vpc/query"
 	"github.com/secure-vpc/secure-vpc/secrets"
 )
 
@@ -76,4 +80,96 @@ func TestTokenSigner(t *testing.T) {
 		return err
 	})
 	assert.Error(t, err, "a scope without region and account")
+
+	for _, gens := range [][]int{{1, 1}, {0}, {1, 2, 3}} {
+		_, err = testkit.ComponentErr(func(ctx *pulumi.Context) error {
+			_, err := secrets.NewTokenSigner(ctx, "identity-token", &secrets.TokenSignerArgs{Scope: testScope, Generations: gens})
+			return err
+		})
+		assert.ErrorContains(t, err, "generations", "%v refused", gens)
+	}
+}
+
+// During a rotation (edge.identityKeyGenerations [1, 2]) dev's plan holds both generations'
+// keys and aliases; the BFFs sign with generation 2 only (its ARN is their
+// IDENTITY_SIGNING_KEY_ARN, and generation 1's key policy names no signer); the verification key
+// holds both public keys, generation 2's first; and IDENT-01 holds.
+func TestIdentityKeyRotationOverlap(t *testing.T) {
+	verification := func(cloud *mockcloud.Cloud) string {
+		for _, r := range cloud.Records() {
+			if r.Type == contract.TypeSecretVersion && r.Name == "identity-verification-key" {
+				v := r.Inputs["secretString"]
+				require.True(t, v.IsSecret())
+				return v.SecretValue().Element.StringValue()
+			}
+		}
+		t.Fatal("no verification key version")
+		return ""
+	}
+	before, err := testkit.Run(t, testkit.Source(t, "dev"))
+	require.NoError(t, err)
+	src := testkit.Source(t, "dev")
+	src.Values["secure-vpc:edge"] = `{"identityKeyGenerations":[1,2]}`
+	cloud, err := testkit.Run(t, src)
+	require.NoError(t, err)
+	e := cloud.Export()
+	ix := query.NewIndex(&e)
+
+	keys := ix.IdentitySigningKeys()
+	require.Len(t, keys, 2, "both generations exist")
+	arns := map[string]string{}
+	for _, k := range keys {
+		name := query.Name(k.Resource)
+		arns[name] = query.Str(k.Resource, "arn")
+		switch name {
+		case "identity-token":
+			assert.Empty(t, k.Signers, "generation 1 only verifies")
+		case "identity-token-2":
+			var signers []string
+			for _, p := range k.Signers {
+				assert.Equal(t, query.ServiceRolePrincipal, p.Kind)
+				assert.Equal(t, contract.TaskRole, p.Role)
+				signers = append(signers, p.Service)
+			}
+			assert.Equal(t, []string{"mobile-bff", "web-bff"}, signers, "the BFFs' task roles sign with generation 2")
+		default:
+			t.Errorf("unexpected identity key %s", name)
+		}
+	}
+	var aliases []string
+	for _, a := range ix.OfType(contract.TypeKMSAlias) {
+		if strings.Contains(query.Str(a, "name"), "/identity") {
+			aliases = append(aliases, query.Str(a, "name"))
+		}
+	}
+	assert.ElementsMatch(t, []string{"alias/secure-vpc/dev/identity", "alias/secure-vpc/dev/identity-2"}, aliases)
+
+	signing := 0
+	for _, td := range ix.OfType(contract.TypeTaskDefinition) {
+		if !strings.Contains(query.Str(td, "containerDefinitions"), "IDENTITY_SIGNING_KEY_ARN") {
+			continue
+		}
+		var cs []struct {
+			Environment []struct{ Name, Value string } `json:"environment"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(query.Str(td, "containerDefinitions")), &cs))
+		for _, v := range cs[0].Environment {
+			if v.Name == "IDENTITY_SIGNING_KEY_ARN" {
+				assert.Equal(t, arns["identity-token-2"], v.Value, "%s signs with generation 2", query.Name(td))
+				signing++
+			}
+		}
+	}
+	assert.Equal(t, 2, signing, "both BFFs get a signing key ARN")
+
+	old, bundle := verification(before), verification(cloud)
+	assert.Equal(t, 2, strings.Count(bundle, "-----BEGIN PUBLIC KEY-----"), bundle)
+	assert.True(t, strings.HasSuffix(bundle, old) && bundle != old+old, "generation 1's public key, unchanged, after generation 2's: %s", bundle)
+
+	for _, r := range policy.Evaluate(&e) {
+		if r.Invariant.ID == "IDENT-01" {
+			assert.True(t, r.Passed(), "%v", r.Findings)
+			assert.GreaterOrEqual(t, r.Checked, 3, "two keys and the verification key")
+		}
+	}
 }

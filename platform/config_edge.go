@@ -4,12 +4,15 @@ import (
 	"regexp"
 
 	"github.com/secure-vpc/secure-vpc/internal/awslimits"
+	"github.com/secure-vpc/secure-vpc/secrets"
 )
 
 type rawEdge struct {
 	CertificateARN string `json:"certificateArn"`
 	DomainName     string `json:"domainName"`
 	RateLimit      *int   `json:"rateLimit"`
+	// IdentityKeyGenerations is edge.identityKeyGenerations; nil when the config does not set it.
+	IdentityKeyGenerations *[]int `json:"identityKeyGenerations"`
 }
 
 // domainPattern is a lowercase DNS name of two labels or more.
@@ -41,6 +44,13 @@ func loadEdge(src Source, spec *Spec, ps *problems) {
 	}
 	spec.Edge.DomainName = re.DomainName
 	spec.Edge.RateLimit = rateLimit.resolve(key, spec.Environment, re.RateLimit, ps)
+	spec.IdentityKeyGenerations = []int{1}
+	if re.IdentityKeyGenerations != nil {
+		spec.IdentityKeyGenerations = *re.IdentityKeyGenerations
+		if problem := secrets.GenerationsProblem(spec.IdentityKeyGenerations); problem != "" {
+			ps.add(key+".identityKeyGenerations", "%s", problem)
+		}
+	}
 	needsCert := false
 	for _, s := range spec.Services {
 		needsCert = needsCert || s.Public

@@ -53,6 +53,13 @@ func TestLoadValidConfig(t *testing.T) {
 	assert.Equal(t, Valkey, spec.Caches["sessions"].Engine)
 	assert.True(t, spec.Secrets["payments-api-key"].HasValue)
 	assert.Equal(t, []int{5432, 6379}, spec.DataPorts())
+	assert.Equal(t, []int{1}, spec.IdentityKeyGenerations, "one identity key generation by default")
+
+	rotating := validSource()
+	rotating.Values["secure-vpc:edge"] = `{"identityKeyGenerations":[2,1]}`
+	spec, err = Load(rotating)
+	require.NoError(t, err, "a rotation's two generations are accepted")
+	assert.Equal(t, []int{2, 1}, spec.IdentityKeyGenerations)
 }
 
 func TestEnvironmentDefaults(t *testing.T) {
@@ -161,6 +168,10 @@ func TestLoadRejectsEachRule(t *testing.T) {
 		{"deploying identity a session", set("secure-vpc:deploy", `{"roleArns":["arn:aws:sts::123456789012:assumed-role/ci/run-1"]}`), "secure-vpc:deploy.roleArns", "not a user or an assumed-role session"},
 		{"deploy with a typo", set("secure-vpc:deploy", `{"roleArn":"arn:aws:iam::123456789012:role/ci"}`), "secure-vpc:deploy.roleArn", `did you mean "roleArns"?`},
 		{"rate limit", set("secure-vpc:edge", `{"rateLimit":5}`), "secure-vpc:edge.rateLimit", "out of range"},
+		{"no identity key generation", set("secure-vpc:edge", `{"identityKeyGenerations":[]}`), "secure-vpc:edge.identityKeyGenerations", "is empty; list the key generations that exist, e.g. [1]"},
+		{"identity key generation twice", set("secure-vpc:edge", `{"identityKeyGenerations":[2,2]}`), "secure-vpc:edge.identityKeyGenerations", "lists generation 2 twice; list each once"},
+		{"identity key generation not positive", set("secure-vpc:edge", `{"identityKeyGenerations":[0,1]}`), "secure-vpc:edge.identityKeyGenerations", "0 is not a positive number; number generations from 1"},
+		{"three identity key generations", set("secure-vpc:edge", `{"identityKeyGenerations":[1,2,3]}`), "secure-vpc:edge.identityKeyGenerations", "lists 3 generations; at most 2 exist at once (the signing one and the one it replaces): drop the oldest"},
 		{"stack name not lowercase", func(s *Source) { s.Stack = "Dev_Alice" }, "stack Dev_Alice", "lowercase letters"},
 		{"cache name too long for its group id", set("secure-vpc:caches", `{"a-really-quite-long-cache-name-for-tests":{"users":["web-bff"]}}`), "secure-vpc:caches.a-really-quite-long-cache-name-for-tests", "replication group id"},
 		{"network not a mapping", net(`["10.20.0.0/16"]`), "secure-vpc:network", "must be a mapping"},

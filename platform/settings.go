@@ -6,6 +6,7 @@ import (
 
 	"github.com/secure-vpc/secure-vpc/internal/awslimits"
 	"github.com/secure-vpc/secure-vpc/network/netplan"
+	"github.com/secure-vpc/secure-vpc/secrets"
 )
 
 // This file is the one declaration of the stack config: every key with whether it is required,
@@ -379,6 +380,7 @@ func Reference() []KeyDoc {
 		KeyDoc{Key: "edge.certificateArn", Required: "staging, prod", Meaning: "ACM certificate for the BFF load balancers, in the stack's region."},
 		KeyDoc{Key: "edge.domainName", Required: "no", Meaning: "Parent DNS name of the BFFs: each BFF is served as `<bff>.<domainName>` (its URL in `bffUrls`; in dev, its self-signed certificate's name). The program creates no DNS record: point each name at its load balancer (`bffLoadBalancerDnsNames`), and give staging and prod a certificate that covers them (e.g. `*.<domainName>`)."},
 		rateLimit,
+		KeyDoc{Key: "edge.identityKeyGenerations", Required: "no", Default: "`[1]`", Meaning: fmt.Sprintf("The generations of the BFFs' identity-token signing key (KMS keys `identity-token`, `identity-token-<N>`), distinct positive numbers, at most %d: the highest signs, every one's public key is in `IDENTITY_VERIFICATION_KEY`. Change it only to rotate the key (see Rotating the identity-token signing key).", secrets.MaxIdentityKeyGenerations)},
 		KeyDoc{Key: "deploy.roleArns", Required: "yes", Meaning: "The IAM roles that run `pulumi up` and `pulumi refresh` for the stack (`arn:aws:iam::<account>:role/<path/name>`), e.g. the CI deploy role and a break-glass administrator role. Every secret's resource policy denies every change to any other principal, and denies reading the values Pulumi writes to anyone but their readers and these roles (Pulumi reads a value back after writing it, and on refresh). See Deploying from CI."},
 		KeyDoc{Key: "vault.caGenerations", Required: "no", Default: "`[1]`", Meaning: "The generations of the internal mTLS CA, ascending, distinct, positive, one or two. Each exists, and every service's `TLS_CA_CERTIFICATE` holds all of their certificates (highest first), so `[1, 2]` is a rotation's overlap in which both are trusted. Generation 1 is the CA the stack always had. See \"Rotating the internal CA\"."},
 		KeyDoc{Key: "vault.caIssuingGeneration", Required: "no", Default: "the highest of `caGenerations`", Meaning: "The generation that issues every service's certificate, one of `caGenerations`: set it to the old generation while the new one becomes trusted."},
@@ -412,7 +414,7 @@ var Sections = []Section{
 	{keyCaches, "object", "{}", "ElastiCache caches: name -> {users, engine (valkey | redis), nodeType, port}."},
 	{keySecrets, "object", "{}", "Application secrets kept in Secrets Manager: name -> {readers, description}. Their values go in secretValues, never here."},
 	{keySecretValues, "object", "{}", "The values of the secrets, set only as Pulumi secrets: pulumi config set --secret --path 'secretValues.<name>' <value>."},
-	{keyEdge, "object", "{}", "The BFFs' edge: certificateArn (ACM, required in staging and prod), domainName, rateLimit (WAF requests per 5 minutes per client IP, default 1000)."},
+	{keyEdge, "object", "{}", "The BFFs' edge: certificateArn (ACM, required in staging and prod), domainName, rateLimit (WAF requests per 5 minutes per client IP, default 1000), identityKeyGenerations (the identity-token signing key's generations, default [1]; the highest signs)."},
 	{keyDeploy, "object", "", "Who deploys the stack: roleArns (the IAM roles that run pulumi up and pulumi refresh, e.g. the CI deploy role). Every secret denies changes to every other principal."},
 	{keyVault, "object", "{}", "The internal CA: caGenerations (its generations, ascending, one or two; default [1]; every service trusts all of them), caIssuingGeneration (the one that issues the services' certificates, the highest unless set). See the README, Rotating the internal CA."},
 	{keyQuotas, "object", "{}", "The account's applied values of adjustable AWS quotas the loader checks, when AWS has raised them: iamRoles, securityGroups, loadBalancers, targetGroups, webAcls, elasticIps, cloudMapInstances, dbInstances, cacheNodes (defaults: AWS's)."},

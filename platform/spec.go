@@ -59,6 +59,9 @@ type Spec struct {
 	Caches      map[string]Cache
 	Secrets     map[string]AppSecret
 	Edge        Edge
+	// IdentityKeyGenerations are the identity-token signing key's generations
+	// (edge.identityKeyGenerations, default [1]): the highest signs, all are verified.
+	IdentityKeyGenerations []int
 	// DeployRoleArns are the IAM roles that deploy the stack (deploy.roleArns), sorted: the only
 	// principals a secret's resource policy lets change it.
 	DeployRoleArns []string

@@ -14,11 +14,24 @@ const strategyIdentity = `Strategy 1, "Authentication & Authorization": the BFFs
 var signingInvariants = []Invariant{
 	{
 		ID:        "IDENT-01",
-		Statement: "The identity-token signing key is an asymmetric AWS KMS key (SIGN_VERIFY) that only the BFFs' task roles may sign with, the verification key every service reads is its public key, and no identity-token private key is in the state",
+		Statement: "The identity-token signing key is an asymmetric AWS KMS key (SIGN_VERIFY) that only the BFFs' task roles may sign with, the verification key every service reads is its public key (and, during a rotation, the previous key's, which signs nothing), and no identity-token private key is in the state",
 		Enforces:  strategyIdentity,
 		Covers:    []string{contract.TypeKMSKey, contract.TypeTLSPrivateKey, contract.TypeSecret, contract.TypeSecretVersion},
 		check:     checkIdentitySigning,
 	},
+}
+
+// signingGenerations are the identity keys whose policy lets some principal sign. During a
+// rotation the stack holds two generations (edge.identityKeyGenerations), both verified, and
+// only one of them may sign.
+func signingGenerations(keys []query.SigningKey) []query.SigningKey {
+	var out []query.SigningKey
+	for _, k := range keys {
+		if len(k.Signers) > 0 || len(k.Negated) > 0 || !k.PolicyValid {
+			out = append(out, k)
+		}
+	}
+	return out
 }
 
 // checkIdentitySigning recognises the identity-token key by the contract's tags: the KMS key
@@ -50,6 +63,11 @@ func checkIdentitySigning(ix *query.Index) (int, []Finding) {
 			if p.Kind != query.ServiceRolePrincipal || p.Role != contract.TaskRole || !bffs[p.Service] {
 				fs = append(fs, finding(r, "key policy lets %s sign identity tokens (kms:Sign); only the BFFs' task roles may", p.Label()))
 			}
+		}
+	}
+	if signing := signingGenerations(keys); len(signing) > 1 {
+		for _, k := range signing {
+			fs = append(fs, finding(k.Resource, "is one of %d identity-token keys that grant kms:Sign; only the newest generation may sign, the older one only verifies (its key policy names no signer)", len(signing)))
 		}
 	}
 	secrets := ix.IdentitySecrets()

@@ -115,6 +115,14 @@ func signingCases() []signingCase {
 			addResource(e, stackstate.Resource{URN: urn, Custom: true, ID: "id", Type: contract.TypeTLSPrivateKey, Inputs: map[string]any{"algorithm": "ECDSA"}})
 			return urn
 		}, "is an identity-token private key in the state", nil},
+		// A rotation's previous generation kept signing: two keys grant kms:Sign.
+		{"two generations sign", func(t *testing.T, e *stackstate.Export) string {
+			k := signingKey(e)
+			old := *k
+			old.URN, old.ID = k.URN+"-2", k.ID+"-2"
+			addResource(e, old)
+			return old.URN
+		}, "is one of 2 identity-token keys that grant kms:Sign; only the newest generation may sign", nil},
 		{"no signing key the audit knows", func(t *testing.T, e *stackstate.Export) string {
 			untag(e)
 			return find(e, named(contract.TypeLoadBalancer, "web-bff-alb")).URN

@@ -2,6 +2,8 @@ package secrets
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -32,6 +34,38 @@ type TokenSignerArgs struct {
 	// SignerRoleArns are the roles that may sign identity tokens: the BFFs' task roles, in any
 	// order. Optional: with none, the key signs nothing.
 	SignerRoleArns []pulumi.StringInput
+	// Generations are the key generations that exist, positive and distinct, in any order, at
+	// most MaxIdentityKeyGenerations; empty means [1]. Each is a KMS key with its alias: generation
+	// 1 is named <name> with alias stack.Scope.KeyAlias(identity), generation N>1 <name>-N and
+	// <alias>-N. Only the highest signs (SignerRoleArns may kms:Sign with it alone); every one's
+	// public key is verified, which is the overlap a rotation needs.
+	Generations []int
+}
+
+// MaxIdentityKeyGenerations is how many identity-key generations may exist at once: the signing
+// one and the one it replaces, during a rotation.
+const MaxIdentityKeyGenerations = 2
+
+// GenerationsProblem says why a list of key generations is refused ("" when it is accepted):
+// empty, a number below 1, a number twice, or more than MaxIdentityKeyGenerations.
+func GenerationsProblem(gens []int) string {
+	switch {
+	case len(gens) == 0:
+		return "is empty; list the key generations that exist, e.g. [1]"
+	case len(gens) > MaxIdentityKeyGenerations:
+		return fmt.Sprintf("lists %d generations; at most %d exist at once (the signing one and the one it replaces): drop the oldest", len(gens), MaxIdentityKeyGenerations)
+	}
+	seen := map[int]bool{}
+	for _, g := range gens {
+		if g < 1 {
+			return fmt.Sprintf("%d is not a positive number; number generations from 1", g)
+		}
+		if seen[g] {
+			return fmt.Sprintf("lists generation %d twice; list each once", g)
+		}
+		seen[g] = true
+	}
+	return ""
 }
 
 // TokenSigner is the key the BFFs sign identity tokens with: an asymmetric KMS key (SIGN_VERIFY,
@@ -43,20 +77,23 @@ type TokenSignerArgs struct {
 // Keyring's keys first), and it neither encrypts nor rotates. AWS KMS cannot rotate an
 // asymmetric key automatically
 // (https://docs.aws.amazon.com/kms/latest/APIReference/API_EnableKeyRotation.html): a new key is
-// a new TokenSigner, and the verification key must then carry both public keys for the tokens'
-// lifetime.
+// a new generation (TokenSignerArgs.Generations), and the verification key carries both public
+// keys for the tokens' lifetime.
 type TokenSigner struct {
 	pulumi.ResourceState
 
-	// KeyArn is the signing key's ARN, which the BFFs sign with (kms:Sign).
+	// KeyArn is the signing key's ARN (the highest generation's), which the BFFs sign with
+	// (kms:Sign).
 	KeyArn pulumi.StringOutput `pulumi:"keyArn"`
-	// PublicKeyPem is its public key, a PEM "PUBLIC KEY" block (SubjectPublicKeyInfo, DER in
-	// base64), as kms:GetPublicKey returns it.
+	// PublicKeyPem are the public keys of every generation, highest first, each a PEM "PUBLIC
+	// KEY" block (SubjectPublicKeyInfo, DER in base64) as kms:GetPublicKey returns it, one after
+	// the other.
 	PublicKeyPem pulumi.StringOutput `pulumi:"publicKeyPem"`
 }
 
-// NewTokenSigner creates the signing key, its alias (stack.Scope.KeyAlias of
-// contract.IdentityDomain) and reads its public key.
+// NewTokenSigner creates a signing key per generation, each with its alias
+// (stack.Scope.KeyAlias of contract.IdentityDomain, suffixed -N for generation N>1), and reads
+// their public keys.
 func NewTokenSigner(ctx *pulumi.Context, name string, args *TokenSignerArgs, opts ...pulumi.ResourceOption) (*TokenSigner, error) {
 	if args == nil {
 		return nil, fmt.Errorf("token signer: args are required")
@@ -64,12 +101,57 @@ func NewTokenSigner(ctx *pulumi.Context, name string, args *TokenSignerArgs, opt
 	if err := args.Check(); err != nil {
 		return nil, fmt.Errorf("token signer: %w", err)
 	}
+	gens := slices.Clone(args.Generations)
+	if len(gens) == 0 {
+		gens = []int{1}
+	}
+	if problem := GenerationsProblem(gens); problem != "" {
+		return nil, fmt.Errorf("token signer: generations %v %s", gens, problem)
+	}
+	slices.Sort(gens)
+	slices.Reverse(gens) // highest, the signing one, first
 	s := &TokenSigner{}
 	if err := ctx.RegisterComponentResource(contract.TypeTokenSigner, name, s, opts...); err != nil {
 		return nil, fmt.Errorf("registering token signer: %w", err)
 	}
-	signers := make([]any, len(args.SignerRoleArns))
-	for i, arn := range args.SignerRoleArns {
+	pems := make([]any, len(gens))
+	for i, gen := range gens {
+		var signers []pulumi.StringInput
+		if i == 0 {
+			signers = args.SignerRoleArns
+		}
+		key, pem, err := newSigningKey(ctx, s, name, gen, signers, args)
+		if err != nil {
+			return nil, err
+		}
+		if i == 0 {
+			s.KeyArn = key.Arn
+		}
+		pems[i] = pem
+	}
+	s.PublicKeyPem = pulumi.All(pems...).ApplyT(func(xs []any) string {
+		var b strings.Builder
+		for _, x := range xs {
+			b.WriteString(x.(string))
+		}
+		return b.String()
+	}).(pulumi.StringOutput)
+	if err := ctx.RegisterResourceOutputs(s, pulumi.Map{"keyArn": s.KeyArn, "publicKeyPem": s.PublicKeyPem}); err != nil {
+		return nil, fmt.Errorf("registering token signer outputs: %w", err)
+	}
+	return s, nil
+}
+
+// newSigningKey creates generation gen's key and alias under s, whose policy lets signers sign
+// (nobody when empty), and reads its public key.
+func newSigningKey(ctx *pulumi.Context, s *TokenSigner, name string, gen int, signerArns []pulumi.StringInput, args *TokenSignerArgs) (*kms.Key, pulumi.StringOutput, error) {
+	keyName, alias, about := name, args.KeyAlias(contract.IdentityDomain), ""
+	if gen > 1 {
+		suffix := fmt.Sprintf("-%d", gen)
+		keyName, alias, about = name+suffix, alias+suffix, fmt.Sprintf(" (generation %d)", gen)
+	}
+	signers := make([]any, len(signerArns))
+	for i, arn := range signerArns {
 		signers[i] = arn
 	}
 	account := args.AccountID
@@ -81,28 +163,24 @@ func NewTokenSigner(ctx *pulumi.Context, name string, args *TokenSignerArgs, opt
 		return resourcepolicy.SigningKeyPolicy(account, roles).JSON()
 	}).(pulumi.StringOutput)
 	domain := string(contract.IdentityDomain)
-	key, err := kms.NewKey(ctx, name, &kms.KeyArgs{
-		Description:           pulumi.String(args.Describe("identity-token signing key: the BFFs sign identity tokens with it (ES256), every service verifies them with its public key")),
+	key, err := kms.NewKey(ctx, keyName, &kms.KeyArgs{
+		Description:           pulumi.String(args.Describe("identity-token signing key" + about + ": the BFFs sign identity tokens with it (ES256), every service verifies them with its public key")),
 		KeyUsage:              pulumi.String(IdentityKeyUsage),
 		CustomerMasterKeySpec: pulumi.String(IdentityKeySpec),
 		EnableKeyRotation:     pulumi.Bool(false), // KMS cannot rotate an asymmetric key
 		DeletionWindowInDays:  pulumi.Int(DeletionWindowDays),
 		Policy:                policy,
-		Tags:                  pulumi.ToStringMap(args.Tags(name, map[string]string{contract.DomainTag: domain})),
+		Tags:                  pulumi.ToStringMap(args.Tags(keyName, map[string]string{contract.DomainTag: domain})),
 	}, pulumi.Parent(s), pulumi.Protect(args.Protect))
 	if err != nil {
-		return nil, fmt.Errorf("creating identity-token signing key: %w", err)
+		return nil, pulumi.StringOutput{}, fmt.Errorf("creating identity-token signing key%s: %w", about, err)
 	}
-	if _, err := kms.NewAlias(ctx, name, &kms.AliasArgs{
-		Name:        pulumi.String(args.KeyAlias(contract.IdentityDomain)),
+	if _, err := kms.NewAlias(ctx, keyName, &kms.AliasArgs{
+		Name:        pulumi.String(alias),
 		TargetKeyId: key.KeyId,
 	}, pulumi.Parent(s), pulumi.Protect(args.Protect)); err != nil {
-		return nil, fmt.Errorf("creating identity-token signing key alias: %w", err)
+		return nil, pulumi.StringOutput{}, fmt.Errorf("creating identity-token signing key alias%s: %w", about, err)
 	}
 	public := kms.GetPublicKeyOutput(ctx, kms.GetPublicKeyOutputArgs{KeyId: key.Arn}, pulumi.Parent(s))
-	s.KeyArn, s.PublicKeyPem = key.Arn, public.PublicKeyPem()
-	if err := ctx.RegisterResourceOutputs(s, pulumi.Map{"keyArn": s.KeyArn, "publicKeyPem": s.PublicKeyPem}); err != nil {
-		return nil, fmt.Errorf("registering token signer outputs: %w", err)
-	}
-	return s, nil
+	return key, public.PublicKeyPem(), nil
 }

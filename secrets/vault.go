@@ -57,8 +57,8 @@ type VaultArgs struct {
 	stack.Scope
 	// SecretsKeyArn is the customer-managed key every secret is encrypted with. Required.
 	SecretsKeyArn pulumi.StringInput
-	// VerificationKeyPem is the public key of the identity-token signing key, PEM
-	// (TokenSigner.PublicKeyPem): the value of the verification-key secret. Required.
+	// VerificationKeyPem are the public keys of the identity-token signing key's generations,
+	// PEM blocks (TokenSigner.PublicKeyPem): the value of the verification-key secret. Required.
 	VerificationKeyPem pulumi.StringInput
 	// Services are the services that get an mTLS certificate, in any order. Required: at least one.
 	Services []VaultService
