@@ -14,6 +14,7 @@ import (
 	"github.com/secure-vpc/secure-vpc/internal/policydoc"
 	"github.com/secure-vpc/secure-vpc/internal/stack"
 	"github.com/secure-vpc/secure-vpc/internal/testkit"
+	"github.com/secure-vpc/secure-vpc/platform"
 	"github.com/secure-vpc/secure-vpc/policy"
 	"github.com/secure-vpc/secure-vpc/query"
 	"github.com/secure-vpc/secure-vpc/secrets"
@@ -172,4 +173,37 @@ func TestIdentityKeyRotationOverlap(t *testing.T) {
 			assert.GreaterOrEqual(t, r.Checked, 3, "two keys and the verification key")
 		}
 	}
+}
+
+// The first step of a rotation trusts the new key before anyone signs with it: with [1, 2] and
+// generation 1 signing, generation 1's key names the BFFs as signers and generation 2's no one;
+// a signing generation that does not exist is refused.
+func TestIdentityKeyRotationTrustsBeforeSigning(t *testing.T) {
+	src := testkit.Source(t, "dev")
+	src.Values["secure-vpc:edge"] = `{"identityKeyGenerations":[1,2],"identitySigningGeneration":1}`
+	cloud, err := testkit.Run(t, src)
+	require.NoError(t, err)
+	e := cloud.Export()
+	ix := query.NewIndex(&e)
+	keys := ix.IdentitySigningKeys()
+	require.Len(t, keys, 2)
+	for _, k := range keys {
+		switch query.Name(k.Resource) {
+		case "identity-token":
+			assert.Len(t, k.Signers, 2, "generation 1 still signs: the BFFs' task roles")
+		case "identity-token-2":
+			assert.Empty(t, k.Signers, "generation 2 is trusted, not yet used")
+		}
+	}
+	for _, r := range policy.Evaluate(&e) {
+		if r.Invariant.ID == "IDENT-01" {
+			assert.True(t, r.Passed(), "%v", r.Findings)
+		}
+	}
+	_, err = testkit.Run(t, func() platform.Source {
+		bad := testkit.Source(t, "dev")
+		bad.Values["secure-vpc:edge"] = `{"identityKeyGenerations":[1,2],"identitySigningGeneration":3}`
+		return bad
+	}())
+	assert.ErrorContains(t, err, "identitySigningGeneration")
 }

@@ -13,6 +13,8 @@ type rawEdge struct {
 	RateLimit      *int   `json:"rateLimit"`
 	// IdentityKeyGenerations is edge.identityKeyGenerations; nil when the config does not set it.
 	IdentityKeyGenerations *[]int `json:"identityKeyGenerations"`
+	// IdentitySigningGeneration is edge.identitySigningGeneration; 0 when the config does not set it.
+	IdentitySigningGeneration int `json:"identitySigningGeneration"`
 }
 
 // domainPattern is a lowercase DNS name of two labels or more.
@@ -50,6 +52,10 @@ func loadEdge(src Source, spec *Spec, ps *problems) {
 		if problem := secrets.GenerationsProblem(spec.IdentityKeyGenerations); problem != "" {
 			ps.add(key+".identityKeyGenerations", "%s", problem)
 		}
+	}
+	spec.IdentitySigningGeneration = re.IdentitySigningGeneration
+	if problem := secrets.SigningProblem(spec.IdentityKeyGenerations, re.IdentitySigningGeneration); problem != "" {
+		ps.add(key+".identitySigningGeneration", "%s", problem)
 	}
 	needsCert := false
 	for _, s := range spec.Services {

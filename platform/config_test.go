@@ -171,6 +171,8 @@ func TestLoadRejectsEachRule(t *testing.T) {
 		{"no identity key generation", set("secure-vpc:edge", `{"identityKeyGenerations":[]}`), "secure-vpc:edge.identityKeyGenerations", "is empty; list the key generations that exist, e.g. [1]"},
 		{"identity key generation twice", set("secure-vpc:edge", `{"identityKeyGenerations":[2,2]}`), "secure-vpc:edge.identityKeyGenerations", "lists generation 2 twice; list each once"},
 		{"identity key generation not positive", set("secure-vpc:edge", `{"identityKeyGenerations":[0,1]}`), "secure-vpc:edge.identityKeyGenerations", "0 is not a positive number; number generations from 1"},
+		{"signing generation not listed", set("secure-vpc:edge", `{"identityKeyGenerations":[1,2],"identitySigningGeneration":3}`), "secure-vpc:edge.identitySigningGeneration", "3 is not one of the key generations [1 2]; name one of them, or leave it out for the highest"},
+		{"signing generation without generations", set("secure-vpc:edge", `{"identitySigningGeneration":2}`), "secure-vpc:edge.identitySigningGeneration", "2 is not one of the key generations [1]"},
 		{"three identity key generations", set("secure-vpc:edge", `{"identityKeyGenerations":[1,2,3]}`), "secure-vpc:edge.identityKeyGenerations", "lists 3 generations; at most 2 exist at once (the signing one and the one it replaces): drop the oldest"},
 		{"stack name not lowercase", func(s *Source) { s.Stack = "Dev_Alice" }, "stack Dev_Alice", "lowercase letters"},
 		{"cache name too long for its group id", set("secure-vpc:caches", `{"a-really-quite-long-cache-name-for-tests":{"users":["web-bff"]}}`), "secure-vpc:caches.a-really-quite-long-cache-name-for-tests", "replication group id"},

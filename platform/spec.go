@@ -62,6 +62,9 @@ type Spec struct {
 	// IdentityKeyGenerations are the identity-token signing key's generations
 	// (edge.identityKeyGenerations, default [1]): the highest signs, all are verified.
 	IdentityKeyGenerations []int
+	// IdentitySigningGeneration is the generation that signs (edge.identitySigningGeneration); 0
+	// means the highest.
+	IdentitySigningGeneration int
 	// DeployRoleArns are the IAM roles that deploy the stack (deploy.roleArns), sorted: the only
 	// principals a secret's resource policy lets change it.
 	DeployRoleArns []string

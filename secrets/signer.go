@@ -37,9 +37,22 @@ type TokenSignerArgs struct {
 	// Generations are the key generations that exist, positive and distinct, in any order, at
 	// most MaxIdentityKeyGenerations; empty means [1]. Each is a KMS key with its alias: generation
 	// 1 is named <name> with alias stack.Scope.KeyAlias(identity), generation N>1 <name>-N and
-	// <alias>-N. Only the highest signs (SignerRoleArns may kms:Sign with it alone); every one's
-	// public key is verified, which is the overlap a rotation needs.
+	// <alias>-N. Only SigningGeneration signs (SignerRoleArns may kms:Sign with it alone); every
+	// one's public key is verified, which is the overlap a rotation needs.
 	Generations []int
+	// SigningGeneration is the generation whose key the BFFs sign with: one of Generations; 0 means
+	// the highest. A rotation first adds the next generation while the current one still signs,
+	// so that every service trusts the new key before any token is signed with it.
+	SigningGeneration int
+}
+
+// SigningProblem says why a signing generation is refused ("" when it is accepted): it must be
+// one of the generations (0 is the highest).
+func SigningProblem(gens []int, signing int) string {
+	if signing != 0 && !slices.Contains(gens, signing) {
+		return fmt.Sprintf("%d is not one of the key generations %v; name one of them, or leave it out for the highest", signing, gens)
+	}
+	return ""
 }
 
 // MaxIdentityKeyGenerations is how many identity-key generations may exist at once: the signing
@@ -108,8 +121,15 @@ func NewTokenSigner(ctx *pulumi.Context, name string, args *TokenSignerArgs, opt
 	if problem := GenerationsProblem(gens); problem != "" {
 		return nil, fmt.Errorf("token signer: generations %v %s", gens, problem)
 	}
+	if problem := SigningProblem(gens, args.SigningGeneration); problem != "" {
+		return nil, fmt.Errorf("token signer: signing generation %s", problem)
+	}
 	slices.Sort(gens)
-	slices.Reverse(gens) // highest, the signing one, first
+	slices.Reverse(gens) // highest first
+	if signing := args.SigningGeneration; signing != 0 {
+		// The signing one first: the verification key lists its public key first.
+		gens = append([]int{signing}, slices.DeleteFunc(gens, func(g int) bool { return g == signing })...)
+	}
 	s := &TokenSigner{}
 	if err := ctx.RegisterComponentResource(contract.TypeTokenSigner, name, s, opts...); err != nil {
 		return nil, fmt.Errorf("registering token signer: %w", err)
