@@ -15,7 +15,11 @@ type ServiceSettings struct {
 	Image string
 	// Calls are the services it calls; the firewall and the task's environment follow them. Optional.
 	Calls []string
-	// InternetEgress lets the service reach HTTPS on the internet through NAT. Optional, default false.
+	// Egress are the host names on the internet the service calls over HTTPS ("api.example.com",
+	// "*.example.com"), each accepted by awslimits.EgressNameProblem. Optional.
+	Egress []string
+	// InternetEgress lets the service reach HTTPS on the internet through NAT: true exactly when it
+	// declares Egress destinations (the loader derives it).
 	InternetEgress bool
 	// CPU is the task's CPU, in CPU units (1024 = 1 vCPU), a Fargate size. Default 256.
 	CPU int

@@ -65,7 +65,7 @@ func checkGraph(spec *Spec, ps *problems) {
 	if spec.Network.NATGateways == NATNone {
 		for _, name := range sortedNames(spec.Services) {
 			if spec.Services[name].InternetEgress {
-				ps.add(svcKey+"."+name+".internetEgress", "is true, but %s.natGateways is none: the egress rule would exist with no route out of the VPC; set %s.natGateways to single or perAz, or remove internetEgress", nsKey(keyNetwork), nsKey(keyNetwork))
+				ps.add(svcKey+"."+name+".egress", "declares destinations on the internet, but %s.natGateways is none: nothing routes out of the VPC; set %s.natGateways to single or perAz, or remove the destinations", nsKey(keyNetwork), nsKey(keyNetwork))
 			}
 		}
 	}

@@ -14,7 +14,8 @@ type rawService struct {
 	Port            int      `json:"port"`
 	Image           string   `json:"image"`
 	Calls           []string `json:"calls"`
-	InternetEgress  bool     `json:"internetEgress"`
+	Egress          []string `json:"egress"`
+	InternetEgress  bool     `json:"internetEgress"` // replaced by egress: only false is accepted
 	CPU             *int     `json:"cpu"`
 	Memory          *int     `json:"memory"`
 	DesiredCount    *int     `json:"desiredCount"`
@@ -36,11 +37,19 @@ func loadServices(src Source, spec *Spec, ps *problems) {
 		}
 		env := spec.Environment
 		svc := Service{
-			Name: name, Public: rs.Public, Port: rs.Port, Image: rs.Image, Calls: rs.Calls, InternetEgress: rs.InternetEgress,
+			Name: name, Public: rs.Public, Port: rs.Port, Image: rs.Image, Calls: rs.Calls, Egress: rs.Egress, InternetEgress: len(rs.Egress) > 0,
 			CPU:             serviceCPU.resolve(sk, env, rs.CPU, ps),
 			Memory:          serviceMemory.resolve(sk, env, rs.Memory, ps),
 			DesiredCount:    serviceDesiredCount.resolve(sk, env, rs.DesiredCount, ps),
 			HealthCheckPath: serviceHealthCheckPath.resolve(sk, env, given(rs.HealthCheckPath), ps),
+		}
+		if rs.InternetEgress {
+			ps.add(sk+".internetEgress", "opens HTTPS to any address on the internet, and is replaced by egress: declare the host names the service calls (egress: [api.example.com, \"*.example.com\"]) and remove internetEgress")
+		}
+		for _, dest := range rs.Egress {
+			if problem := awslimits.EgressNameProblem(dest); problem != "" {
+				ps.add(sk+".egress", "%q %s", dest, problem)
+			}
 		}
 		checkPort(sk+".port", svc.Port, awslimits.TaskPorts, ps)
 		switch problem := imageProblem(svc.Image); {
@@ -49,7 +58,7 @@ func loadServices(src Source, spec *Spec, ps *problems) {
 		case !svc.InternetEgress && !pullsThroughEndpoints(svc.Image, spec.Region):
 			// The task pulls its image at start: without internet egress it reaches only the VPC
 			// endpoints, which serve the ECR registries of the stack's own region.
-			ps.add(sk+".image", "%s is pulled from %s, which the task cannot reach: without internetEgress it reaches only the VPC endpoints, which serve ECR in %s; push the image to an ECR repository in %s, or set %s.internetEgress: true (with a NAT strategy)",
+			ps.add(sk+".image", "%s is pulled from %s, which the task cannot reach: without egress destinations it reaches only the VPC endpoints, which serve ECR in %s; push the image to an ECR repository in %s, or declare the registry under %s.egress (with a NAT strategy)",
 				svc.Image, registryOf(svc.Image), spec.Region, spec.Region, sk)
 		}
 		switch {

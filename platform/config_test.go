@@ -171,6 +171,10 @@ func TestLoadRejectsEachRule(t *testing.T) {
 		{"no identity key generation", set("secure-vpc:edge", `{"identityKeyGenerations":[]}`), "secure-vpc:edge.identityKeyGenerations", "is empty; list the key generations that exist, e.g. [1]"},
 		{"identity key generation twice", set("secure-vpc:edge", `{"identityKeyGenerations":[2,2]}`), "secure-vpc:edge.identityKeyGenerations", "lists generation 2 twice; list each once"},
 		{"identity key generation not positive", set("secure-vpc:edge", `{"identityKeyGenerations":[0,1]}`), "secure-vpc:edge.identityKeyGenerations", "0 is not a positive number; number generations from 1"},
+		{"internetEgress true", set("secure-vpc:services", `{"web-bff":{"public":true,"port":8443,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/web-bff:1.0.0","internetEgress":true}}`), "secure-vpc:services.web-bff.internetEgress", "is replaced by egress: declare the host names the service calls"},
+		{"egress to everything", set("secure-vpc:services", `{"web-bff":{"public":true,"port":8443,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/web-bff:1.0.0","egress":["*"]}}`), "secure-vpc:services.web-bff.egress", `"*" names nothing`},
+		{"egress wildcard inside", set("secure-vpc:services", `{"web-bff":{"public":true,"port":8443,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/web-bff:1.0.0","egress":["api.*.example.com"]}}`), "secure-vpc:services.web-bff.egress", "a wildcard that is not its whole first label"},
+		{"egress to an address", set("secure-vpc:services", `{"web-bff":{"public":true,"port":8443,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/web-bff:1.0.0","egress":["203.0.113.7"]}}`), "secure-vpc:services.web-bff.egress", "is an IP address"},
 		{"signing generation not listed", set("secure-vpc:edge", `{"identityKeyGenerations":[1,2],"identitySigningGeneration":3}`), "secure-vpc:edge.identitySigningGeneration", "3 is not one of the key generations [1 2]; name one of them, or leave it out for the highest"},
 		{"signing generation without generations", set("secure-vpc:edge", `{"identitySigningGeneration":2}`), "secure-vpc:edge.identitySigningGeneration", "2 is not one of the key generations [1]"},
 		{"three identity key generations", set("secure-vpc:edge", `{"identityKeyGenerations":[1,2,3]}`), "secure-vpc:edge.identityKeyGenerations", "lists 3 generations; at most 2 exist at once (the signing one and the one it replaces): drop the oldest"},
@@ -362,9 +366,9 @@ func TestLoadRefusesWhatAWSRefuses(t *testing.T) {
 		{"image", "Docker Hub with no internet egress", services(`"users":{"port":8443,"image":"nginx:1.27"}`), "secure-vpc:services.users.image", "pulled from docker.io, which the task cannot reach"},
 		{"image", "ECR Public with no internet egress", services(`"users":{"port":8443,"image":"public.ecr.aws/nginx/nginx:1.27"}`), "secure-vpc:services.users.image", "pulled from public.ecr.aws"},
 		{"image", "ECR of another region with no internet egress", services(`"users":{"port":8443,"image":"123456789012.dkr.ecr.us-east-1.amazonaws.com/users:1.0.0"}`), "secure-vpc:services.users.image", "serve ECR in eu-west-1"},
-		{"image", "Docker Hub with internet egress through NAT, owning a database", services(`"users":{"port":8443,"image":"nginx:1.27","internetEgress":true}`),
+		{"image", "Docker Hub with internet egress through NAT, owning a database", services(`"users":{"port":8443,"image":"nginx:1.27","egress":["registry-1.docker.io","auth.docker.io"]}`),
 			"secure-vpc:databases.users-db.migrationImage", "is not set, so the migration task would run its owner's image nginx:1.27, pulled from docker.io, which the task cannot reach"},
-		{"image", "Docker Hub with internet egress through NAT, and a migration image in ECR", both(services(`"users":{"port":8443,"image":"nginx:1.27","internetEgress":true}`),
+		{"image", "Docker Hub with internet egress through NAT, and a migration image in ECR", both(services(`"users":{"port":8443,"image":"nginx:1.27","egress":["registry-1.docker.io","auth.docker.io"]}`),
 			db(`"version":"16","instanceClass":"db.t4g.micro","migrationImage":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/users-migrations:1.0.0"`)), "", ""},
 		{"image", "a migration image from Docker Hub", db(`"version":"16","instanceClass":"db.t4g.micro","migrationImage":"flyway/flyway:10"`),
 			"secure-vpc:databases.users-db.migrationImage", "flyway/flyway:10 is pulled from docker.io, which the migration task cannot reach"},
@@ -374,10 +378,10 @@ func TestLoadRefusesWhatAWSRefuses(t *testing.T) {
 		{"Fargate size", "not a CPU size", services(`"users":{"port":8443,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/users:1.0.0","cpu":300,"memory":1024}`), "secure-vpc:services.users.cpu", "not a Fargate task CPU size"},
 		{"graph", "a BFF owns a database", db(`"version":"16","instanceClass":"db.t4g.micro","owner":"web-bff"`), "secure-vpc:databases.users-db.owner", "a BFF never owns a database"},
 		{"graph", "internet egress without NAT", func(s *Source) {
-			services(`"users":{"port":8443,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/users:1.0.0","internetEgress":true}`)(s)
+			services(`"users":{"port":8443,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/users:1.0.0","egress":["api.payments.example"]}`)(s)
 			s.Values["secure-vpc:network"] = `{"cidr":"10.20.0.0/16","availabilityZones":["eu-west-1a","eu-west-1b"],"natGateways":"none"}`
-		}, "secure-vpc:services.users.internetEgress", "secure-vpc:network.natGateways is none"},
-		{"graph", "internet egress through NAT", services(`"users":{"port":8443,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/users:1.0.0","internetEgress":true}`), "", ""},
+		}, "secure-vpc:services.users.egress", "secure-vpc:network.natGateways is none"},
+		{"graph", "internet egress through NAT", services(`"users":{"port":8443,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/users:1.0.0","egress":["api.payments.example"]}`), "", ""},
 		{"namespace", "namespace without the hyphen", set("securevpc:buckets", `{}`), "securevpc:buckets", "did you mean secure-vpc:buckets"},
 		{"namespace", "namespace with an underscore", set("secure_vpc:secrets", `{}`), "secure_vpc:secrets", "did you mean secure-vpc:secrets"},
 		{"namespace", "misspelt namespace and key", set("secure-vcp:bucket", `{}`), "secure-vcp:bucket", "did you mean secure-vpc:buckets"},

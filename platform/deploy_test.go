@@ -536,7 +536,8 @@ func TestInternetEgressServiceDeploys(t *testing.T) {
 	src := testkit.Source(t, "dev")
 	var services map[string]map[string]any
 	require.NoError(t, json.Unmarshal([]byte(src.Values["secure-vpc:services"]), &services))
-	services["orders"]["internetEgress"] = true
+	services["orders"]["egress"] = []any{"api.payments.example"}
+	delete(services["orders"], "internetEgress")
 	services["orders"]["image"] = "docker.io/library/nginx:1.27"
 	data, err := json.Marshal(services)
 	require.NoError(t, err)

@@ -135,7 +135,7 @@ func outOfRange(min, max int, problem string) func(int) string {
 var (
 	natGateways = &Setting[NATStrategy]{
 		Key: "network.natGateways", Dev: NATSingle, Staging: NATSingle, Prod: NATPerAZ,
-		Meaning: "`none` (endpoints only), `single` (one NAT, first AZ) or `perAz`. `none` refuses any service with `internetEgress`.",
+		Meaning: "`none` (endpoints only), `single` (one NAT, first AZ) or `perAz`. `none` refuses any service with `egress` destinations.",
 		Check: func(v NATStrategy) string {
 			switch v {
 			case NATNone, NATSingle, NATPerAZ:
@@ -346,9 +346,10 @@ func Reference() []KeyDoc {
 		KeyDoc{Key: "services.<name>", Required: "yes (one or more)", Meaning: "A service. `<name>`: lowercase letters, digits, single hyphens; at most 20 characters for a BFF (the ALB name derived from it must fit in 32); a private service's name is limited by its IAM role names (64) and its certificate's common name, `<service>.<stack>.secure-vpc.internal` (64 by RFC 5280): 40 characters with a 3-letter stack name (the loader says the limit). A BFF's name must not begin with `internal-` (ELB reserves it). Names that would give one of a service's variables the same name twice (`BUCKET_X_URL` from a bucket `x-url` and a callee `bucket-x`), or two firewall rules one name (names with `-to-` in them), are refused."},
 		KeyDoc{Key: "services.<name>.public", Required: "no", Default: "`false`", Meaning: "`true` marks a BFF: the only kind of service with an internet-facing load balancer. Nobody may call a BFF, and a BFF never owns a database."},
 		KeyDoc{Key: "services.<name>.port", Required: "yes", Meaning: fmt.Sprintf("TCP port the service listens on (TLS), %d-%d: its non-root user cannot bind below %[1]d.", awslimits.TaskPorts.Lowest, awslimits.TaskPorts.Highest)},
-		KeyDoc{Key: "services.<name>.image", Required: "yes", Meaning: "`<repository>:<tag>` or `<repository>@sha256:<digest>`; `latest` is refused. An image from anywhere but ECR in the stack's region (Docker Hub, ECR Public, ECR of another region) needs `internetEgress`; one in another account's ECR of the stack's region is refused (the VPC endpoints admit only this account's repositories)."},
+		KeyDoc{Key: "services.<name>.image", Required: "yes", Meaning: "`<repository>:<tag>` or `<repository>@sha256:<digest>`; `latest` is refused. An image from anywhere but ECR in the stack's region (Docker Hub, ECR Public, ECR of another region) needs its registry among the service's `egress` destinations; one in another account's ECR of the stack's region is refused (the VPC endpoints admit only this account's repositories)."},
 		KeyDoc{Key: "services.<name>.calls", Required: "no", Meaning: "Services it may call. Each must exist, must not be itself or a BFF."},
-		KeyDoc{Key: "services.<name>.internetEgress", Required: "no", Default: "`false`", Meaning: "`true` lets the service reach the internet (HTTPS, through NAT; needs `network.natGateways` other than `none`)."},
+		KeyDoc{Key: "services.<name>.egress", Required: "no", Meaning: "The host names on the internet the service calls over HTTPS, e.g. `[api.payments.example, \"*.stripe.com\"]`: lowercase names of two labels or more, a wildcard only as the whole first label, never a bare `*` or an IP address. Any destination lets the service reach the internet (HTTPS, through NAT; needs `network.natGateways` other than `none`)."},
+		KeyDoc{Key: "services.<name>.internetEgress", Required: "no", Meaning: "Replaced by `egress`: `true` is refused (it opened HTTPS to any address), `false` is accepted and does nothing."},
 		serviceCPU,
 		serviceMemory,
 		serviceDesiredCount,
@@ -409,7 +410,7 @@ type Section struct {
 var Sections = []Section{
 	{keyEnvironment, "string", "", "dev, staging or prod. Selects cost and safety defaults (NAT per AZ, Multi-AZ databases, retention, protect); security is the same in every environment."},
 	{keyNetwork, "object", "", "The VPC: cidr (a private /" + fmt.Sprint(netplan.MinVPCPrefix) + " to /" + fmt.Sprint(netplan.MaxVPCPrefix) + "), availabilityZones (" + fmt.Sprint(minAZs) + " or " + fmt.Sprint(netplan.MaxAZs) + " zones of aws:region), natGateways (none | single | perAz; default single, perAz in prod), flowLogRetentionDays, connectedCidrs (networks the VPC will be connected to; the VPC must not overlap them)."},
-	{keyServices, "object", "", "The service graph: name -> {public, port, image, calls, internetEgress, cpu, memory, desiredCount, healthCheckPath}. public: true marks a BFF, the only kind of service with an internet-facing load balancer; calls lists the services it may call; port is " + fmt.Sprintf("%d-%d", awslimits.TaskPorts.Lowest, awslimits.TaskPorts.Highest) + " (tasks run as a non-root user); internetEgress needs a NAT strategy other than none."},
+	{keyServices, "object", "", "The service graph: name -> {public, port, image, calls, egress, cpu, memory, desiredCount, healthCheckPath}. public: true marks a BFF, the only kind of service with an internet-facing load balancer; calls lists the services it may call; port is " + fmt.Sprintf("%d-%d", awslimits.TaskPorts.Lowest, awslimits.TaskPorts.Highest) + " (tasks run as a non-root user); egress lists the host names it calls on the internet, and needs a NAT strategy other than none (internetEgress, which it replaces, may only be false)."},
 	{keyDatabases, "object", "{}", "PostgreSQL databases: name -> {engine: postgres, version (a major in RDS standard support), extendedSupport (true accepts a major on paid RDS Extended Support), owner (exactly one private service, never a BFF), instanceClass, migrationImage (default: the owner's image), port, allocatedStorage, maxAllocatedStorage, backupRetentionDays, multiAz}. Only the owner and the database's one-off migration task can reach a database."},
 	{keyBuckets, "object", "{}", "S3 buckets: name -> {readers, writers} (service names)."},
 	{keyCaches, "object", "{}", "ElastiCache caches: name -> {users, engine (valkey | redis), nodeType, port}."},

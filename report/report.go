@@ -529,7 +529,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	list("NAT gateways (outbound only)", r.Exposure.NATGateways, "none: the private tier reaches AWS through VPC endpoints only")
 	list("Internet-facing load balancers", r.Exposure.LoadBalancers, "none")
 	list("Security group rules open to 0.0.0.0/0 or ::/0", r.Exposure.OpenRules, "none")
-	list("Services allowed out to the internet (internetEgress)", r.Exposure.InternetEgress, "none")
+	list("Groups allowed out to the internet (services that declare egress destinations, or rules added by hand)", r.Exposure.InternetEgress, "none")
 
 	fmt.Fprintf(b, "\nWhat the internet can reach\n")
 	if len(r.Internet) == 0 {

@@ -58,3 +58,29 @@ func TestIAMRoleARN(t *testing.T) {
 		assert.Equal(t, ok, IAMRoleARN.MatchString(arn), arn)
 	}
 }
+
+func TestEgressNameProblem(t *testing.T) {
+	for name, want := range map[string]string{
+		"api.payments.example":            "",
+		"*.stripe.com":                    "",
+		"example.com.":                    "",
+		"*":                               "names nothing",
+		"":                                "names nothing",
+		"*.com":                           "wildcards a whole top-level domain",
+		"api.*.example.com":               "not its whole first label",
+		"a*.example.com":                  "not its whole first label",
+		"10.0.0.1":                        "is an IP address",
+		"2001:db8::1":                     "is an IP address",
+		"localhost":                       "single label",
+		"API.example.com":                 "the label API",
+		"-x.example.com":                  "the label -x",
+		strings.Repeat("a.", 127) + "com": "longer than the 253 characters",
+	} {
+		got := EgressNameProblem(name)
+		if want == "" {
+			assert.Empty(t, got, name)
+		} else {
+			assert.Contains(t, got, want, name)
+		}
+	}
+}

@@ -98,7 +98,7 @@ const HTTP = 80
 // PlanFirewall derives every security group and rule from the graph. Rules always come in
 // pairs, the source's egress and the destination's ingress, so that both sides are least
 // privilege: a service reaches only its callees, its stores, the AWS endpoints (through the shared
-// all-services group) and, if it declares internetEgress, HTTPS on the internet. The internet
+// all-services group) and, if it declares egress destinations, HTTPS on the internet. The internet
 // reaches only BFF load balancers, on 443 and on 80 (which only redirects).
 func PlanFirewall(g FirewallGraph) ([]Group, []FirewallRule) {
 	services := map[string]ServiceNode{}
@@ -144,7 +144,7 @@ func PlanFirewall(g FirewallGraph) ([]Group, []FirewallRule) {
 			pair(svc, Group{Kind: contract.ServiceGroup, Name: callee}, c.Port, fmt.Sprintf("%s calls %s (mTLS)", s.Name, callee))
 		}
 		if s.InternetEgress {
-			rules = append(rules, FirewallRule{Group: svc, Egress: true, Peer: Peer{CIDR: Anywhere}, Port: HTTPS, Description: fmt.Sprintf("%s declares internetEgress: HTTPS to the internet through NAT", s.Name)})
+			rules = append(rules, FirewallRule{Group: svc, Egress: true, Peer: Peer{CIDR: Anywhere}, Port: HTTPS, Description: fmt.Sprintf("%s declares egress destinations: HTTPS to the internet through NAT", s.Name)})
 		}
 	}
 	stores := func(kind contract.GroupKind, nodes []StoreNode, what string) {
