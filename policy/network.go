@@ -1,7 +1,6 @@
 package policy
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 
@@ -127,11 +126,7 @@ func checkReturnTraffic(ix *query.Index) (int, []Finding) {
 	gaps := func(s *query.Resource, egress bool) string {
 		var parts []string
 		for _, g := range ix.NACLTCPGaps(s, egress, ix.InternetPeer(s), ephemeralLow, ephemeralHigh) {
-			if g[0] == g[1] {
-				parts = append(parts, fmt.Sprint(g[0]))
-			} else {
-				parts = append(parts, fmt.Sprintf("%d-%d", g[0], g[1]))
-			}
+			parts = append(parts, query.PortRange(g[0], g[1]))
 		}
 		return strings.Join(parts, ", ")
 	}

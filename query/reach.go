@@ -111,12 +111,15 @@ func (p Path) Label() string {
 	return fmt.Sprintf("%s -> %s %s %s", p.From.Label(), p.To.Label(), p.Protocol, p.Ports())
 }
 
-// Ports renders the port range: "443" or "1024-65535".
-func (p Path) Ports() string {
-	if p.FromPort == p.ToPort {
-		return fmt.Sprint(p.FromPort)
+// Ports renders the path's port range (PortRange).
+func (p Path) Ports() string { return PortRange(p.FromPort, p.ToPort) }
+
+// PortRange renders a port range for a reader: "443" for one port, else "1024-65535".
+func PortRange(from, to int) string {
+	if from == to {
+		return fmt.Sprint(from)
 	}
-	return fmt.Sprintf("%d-%d", p.FromPort, p.ToPort)
+	return fmt.Sprintf("%d-%d", from, to)
 }
 
 var internetNode = Node{Kind: contract.InternetNode, Name: "internet"}

@@ -38,13 +38,6 @@ func (ix *Index) InjectedSecrets(td *Resource) []InjectedSecret {
 }
 
 // secretByArn is the stack's secret of an ARN. A secret's version and policy report the secret's
-// ARN too, so the ARN alone (Ref) may name one of them first, depending on the export's order.
-func (ix *Index) secretByArn(arn string) *Resource {
-	if rs := ix.Where(contract.TypeSecret, "arn", arn); len(rs) > 0 {
-		return rs[0]
-	}
-	if r := ix.Ref(arn); r != nil && r.Type == contract.TypeSecret {
-		return r
-	}
-	return nil
-}
+// ARN too, so the ARN alone (Ref) may name one of them first, depending on the export's order;
+// Named looks among the secrets only.
+func (ix *Index) secretByArn(arn string) *Resource { return ix.Named(contract.TypeSecret, "arn", arn) }

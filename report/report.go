@@ -147,19 +147,12 @@ func Build(title string, e *stackstate.Export, results []policy.Result) *Report 
 // worldIngressLabel names a rule open from the internet by its rule (or inline group), protocol,
 // ports and CIDR: names, not ids, so that two stacks compare.
 func worldIngressLabel(r query.WorldRule) string {
-	return fmt.Sprintf("%s: %s %s from %s", query.Name(r.Rule), r.Proto, portRange(r.From, r.To), r.CIDR)
+	return fmt.Sprintf("%s: %s %s from %s", query.Name(r.Rule), r.Proto, query.PortRange(r.From, r.To), r.CIDR)
 }
 
 // worldEgressLabel names a rule open to the internet by its group, protocol, ports and CIDR.
 func worldEgressLabel(r query.WorldRule) string {
-	return fmt.Sprintf("%s: %s %s to %s", r.Group, r.Proto, portRange(r.From, r.To), r.CIDR)
-}
-
-func portRange(from, to int) string {
-	if from == to {
-		return fmt.Sprint(from)
-	}
-	return fmt.Sprintf("%d-%d", from, to)
+	return fmt.Sprintf("%s: %s %s to %s", r.Group, r.Proto, query.PortRange(r.From, r.To), r.CIDR)
 }
 
 // judgedBy says what judges a type: the invariants that read it, why it carries nothing to judge,
