@@ -244,3 +244,22 @@ func TestPackInAPreview(t *testing.T) {
 	assert.Contains(t, got[0].GetMessage(), "cidrIpv4 not known until the update applies")
 	assert.Contains(t, got[0].GetMessage(), vpc.URN)
 }
+
+// A provider whose outputs do not carry the resource's id (the engine sends none of its own):
+// the pack places each id from the references to it, or from an EC2 ARN, and the committed stacks
+// still pass; a broken one still fails.
+func TestPackWithoutIDs(t *testing.T) {
+	noIDs := func(e *stackstate.Export) *stackstate.Export {
+		for i := range e.Deployment.Resources {
+			e.Deployment.Resources[i].ID = ""
+		}
+		return e
+	}
+	for _, stack := range fixtures.Stacks {
+		assert.Empty(t, messages(analyze(t, noIDs(fixtures.Plan(t, stack)), false, nil)), stack)
+	}
+	e := devPlan(t)
+	addResource(e, dbRule("vpc-to-users-db", groupOf(e, "db-users-db").ID, "10.20.0.0/16"))
+	db := find(e, named(contract.TypeDBInstance, "users-db")).URN
+	assert.NotEmpty(t, violation(analyze(t, noIDs(e), false, nil), "DATA-03", db))
+}

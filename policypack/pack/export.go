@@ -37,8 +37,9 @@ type Unresolved struct {
 // Ids, Arn or Arns, or names the type of the resource it depends on, such as subnets or
 // securityGroups) and whose property depends on one resource of that kind becomes a reference to
 // that resource: its id or ARN, or a placeholder for the id or ARN the resource will get
-// ("[unknown id of <URN>]"). The same holds for a known reference to a resource whose id the
-// outputs do not carry: the reference is that resource's id. Any other unknown value computed from
+// ("[unknown id of <URN>]"). A known reference to a resource whose outputs carry no id, under a
+// key that names its type and that is none of its outputs, is that resource's id; an EC2 resource
+// still without one takes it from its ARN. Any other unknown value computed from
 // other resources (a policy document built from ARNs, a container definition naming a secret)
 // stays unknown and is listed: Unresolved. An unknown output the provider assigns to the resource
 // itself (its ARN, an endpoint, an owner id) is not listed: every resource a preview creates has
@@ -119,7 +120,7 @@ func resolve(e *stackstate.Export) []Unresolved {
 				case d == nil:
 					return leaf
 				case leaf != stackstate.Unknown:
-					if d.ID == "" {
+					if d.ID == "" && namesType(k, d.Type) && !holds(d, leaf) {
 						d.ID = leaf // a known reference to a resource whose outputs carry no id
 					}
 					return leaf
@@ -232,6 +233,17 @@ func refTo(d *stackstate.Resource, k string) string {
 		d.ID = "[unknown id of " + d.URN + "]"
 	}
 	return d.ID
+}
+
+// holds reports whether one of a resource's outputs is the value v (a gateway endpoint's
+// prefixListId is a reference to it, but not its id).
+func holds(r *stackstate.Resource, v string) bool {
+	for _, x := range r.Outputs {
+		if x == v {
+			return true
+		}
+	}
+	return false
 }
 
 func urns(rs []*stackstate.Resource) []string {
