@@ -34,17 +34,18 @@ type Unresolved struct {
 //
 // In a preview, the outputs of a resource not yet created are unknown (stackstate.Unknown), and so
 // is every value computed from them. An unknown value that is a reference (its key ends in Id,
-// Ids, Arn or Arns, or names the type of the resource it depends on, such as subnets or
+// Ids, Arn, Arns or Name, or names the type of the resource it depends on, such as subnets or
 // securityGroups) and whose property depends on one resource of that kind becomes a reference to
 // that resource: its id or ARN, or a placeholder for the id or ARN the resource will get
-// ("[unknown id of <URN>]"). A known reference to a resource whose outputs carry no id, under a
-// key that names its type and that is none of its outputs, is that resource's id; an EC2 resource
-// still without one takes it from its ARN. Any other unknown value computed from
-// other resources (a policy document built from ARNs, a container definition naming a secret)
-// stays unknown and is listed: Unresolved. An unknown output the provider assigns to the resource
-// itself (its ARN, an endpoint, an owner id) is not listed: every resource a preview creates has
-// some, and the invariants judge what the program asks for; an invariant that reads one sees
-// stackstate.Unknown, which names no resource of the stack.
+// ("[unknown id of <URN>]"). A whole list of references unknown (subnetIds) becomes the list of
+// the resources of its kind its property depends on. A known reference to a resource whose
+// outputs carry no id, under a key that names its type and that is none of its outputs, is that
+// resource's id; an EC2 resource still without one takes it from its ARN. Any other unknown value
+// computed from other resources (a policy document built from ARNs, a container definition naming
+// a secret) stays unknown and is listed: Unresolved. An unknown output the provider assigns to the
+// resource itself (its ARN, an endpoint, an owner id) is not listed: every resource a preview
+// creates has some, and the invariants judge what the program asks for; an invariant that reads
+// one sees stackstate.Unknown, which names no resource of the stack.
 func Export(rs []policyx.AnalyzerResource) (*stackstate.Export, []Unresolved) {
 	out := &stackstate.Export{Version: 3, Deployment: stackstate.Deployment{
 		Manifest: stackstate.Manifest{Magic: "secure-vpc policy pack", Version: "policyx"}}}
@@ -103,9 +104,22 @@ func resolve(e *stackstate.Export) []Unresolved {
 				}
 			}
 			used := map[string]map[*stackstate.Resource]bool{} // per key: the dependencies already referred to
-			r.Outputs[key] = walk(r.Outputs[key], key, key, func(path, k, leaf string) string {
+			r.Outputs[key] = walk(r.Outputs[key], key, key, false, func(path, k string, element bool, leaf string) any {
 				if leaf != stackstate.Unknown && (len(deps) == 0 || !isRefKey(k) || known(leaf)) {
 					return leaf
+				}
+				if leaf == stackstate.Unknown && !element && plural(k) {
+					// A whole list unknown (an output of the program's, or an apply): the resources
+					// of its kind it depends on.
+					var list []any
+					for _, d := range deps {
+						if namesType(k, d.Type) {
+							list = append(list, refTo(d, k))
+						}
+					}
+					if len(list) > 0 {
+						return list
+					}
 				}
 				if used[k] == nil {
 					used[k] = map[*stackstate.Resource]bool{}
@@ -148,14 +162,14 @@ func resolve(e *stackstate.Export) []Unresolved {
 }
 
 // walk rewrites every string leaf of v with f (path is where the leaf is, key the map key that
-// holds it or its list).
-func walk(v any, path, key string, f func(path, key, leaf string) string) any {
+// holds it or its list, element whether it is an element of a list).
+func walk(v any, path, key string, element bool, f func(path, key string, element bool, leaf string) any) any {
 	switch t := v.(type) {
 	case string:
-		return f(path, key, t)
+		return f(path, key, element, t)
 	case []any:
 		for i := range t {
-			t[i] = walk(t[i], path+"["+strconv.Itoa(i)+"]", key, f)
+			t[i] = walk(t[i], path+"["+strconv.Itoa(i)+"]", key, true, f)
 		}
 	case map[string]any:
 		if stackstate.IsSecret(t) {
@@ -167,7 +181,7 @@ func walk(v any, path, key string, f func(path, key, leaf string) string) any {
 		}
 		slices.Sort(ks)
 		for _, k := range ks {
-			t[k] = walk(t[k], path+"."+k, k, f)
+			t[k] = walk(t[k], path+"."+k, k, false, f)
 		}
 	}
 	return v
@@ -201,6 +215,11 @@ func pick(k string, deps []*stackstate.Resource, used map[*stackstate.Resource]b
 		return deps[0]
 	}
 	return nil
+}
+
+// plural reports whether a key names a list of references (subnetIds, securityGroups).
+func plural(k string) bool {
+	return strings.HasSuffix(k, "Ids") || strings.HasSuffix(k, "Arns") || strings.HasSuffix(k, "s")
 }
 
 // namesType reports whether key k names a resource of type typ: "vpcSecurityGroupIds" and

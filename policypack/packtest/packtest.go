@@ -249,7 +249,9 @@ func unknownWhere(v any, from []string) any {
 		}
 	case []any:
 		for i := range t {
-			t[i] = unknownWhere(t[i], from)
+			if t[i] = unknownWhere(t[i], from); t[i] == stackstate.Unknown {
+				return stackstate.Unknown // a list built from outputs is unknown as a whole
+			}
 		}
 	case map[string]any:
 		if stackstate.IsSecret(t) {
