@@ -109,13 +109,13 @@ func (ev *evaluator) judge(rs []policyx.AnalyzerResource) *verdict {
 	if ev.v != nil && first == ev.last && len(rs) == ev.n {
 		return ev.v
 	}
-	ev.last, ev.n, ev.v = first, len(rs), Judge(rs)
+	ev.last, ev.n, ev.v = first, len(rs), evaluate(rs) // last keeps rs alive: no later call can reuse its address
 	return ev.v
 }
 
-// Judge evaluates the stack the engine describes: every invariant's findings, what is not
+// evaluate judges the stack the engine describes: every invariant's findings, what is not
 // evaluated and what is not known.
-func Judge(rs []policyx.AnalyzerResource) *verdict {
+func evaluate(rs []policyx.AnalyzerResource) *verdict {
 	e, unresolved := Export(rs)
 	v := &verdict{findings: map[string][]policy.Finding{}}
 	for _, r := range policy.Evaluate(e) {
