@@ -28,7 +28,7 @@ import (
 )
 
 // Name is the policy pack's name, as the engine prints it next to each violation.
-const Name = "secure-vpc"
+const Name = contract.Project
 
 // Version is the pack's version (semantic versioning; Pulumi Cloud requires a new one to publish).
 var Version = semver.MustParse("1.0.0")

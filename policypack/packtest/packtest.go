@@ -71,7 +71,7 @@ func Analyze(ctx context.Context, req *pulumirpc.AnalyzeStackRequest, dryRun boo
 	if _, err := c.Handshake(ctx, &pulumirpc.AnalyzerHandshakeRequest{RootDirectory: &dir, ProgramDirectory: &dir}); err != nil {
 		return nil, err
 	}
-	if _, err := c.ConfigureStack(ctx, &pulumirpc.AnalyzerStackConfigureRequest{Stack: "dev", Project: "secure-vpc", DryRun: dryRun}); err != nil {
+	if _, err := c.ConfigureStack(ctx, &pulumirpc.AnalyzerStackConfigureRequest{Stack: "dev", Project: contract.Project, DryRun: dryRun}); err != nil {
 		return nil, err
 	}
 	cfg := map[string]*pulumirpc.PolicyConfig{}
@@ -99,7 +99,7 @@ func Analyze(ctx context.Context, req *pulumirpc.AnalyzeStackRequest, dryRun boo
 // defaultProvider is the provider the engine names for a custom resource of a package.
 func defaultProvider(e *stackstate.Export, typ string) *pulumirpc.AnalyzerProviderResource {
 	pkg, _, _ := strings.Cut(typ, ":")
-	stack, project := "dev", "secure-vpc"
+	stack, project := "dev", contract.Project
 	if len(e.Deployment.Resources) > 0 {
 		if parts := strings.Split(e.Deployment.Resources[0].URN, "::"); len(parts) > 2 {
 			stack, project = strings.TrimPrefix(parts[0], "urn:pulumi:"), parts[1]
