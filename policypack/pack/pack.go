@@ -169,5 +169,5 @@ func unknownMessage(us []Unresolved) string {
 	if len(froms) > 0 {
 		msg += fmt.Sprintf(" (computed from %s)", strings.Join(froms, ", "))
 	}
-	return msg + "; judge it after the update (securevpc audit of pulumi stack export), or set UNKNOWN advisory for an update whose plan securevpc plan has judged"
+	return msg + "; in the first update of a new stack, judge the program with securevpc plan and update with --policy-pack-config policypack/first-update.json (README, \"Policy pack\")"
 }
