@@ -38,9 +38,10 @@ type Unresolved struct {
 // securityGroups) and whose property depends on one resource of that kind becomes a reference to
 // that resource: its id or ARN, or a placeholder for the id or ARN the resource will get
 // ("[unknown id of <URN>]"). A whole list of references unknown (subnetIds) becomes the list of
-// the resources of its kind its property depends on. A known reference to a resource whose
-// outputs carry no id, under a key that names its type and that is none of its outputs, is that
-// resource's id; an EC2 resource still without one takes it from its ARN. Any other unknown value
+// the resources of its kind its property depends on. A resource whose outputs carry no id takes it
+// from its ARN when that is an EC2 ARN, or else from a known reference to it: under a key that
+// names its type, in a property that depends on no other resource of that type, and that is none of
+// its outputs. Any other unknown value
 // computed from other resources (a policy document built from ARNs, a container definition naming
 // a secret) stays unknown and is listed: Unresolved. An unknown output the provider assigns to the
 // resource itself (its ARN, an endpoint, an owner id) is not listed: every resource a preview
@@ -84,6 +85,14 @@ func resolve(e *stackstate.Export) []Unresolved {
 			}
 		}
 		return false
+	}
+	for i := range res {
+		r := &res[i]
+		// An EC2 ARN ends in <resource type>/<id> (arn:aws:ec2:eu-west-1:123456789012:vpc-endpoint/vpce-0abc):
+		// https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html#amazonec2-resources-for-iam-policies
+		if arn := query.Str(r, "arn"); r.Custom && r.ID == "" && strings.HasPrefix(arn, "arn:aws:ec2:") && strings.Contains(arn, "/") {
+			r.ID = arn[strings.LastIndex(arn, "/")+1:]
+		}
 	}
 	var left []Unresolved
 	for i := range res {
@@ -134,8 +143,8 @@ func resolve(e *stackstate.Export) []Unresolved {
 				case d == nil:
 					return leaf
 				case leaf != stackstate.Unknown:
-					if d.ID == "" && namesType(k, d.Type) && !holds(d, leaf) {
-						d.ID = leaf // a known reference to a resource whose outputs carry no id
+					if d.ID == "" && named(k, deps) == 1 && namesType(k, d.Type) && !holds(d, leaf) {
+						d.ID = leaf // a known reference to the one resource of its kind it depends on, whose outputs carry no id
 					}
 					return leaf
 				}
@@ -146,11 +155,6 @@ func resolve(e *stackstate.Export) []Unresolved {
 	}
 	for i := range res {
 		r := &res[i]
-		// An EC2 ARN ends in <resource type>/<id> (arn:aws:ec2:eu-west-1:123456789012:vpc-endpoint/vpce-0abc):
-		// https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html#amazonec2-resources-for-iam-policies
-		if arn := query.Str(r, "arn"); r.Custom && r.ID == "" && strings.HasPrefix(arn, "arn:aws:ec2:") && strings.Contains(arn, "/") {
-			r.ID = arn[strings.LastIndex(arn, "/")+1:]
-		}
 		if r.Custom && r.ID == "" {
 			r.ID = "[unknown id of " + r.URN + "]"
 		}
@@ -215,6 +219,17 @@ func pick(k string, deps []*stackstate.Resource, used map[*stackstate.Resource]b
 		return deps[0]
 	}
 	return nil
+}
+
+// named counts the dependencies whose type key k names.
+func named(k string, deps []*stackstate.Resource) int {
+	n := 0
+	for _, d := range deps {
+		if namesType(k, d.Type) {
+			n++
+		}
+	}
+	return n
 }
 
 // plural reports whether a key names a list of references (subnetIds, securityGroups).
