@@ -104,6 +104,12 @@ func (c *Cloud) Export() stackstate.Export {
 	}
 }
 
+// Plain converts a property map to the JSON values of an export: a secret becomes Pulumi's
+// secret marker (stackstate.SecretPlaceholder), an unknown value stackstate.Unknown, a resource
+// reference its URN, and a null is left out. The offline plan and the policy pack (which reads the
+// engine's values) write resources the same way.
+func Plain(m resource.PropertyMap) map[string]any { return plain(m) }
+
 // plain converts a property map to JSON values, withholding secrets.
 func plain(m resource.PropertyMap) map[string]any {
 	if len(m) == 0 {
@@ -128,11 +134,11 @@ func plainValue(v resource.PropertyValue) (any, bool) {
 			return stackstate.SecretPlaceholder(), true
 		}
 		if !o.Known {
-			return "[unknown]", true
+			return stackstate.Unknown, true
 		}
 		return plainValue(o.Element)
 	case v.IsComputed():
-		return "[unknown]", true
+		return stackstate.Unknown, true
 	case v.IsNull():
 		return nil, false
 	case v.IsBool():

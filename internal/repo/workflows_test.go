@@ -24,7 +24,7 @@ var knownActions = map[string][]string{
 	"actions/upload-artifact@v4":               {"name", "path", "retention-days", "if-no-files-found"},
 	"actions/github-script@v7":                 {"script", "github-token", "result-encoding"},
 	"aws-actions/configure-aws-credentials@v4": {"role-to-assume", "aws-region", "role-session-name", "role-duration-seconds", "audience"},
-	"pulumi/actions@v6":                        {"command", "stack-name", "work-dir", "cloud-url", "comment-on-pr", "github-token", "diff", "refresh", "upsert", "secrets-provider", "edit-pr-comment", "expect-no-changes"},
+	"pulumi/actions@v6":                        {"command", "stack-name", "work-dir", "cloud-url", "comment-on-pr", "github-token", "diff", "refresh", "upsert", "secrets-provider", "edit-pr-comment", "expect-no-changes", "policyPacks", "policyPackConfigs"},
 	"zaproxy/action-baseline@v0.14.0":          {"target", "rules_file_name", "cmd_options", "fail_action", "allow_issue_writing", "artifact_name", "issue_title", "token", "docker_name"},
 }
 
@@ -269,4 +269,40 @@ func TestStatePreviewsWaitForApproval(t *testing.T) {
 	}
 	assert.Equal(t, map[string]bool{"dev": true, "staging": true, "prod": true}, previewed, "every stack gets a real preview")
 	assert.NotEmpty(t, wf.Jobs["security-report"].Steps, "the offline report runs for every stack, with no approval")
+}
+
+// Every pulumi preview and pulumi up of the workflows runs the policy pack (README, "Policy
+// pack"), and the deploy previews with it before its up: the action's up skips the preview, and a
+// stack policy judges an update without a preview only once the update is done.
+func TestEveryPulumiRunUsesThePolicyPack(t *testing.T) {
+	dir := filepath.Join(fixtures.ProjectDir(), ".github", "workflows")
+	files, err := filepath.Glob(filepath.Join(dir, "*.yml"))
+	require.NoError(t, err)
+	runs := 0
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		require.NoError(t, err)
+		var wf workflow
+		require.NoError(t, yaml.Unmarshal(data, &wf))
+		for name, job := range wf.Jobs {
+			var commands []string
+			for _, s := range job.Steps {
+				if s.Uses == "pulumi/actions@v6" && (s.With["command"] == "preview" || s.With["command"] == "up") {
+					runs++
+					commands = append(commands, s.With["command"].(string))
+					assert.Equal(t, "policypack", s.With["policyPacks"], "%s %s: pulumi %s runs the policy pack", filepath.Base(f), name, s.With["command"])
+				}
+				for _, cmd := range []string{"pulumi preview", "pulumi up"} {
+					if strings.Contains(s.Run, cmd) {
+						runs++
+						assert.Contains(t, s.Run, "--policy-pack policypack", "%s %s: %s runs the policy pack", filepath.Base(f), name, cmd)
+					}
+				}
+			}
+			if i := slices.Index(commands, "up"); i >= 0 {
+				assert.Contains(t, commands[:i], "preview", "%s %s: a preview with the pack comes before up", filepath.Base(f), name)
+			}
+		}
+	}
+	assert.GreaterOrEqual(t, runs, 3, "the PR preview, the deploy's preview and its up")
 }

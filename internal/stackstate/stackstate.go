@@ -52,6 +52,11 @@ type Resource struct {
 	Provider             string              `json:"provider,omitempty"`
 }
 
+// Unknown is how a value not known until the update applies (an output of a resource not yet
+// created, in a preview) is written in the export shape. The invariants cannot judge it: whoever
+// reads an export with one reports it (policypack: the UNKNOWN policy).
+const Unknown = "[unknown]"
+
 // SecretPlaceholder is how a secret value is written when its plaintext must not appear.
 func SecretPlaceholder() map[string]any {
 	return map[string]any{SecretSig: SecretSigValue, "ciphertext": "[secret: withheld from the offline plan]"}
