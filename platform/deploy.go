@@ -48,10 +48,11 @@ func Build(ctx *pulumi.Context, spec *Spec) error {
 	}
 
 	vpc, err := network.NewVpc(ctx, "network", &network.VpcArgs{
-		Scope:      spec.Scope(account),
-		Settings:   spec.Network,
-		DataPorts:  spec.DataPorts(),
-		LogsKeyArn: keys.LogsKeyArn,
+		Scope:                   spec.Scope(account),
+		Settings:                spec.Network,
+		DataPorts:               spec.DataPorts(),
+		LogsKeyArn:              keys.LogsKeyArn,
+		ExtraInterfaceEndpoints: spec.ExtraInterfaceEndpoints(),
 	})
 	if err != nil {
 		return fmt.Errorf("creating network: %w", err)
@@ -164,6 +165,7 @@ func (d *dependencies) vaultArgs() *secrets.VaultArgs {
 		CAGenerations:      d.spec.CAGenerations,
 	}
 	args.IssuingCAGeneration = d.spec.CAIssuingGeneration
+	args.CertificateAuthority = d.spec.CertificateAuthority
 	for _, name := range sortedNames(d.spec.Services) {
 		args.Services = append(args.Services, secrets.VaultService{
 			Name: name, ExecutionRoleArn: d.ids.ExecutionRole(name).Arn,
