@@ -143,7 +143,8 @@ func (d *dependencies) scope() stack.Scope { return d.spec.Scope(d.account) }
 
 // signerArgs are the token signer's: the BFFs' task roles sign.
 func (d *dependencies) signerArgs() *secrets.TokenSignerArgs {
-	args := &secrets.TokenSignerArgs{Scope: d.scope(), Generations: d.spec.IdentityKeyGenerations, SigningGeneration: d.spec.IdentitySigningGeneration}
+	args := &secrets.TokenSignerArgs{Scope: d.scope(), Generations: d.spec.IdentityKeyGenerations, SigningGeneration: d.spec.IdentitySigningGeneration,
+		DeployerArns: d.spec.DeployRoleArns}
 	for _, name := range sortedNames(d.spec.Services) {
 		if d.spec.Services[name].Public {
 			args.SignerRoleArns = append(args.SignerRoleArns, d.ids.TaskRole(name).Arn)
