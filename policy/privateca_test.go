@@ -1,6 +1,7 @@
 package policy_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -174,4 +175,19 @@ func TestPulumiTLSKeysAreTheDocumentedDefault(t *testing.T) {
 	require.NotEmpty(t, ix.OfType(contract.TypeTLSLocallySignedCert), "dev uses the pulumi-tls CA")
 	assert.Empty(t, findingOf(t, e, "PKI-01"))
 	assert.True(t, strings.HasPrefix(find(e, named(contract.TypeTLSPrivateKey, "internal-ca")).URN, "urn:pulumi:dev::"))
+}
+
+// A service that does not wait for its CA's certificate to be installed starts tasks that cannot
+// obtain a certificate: ORDER-01 names it.
+func TestPrivateCAOrder(t *testing.T) {
+	e := privateCAPlan(t)
+	inst := find(e, ofType(contract.TypePCACertificateAuthorityCertificate))
+	svc := find(e, named(contract.TypeECSService, "orders"))
+	require.NotNil(t, svc)
+	require.Contains(t, svc.Dependencies, inst.URN, "the service waits for the installation")
+	svc.Dependencies = slices.DeleteFunc(svc.Dependencies, func(u string) bool { return u == inst.URN })
+	for k, urns := range svc.PropertyDependencies {
+		svc.PropertyDependencies[k] = slices.DeleteFunc(urns, func(u string) bool { return u == inst.URN })
+	}
+	assertCaught(t, e, "ORDER-01", svc.URN, "installs the certificate of the CA the task obtains its certificate from", nil)
 }
