@@ -72,7 +72,8 @@ func checkPrivateCA(ix *query.Index) (int, []Finding) {
 			fs = append(fs, finding(r, "statement %s lets its role issue certificates with templates %v; require %s %s (a passthrough template would let it add any extension)", g.Sid, g.Templates, awslimits.PrivateCATemplateArnKey, awslimits.PrivateCAEndEntityTemplateArn))
 		}
 	}
-	return len(cas) + len(grants), fs
+	// Every identity policy was read for grants of IssueCertificate, whichever the internal CA.
+	return len(cas) + len(ix.IdentityPolicies()), fs
 }
 
 // storesProtected reports whether the stack protects its stores (any of them): DATA-09 then

@@ -28,7 +28,9 @@ func TestPrivateCAPlanPasses(t *testing.T) {
 	e := privateCAPlan(t)
 	assert.Empty(t, policy.Failed(policy.Evaluate(e)))
 	assert.Empty(t, query.NewIndex(e).NotEvaluated())
-	assert.Equal(t, 5, checkedBy(t, e, "PKI-01"), "PKI-01 judged the CA and the four task roles' grants")
+	ix := query.NewIndex(e)
+	assert.Equal(t, 1+len(ix.IdentityPolicies()), checkedBy(t, e, "PKI-01"), "PKI-01 judged the CA and every identity policy")
+	assert.Len(t, ix.CertificateIssueGrants(), 4, "one grant per service's task role")
 }
 
 // checkedBy returns how many things an invariant checked on a plan.

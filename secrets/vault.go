@@ -153,9 +153,11 @@ func pemBundle(pems []string) string {
 // Vault holds every Secrets Manager entry the program creates, and the internal PKI whose
 // material goes into it: a CA per generation (VaultArgs.CAGenerations) and one mTLS certificate per service (its SAN is the service's
 // discovery name), and the public key of the identity-token signing key (the key itself is in
-// AWS KMS: TokenSigner). The CA's and the services' private keys are pulumi-tls keys: they are in
-// the stack's state (encrypted as Pulumi secrets), which is why only approved runs may read a
-// staging or prod state (README, "State and secrets"). Every secret is encrypted
+// AWS KMS: TokenSigner). With PulumiTLS (the default) the CA's and the services' private keys are
+// pulumi-tls keys: they are in the stack's state (encrypted as Pulumi secrets), which is why only
+// approved runs may read a staging or prod state (README, "State and secrets"). With
+// AWSPrivateCA each generation is an AWS Private CA (newPrivateCA), no TLS secret is written, and
+// each task obtains its own certificate from CertificateAuthorityArn. Every secret is encrypted
 // with the secrets key and has a resource policy naming only its readers' execution roles.
 type Vault struct {
 	pulumi.ResourceState
@@ -227,9 +229,8 @@ func NewVault(ctx *pulumi.Context, name string, args *VaultArgs, opts ...pulumi.
 		return out
 	}
 
-	// The internal CA, one per generation. Its private key is in Pulumi state (an encrypted secret
-	// there), and an input of every service certificate; AWS Private CA is the planned way out
-	// (README).
+	// The internal CA, one per generation: pulumi-tls (its key in the state, an input of every
+	// service certificate) or AWS Private CA (its key in AWS's HSMs; README, "The internal CA").
 	gens := args.caGenerations()
 	issuer := args.IssuingCAGeneration
 	if issuer == 0 {
