@@ -101,6 +101,10 @@ type ServiceArgs struct {
 	// SigningKeyArn is the KMS key a BFF signs identity tokens with (kms:Sign, ECDSA_SHA_256).
 	// Optional: BFFs only.
 	SigningKeyArn pulumi.StringInput
+	// CertificateAuthorityArn is the AWS Private CA the tasks obtain their mTLS certificate
+	// from (acm-pca:IssueCertificate with the end-entity template, acm-pca:GetCertificate).
+	// Optional: only when the internal CA is AWS Private CA.
+	CertificateAuthorityArn pulumi.StringInput
 	// TargetGroupArn registers the tasks with a BFF's load balancer. Optional.
 	TargetGroupArn pulumi.StringInput
 	// DependsOn holds what else must exist before the service starts its first task: a BFF's
@@ -262,17 +266,16 @@ func grantExecution(ctx *pulumi.Context, name string, parent pulumi.Resource, ro
 // taskPolicy lets the running code use its buckets, connect to the databases it owns and, for a
 // BFF, sign identity tokens; a service with none of these gets no policy at all (nil).
 func (s *Service) taskPolicy(ctx *pulumi.Context, name string, args *ServiceArgs) (*iam.RolePolicy, error) {
-	if len(args.Buckets) == 0 && len(args.Databases) == 0 && args.SigningKeyArn == nil {
+	if len(args.Buckets) == 0 && len(args.Databases) == 0 && args.SigningKeyArn == nil && args.CertificateAuthorityArn == nil {
 		return nil, nil
 	}
-	dataKey, signingKey := args.DataKeyArn, args.SigningKeyArn
-	if dataKey == nil {
-		dataKey = pulumi.String("")
+	orNone := func(in pulumi.StringInput) pulumi.StringInput {
+		if in == nil {
+			return pulumi.String("")
+		}
+		return in
 	}
-	if signingKey == nil {
-		signingKey = pulumi.String("")
-	}
-	inputs := []any{dataKey, signingKey}
+	inputs := []any{orNone(args.DataKeyArn), orNone(args.SigningKeyArn), orNone(args.CertificateAuthorityArn)}
 	for _, b := range args.Buckets {
 		inputs = append(inputs, b.Arn)
 	}
@@ -280,7 +283,7 @@ func (s *Service) taskPolicy(ctx *pulumi.Context, name string, args *ServiceArgs
 		inputs = append(inputs, d.ResourceID)
 	}
 	doc := pulumi.All(inputs...).ApplyT(func(xs []any) (string, error) {
-		grants := xs[2:]
+		grants := xs[3:]
 		buckets := make([]rolepolicy.BucketGrant, len(args.Buckets))
 		for i, b := range args.Buckets {
 			buckets[i] = rolepolicy.BucketGrant{Arn: grants[i].(string), Read: b.Read, Write: b.Write}
@@ -290,7 +293,7 @@ func (s *Service) taskPolicy(ctx *pulumi.Context, name string, args *ServiceArgs
 		for i, d := range args.Databases {
 			dbs[i] = rolepolicy.DatabaseGrant{ResourceID: grants[i].(string), User: d.User}
 		}
-		return rolepolicy.TaskPolicy(args.Region, args.AccountID, xs[0].(string), buckets, dbs, xs[1].(string)).JSON()
+		return rolepolicy.TaskPolicy(args.Region, args.AccountID, xs[0].(string), buckets, dbs, xs[1].(string), xs[2].(string)).JSON()
 	}).(pulumi.StringOutput)
 	policy, err := iam.NewRolePolicy(ctx, name+"-task", &iam.RolePolicyArgs{Role: args.TaskRole.Name, Policy: doc}, pulumi.Parent(s))
 	if err != nil {

@@ -4,6 +4,7 @@ package network
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
@@ -31,6 +32,10 @@ type VpcArgs struct {
 	DataPorts []int
 	// LogsKeyArn is the customer-managed key that encrypts the flow log group. Required.
 	LogsKeyArn pulumi.StringInput
+	// ExtraInterfaceEndpoints are interface endpoints the stack needs beside
+	// contract.InterfaceEndpoints, by short service name (contract.PrivateCAEndpoint when the
+	// tasks obtain their certificates from AWS Private CA). Optional.
+	ExtraInterfaceEndpoints []string
 }
 
 // Vpc is the stack's network.
@@ -463,7 +468,7 @@ func (b *vpcBuilder) buildEndpoints() error {
 	for _, s := range b.subnets[contract.Private] {
 		privateSubnets = append(privateSubnets, s.ID())
 	}
-	for _, svc := range contract.InterfaceEndpoints {
+	for _, svc := range append(slices.Clone(contract.InterfaceEndpoints), a.ExtraInterfaceEndpoints...) {
 		label := strings.ReplaceAll(svc, ".", "-")
 		policy, err := netplan.EndpointPolicy(svc, a.AccountID, a.Region).JSON()
 		if err != nil {

@@ -5,6 +5,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/secure-vpc/secure-vpc/secrets"
 )
 
 // The CA generations default to [1], issued by the highest; a rotation's settings load as given.
@@ -48,10 +50,30 @@ func TestLoadRefusesCAGenerations(t *testing.T) {
 		{`{"caIssuingGeneration":2}`, issuer, "2 is not among the CA generations [1]"},
 		{`{"caIssuingGeneration":-1}`, issuer, "-1 is not among"},
 		{`{"caGeneration":[1]}`, "secure-vpc:vault.caGeneration", `did you mean "caGenerations"?`},
+		{`{"certificateAuthority":"acm-pca"}`, "secure-vpc:vault.certificateAuthority", `"acm-pca" is not an internal CA; use "pulumi-tls" (the default) or "aws-private-ca"`},
+		{`{"certificateAuthority":true}`, "secure-vpc:vault.certificateAuthority", "expected"},
 	} {
 		src := validSource()
 		src.Values["secure-vpc:vault"] = tc.vault
 		_, err := Load(src)
 		requireProblem(t, err, tc.key, tc.msg)
+	}
+}
+
+// The internal CA is pulumi-tls unless the stack asks for AWS Private CA.
+func TestLoadCertificateAuthority(t *testing.T) {
+	t.Parallel()
+	for vault, want := range map[string]secrets.CertificateAuthority{
+		"": secrets.PulumiTLS, `{}`: secrets.PulumiTLS,
+		`{"certificateAuthority":"pulumi-tls"}`:     secrets.PulumiTLS,
+		`{"certificateAuthority":"aws-private-ca"}`: secrets.AWSPrivateCA,
+	} {
+		src := validSource()
+		if vault != "" {
+			src.Values["secure-vpc:vault"] = vault
+		}
+		spec, err := Load(src)
+		require.NoError(t, err, vault)
+		assert.Equal(t, want, spec.CertificateAuthority, vault)
 	}
 }

@@ -48,10 +48,11 @@ func Build(ctx *pulumi.Context, spec *Spec) error {
 	}
 
 	vpc, err := network.NewVpc(ctx, "network", &network.VpcArgs{
-		Scope:      spec.Scope(account),
-		Settings:   spec.Network,
-		DataPorts:  spec.DataPorts(),
-		LogsKeyArn: keys.LogsKeyArn,
+		Scope:                   spec.Scope(account),
+		Settings:                spec.Network,
+		DataPorts:               spec.DataPorts(),
+		LogsKeyArn:              keys.LogsKeyArn,
+		ExtraInterfaceEndpoints: spec.ExtraInterfaceEndpoints(),
 	})
 	if err != nil {
 		return fmt.Errorf("creating network: %w", err)
@@ -142,7 +143,8 @@ func (d *dependencies) scope() stack.Scope { return d.spec.Scope(d.account) }
 
 // signerArgs are the token signer's: the BFFs' task roles sign.
 func (d *dependencies) signerArgs() *secrets.TokenSignerArgs {
-	args := &secrets.TokenSignerArgs{Scope: d.scope(), Generations: d.spec.IdentityKeyGenerations, SigningGeneration: d.spec.IdentitySigningGeneration}
+	args := &secrets.TokenSignerArgs{Scope: d.scope(), Generations: d.spec.IdentityKeyGenerations, SigningGeneration: d.spec.IdentitySigningGeneration,
+		DeployerArns: d.spec.DeployRoleArns}
 	for _, name := range sortedNames(d.spec.Services) {
 		if d.spec.Services[name].Public {
 			args.SignerRoleArns = append(args.SignerRoleArns, d.ids.TaskRole(name).Arn)
@@ -164,6 +166,7 @@ func (d *dependencies) vaultArgs() *secrets.VaultArgs {
 		CAGenerations:      d.spec.CAGenerations,
 	}
 	args.IssuingCAGeneration = d.spec.CAIssuingGeneration
+	args.CertificateAuthority = d.spec.CertificateAuthority
 	for _, name := range sortedNames(d.spec.Services) {
 		args.Services = append(args.Services, secrets.VaultService{
 			Name: name, ExecutionRoleArn: d.ids.ExecutionRole(name).Arn,

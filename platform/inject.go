@@ -14,7 +14,9 @@ import (
 // inject gives a service's Args what its wiring says, resolved against what the vault and the
 // stores created: each secret's ARN (and what must exist before a task reads it), each store
 // output its environment carries, and the stores its task role is granted. A BFF's
-// IDENTITY_SIGNING_KEY_ARN is the signer's key, which its task role may then sign with.
+// IDENTITY_SIGNING_KEY_ARN is the signer's key, which its task role may then sign with; with AWS
+// Private CA, TLS_CERTIFICATE_AUTHORITY_ARN is the issuing CA, which its task role may then issue
+// from, and the service waits for every generation's CA certificate to be installed.
 func (w ServiceWiring) inject(args *compute.ServiceArgs, vault *secrets.Vault, stores *storeOutputs, signer *secrets.TokenSigner) {
 	env := map[string]pulumi.StringInput{}
 	for _, v := range w.Variables {
@@ -25,6 +27,11 @@ func (w ServiceWiring) inject(args *compute.ServiceArgs, vault *secrets.Vault, s
 				Ready: vault.SecretReady(kind, v.Secret.Name)})
 		case v.Output.Attr == SigningKeyArn:
 			env[v.Name], args.SigningKeyArn = signer.KeyArn, signer.KeyArn
+		case v.Output.Attr == CertificateAuthorityArn:
+			env[v.Name], args.CertificateAuthorityArn = vault.CertificateAuthorityArn, vault.CertificateAuthorityArn
+			args.DependsOn = append(args.DependsOn, vault.IssuerReady()...)
+		case v.Output.Attr == CACertificateBundle:
+			env[v.Name] = vault.CACertificate
 		case v.Output != StoreOutput{}:
 			env[v.Name] = stores.output(v.Output)
 		case v.Revision:

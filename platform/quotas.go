@@ -10,6 +10,7 @@ import (
 	"github.com/secure-vpc/secure-vpc/internal/contract"
 	"github.com/secure-vpc/secure-vpc/internal/naming"
 	"github.com/secure-vpc/secure-vpc/network/netplan"
+	"github.com/secure-vpc/secure-vpc/secrets"
 	"github.com/secure-vpc/secure-vpc/secrets/resourcepolicy"
 )
 
@@ -72,9 +73,10 @@ func checkAddresses(spec *Spec, tasks, bffs, nats int, ps *problems) {
 	}
 	azs := len(spec.Network.AvailabilityZones)
 	key := nsKey(keyNetwork) + ".cidr"
-	if room := azs * (usable(contract.Private) - len(contract.InterfaceEndpoints)); tasks > room {
+	endpoints := len(contract.InterfaceEndpoints) + len(spec.ExtraInterfaceEndpoints())
+	if room := azs * (usable(contract.Private) - endpoints); tasks > room {
 		ps.add(key, "its private subnets (%d of /%d, %d addresses each, %d taken by the VPC endpoints) hold %d tasks, and a deployment of the services runs up to %d; use a larger block or fewer tasks",
-			azs, plan.ByTier(contract.Private)[0].CIDR.Bits(), usable(contract.Private), len(contract.InterfaceEndpoints), room, tasks)
+			azs, plan.ByTier(contract.Private)[0].CIDR.Bits(), usable(contract.Private), endpoints, room, tasks)
 	}
 	stores := 0
 	for _, d := range spec.Databases {
@@ -167,7 +169,11 @@ func checkPolicySizes(spec *Spec, ps *problems) {
 		if spec.Services[name].Public {
 			signingKey = l.key()
 		}
-		task := size(rolepolicy.TaskPolicy(spec.Region, anyAccount, l.key(), w.buckets, w.databases, signingKey).JSON())
+		issuer := ""
+		if spec.CertificateAuthority == secrets.AWSPrivateCA {
+			issuer = l.key()
+		}
+		task := size(rolepolicy.TaskPolicy(spec.Region, anyAccount, l.key(), w.buckets, w.databases, signingKey, issuer).JSON())
 		over(nsKey(keyServices)+"."+name, "the inline policy of its task role (its buckets, databases and signing key)", task, awslimits.RoleInlinePolicyChars)
 	}
 }

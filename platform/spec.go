@@ -9,6 +9,7 @@ import (
 	"github.com/secure-vpc/secure-vpc/internal/naming"
 	"github.com/secure-vpc/secure-vpc/internal/stack"
 	"github.com/secure-vpc/secure-vpc/network/netplan"
+	"github.com/secure-vpc/secure-vpc/secrets"
 )
 
 // Project is the Pulumi project name (contract.Project); config keys live in its namespace.
@@ -74,6 +75,9 @@ type Spec struct {
 	// CAIssuingGeneration is the generation that issues the services' certificates
 	// (vault.caIssuingGeneration), one of CAGenerations; 0, the default, means the highest.
 	CAIssuingGeneration int
+	// CertificateAuthority is which internal CA issues the services' certificates
+	// (vault.certificateAuthority): secrets.PulumiTLS by default, or secrets.AWSPrivateCA.
+	CertificateAuthority secrets.CertificateAuthority
 	// Quotas are the account's applied values of the adjustable AWS quotas the loader checks,
 	// by secure-vpc:quotas key (AWS's defaults unless the config says otherwise).
 	Quotas map[string]int
@@ -181,4 +185,13 @@ func (s *Spec) FirewallGraph() netplan.FirewallGraph {
 		g.Caches = append(g.Caches, netplan.StoreNode{Name: name, Port: c.Port, Users: c.Users})
 	}
 	return g
+}
+
+// ExtraInterfaceEndpoints are the interface endpoints the spec needs beside
+// contract.InterfaceEndpoints: AWS Private CA's when the tasks obtain their certificates from it.
+func (s *Spec) ExtraInterfaceEndpoints() []string {
+	if s.CertificateAuthority == secrets.AWSPrivateCA {
+		return []string{contract.PrivateCAEndpoint}
+	}
+	return nil
 }

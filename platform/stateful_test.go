@@ -20,11 +20,12 @@ var update = flag.Bool("update", false, "rewrite the golden files (stateful reso
 
 // statefulTypes are the resources whose replacement or deletion loses data or access to it.
 var statefulTypes = map[string]bool{
-	contract.TypeKMSKey:     true,
-	contract.TypeDBInstance: true,
-	contract.TypeBucket:     true,
-	contract.TypeCache:      true,
-	contract.TypeLogGroup:   true,
+	contract.TypeKMSKey:                  true,
+	contract.TypeDBInstance:              true,
+	contract.TypeBucket:                  true,
+	contract.TypeCache:                   true,
+	contract.TypeLogGroup:                true,
+	contract.TypePCACertificateAuthority: true, // with vault.certificateAuthority: aws-private-ca
 }
 
 // stateful maps each stateful resource's URN to its inputs.

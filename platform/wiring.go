@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/secure-vpc/secure-vpc/internal/awslimits"
 	"github.com/secure-vpc/secure-vpc/internal/contract"
 	"github.com/secure-vpc/secure-vpc/internal/naming"
 	"github.com/secure-vpc/secure-vpc/secrets"
@@ -76,6 +77,15 @@ const (
 // with it (kms:Sign), which its task role is granted.
 const SigningKeyArn StoreAttr = "keyArn"
 
+// CertificateAuthorityArn and CACertificateBundle are outputs of the vault
+// (StoreOutput{contract.InternalCA, ...}) when the internal CA is AWS Private CA: the CA a task
+// obtains its certificate from (which its task role may then issue from), and the PEM bundle of
+// every generation's certificate, which it trusts.
+const (
+	CertificateAuthorityArn StoreAttr = "certificateAuthorityArn"
+	CACertificateBundle     StoreAttr = "caCertificate"
+)
+
 // DatabasePort is the port a database listens on: a key of the stack's `databases` output beside
 // DatabaseAddress and DatabaseMasterSecretArn. It is no store output of a task's environment: a
 // task's DB_<NAME>_PORT comes from the config.
@@ -127,9 +137,20 @@ func WireService(spec *Spec, name string) ServiceWiring {
 		w.Variables = append(w.Variables, TaskVariable{Name: env, From: from, Output: StoreOutput{store, attr}})
 	}
 
-	secret("TLS_CERTIFICATE", sk, contract.TLSSecret, name, secrets.TLSCertificateKey)
-	secret("TLS_PRIVATE_KEY", sk, contract.TLSSecret, name, secrets.TLSPrivateKeyKey)
-	secret("TLS_CA_CERTIFICATE", sk, contract.TLSSecret, name, secrets.TLSCACertificateKey)
+	if spec.CertificateAuthority == secrets.AWSPrivateCA {
+		// No key or certificate to inject: the task makes its key and obtains its certificate
+		// (SAN SERVICE_DNS) from the CA at start, and renews it, with its task role.
+		vk := nsKey(keyVault) + ".certificateAuthority"
+		output("TLS_CERTIFICATE_AUTHORITY_ARN", vk, contract.InternalCA, CertificateAuthorityArn)
+		value("TLS_CERTIFICATE_TEMPLATE_ARN", vk, awslimits.PrivateCAEndEntityTemplateArn)
+		value("TLS_CERTIFICATE_SIGNING_ALGORITHM", vk, awslimits.PrivateCASigningAlgorithm)
+		value("TLS_CERTIFICATE_VALIDITY_DAYS", vk, fmt.Sprint(awslimits.PrivateCAShortLivedMaxDays))
+		output("TLS_CA_CERTIFICATE", nsKey(keyVault)+".caGenerations", contract.InternalCA, CACertificateBundle)
+	} else {
+		secret("TLS_CERTIFICATE", sk, contract.TLSSecret, name, secrets.TLSCertificateKey)
+		secret("TLS_PRIVATE_KEY", sk, contract.TLSSecret, name, secrets.TLSPrivateKeyKey)
+		secret("TLS_CA_CERTIFICATE", sk, contract.TLSSecret, name, secrets.TLSCACertificateKey)
+	}
 	secret("IDENTITY_VERIFICATION_KEY", sk, contract.IdentitySecret, secrets.IdentityVerificationKey, "")
 	value("SERVICE_NAME", sk, name)
 	value("SERVICE_DNS", sk, naming.ServiceDNS(name, spec.Stack))

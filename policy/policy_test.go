@@ -609,6 +609,9 @@ func TestEveryInvariantHasAFailingFixture(t *testing.T) {
 	if len(signingCases()) > 0 {
 		covered["IDENT-01"] = true // signing_test.go
 	}
+	if len(privateCACases()) > 0 {
+		covered["PKI-01"] = true // privateca_test.go
+	}
 	for _, id := range []string{"NET-01", "NET-02", "NET-03", "NET-04", "NET-05", "NET-06", "NET-07"} {
 		covered[id] = true // the network cases live in TestInvariantsCatchBrokenPlans itself
 	}

@@ -14,7 +14,7 @@ const strategyIdentity = `Strategy 1, "Authentication & Authorization": the BFFs
 var signingInvariants = []Invariant{
 	{
 		ID:        "IDENT-01",
-		Statement: "The identity-token signing key is an asymmetric AWS KMS key (SIGN_VERIFY) that only the BFFs' task roles may sign with, the verification key every service reads is its public key (and, during a rotation, the previous key's, which signs nothing), and no identity-token private key is in the state",
+		Statement: "The identity-token signing key is an asymmetric AWS KMS key (SIGN_VERIFY) that only the BFFs' task roles may sign with, the verification key every service reads is its public key (and, during a rotation, the previous key's, which signs nothing), its key policy denies kms:PutKeyPolicy to every principal but the deploying roles (so no one else can name a signer), and no identity-token private key is in the state",
 		Enforces:  strategyIdentity,
 		Covers:    []string{contract.TypeKMSKey, contract.TypeTLSPrivateKey, contract.TypeSecret, contract.TypeSecretVersion},
 		check:     checkIdentitySigning,
@@ -55,6 +55,17 @@ func checkIdentitySigning(ix *query.Index) (int, []Finding) {
 		if !k.PolicyValid {
 			fs = append(fs, finding(r, "is the identity-token signing key and has no valid key policy: the default policy lets the whole account sign"))
 			continue
+		}
+		switch {
+		case !k.PolicyGuarded:
+			fs = append(fs, finding(r, "is the identity-token signing key but its key policy does not deny %s to every principal but the deploying roles: whoever may change the policy can name itself a signer", query.PutKeyPolicyAction))
+		case k.BypassesLockoutCheck:
+			fs = append(fs, finding(r, "sets bypassPolicyLockoutSafetyCheck: KMS would accept a policy that locks out the principal setting it; leave it unset"))
+		}
+		for _, p := range k.PolicyChangers {
+			if p.Kind == query.AnyPrincipal || p.Kind == query.ServiceRolePrincipal || p.Kind == query.MigrationRolePrincipal || p.Kind == query.AccountPrincipal {
+				fs = append(fs, finding(r, "key policy lets %s change it (exempt from the denial of %s), and so name a signer; exempt only the deploying roles", p.Label(), query.PutKeyPolicyAction))
+			}
 		}
 		for _, sid := range k.Negated {
 			fs = append(fs, finding(r, "key policy statement %s allows kms:Sign to all but what it lists", sid))

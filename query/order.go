@@ -170,11 +170,23 @@ func (ix *Index) serviceStartNeeds(s *OrderSubject, svc *Resource) {
 			Secrets []struct {
 				ValueFrom string `json:"valueFrom"`
 			} `json:"secrets"`
+			Environment []struct {
+				Value string `json:"value"`
+			} `json:"environment"`
 		}
 		_ = json.Unmarshal([]byte(Str(td, "containerDefinitions")), &containers)
 		for _, ct := range containers {
 			for _, sec := range ct.Secrets {
 				ix.secretNeeds(s, SecretArnOf(sec.ValueFrom))
+			}
+			// A task told to obtain its certificate from an AWS Private CA of the stack needs the
+			// CA active: its certificate installed.
+			for _, env := range ct.Environment {
+				if ca := ix.Ref(env.Value); ca != nil && ca.Type == contract.TypePCACertificateAuthority {
+					for _, inst := range ix.Where(contract.TypePCACertificateAuthorityCertificate, "certificateAuthorityArn", env.Value) {
+						s.need(inst, "installs the certificate of the CA the task obtains its certificate from (until then the CA issues nothing)")
+					}
+				}
 			}
 		}
 		for _, key := range []string{"executionRoleArn", "taskRoleArn"} {

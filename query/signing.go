@@ -28,6 +28,44 @@ type SigningKey struct {
 	// Negated are the Allow statements that reach kms:Sign with NotAction, NotPrincipal or
 	// NotResource ("<sid> (<NotX>)"): each grants everything but what it lists.
 	Negated []string
+	// PolicyGuarded is whether a Deny of its key policy takes kms:PutKeyPolicy from every
+	// principal ("*") under no condition but aws:PrincipalArn not being one of PolicyChangers;
+	// PolicyChangers are those exempt principals, sorted.
+	PolicyGuarded  bool
+	PolicyChangers []Principal
+	// BypassesLockoutCheck is whether the plan sets bypassPolicyLockoutSafetyCheck.
+	BypassesLockoutCheck bool
+}
+
+// PutKeyPolicyAction changes a KMS key's policy.
+const PutKeyPolicyAction = "kms:PutKeyPolicy"
+
+// policyGuard reads a Deny of kms:PutKeyPolicy to every principal but those its condition lists
+// (ArnNotEquals or ArnNotLike on aws:PrincipalArn, and no other condition).
+func (ix *Index) policyGuard(st policydoc.Statement) (bool, []Principal) {
+	if st.Effect != policydoc.Deny || !st.Covers(PutKeyPolicyAction) || st.Negated() != "" || st.Principal == nil {
+		return false, nil
+	}
+	if all, _ := st.Principal.(string); all != policydoc.AnyPrincipal && !slices.Contains(st.Principals()["AWS"], policydoc.AnyPrincipal) {
+		return false, nil
+	}
+	var exempt []Principal
+	for op, keys := range st.Condition {
+		for key, v := range keys {
+			if (op != "ArnNotEquals" && op != "ArnNotLike") || key != "aws:PrincipalArn" {
+				return false, nil // a condition that narrows the denial
+			}
+			for _, arn := range policydoc.StringList(v) {
+				if strings.Contains(arn, "*") {
+					exempt = append(exempt, Principal{Kind: AnyPrincipal, Name: arn})
+				} else {
+					exempt = append(exempt, ix.PrincipalOf(arn))
+				}
+			}
+		}
+	}
+	sortPrincipals(exempt)
+	return true, exempt
 }
 
 // Asymmetric reports whether the key spec is an asymmetric key pair (RSA_*, ECC_*, SM2): neither
@@ -46,8 +84,12 @@ func (ix *Index) IdentitySigningKeys() []SigningKey {
 		key := SigningKey{Resource: k, Usage: cmp.Or(Str(k, "keyUsage"), "ENCRYPT_DECRYPT"), Spec: cmp.Or(Str(k, "customerMasterKeySpec"), "SYMMETRIC_DEFAULT")}
 		doc, err := policydoc.Parse(Str(k, "policy"))
 		key.PolicyValid = err == nil && Str(k, "policy") != ""
+		key.BypassesLockoutCheck, _ = Bool(k, "bypassPolicyLockoutSafetyCheck")
 		if key.PolicyValid {
 			for _, st := range doc.Statement {
+				if guarded, exempt := ix.policyGuard(st); guarded {
+					key.PolicyGuarded, key.PolicyChangers = true, append(key.PolicyChangers, exempt...)
+				}
 				if st.Effect != policydoc.Allow || !st.Covers(SignAction) {
 					continue
 				}

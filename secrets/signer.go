@@ -44,6 +44,9 @@ type TokenSignerArgs struct {
 	// the highest. A rotation first adds the next generation while the current one still signs,
 	// so that every service trusts the new key before any token is signed with it.
 	SigningGeneration int
+	// DeployerArns are the roles that deploy the stack (deploy.roleArns): the only principals the
+	// key policy lets change it (kms:PutKeyPolicy). Optional: with none, no such Deny.
+	DeployerArns []string
 }
 
 // SigningProblem says why a signing generation is refused ("" when it is accepted): it must be
@@ -180,7 +183,7 @@ func newSigningKey(ctx *pulumi.Context, s *TokenSigner, name string, gen int, si
 		for i, x := range xs {
 			roles[i] = x.(string)
 		}
-		return resourcepolicy.SigningKeyPolicy(account, roles).JSON()
+		return resourcepolicy.SigningKeyPolicy(account, roles, args.DeployerArns).JSON()
 	}).(pulumi.StringOutput)
 	domain := string(contract.IdentityDomain)
 	key, err := kms.NewKey(ctx, keyName, &kms.KeyArgs{

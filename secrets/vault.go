@@ -88,6 +88,10 @@ type VaultArgs struct {
 	// while the old one still issues, so that no task presents a certificate a task not yet
 	// rolled does not trust.
 	IssuingCAGeneration int
+	// CertificateAuthority is which CA the generations are: PulumiTLS (the default when "") or
+	// AWSPrivateCA, with which the vault writes no TLS secret (each task obtains its own
+	// certificate: Vault.CertificateAuthorityArn) and no private key of the PKI is in the state.
+	CertificateAuthority CertificateAuthority
 }
 
 // MaxCAGenerations is how many generations of the internal CA may exist at once: a rotation's
@@ -149,9 +153,11 @@ func pemBundle(pems []string) string {
 // Vault holds every Secrets Manager entry the program creates, and the internal PKI whose
 // material goes into it: a CA per generation (VaultArgs.CAGenerations) and one mTLS certificate per service (its SAN is the service's
 // discovery name), and the public key of the identity-token signing key (the key itself is in
-// AWS KMS: TokenSigner). The CA's and the services' private keys are pulumi-tls keys: they are in
-// the stack's state (encrypted as Pulumi secrets), which is why only approved runs may read a
-// staging or prod state (README, "State and secrets"). Every secret is encrypted
+// AWS KMS: TokenSigner). With PulumiTLS (the default) the CA's and the services' private keys are
+// pulumi-tls keys: they are in the stack's state (encrypted as Pulumi secrets), which is why only
+// approved runs may read a staging or prod state (README, "State and secrets"). With
+// AWSPrivateCA each generation is an AWS Private CA (newPrivateCA), no TLS secret is written, and
+// each task obtains its own certificate from CertificateAuthorityArn. Every secret is encrypted
 // with the secrets key and has a resource policy naming only its readers' execution roles.
 type Vault struct {
 	pulumi.ResourceState
@@ -160,11 +166,15 @@ type Vault struct {
 	// certificate, highest first (one certificate outside a rotation).
 	CACertificate pulumi.StringOutput    `pulumi:"caCertificate"`
 	SecretArns    pulumi.StringMapOutput `pulumi:"secretArns"`
+	// CertificateAuthorityArn is the ARN of the AWS Private CA generation that issues the
+	// services' certificates (VaultArgs.IssuingCAGeneration). Only with AWSPrivateCA.
+	CertificateAuthorityArn pulumi.StringOutput `pulumi:"certificateAuthorityArn"`
 
-	arns     map[string]pulumi.StringOutput
-	versions map[string]pulumi.StringOutput
-	ready    map[string][]pulumi.Resource
-	tokens   map[string]pulumi.StringOutput
+	issuerReady []pulumi.Resource
+	arns        map[string]pulumi.StringOutput
+	versions    map[string]pulumi.StringOutput
+	ready       map[string][]pulumi.Resource
+	tokens      map[string]pulumi.StringOutput
 }
 
 // SecretVersionID returns the id of the version of a secret the stack wrote last: it changes
@@ -187,6 +197,11 @@ func (v *Vault) SecretArn(kind contract.SecretKind, name string) pulumi.StringOu
 func (v *Vault) SecretReady(kind contract.SecretKind, name string) []pulumi.Resource {
 	return v.ready[entryKey(kind, name)]
 }
+
+// IssuerReady returns what must exist before a task can obtain its certificate at start (with
+// AWSPrivateCA): every generation's installed CA certificate, without which a CA issues nothing.
+// Nil with PulumiTLS.
+func (v *Vault) IssuerReady() []pulumi.Resource { return v.issuerReady }
 
 // NewVault creates the PKI and the secrets.
 func NewVault(ctx *pulumi.Context, name string, args *VaultArgs, opts ...pulumi.ResourceOption) (*Vault, error) {
@@ -214,70 +229,19 @@ func NewVault(ctx *pulumi.Context, name string, args *VaultArgs, opts ...pulumi.
 		return out
 	}
 
-	// The internal CA, one per generation. Its private key is in Pulumi state (an encrypted secret
-	// there), and an input of every service certificate; AWS Private CA is the planned way out
-	// (README).
+	// The internal CA, one per generation: pulumi-tls (its key in the state, an input of every
+	// service certificate) or AWS Private CA (its key in AWS's HSMs; README, "The internal CA").
 	gens := args.caGenerations()
 	issuer := args.IssuingCAGeneration
 	if issuer == 0 {
 		issuer = gens[len(gens)-1]
 	}
-	var caKey *tls.PrivateKey
-	var ca *tls.SelfSignedCert
-	var trusted []any // every generation's certificate, highest first
-	for i := len(gens) - 1; i >= 0; i-- {
-		key, cert, err := newCA(ctx, v, args.Scope, gens[i])
-		if err != nil {
+	if args.CertificateAuthority == AWSPrivateCA {
+		if err := v.newPrivateCAs(ctx, args, gens, issuer); err != nil {
 			return nil, err
 		}
-		if gens[i] == issuer {
-			caKey, ca = key, cert
-		}
-		trusted = append(trusted, cert.CertPem)
-	}
-	v.CACertificate = pulumi.All(trusted...).ApplyT(func(x []any) string {
-		pems := make([]string, len(x))
-		for i := range x {
-			pems[i] = x[i].(string)
-		}
-		return pemBundle(pems)
-	}).(pulumi.StringOutput)
-
-	// One certificate per service, for both ends of mTLS: it serves its discovery name and
-	// presents the same certificate as a client.
-	for _, svc := range all {
-		key, err := tls.NewPrivateKey(ctx, svc+"-tls", &tls.PrivateKeyArgs{
-			Algorithm: pulumi.String("ECDSA"), EcdsaCurve: pulumi.String("P256"),
-		}, pulumi.Parent(v))
-		if err != nil {
-			return nil, fmt.Errorf("creating %s key: %w", svc, err)
-		}
-		dns := naming.ServiceDNS(svc, args.Stack)
-		csr, err := tls.NewCertRequest(ctx, svc+"-tls", &tls.CertRequestArgs{
-			PrivateKeyPem: key.PrivateKeyPem,
-			DnsNames:      pulumi.ToStringArray([]string{dns}),
-			Subject:       &tls.CertRequestSubjectArgs{CommonName: pulumi.String(dns), Organization: pulumi.String(args.Project)},
-		}, pulumi.Parent(v))
-		if err != nil {
-			return nil, fmt.Errorf("creating %s certificate request: %w", svc, err)
-		}
-		cert, err := tls.NewLocallySignedCert(ctx, svc+"-tls", &tls.LocallySignedCertArgs{
-			CertRequestPem:      csr.CertRequestPem,
-			CaPrivateKeyPem:     caKey.PrivateKeyPem,
-			CaCertPem:           ca.CertPem,
-			ValidityPeriodHours: pulumi.Int(ServiceValidityHours),
-			EarlyRenewalHours:   pulumi.Int(EarlyRenewalHours),
-			AllowedUses:         pulumi.ToStringArray([]string{"digital_signature", "key_encipherment", "server_auth", "client_auth"}),
-		}, pulumi.Parent(v))
-		if err != nil {
-			return nil, fmt.Errorf("creating %s certificate: %w", svc, err)
-		}
-		bundle := pulumi.All(cert.CertPem, key.PrivateKeyPem, v.CACertificate).ApplyT(func(x []any) (string, error) {
-			return jsonObject(map[string]string{TLSCertificateKey: x[0].(string), TLSPrivateKeyKey: x[1].(string), TLSCACertificateKey: x[2].(string)})
-		}).(pulumi.StringOutput)
-		if err := w.Write(contract.TLSSecret, svc, fmt.Sprintf("mTLS certificate and key of %s (%s), with the internal CA", svc, dns), pulumi.ToSecret(bundle).(pulumi.StringOutput), readers([]string{svc})); err != nil {
-			return nil, err
-		}
+	} else if err := v.newPulumiTLSPKI(ctx, args, w, gens, issuer, all, readers); err != nil {
+		return nil, err
 	}
 
 	// The public key of the identity token the BFFs sign (in KMS, TokenSigner) after
@@ -321,10 +285,102 @@ func NewVault(ctx *pulumi.Context, name string, args *VaultArgs, opts ...pulumi.
 		out[k] = a
 	}
 	v.SecretArns = out.ToStringMapOutput()
-	if err := ctx.RegisterResourceOutputs(v, pulumi.Map{"caCertificate": v.CACertificate, "secretArns": v.SecretArns}); err != nil {
+	outputs := pulumi.Map{"caCertificate": v.CACertificate, "secretArns": v.SecretArns}
+	if args.CertificateAuthority == AWSPrivateCA {
+		outputs["certificateAuthorityArn"] = v.CertificateAuthorityArn
+	}
+	if err := ctx.RegisterResourceOutputs(v, outputs); err != nil {
 		return nil, fmt.Errorf("registering vault outputs: %w", err)
 	}
 	return v, nil
+}
+
+// newPulumiTLSPKI creates the pulumi-tls CA of each generation and one certificate per service,
+// written with its key and the CA bundle into the service's TLS secret.
+func (v *Vault) newPulumiTLSPKI(ctx *pulumi.Context, args *VaultArgs, w *secretWriter, gens []int, issuer int, all []string, readers func([]string) []Reader) error {
+	var caKey *tls.PrivateKey
+	var ca *tls.SelfSignedCert
+	var trusted []any // every generation's certificate, highest first
+	for i := len(gens) - 1; i >= 0; i-- {
+		key, cert, err := newCA(ctx, v, args.Scope, gens[i])
+		if err != nil {
+			return err
+		}
+		if gens[i] == issuer {
+			caKey, ca = key, cert
+		}
+		trusted = append(trusted, cert.CertPem)
+	}
+	v.CACertificate = bundleOf(trusted)
+
+	// One certificate per service, for both ends of mTLS: it serves its discovery name and
+	// presents the same certificate as a client.
+	for _, svc := range all {
+		key, err := tls.NewPrivateKey(ctx, svc+"-tls", &tls.PrivateKeyArgs{
+			Algorithm: pulumi.String("ECDSA"), EcdsaCurve: pulumi.String("P256"),
+		}, pulumi.Parent(v))
+		if err != nil {
+			return fmt.Errorf("creating %s key: %w", svc, err)
+		}
+		dns := naming.ServiceDNS(svc, args.Stack)
+		csr, err := tls.NewCertRequest(ctx, svc+"-tls", &tls.CertRequestArgs{
+			PrivateKeyPem: key.PrivateKeyPem,
+			DnsNames:      pulumi.ToStringArray([]string{dns}),
+			Subject:       &tls.CertRequestSubjectArgs{CommonName: pulumi.String(dns), Organization: pulumi.String(args.Project)},
+		}, pulumi.Parent(v))
+		if err != nil {
+			return fmt.Errorf("creating %s certificate request: %w", svc, err)
+		}
+		cert, err := tls.NewLocallySignedCert(ctx, svc+"-tls", &tls.LocallySignedCertArgs{
+			CertRequestPem:      csr.CertRequestPem,
+			CaPrivateKeyPem:     caKey.PrivateKeyPem,
+			CaCertPem:           ca.CertPem,
+			ValidityPeriodHours: pulumi.Int(ServiceValidityHours),
+			EarlyRenewalHours:   pulumi.Int(EarlyRenewalHours),
+			AllowedUses:         pulumi.ToStringArray([]string{"digital_signature", "key_encipherment", "server_auth", "client_auth"}),
+		}, pulumi.Parent(v))
+		if err != nil {
+			return fmt.Errorf("creating %s certificate: %w", svc, err)
+		}
+		bundle := pulumi.All(cert.CertPem, key.PrivateKeyPem, v.CACertificate).ApplyT(func(x []any) (string, error) {
+			return jsonObject(map[string]string{TLSCertificateKey: x[0].(string), TLSPrivateKeyKey: x[1].(string), TLSCACertificateKey: x[2].(string)})
+		}).(pulumi.StringOutput)
+		if err := w.Write(contract.TLSSecret, svc, fmt.Sprintf("mTLS certificate and key of %s (%s), with the internal CA", svc, dns), pulumi.ToSecret(bundle).(pulumi.StringOutput), readers([]string{svc})); err != nil {
+			return err
+		}
+	}
+
+	return nil
+}
+
+// newPrivateCAs creates the AWS Private CA of each generation; every service trusts all of them
+// (the bundle of their certificates, highest first) and obtains its certificate from the issuer.
+func (v *Vault) newPrivateCAs(ctx *pulumi.Context, args *VaultArgs, gens []int, issuer int) error {
+	var trusted []any
+	for i := len(gens) - 1; i >= 0; i-- {
+		pca, err := newPrivateCA(ctx, v, args.Scope, gens[i], args.RecoveryWindowDays)
+		if err != nil {
+			return err
+		}
+		if gens[i] == issuer {
+			v.CertificateAuthorityArn = pca.ca.Arn
+		}
+		trusted = append(trusted, pca.cert.Certificate)
+		v.issuerReady = append(v.issuerReady, pca.installed)
+	}
+	v.CACertificate = bundleOf(trusted)
+	return nil
+}
+
+// bundleOf is the PEM bundle of certificates, in order.
+func bundleOf(certs []any) pulumi.StringOutput {
+	return pulumi.All(certs...).ApplyT(func(x []any) string {
+		pems := make([]string, len(x))
+		for i := range x {
+			pems[i] = x[i].(string)
+		}
+		return pemBundle(pems)
+	}).(pulumi.StringOutput)
 }
 
 // newCA creates a generation of the internal CA: its key and its self-signed certificate, whose
@@ -386,6 +442,8 @@ func (a *VaultArgs) validate() error {
 		return fmt.Errorf("vault: at least one deploying role is required: every secret denies changes to all other principals")
 	case a.CAGenerations != nil && CAGenerationsProblem(a.CAGenerations) != "":
 		return fmt.Errorf("vault: CA generations %s", CAGenerationsProblem(a.CAGenerations))
+	case a.CertificateAuthority != "" && CertificateAuthorityProblem(a.CertificateAuthority) != "":
+		return fmt.Errorf("vault: %s", CertificateAuthorityProblem(a.CertificateAuthority))
 	case CAIssuerProblem(a.IssuingCAGeneration, a.caGenerations()) != "":
 		return fmt.Errorf("vault: issuing CA generation %s", CAIssuerProblem(a.IssuingCAGeneration, a.caGenerations()))
 	}

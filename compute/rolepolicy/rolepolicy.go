@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/secure-vpc/secure-vpc/internal/awslimits"
 	"github.com/secure-vpc/secure-vpc/internal/policydoc"
 )
 
@@ -91,8 +92,9 @@ func DBUserArn(region, accountID, resourceID, user string) string {
 // through S3), and IAM authentication as its own user on the databases it owns. It never reads a
 // database's master secret: only the execution role of the database's migration task does (ExecutionPolicy, to inject it).
 // For a BFF (signingKeyArn not "") it may sign identity tokens with exactly that KMS key and its
-// one algorithm (SignIdentityTokens).
-func TaskPolicy(region, accountID, dataKeyArn string, buckets []BucketGrant, dbs []DatabaseGrant, signingKeyArn string) policydoc.Document {
+// one algorithm (SignIdentityTokens). With AWS Private CA (certificateAuthorityArn not "") it may
+// obtain its mTLS certificate from exactly that CA (IssueItsCertificate).
+func TaskPolicy(region, accountID, dataKeyArn string, buckets []BucketGrant, dbs []DatabaseGrant, signingKeyArn, certificateAuthorityArn string) policydoc.Document {
 	var sts []policydoc.Statement
 	var keyActions []string
 	for _, b := range buckets {
@@ -125,7 +127,23 @@ func TaskPolicy(region, accountID, dataKeyArn string, buckets []BucketGrant, dbs
 	if signingKeyArn != "" {
 		sts = append(sts, SignIdentityTokens(signingKeyArn))
 	}
+	if certificateAuthorityArn != "" {
+		sts = append(sts, IssueItsCertificate(certificateAuthorityArn)...)
+	}
 	return policydoc.New(sts...)
+}
+
+// IssueItsCertificate lets a task role obtain certificates from one AWS Private CA (a CA ARN):
+// IssueCertificate only with the end-entity template (acm-pca:TemplateArn, the only condition
+// key the action has, so no passthrough template can add extensions), and GetCertificate to
+// fetch what it issued. IAM cannot bind the subject alternative names of the request to the
+// caller: any role this grants may obtain a certificate for any name (README).
+func IssueItsCertificate(certificateAuthorityArn string) []policydoc.Statement {
+	return []policydoc.Statement{
+		{Sid: "IssueItsCertificate", Effect: policydoc.Allow, Action: []string{"acm-pca:IssueCertificate"}, Resource: []string{certificateAuthorityArn},
+			Condition: map[string]map[string]any{"StringEquals": {awslimits.PrivateCATemplateArnKey: awslimits.PrivateCAEndEntityTemplateArn}}},
+		{Sid: "GetItsCertificate", Effect: policydoc.Allow, Action: []string{"acm-pca:GetCertificate"}, Resource: []string{certificateAuthorityArn}},
+	}
 }
 
 // SignIdentityTokens lets a BFF's task role sign with the identity-token signing key (a key ARN)

@@ -51,7 +51,7 @@ func TestExecutionPolicy(t *testing.T) {
 func TestTaskPolicy(t *testing.T) {
 	bucket := "arn:aws:s3:::user-uploads-dev-123"
 	sts := statements(t, TaskPolicy("eu-west-1", "123456789012", "arn:aws:kms:eu-west-1:123456789012:key/d",
-		[]BucketGrant{{Arn: bucket, Read: true}}, []DatabaseGrant{{ResourceID: "db-ABC", User: "users"}}, ""))
+		[]BucketGrant{{Arn: bucket, Read: true}}, []DatabaseGrant{{ResourceID: "db-ABC", User: "users"}}, "", ""))
 	read := sts["Readuseruploadsdev123"]
 	assert.Equal(t, []string{bucket + "/*"}, read.Resource)
 	assert.NotContains(t, read.Action, "s3:PutObject", "a reader cannot write")
@@ -63,7 +63,7 @@ func TestTaskPolicy(t *testing.T) {
 		assert.NotContains(t, st.Action, "secretsmanager:GetSecretValue", "statement %s: the owner connects with IAM and never reads the master secret", sid)
 	}
 
-	writer := statements(t, TaskPolicy("eu-west-1", "123456789012", "k", []BucketGrant{{Arn: bucket, Write: true}}, nil, ""))
+	writer := statements(t, TaskPolicy("eu-west-1", "123456789012", "k", []BucketGrant{{Arn: bucket, Write: true}}, nil, "", ""))
 	assert.Equal(t, []string{"kms:Decrypt", "kms:GenerateDataKey"}, writer["UseTheDataKeyThroughS3"].Action)
 	assert.NotContains(t, writer, "ConnectWithIAM")
 	assert.NotContains(t, writer, "ReadTheMasterSecretWhenConnecting", "only a database's owner reads its master secret")
@@ -83,7 +83,7 @@ func TestTaskPolicy(t *testing.T) {
 // service's role signs anything.
 func TestTaskPolicySignsOnlyWithTheSigningKey(t *testing.T) {
 	const key = "arn:aws:kms:eu-west-1:123456789012:key/0f0f0f0f-0000-4000-8000-000000000000"
-	bff := statements(t, TaskPolicy("eu-west-1", "123456789012", "", nil, nil, key))
+	bff := statements(t, TaskPolicy("eu-west-1", "123456789012", "", nil, nil, key, ""))
 	sign := bff["SignIdentityTokens"]
 	assert.Equal(t, []string{key}, sign.Resource, "exactly the signing key")
 	assert.Equal(t, []string{"kms:Sign", "kms:DescribeKey"}, sign.Action)
@@ -91,8 +91,23 @@ func TestTaskPolicySignsOnlyWithTheSigningKey(t *testing.T) {
 	for _, st := range bff {
 		assert.False(t, st.Covers("kms:Decrypt") || st.Covers("kms:GetPublicKey"), "%s: a signer needs nothing else of KMS", st.Sid)
 	}
-	other := statements(t, TaskPolicy("eu-west-1", "123456789012", "k", []BucketGrant{{Arn: "arn:aws:s3:::b", Read: true}}, nil, ""))
+	other := statements(t, TaskPolicy("eu-west-1", "123456789012", "k", []BucketGrant{{Arn: "arn:aws:s3:::b", Read: true}}, nil, "", ""))
 	for _, st := range other {
 		assert.False(t, st.Covers("kms:Sign"), "%s: a service that is no BFF signs nothing", st.Sid)
+	}
+}
+
+func TestTaskPolicyIssuesOnlyFromItsCAWithTheEndEntityTemplate(t *testing.T) {
+	const ca = "arn:aws:acm-pca:eu-west-1:123456789012:certificate-authority/0f0f0f0f-0000-4000-8000-000000000000"
+	sts := statements(t, TaskPolicy("eu-west-1", "123456789012", "", nil, nil, "", ca))
+	issue := sts["IssueItsCertificate"]
+	assert.Equal(t, []string{ca}, issue.Resource, "exactly the stack's CA")
+	assert.Equal(t, []string{"acm-pca:IssueCertificate"}, issue.Action)
+	assert.Equal(t, "arn:aws:acm-pca:::template/EndEntityCertificate/V1", issue.Condition["StringEquals"]["acm-pca:TemplateArn"])
+	assert.Equal(t, []string{ca}, sts["GetItsCertificate"].Resource)
+	assert.Equal(t, []string{"acm-pca:GetCertificate"}, sts["GetItsCertificate"].Action)
+	without := statements(t, TaskPolicy("eu-west-1", "123456789012", "k", []BucketGrant{{Arn: "arn:aws:s3:::b", Read: true}}, nil, "", ""))
+	for _, st := range without {
+		assert.False(t, st.Covers("acm-pca:IssueCertificate"), "%s: with pulumi-tls no task issues certificates", st.Sid)
 	}
 }

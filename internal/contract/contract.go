@@ -309,3 +309,18 @@ const (
 	IdentityVerificationKeyName           = "verification-key"
 	FuncKMSPublicKey                      = "aws:kms/getPublicKey:getPublicKey"
 )
+
+// Issue 12, item 2 (the internal CA as AWS Private CA, vault.certificateAuthority:
+// aws-private-ca): a root CA per generation in short-lived certificate mode, its self-signed
+// certificate and the installation of that certificate. Each service's task obtains its own
+// certificate from it at start (acm-pca:IssueCertificate), so no CA or service key is in the
+// state; InternalCA is the vault's output a task's environment names (StoreOutput.Store).
+const (
+	TypePCACertificateAuthority            = "aws:acmpca/certificateAuthority:CertificateAuthority"
+	TypePCACertificate                     = "aws:acmpca/certificate:Certificate"
+	TypePCACertificateAuthorityCertificate = "aws:acmpca/certificateAuthorityCertificate:CertificateAuthorityCertificate"
+	InternalCA                             = "internal-ca"
+	// PrivateCAEndpoint is the interface endpoint through which tasks without NAT reach AWS
+	// Private CA (com.amazonaws.<region>.acm-pca).
+	PrivateCAEndpoint = "acm-pca"
+)

@@ -263,6 +263,22 @@ func (c *Cloud) compute(rec *Record) (string, resource.PropertyMap) {
 		set("validityEndTime", "2027-01-01T00:00:00Z")
 		set("readyForRenewal", false)
 		return hexDigits(seed, 38), out
+	case contract.TypePCACertificateAuthority:
+		arn := fmt.Sprintf("arn:aws:acm-pca:%s:%s:certificate-authority/%s", region, acct, uuidOf(seed))
+		set("arn", arn)
+		set("certificateSigningRequest", "mock-certificate-request:"+hexOf(seed+"/csr", 32))
+		set("serial", hexOf(seed+"/serial", 32))
+		set("keyStorageSecurityStandard", "FIPS_140_2_LEVEL_3_OR_HIGHER")
+		return arn, out
+	case contract.TypePCACertificate:
+		ca := str(rec.Inputs, "certificateAuthorityArn")
+		arn := ca + "/certificate/" + hexOf(seed, 32)
+		set("arn", arn)
+		set("certificate", "mock-certificate:"+hexOf(seed+"/cert", 32))
+		set("certificateChain", "")
+		return arn, out
+	case contract.TypePCACertificateAuthorityCertificate:
+		return str(rec.Inputs, "certificateAuthorityArn"), out
 	case contract.TypeTLSCertRequest:
 		set("certRequestPem", "mock-certificate-request:"+hexOf(seed+"/csr", 32))
 		return hexOf(seed, 40), out

@@ -55,7 +55,7 @@ func TestKeyPolicies(t *testing.T) {
 func TestSigningKeyPolicy(t *testing.T) {
 	const web, mobile = "arn:aws:iam::123456789012:role/web-bff-task-role", "arn:aws:iam::123456789012:role/mobile-bff-task-role"
 	for _, signers := range [][]string{{web, mobile}, nil} {
-		text, err := SigningKeyPolicy("123456789012", signers).JSON()
+		text, err := SigningKeyPolicy("123456789012", signers, nil).JSON()
 		require.NoError(t, err)
 		doc, err := policydoc.Parse(text)
 		require.NoError(t, err)
@@ -75,4 +75,31 @@ func TestSigningKeyPolicy(t *testing.T) {
 		assert.True(t, doc.Statement[0].Covers("kms:GetPublicKey"), "the account reads the public key")
 		assert.Equal(t, []string{AccountRoot("123456789012")}, doc.Statement[0].Principals()["AWS"])
 	}
+}
+
+// Only the deploying roles may change the signing key's policy (and so name a signer); without
+// deploying roles there is no such Deny, and the Deny never touches signing.
+func TestSigningKeyPolicyGuardsItself(t *testing.T) {
+	const deployer, breakGlass = "arn:aws:iam::123456789012:role/secure-vpc-deploy-dev", "arn:aws:iam::123456789012:role/admin/break-glass"
+	const web = "arn:aws:iam::123456789012:role/web-bff-task-role"
+	guard := func(deployers []string) *policydoc.Statement {
+		text, err := SigningKeyPolicy("123456789012", []string{web}, deployers).JSON()
+		require.NoError(t, err)
+		doc, err := policydoc.Parse(text)
+		require.NoError(t, err)
+		for _, st := range doc.Statement {
+			if st.Effect == policydoc.Deny {
+				return &st
+			}
+		}
+		return nil
+	}
+	st := guard([]string{deployer, breakGlass})
+	require.NotNil(t, st)
+	assert.Equal(t, KeyPolicyGuardSid, st.Sid)
+	assert.Equal(t, policydoc.AnyPrincipal, st.Principal, "every principal")
+	assert.True(t, st.Covers("kms:PutKeyPolicy"))
+	assert.False(t, st.Covers("kms:Sign"), "the BFFs still sign")
+	assert.Equal(t, []any{breakGlass, deployer}, st.Condition["ArnNotEquals"]["aws:PrincipalArn"], "but the deploying roles, who may set it again (KMS's lockout safety check)")
+	assert.Nil(t, guard(nil), "no deploying role named, no Deny that would lock the key")
 }

@@ -15,6 +15,13 @@ const SigningAlgorithm = "ECDSA_SHA_256"
 // the key's metadata (which SDKs ask for before signing).
 var SignActions = []string{"kms:Sign", "kms:DescribeKey"}
 
+// PutKeyPolicyAction changes a key's policy; KeyPolicyGuardSid is the statement of the signing
+// key's policy that denies it to all but the deploying roles.
+const (
+	PutKeyPolicyAction = "kms:PutKeyPolicy"
+	KeyPolicyGuardSid  = "OnlyTheDeployingRolesChangeThisPolicy"
+)
+
 // SigningKeyPolicy is the key policy of the identity-token signing key (an asymmetric
 // SIGN_VERIFY key): the account administers it as it does every key (adminActions, which
 // include kms:GetPublicKey through kms:Get*, but neither kms:Sign nor kms:CreateGrant), and only
@@ -25,8 +32,28 @@ var SignActions = []string{"kms:Sign", "kms:DescribeKey"}
 // let any other principal sign: the key policy gives the account (root) no use of the key
 // (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#key-policy-default-allow-root-enable-iam).
 // With no signers the key signs nothing.
-func SigningKeyPolicy(accountID string, signerArns []string) policydoc.Document {
+//
+// The account's administration includes kms:PutKeyPolicy (through kms:Put*), and whoever may
+// change the key policy may name itself a signer; so the policy denies kms:PutKeyPolicy to every
+// principal but the deploying roles (deployerArns, role ARNs; aws:PrincipalArn is the role ARN
+// of an assumed-role session). It locks no one out: KMS refuses (MalformedPolicyDocumentException)
+// a key policy that would not let the principal setting it set it again, unless that principal
+// asks for BypassPolicyLockoutSafetyCheck, which this program never does
+// (https://docs.aws.amazon.com/kms/latest/APIReference/API_PutKeyPolicy.html): a `pulumi up` run
+// by a principal that is no deploying role fails before the policy changes. With no deployers
+// the Deny is left out (the key's policy is then changeable as the account's other keys are).
+func SigningKeyPolicy(accountID string, signerArns, deployerArns []string) policydoc.Document {
 	statements := []policydoc.Statement{administers(accountID)}
+	if len(deployerArns) > 0 {
+		statements = append(statements, policydoc.Statement{
+			Sid:       KeyPolicyGuardSid,
+			Effect:    policydoc.Deny,
+			Principal: policydoc.AnyPrincipal,
+			Action:    []string{PutKeyPolicyAction},
+			Resource:  []string{"*"},
+			Condition: map[string]map[string]any{"ArnNotEquals": {"aws:PrincipalArn": slices.Sorted(slices.Values(deployerArns))}},
+		})
+	}
 	if len(signerArns) > 0 {
 		statements = append(statements, policydoc.Statement{
 			Sid:       "OnlyTheBFFsTaskRolesSign",
