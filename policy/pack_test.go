@@ -24,9 +24,15 @@ import (
 
 // packCase is one failing fixture of an invariant, whichever case list holds it.
 type packCase struct {
-	name, invariant, stack string
-	breakPlan              func(t *testing.T, e *stackstate.Export) (culprit string)
-	want                   string
+	name, invariant string
+	plan            func(t *testing.T) *stackstate.Export // the plan it breaks
+	breakPlan       func(t *testing.T, e *stackstate.Export) (culprit string)
+	want            string
+}
+
+// recordedPlan is the recorded plan of a committed stack, fresh for each case.
+func recordedPlan(stack string) func(t *testing.T) *stackstate.Export {
+	return func(t *testing.T) *stackstate.Export { return fixtures.Plan(t, stack) }
 }
 
 // packCases gathers every case list of the invariants' failing fixtures. A new case list belongs
@@ -35,17 +41,20 @@ func packCases() []packCase {
 	var out []packCase
 	for _, list := range [][]brokenPlan{networkCases(), dataCases(), computeCases(), reachCases(), deployCases(), perimeterCases(), dbAccessCases()} {
 		for _, c := range list {
-			out = append(out, packCase{c.invariant + " " + c.wantMsg, c.invariant, "dev", c.breakPlan, c.wantMsg})
+			out = append(out, packCase{c.invariant + " " + c.wantMsg, c.invariant, devPlan, c.breakPlan, c.wantMsg})
 		}
 	}
 	for _, c := range secretGuardCases() {
-		out = append(out, packCase{c.invariant + " " + c.name, c.invariant, "dev", c.breakPlan, c.want})
+		out = append(out, packCase{c.invariant + " " + c.name, c.invariant, devPlan, c.breakPlan, c.want})
 	}
 	for _, c := range bucketCases() {
-		out = append(out, packCase{c.invariant + " " + c.wantMsg, c.invariant, c.stack, c.breakPlan, c.wantMsg})
+		out = append(out, packCase{c.invariant + " " + c.wantMsg, c.invariant, recordedPlan(c.stack), c.breakPlan, c.wantMsg})
 	}
 	for _, c := range signingCases() {
-		out = append(out, packCase{"IDENT-01 " + c.name, "IDENT-01", "dev", c.breakPlan, c.wantMsg})
+		out = append(out, packCase{"IDENT-01 " + c.name, "IDENT-01", devPlan, c.breakPlan, c.wantMsg})
+	}
+	for _, c := range privateCACases() {
+		out = append(out, packCase{"PKI-01 " + c.name, "PKI-01", c.plan, c.breakIt, c.want})
 	}
 	return out
 }
@@ -108,11 +117,13 @@ func TestPackListsEveryInvariantMandatory(t *testing.T) {
 	assert.Equal(t, want, got)
 }
 
-// Every committed stack passes the pack: no violation at all, whatever its level.
+// Every committed stack passes the pack, and so does dev with the AWS Private CA option: no
+// violation at all, whatever its level.
 func TestPackPassesTheCommittedStacks(t *testing.T) {
 	for _, stack := range fixtures.Stacks {
 		assert.Empty(t, messages(analyze(t, fixtures.Plan(t, stack), false, nil)), stack)
 	}
+	assert.Empty(t, messages(analyze(t, privateCAPlan(t), false, nil)), "dev with aws-private-ca")
 }
 
 // Each failing fixture of each invariant is a mandatory violation of the policy of that id,
@@ -120,7 +131,7 @@ func TestPackPassesTheCommittedStacks(t *testing.T) {
 func TestPackCatchesEveryBrokenPlan(t *testing.T) {
 	for _, tc := range packCases() {
 		t.Run(tc.name, func(t *testing.T) {
-			e := fixtures.Plan(t, tc.stack)
+			e := tc.plan(t)
 			culprit := tc.breakPlan(t, e)
 			ds := analyze(t, e, false, nil)
 			got := violation(ds, tc.invariant, culprit)
