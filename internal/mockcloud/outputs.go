@@ -266,6 +266,19 @@ func (c *Cloud) compute(rec *Record) (string, resource.PropertyMap) {
 	case contract.TypeTLSCertRequest:
 		set("certRequestPem", "mock-certificate-request:"+hexOf(seed+"/csr", 32))
 		return hexOf(seed, 40), out
+	case contract.TypeECRRepository:
+		set("arn", fmt.Sprintf("arn:aws:ecr:%s:%s:repository/%s", region, acct, name))
+		set("registryId", acct)
+		set("repositoryUrl", fmt.Sprintf("%s.dkr.ecr.%s.amazonaws.com/%s", acct, region, name))
+		return name, out
+	case contract.TypeECRRepositoryPolicy, contract.TypeECRLifecyclePolicy:
+		set("registryId", acct)
+		return str(rec.Inputs, "repository"), out
+	case contract.TypeECRRegistryScanningConfig:
+		set("registryId", acct)
+		return acct, out
+	case contract.TypeInspectorEnabler:
+		return strings.Join(append(strs(rec.Inputs, "accountIds"), strs(rec.Inputs, "resourceTypes")...), "-"), out
 	case contract.TypeECSCluster:
 		arn := fmt.Sprintf("arn:aws:ecs:%s:%s:cluster/%s", region, acct, name)
 		set("arn", arn)
@@ -326,4 +339,19 @@ func (c *Cloud) compute(rec *Record) (string, resource.PropertyMap) {
 	}
 	set("arn", fmt.Sprintf("arn:aws:%s:%s:%s:%s/%s", service, region, acct, rec.Name, id))
 	return id, out
+}
+
+// strs is a list of strings among the inputs (nil when absent).
+func strs(m resource.PropertyMap, key string) []string {
+	v, ok := m[resource.PropertyKey(key)]
+	if !ok || !v.IsArray() {
+		return nil
+	}
+	var out []string
+	for _, e := range v.ArrayValue() {
+		if e.IsString() {
+			out = append(out, e.StringValue())
+		}
+	}
+	return out
 }
