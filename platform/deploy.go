@@ -141,9 +141,9 @@ type dependencies struct {
 	fw      *network.Firewall
 	// registry holds the services' ECR repositories; a service starts after its repository exists.
 	registry *compute.Registry
-	signer  *secrets.TokenSigner
-	vault   *secrets.Vault
-	stores  *storeOutputs
+	signer   *secrets.TokenSigner
+	vault    *secrets.Vault
+	stores   *storeOutputs
 }
 
 // scope is the stack scope every component is built in.
