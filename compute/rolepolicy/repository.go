@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/secure-vpc/secure-vpc/internal/awslimits"
 	"github.com/secure-vpc/secure-vpc/internal/policydoc"
 )
 
@@ -12,7 +13,7 @@ import (
 // https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-policy-examples.html).
 var (
 	// PullActions read an image: what an execution role needs to start a task.
-	PullActions = []string{"ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"}
+	PullActions = awslimits.ECRPullActions
 	// PushActions write an image (docker push); BatchDeleteImage removes one.
 	PushActions = []string{"ecr:BatchCheckLayerAvailability", "ecr:CompleteLayerUpload", "ecr:InitiateLayerUpload", "ecr:PutImage", "ecr:UploadLayerPart"}
 	// writeActions change the images of a repository: pushing and deleting.
@@ -30,18 +31,12 @@ const (
 	denyChangesSid = "DenyGuardChangesToAllButDeployers"
 )
 
-// InspectorRole is the service-linked role Amazon Inspector reads images with when ECR enhanced
-// scanning is on (https://docs.aws.amazon.com/inspector/latest/user/using-service-linked-roles.html):
-// a repository policy's pull denial exempts it, or enhanced scanning could not read the images.
-func InspectorRole(accountID string) string {
-	return fmt.Sprintf("arn:aws:iam::%s:role/aws-service-role/inspector2.amazonaws.com/AWSServiceRoleForAmazonInspector2", accountID)
-}
-
 // RepositoryPolicy is the policy of one service's ECR repository. Within one account an Allow in
 // either the IAM policy or the repository policy is enough, so a policy that only allows
 // restricts nothing; it therefore also denies:
 //   - pulling (PullActions) to every principal but the pullers (the execution roles it admits),
-//     the pushers (a push checks the layers it has) and Amazon Inspector's service-linked role;
+//     the pushers (a push checks the layers it has) and Amazon Inspector's service-linked role
+//     (awslimits.InspectorServiceLinkedRole: enhanced scanning reads the images with it);
 //   - writing images to every principal but the pushers and the deploying roles;
 //   - changing the repository's policy, lifecycle, mutability or scanning, or deleting it, to
 //     every principal but the deploying roles.
@@ -68,7 +63,7 @@ func RepositoryPolicy(accountID string, pullers, pushers, deployers []string) po
 	}
 	return policydoc.New(append(sts,
 		policydoc.Statement{Sid: denyPullSid, Effect: policydoc.Deny, Principal: policydoc.AnyPrincipal, Action: PullActions,
-			Condition: map[string]map[string]any{"ArnNotEquals": {"aws:PrincipalArn": sorted(pull, push, []string{InspectorRole(accountID)})}}},
+			Condition: map[string]map[string]any{"ArnNotEquals": {"aws:PrincipalArn": sorted(pull, push, []string{awslimits.InspectorServiceLinkedRole(accountID)})}}},
 		policydoc.Statement{Sid: denyWriteSid, Effect: policydoc.Deny, Principal: policydoc.AnyPrincipal, Action: writeActions,
 			Condition: map[string]map[string]any{"ArnNotEquals": {"aws:PrincipalArn": sorted(push, deploy)}}},
 		policydoc.Statement{Sid: denyChangesSid, Effect: policydoc.Deny, Principal: policydoc.AnyPrincipal, Action: guardActions,

@@ -67,3 +67,13 @@ var (
 	ECRRepositoryName    = regexp.MustCompile(`^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$`)
 	ECRRepositoryNameLen = Range{2, 256, "https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_CreateRepository.html"}
 )
+
+// ECRPullActions are the ECR actions that read an image: what an execution role needs to start a
+// task from a repository (https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-policy-examples.html).
+var ECRPullActions = []string{"ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"}
+
+// InspectorServiceLinkedRole is the role Amazon Inspector reads images with when ECR enhanced
+// scanning is on (https://docs.aws.amazon.com/inspector/latest/user/using-service-linked-roles.html).
+func InspectorServiceLinkedRole(accountID string) string {
+	return fmt.Sprintf("arn:aws:iam::%s:role/aws-service-role/inspector2.amazonaws.com/AWSServiceRoleForAmazonInspector2", accountID)
+}
