@@ -236,7 +236,11 @@ func WireMigration(spec *Spec, database string) MigrationWiring {
 		owner := spec.Services[db.Owner]
 		w.Image, w.ImageFrom = owner.Image, nsKey(keyServices)+"."+db.Owner+".image"
 		if owner.ImageTag != "" {
+			// Before Build knows the account, the contract names the repository with a placeholder.
 			w.ImageFrom = nsKey(keyServices) + "." + db.Owner + ".imageTag"
+			if w.Image == "" {
+				w.Image = ownImage(RepositoryURL("<account>", spec.Region, spec.Stack, db.Owner), owner.ImageTag)
+			}
 		}
 	}
 	w.Variables = append(databaseVariables(spec, database), TaskVariable{Name: "ENVIRONMENT", From: nsKey(keyEnvironment), Value: string(spec.Environment)})

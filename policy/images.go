@@ -182,6 +182,12 @@ func checkRepositoryPullDenied(ix *query.Index) (int, []Finding) {
 					}
 				}
 			case policydoc.Deny:
+				if st.Covers("ecr:PutImage") && st.Principals()["*"] != nil {
+					// who may push is exempt from the denial of writes: a push reads layers too
+					for _, p := range policydoc.StringList(st.Condition["ArnNotEquals"]["aws:PrincipalArn"]) {
+						pushers[p] = true
+					}
+				}
 				if !deniesPullToAll(st) {
 					continue
 				}

@@ -35,7 +35,8 @@ const (
 // either the IAM policy or the repository policy is enough, so a policy that only allows
 // restricts nothing; it therefore also denies:
 //   - pulling (PullActions) to every principal but the pullers (the execution roles it admits),
-//     the pushers (a push checks the layers it has) and Amazon Inspector's service-linked role
+//     the pushers and the deploying roles (a push checks the layers the repository has, with
+//     ecr:BatchCheckLayerAvailability) and Amazon Inspector's service-linked role
 //     (awslimits.InspectorServiceLinkedRole: enhanced scanning reads the images with it);
 //   - writing images to every principal but the pushers and the deploying roles;
 //   - changing the repository's policy, lifecycle, mutability or scanning, or deleting it, to
@@ -63,7 +64,7 @@ func RepositoryPolicy(accountID string, pullers, pushers, deployers []string) po
 	}
 	return policydoc.New(append(sts,
 		policydoc.Statement{Sid: denyPullSid, Effect: policydoc.Deny, Principal: policydoc.AnyPrincipal, Action: PullActions,
-			Condition: map[string]map[string]any{"ArnNotEquals": {"aws:PrincipalArn": sorted(pull, push, []string{awslimits.InspectorServiceLinkedRole(accountID)})}}},
+			Condition: map[string]map[string]any{"ArnNotEquals": {"aws:PrincipalArn": sorted(pull, push, deploy, []string{awslimits.InspectorServiceLinkedRole(accountID)})}}},
 		policydoc.Statement{Sid: denyWriteSid, Effect: policydoc.Deny, Principal: policydoc.AnyPrincipal, Action: writeActions,
 			Condition: map[string]map[string]any{"ArnNotEquals": {"aws:PrincipalArn": sorted(push, deploy)}}},
 		policydoc.Statement{Sid: denyChangesSid, Effect: policydoc.Deny, Principal: policydoc.AnyPrincipal, Action: guardActions,
