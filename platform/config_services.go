@@ -152,7 +152,7 @@ func imagePullProblem(image string, egress []string, region, egressKey string) s
 // dev): there a task's image is pinned by digest, or comes from the stack's own repository,
 // whose tags are immutable (fix names that key).
 func pinProblem(image string, env Environment, fix string) string {
-	if env == Dev || strings.Contains(image, "@sha256:") {
+	if env != Staging && env != Prod || strings.Contains(image, "@sha256:") {
 		return ""
 	}
 	return fmt.Sprintf("%s names a tag, which its registry may move to another image; in %s a task's image is pinned by digest (<repository>@sha256:<digest>) or comes from the stack's own immutable repository (%s)", image, env, fix)

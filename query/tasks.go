@@ -10,7 +10,7 @@ import (
 type Container struct {
 	Name                   string `json:"name"`
 	Image                  string `json:"image"` // the image reference ECS pulls
-	User                   string `json:"user"` // "uid[:gid]" or a user name; "" for the image's default
+	User                   string `json:"user"`  // "uid[:gid]" or a user name; "" for the image's default
 	ReadonlyRootFilesystem bool   `json:"readonlyRootFilesystem"`
 	Privileged             bool   `json:"privileged"`
 	Environment            []struct {
