@@ -11,7 +11,7 @@ import (
 	"github.com/secure-vpc/secure-vpc/query"
 )
 
-const imagesStrategy = `Strategy 5, "Continuous Security Monitoring": all third-party code is scanned; a task runs only an image whose content cannot change under it`
+const imagesStrategy = `Strategy 4, "Dependency Scanning": the third-party code in images is scanned; a task runs only an image whose content cannot change under it`
 
 var imageInvariants = []Invariant{
 	{
@@ -31,7 +31,7 @@ var imageInvariants = []Invariant{
 	{
 		ID:        "IMG-03",
 		Statement: "Every ECR repository's policy denies pulling to every principal but the execution roles it admits (and its pushers), whatever their IAM policies allow",
-		Enforces:  `Strategy 4, "Least Privilege": only a service's execution role pulls its image; within one account an Allow in IAM is enough, so only a Deny restricts`,
+		Enforces:  `Strategy 1, "Service-to-Service Security": only a service's execution role pulls its image; within one account an Allow in IAM is enough, so only a Deny restricts`,
 		Covers:    []string{contract.TypeECRRepository, contract.TypeECRRepositoryPolicy, contract.TypeIAMRole},
 		check:     checkRepositoryPullDenied,
 	},

@@ -272,8 +272,10 @@ func (c *Cloud) compute(rec *Record) (string, resource.PropertyMap) {
 		set("repositoryUrl", fmt.Sprintf("%s.dkr.ecr.%s.amazonaws.com/%s", acct, region, name))
 		return name, out
 	case contract.TypeECRRepositoryPolicy, contract.TypeECRLifecyclePolicy:
+		// AWS's id is the repository's name; one of its own keeps the name owned by the repository
+		// alone, so that a reader matching values to resources (rehearse.py) finds the repository.
 		set("registryId", acct)
-		return str(rec.Inputs, "repository"), out
+		return acct + ":" + str(rec.Inputs, "repository") + ":" + rec.Name, out
 	case contract.TypeECRRegistryScanningConfig:
 		set("registryId", acct)
 		return acct, out
