@@ -1,32 +1,15 @@
 package policy_test
 
 import (
-	"encoding/json"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 
 	"github.com/secure-vpc/secure-vpc/internal/contract"
 	"github.com/secure-vpc/secure-vpc/internal/fixtures"
 	"github.com/secure-vpc/secure-vpc/internal/policydoc"
 	"github.com/secure-vpc/secure-vpc/internal/stackstate"
 )
-
-// setImage rewrites the image of the first container of a task definition.
-func setImage(t *testing.T, td *stackstate.Resource, image string) {
-	t.Helper()
-	var cs []map[string]any
-	require.NoError(t, json.Unmarshal([]byte(td.Inputs["containerDefinitions"].(string)), &cs))
-	cs[0]["image"] = image
-	data, err := json.Marshal(cs)
-	require.NoError(t, err)
-	td.Inputs["containerDefinitions"] = string(data)
-	if td.Outputs != nil {
-		td.Outputs["containerDefinitions"] = string(data)
-	}
-}
 
 // setProp sets an input (and its output) of a resource.
 func setProp(r *stackstate.Resource, key string, v any) {
@@ -57,12 +40,12 @@ func imageCases() []imageCase {
 	return []imageCase{
 		{"a public image by tag", "IMG-01", "dev", func(t *testing.T, e *stackstate.Export) string {
 			td := taskOf(e, "orders")
-			setImage(t, td, "docker.io/library/nginx:1.27")
+			fixtures.SetImage(t, td, "docker.io/library/nginx:1.27")
 			return td.URN
 		}, "by tag from docker.io, a registry the stack does not hold"},
 		{"an image the audit cannot place", "IMG-01", "dev", func(t *testing.T, e *stackstate.Export) string {
 			td := taskOf(e, "orders")
-			setImage(t, td, "")
+			fixtures.SetImage(t, td, "")
 			return td.URN
 		}, "whose source cannot be placed"},
 		{"unreadable container definitions", "IMG-01", "dev", func(t *testing.T, e *stackstate.Export) string {
@@ -153,8 +136,8 @@ func imageCases() []imageCase {
 		}, "not named roles"},
 		{"a digest passes where a tag fails", "IMG-01", "prod", func(t *testing.T, e *stackstate.Export) string {
 			td := taskOf(e, "orders")
-			setImage(t, td, "ghcr.io/example/orders:3.2.0")
-			setImage(t, taskOf(e, "users"), "ghcr.io/example/users@"+digest)
+			fixtures.SetImage(t, td, "ghcr.io/example/orders:3.2.0")
+			fixtures.SetImage(t, taskOf(e, "users"), "ghcr.io/example/users@"+digest)
 			return td.URN
 		}, "by tag from ghcr.io"},
 	}
@@ -166,19 +149,7 @@ func TestImageInvariantsCatchBrokenPlans(t *testing.T) {
 	for _, tc := range imageCases() {
 		t.Run(tc.name, func(t *testing.T) {
 			clean, e := fixtures.Plan(t, tc.stack), fixtures.Plan(t, tc.stack)
-			culprit := tc.breakPlan(t, e)
-			var got []string
-			for _, f := range findingOf(t, e, tc.invariant) {
-				if f.URN == culprit {
-					got = append(got, f.Message)
-				}
-			}
-			if assert.NotEmpty(t, got, "%s names %s", tc.invariant, culprit) {
-				assert.Contains(t, strings.Join(got, "\n"), tc.want)
-			}
-			for _, f := range findingOf(t, clean, tc.invariant) {
-				assert.NotEqual(t, culprit, f.URN, "the unbroken plan passes %s on it: %s", tc.invariant, f.Message)
-			}
+			assertNamedOnlyWhenBroken(t, clean, e, tc.invariant, tc.breakPlan(t, e), tc.want)
 		})
 	}
 }
@@ -187,7 +158,7 @@ func TestImageInvariantsCatchBrokenPlans(t *testing.T) {
 func TestPinnedImageFromAnyRegistryPasses(t *testing.T) {
 	e := fixtures.Plan(t, "prod")
 	td := find(e, named(contract.TypeTaskDefinition, "users"))
-	setImage(t, td, "ghcr.io/example/users@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef")
+	fixtures.SetImage(t, td, "ghcr.io/example/users@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef")
 	for _, f := range findingOf(t, e, "IMG-01") {
 		assert.NotEqual(t, td.URN, f.URN, f.Message)
 	}

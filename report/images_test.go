@@ -2,7 +2,6 @@ package report_test
 
 import (
 	"bytes"
-	"encoding/json"
 	"strings"
 	"testing"
 
@@ -19,17 +18,7 @@ import (
 // withImage rewrites the image of a task definition's first container.
 func withImage(t *testing.T, e *stackstate.Export, task, image string) {
 	t.Helper()
-	edit(t, e, contract.TypeTaskDefinition, task, func(r *stackstate.Resource) {
-		var cs []map[string]any
-		require.NoError(t, json.Unmarshal([]byte(r.Inputs["containerDefinitions"].(string)), &cs))
-		cs[0]["image"] = image
-		data, err := json.Marshal(cs)
-		require.NoError(t, err)
-		r.Inputs["containerDefinitions"] = string(data)
-		if r.Outputs != nil {
-			r.Outputs["containerDefinitions"] = string(data)
-		}
-	})
+	edit(t, e, contract.TypeTaskDefinition, task, func(r *stackstate.Resource) { fixtures.SetImage(t, r, image) })
 }
 
 // The Images section lists every task with its repository, immutability, scanning and digest, in
