@@ -10,6 +10,7 @@ import (
 
 	"github.com/secure-vpc/secure-vpc/compute"
 	"github.com/secure-vpc/secure-vpc/internal/contract"
+	"github.com/secure-vpc/secure-vpc/internal/fixtures"
 	"github.com/secure-vpc/secure-vpc/internal/policydoc"
 	"github.com/secure-vpc/secure-vpc/internal/stack"
 	"github.com/secure-vpc/secure-vpc/internal/testkit"
@@ -137,4 +138,26 @@ func TestEnhancedImageScanningAndPushRolesDeploy(t *testing.T) {
 			assert.Contains(t, rec.Inputs["policy"].StringValue(), pusher)
 		}
 	}
+}
+
+// First deploy: every ECS service is created after its repository, and does not wait for its
+// tasks to run, so a service whose image is not pushed yet blocks nothing else.
+func TestServicesFollowTheirRepositories(t *testing.T) {
+	e := fixtures.Plan(t, "dev")
+	repos := map[string]string{}
+	for _, r := range e.Deployment.Resources {
+		if r.Type == contract.TypeECRRepository {
+			repos[query.Name(&r)] = r.URN
+		}
+	}
+	services := 0
+	for _, r := range e.Deployment.Resources {
+		if r.Type != contract.TypeECSService {
+			continue
+		}
+		services++
+		assert.Contains(t, r.Dependencies, repos[query.Name(&r)], "%s waits for its repository", r.URN)
+		assert.Equal(t, false, r.Inputs["waitForSteadyState"], "%s does not wait for its tasks", r.URN)
+	}
+	assert.Equal(t, 4, services)
 }
