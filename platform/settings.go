@@ -361,7 +361,7 @@ func Reference() []KeyDoc {
 		KeyDoc{Key: "databases.<name>.extendedSupport", Required: "no", Default: "`false`", Meaning: "`true` accepts a major past standard support, on paid RDS Extended Support, until that ends (RDS enrols every instance in Extended Support by default, so a running database whose major leaves standard support starts to bill: the plan says so six months before, and refuses the major after)."},
 		KeyDoc{Key: "databases.<name>.owner", Required: "yes", Meaning: "Exactly one private service; it connects as the database role named after it, so names PostgreSQL or RDS reserve, such as `user`, `pg-*` or `rds-*`, are refused."},
 		KeyDoc{Key: "databases.<name>.instanceClass", Required: "yes", Meaning: "A class RDS for PostgreSQL offers, e.g. `db.t4g.micro`; deprecated families such as `db.t2` are refused."},
-		KeyDoc{Key: "databases.<name>.migrationImage", Required: "no", Default: "the owner's `image`", Meaning: "Image of the database's one-off migration task, the only task that receives the master user's credentials (see \"Running a database's migration task\" above). It must come from ECR in the stack's region: the task has no internet egress."},
+		KeyDoc{Key: "databases.<name>.migrationImage", Required: "no", Default: "the owner's image", Meaning: "Image of the database's one-off migration task, the only task that receives the master user's credentials (see \"Running a database's migration task\" above). It must come from ECR in the stack's region: the task has no internet egress. In staging and prod it is pinned by digest; unset, the task runs the owner's image (from its own repository with `imageTag`), and that repository admits the task's execution role."},
 		databasePort,
 		allocatedStorage,
 		maxAllocatedStorage,
