@@ -277,8 +277,10 @@ func (c *Cloud) compute(rec *Record) (string, resource.PropertyMap) {
 		set("registryId", acct)
 		return acct + ":" + str(rec.Inputs, "repository") + ":" + rec.Name, out
 	case contract.TypeECRRegistryScanningConfig:
+		// AWS's id is the registry's (the account's): one of its own keeps a reader that matches
+		// values to resources (rehearse.py) from taking the enabler's account id for this.
 		set("registryId", acct)
-		return acct, out
+		return "registry-scanning-" + acct + "-" + region, out
 	case contract.TypeInspectorEnabler:
 		return strings.Join(append(strs(rec.Inputs, "accountIds"), strs(rec.Inputs, "resourceTypes")...), "-"), out
 	case contract.TypeECSCluster:
