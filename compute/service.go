@@ -210,7 +210,10 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 		EnableEcsManagedTags:            pulumi.Bool(true),
 		PropagateTags:                   pulumi.String("SERVICE"),
 		ServiceRegistries:               &ecs.ServiceServiceRegistriesArgs{RegistryArn: discovery.Arn},
-		Tags:                            tags,
+		// pulumi up does not wait for tasks to run: a service whose image is not pushed yet (the
+		// first deploy, README "Images") fails its own deployment, not the stack's.
+		WaitForSteadyState: pulumi.Bool(false),
+		Tags:               tags,
 	}
 	if args.TargetGroupArn != nil {
 		svcArgs.LoadBalancers = ecs.ServiceLoadBalancerArray{&ecs.ServiceLoadBalancerArgs{

@@ -11,8 +11,14 @@ type ServiceSettings struct {
 	Public bool
 	// Port is the TCP port the container serves TLS on, 1024-65535. Required.
 	Port int
-	// Image is the container image, with a tag or digest (never latest). Required.
+	// Image is the container image, with a tag or digest (never latest). Required: the loader
+	// takes it from image, or, with ImageTag, the platform makes it the stack's own repository
+	// of the service (naming.Repository) at that tag or digest once the account is known.
 	Image string
+	// ImageTag is the tag (awslimits.ECRImageTag, never latest) or digest ("sha256:<64 hex>") of
+	// the image in the service's own repository of the stack (services.<name>.imageTag).
+	// Optional, exclusive with the configured image.
+	ImageTag string
 	// Calls are the services it calls; the firewall and the task's environment follow them. Optional.
 	Calls []string
 	// Egress are the host names on the internet the service calls over HTTPS ("api.example.com",

@@ -47,11 +47,12 @@ func TestKeyring(t *testing.T) {
 				out.watch("logs", k.LogsKeyArn)
 				out.watch("data", k.DataKeyArn)
 				out.watch("secrets", k.SecretsKeyArn)
+				out.watch("images", k.ImagesKeyArn)
 			}
 			return err
 		})
 		comp := p.component(contract.TypeKeyring)
-		assert.Equal(t, map[string]int{contract.TypeKMSKey: 3, contract.TypeKMSAlias: 3}, count(p.children(comp.URN)), "a key and an alias per domain, nothing else")
+		assert.Equal(t, map[string]int{contract.TypeKMSKey: 4, contract.TypeKMSAlias: 4}, count(p.children(comp.URN)), "a key and an alias per domain, nothing else")
 		for _, domain := range contract.KeyDomains {
 			key := p.one(contract.TypeKMSKey, "keys-"+string(domain))
 			assert.Equal(t, true, key.Inputs["enableKeyRotation"], domain)
@@ -74,5 +75,7 @@ func TestKeyring(t *testing.T) {
 		logs := p.one(contract.TypeKMSKey, "keys-logs")
 		assert.Contains(t, logs.Inputs["policy"], `"logs.eu-west-1.amazonaws.com"`, "CloudWatch Logs may use the logs key")
 		assert.NotContains(t, p.one(contract.TypeKMSKey, "keys-data").Inputs["policy"], "logs.eu-west-1.amazonaws.com", "and no other")
+		assert.Contains(t, p.one(contract.TypeKMSKey, "keys-images").Inputs["policy"], `"ecr.eu-west-1.amazonaws.com"`, "ECR may use the images key")
+		assert.NotContains(t, p.one(contract.TypeKMSKey, "keys-data").Inputs["policy"], "ecr.eu-west-1.amazonaws.com", "and only the images key")
 	}
 }

@@ -94,7 +94,9 @@ func loadDatabases(src Source, spec *Spec, ps *problems) {
 // owner's image. The task has no internet egress, so the image must come from ECR in the stack's
 // region (through the VPC endpoints). An owner's image the loader already refuses (its format, or
 // a registry it cannot reach without internetEgress), or an unknown owner, is reported under the
-// service and the owner, not here.
+// service and the owner, not here. An owner that runs its image from the stack's own repository
+// (imageTag) gives "": Build resolves it with the account. In staging and prod a set
+// migrationImage is pinned by digest, as a service's image is.
 func resolveMigrationImage(dk, owner string, set *string, spec *Spec, ps *problems) string {
 	mk := dk + ".migrationImage"
 	if set != nil {
@@ -105,6 +107,10 @@ func resolveMigrationImage(dk, owner string, set *string, spec *Spec, ps *proble
 		case !pullsThroughEndpoints(image, spec.Region):
 			ps.add(mk, "%s is pulled from %s, which the migration task cannot reach: it has no internet egress, only the VPC endpoints, which serve ECR in %s; push the image to an ECR repository in %s",
 				image, registryOf(image), spec.Region, spec.Region)
+		default:
+			if problem := pinProblem(image, spec.Environment, "remove "+mk+" to run the owner's image"); problem != "" {
+				ps.add(mk, "%s", problem)
+			}
 		}
 		return image
 	}

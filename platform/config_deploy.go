@@ -7,7 +7,9 @@ import (
 )
 
 type rawDeploy struct {
-	RoleArns []string `json:"roleArns"`
+	RoleArns              []string `json:"roleArns"`
+	ImagePushRoleArns     []string `json:"imagePushRoleArns"`
+	EnhancedImageScanning bool     `json:"enhancedImageScanning"`
 }
 
 // loadDeploy reads the deploying identities: the IAM roles that run `pulumi up` and `pulumi
@@ -21,6 +23,13 @@ func loadDeploy(src Source, spec *Spec, ps *problems) {
 	if ok {
 		decodeObject(key, data, &rd, ps)
 	}
+	for _, arn := range rd.ImagePushRoleArns {
+		if !awslimits.IAMRoleARN.MatchString(arn) {
+			ps.add(key+".imagePushRoleArns", "%q is not an IAM role ARN (arn:aws:iam::<account>:role/<path/name>); name the role CI pushes images with", arn)
+		}
+	}
+	spec.ImagePushRoleArns = slices.Compact(slices.Sorted(slices.Values(rd.ImagePushRoleArns)))
+	spec.EnhancedImageScanning = rd.EnhancedImageScanning
 	if len(rd.RoleArns) == 0 {
 		ps.add(key+".roleArns", "required; name the IAM role(s) that run pulumi up for this stack, e.g. the CI deploy role "+
 			"(pulumi config set --path 'deploy.roleArns[0]' arn:aws:iam::<account>:role/<name>): every secret denies changes to everyone else")

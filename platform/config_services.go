@@ -3,6 +3,7 @@ package platform
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/secure-vpc/secure-vpc/internal/awslimits"
@@ -13,6 +14,7 @@ type rawService struct {
 	Public          bool     `json:"public"`
 	Port            int      `json:"port"`
 	Image           string   `json:"image"`
+	ImageTag        string   `json:"imageTag"`
 	Calls           []string `json:"calls"`
 	Egress          []string `json:"egress"`
 	InternetEgress  bool     `json:"internetEgress"` // replaced by egress: only false is accepted
@@ -37,7 +39,7 @@ func loadServices(src Source, spec *Spec, ps *problems) {
 		}
 		env := spec.Environment
 		svc := Service{
-			Name: name, Public: rs.Public, Port: rs.Port, Image: rs.Image, Calls: rs.Calls, Egress: rs.Egress, InternetEgress: len(rs.Egress) > 0,
+			Name: name, Public: rs.Public, Port: rs.Port, Image: rs.Image, ImageTag: rs.ImageTag, Calls: rs.Calls, Egress: rs.Egress, InternetEgress: len(rs.Egress) > 0,
 			CPU:             serviceCPU.resolve(sk, env, rs.CPU, ps),
 			Memory:          serviceMemory.resolve(sk, env, rs.Memory, ps),
 			DesiredCount:    serviceDesiredCount.resolve(sk, env, rs.DesiredCount, ps),
@@ -52,15 +54,7 @@ func loadServices(src Source, spec *Spec, ps *problems) {
 			}
 		}
 		checkPort(sk+".port", svc.Port, awslimits.TaskPorts, ps)
-		switch problem := imageProblem(svc.Image); {
-		case problem != "":
-			ps.add(sk+".image", "%s", problem)
-		case !svc.InternetEgress && !pullsThroughEndpoints(svc.Image, spec.Region):
-			// The task pulls its image at start: without internet egress it reaches only the VPC
-			// endpoints, which serve the ECR registries of the stack's own region.
-			ps.add(sk+".image", "%s is pulled from %s, which the task cannot reach: without egress destinations it reaches only the VPC endpoints, which serve ECR in %s; push the image to an ECR repository in %s, or declare the registry under %s.egress (with a NAT strategy)",
-				svc.Image, registryOf(svc.Image), spec.Region, spec.Region, sk)
-		}
+		checkServiceImage(sk, svc, spec, ps)
 		switch {
 		case awslimits.FargateMemoryChoices(svc.CPU) == "":
 			ps.add(sk+".cpu", "%d is not a Fargate task CPU size; use %s (CPU units)", svc.CPU, awslimits.FargateCPUChoices())
@@ -87,6 +81,81 @@ func loadServices(src Source, spec *Spec, ps *problems) {
 	case count == 0:
 		ps.add(key, "declares no service; declare at least one")
 	}
+}
+
+// checkServiceImage says why a service's image is refused: neither image nor imageTag, or both;
+// a malformed reference or tag; an image the task cannot pull (imagePullProblem); in staging
+// and prod, an image that is neither pinned by digest nor in the stack's own repository.
+func checkServiceImage(sk string, svc Service, spec *Spec, ps *problems) {
+	if svc.ImageTag != "" {
+		if svc.Image != "" {
+			ps.add(sk+".imageTag", "is exclusive with image; keep imageTag: %s to run the image from the stack's own repository of %s, or image to run another, not both", svc.ImageTag, svc.Name)
+		} else if problem := imageTagProblem(svc.ImageTag); problem != "" {
+			ps.add(sk+".imageTag", "%s", problem)
+		}
+		return
+	}
+	if problem := imageProblem(svc.Image); problem != "" {
+		ps.add(sk+".image", "%s", problem)
+		return
+	}
+	if problem := imagePullProblem(svc.Image, svc.Egress, spec.Region, sk+".egress"); problem != "" {
+		ps.add(sk+".image", "%s", problem)
+		return
+	}
+	if problem := pinProblem(svc.Image, spec.Environment, sk+".imageTag: <tag>"); problem != "" {
+		ps.add(sk+".image", "%s", problem)
+	}
+}
+
+// imageTagProblem says why an imageTag is refused: it is a tag (awslimits.ECRImageTag) other
+// than latest, or a digest sha256:<64 hex>.
+func imageTagProblem(tag string) string {
+	switch {
+	case tag == "latest":
+		return "latest is a mutable tag by convention; push the image with a version tag (1.4.2, or the commit id) and name that tag, or its sha256: digest"
+	case strings.HasPrefix(tag, "sha256:") && !awslimits.ImageDigest.MatchString(tag):
+		return fmt.Sprintf("%q is not a digest: sha256: and 64 lowercase hex digits", tag)
+	case !strings.HasPrefix(tag, "sha256:") && !awslimits.ECRImageTag.MatchString(tag):
+		return fmt.Sprintf("%q is not an image tag (1-128 letters, digits, _ . -, not starting with . or -) or a sha256:<digest>", tag)
+	}
+	return ""
+}
+
+// imagePullProblem says why a task could not pull an image ("" when it can): from ECR of the
+// stack's region it pulls through the VPC endpoints; from anywhere else it needs every host name
+// of the registry (awslimits.RegistryPullHosts) among its egress destinations, which it reaches
+// through NAT. egressKey is the key that declares them.
+func imagePullProblem(image string, egress []string, region, egressKey string) string {
+	if pullsThroughEndpoints(image, region) {
+		return ""
+	}
+	registry := registryOf(image)
+	if len(egress) == 0 {
+		return fmt.Sprintf("%s is pulled from %s, which the task cannot reach: without egress destinations it reaches only the VPC endpoints, which serve ECR in %s; push the image to the stack's own repository (imageTag) or another ECR repository in %s, or declare %s under %s (with a NAT strategy)",
+			image, registry, region, region, strings.Join(awslimits.RegistryPullHosts(registry), ", "), egressKey)
+	}
+	var missing []string
+	for _, host := range awslimits.RegistryPullHosts(registry) {
+		if !slices.ContainsFunc(egress, func(d string) bool { return awslimits.EgressCovers(d, host) }) {
+			missing = append(missing, host)
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Sprintf("%s is pulled from %s, and the task reaches the internet only at its egress destinations, which lack %s; add them to %s, or push the image to the stack's own repository (imageTag) or another ECR repository in %s",
+			image, registry, strings.Join(missing, ", "), egressKey, region)
+	}
+	return ""
+}
+
+// pinProblem says why an image is refused in staging and prod ("" when it is not, and always in
+// dev): there a task's image is pinned by digest, or comes from the stack's own repository,
+// whose tags are immutable (fix names that key).
+func pinProblem(image string, env Environment, fix string) string {
+	if env != Staging && env != Prod || strings.Contains(image, "@sha256:") {
+		return ""
+	}
+	return fmt.Sprintf("%s names a tag, which its registry may move to another image; in %s a task's image is pinned by digest (<repository>@sha256:<digest>) or comes from the stack's own immutable repository (%s)", image, env, fix)
 }
 
 // imageProblem says why an image reference is refused ("" when it is not): missing, the mutable

@@ -80,6 +80,7 @@ func TestEnvironmentDefaults(t *testing.T) {
 			src.Values["secure-vpc:environment"] = string(tc.env)
 			src.Values["secure-vpc:network"] = `{"cidr":"10.20.0.0/16","availabilityZones":["eu-west-1a","eu-west-1b"]}`
 			src.Values["secure-vpc:edge"] = `{"certificateArn":"arn:aws:acm:eu-west-1:123456789012:certificate/00000000-0000-4000-8000-000000000001"}`
+			ownImages(&src)
 			spec, err := Load(src)
 			require.NoError(t, err)
 			assert.Equal(t, tc.nat, spec.Network.NATGateways)
@@ -366,9 +367,9 @@ func TestLoadRefusesWhatAWSRefuses(t *testing.T) {
 		{"image", "Docker Hub with no internet egress", services(`"users":{"port":8443,"image":"nginx:1.27"}`), "secure-vpc:services.users.image", "pulled from docker.io, which the task cannot reach"},
 		{"image", "ECR Public with no internet egress", services(`"users":{"port":8443,"image":"public.ecr.aws/nginx/nginx:1.27"}`), "secure-vpc:services.users.image", "pulled from public.ecr.aws"},
 		{"image", "ECR of another region with no internet egress", services(`"users":{"port":8443,"image":"123456789012.dkr.ecr.us-east-1.amazonaws.com/users:1.0.0"}`), "secure-vpc:services.users.image", "serve ECR in eu-west-1"},
-		{"image", "Docker Hub with internet egress through NAT, owning a database", services(`"users":{"port":8443,"image":"nginx:1.27","egress":["registry-1.docker.io","auth.docker.io"]}`),
+		{"image", "Docker Hub with internet egress through NAT, owning a database", services(`"users":{"port":8443,"image":"nginx:1.27","egress":["*.docker.io","production.cloudflare.docker.com","docker-images-prod.6aa30f8b08e16409b46e0173d6de2f56.r2.cloudflarestorage.com"]}`),
 			"secure-vpc:databases.users-db.migrationImage", "is not set, so the migration task would run its owner's image nginx:1.27, pulled from docker.io, which the task cannot reach"},
-		{"image", "Docker Hub with internet egress through NAT, and a migration image in ECR", both(services(`"users":{"port":8443,"image":"nginx:1.27","egress":["registry-1.docker.io","auth.docker.io"]}`),
+		{"image", "Docker Hub with internet egress through NAT, and a migration image in ECR", both(services(`"users":{"port":8443,"image":"nginx:1.27","egress":["*.docker.io","production.cloudflare.docker.com","docker-images-prod.6aa30f8b08e16409b46e0173d6de2f56.r2.cloudflarestorage.com"]}`),
 			db(`"version":"16","instanceClass":"db.t4g.micro","migrationImage":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/users-migrations:1.0.0"`)), "", ""},
 		{"image", "a migration image from Docker Hub", db(`"version":"16","instanceClass":"db.t4g.micro","migrationImage":"flyway/flyway:10"`),
 			"secure-vpc:databases.users-db.migrationImage", "flyway/flyway:10 is pulled from docker.io, which the migration task cannot reach"},

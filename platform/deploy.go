@@ -42,6 +42,7 @@ func Build(ctx *pulumi.Context, spec *Spec) error {
 	if err := checkImageAccounts(spec, account); err != nil {
 		return err
 	}
+	resolveOwnImages(spec, account)
 	keys, err := secrets.NewKeyring(ctx, "keys", &secrets.KeyringArgs{Scope: spec.Scope(account), RDSInstances: spec.RDSInstances()})
 	if err != nil {
 		return fmt.Errorf("creating keyring: %w", err)
@@ -65,6 +66,11 @@ func Build(ctx *pulumi.Context, spec *Spec) error {
 		return fmt.Errorf("creating identities: %w", err)
 	}
 
+	registry, err := newRegistry(ctx, spec, account, keys, ids)
+	if err != nil {
+		return err
+	}
+
 	fw, err := network.NewFirewall(ctx, "firewall", &network.FirewallArgs{
 		Scope:                   spec.Scope(account),
 		VpcID:                   vpc.VpcID.ToStringOutput(),
@@ -76,7 +82,7 @@ func Build(ctx *pulumi.Context, spec *Spec) error {
 		return fmt.Errorf("creating firewall: %w", err)
 	}
 
-	deps := &dependencies{spec: spec, account: account, keys: keys, vpc: vpc, ids: ids, fw: fw}
+	deps := &dependencies{spec: spec, account: account, keys: keys, vpc: vpc, ids: ids, fw: fw, registry: registry}
 	signer, err := secrets.NewTokenSigner(ctx, secrets.IdentityTokenSigner, deps.signerArgs())
 	if err != nil {
 		return fmt.Errorf("creating identity-token signer: %w", err)
@@ -114,8 +120,9 @@ func Build(ctx *pulumi.Context, spec *Spec) error {
 	ctx.Export("flowLogGroupName", vpc.FlowLogGroupName)
 	ctx.Export("kmsKeyArns", pulumi.StringMap{
 		string(contract.LogsDomain): keys.LogsKeyArn, string(contract.DataDomain): keys.DataKeyArn, string(contract.SecretsDomain): keys.SecretsKeyArn,
-		string(contract.IdentityDomain): signer.KeyArn,
+		string(contract.IdentityDomain): signer.KeyArn, string(contract.ImagesDomain): keys.ImagesKeyArn,
 	})
+	ctx.Export("imageRepositoryUrls", registry.RepositoryUrls)
 	ctx.Export("internalCaCertificate", vault.CACertificate)
 	ctx.Export("secretArns", vault.SecretArns)
 	ctx.Export("databases", stores.databases)
@@ -133,9 +140,11 @@ type dependencies struct {
 	vpc     *network.Vpc
 	ids     *compute.Identities
 	fw      *network.Firewall
-	signer  *secrets.TokenSigner
-	vault   *secrets.Vault
-	stores  *storeOutputs
+	// registry holds the services' ECR repositories; a service starts after its repository exists.
+	registry *compute.Registry
+	signer   *secrets.TokenSigner
+	vault    *secrets.Vault
+	stores   *storeOutputs
 }
 
 // scope is the stack scope every component is built in.
@@ -307,6 +316,7 @@ func (d *dependencies) buildCompute(ctx *pulumi.Context) (*computeOutputs, error
 		}
 		WireService(d.spec, name).inject(args, d.vault, d.stores, d.signer)
 		args.DependsOn = append(args.DependsOn, d.fw.ServiceRules(name)...)
+		args.DependsOn = append(args.DependsOn, d.registry.Repository(name))
 		args.DependsOn = append(args.DependsOn, d.vpc.Endpoints...)
 		args.DependsOn = append(args.DependsOn, d.vpc.TierReady(contract.Private)...)
 		if svc.InternetEgress {

@@ -536,9 +536,10 @@ func TestInternetEgressServiceDeploys(t *testing.T) {
 	src := testkit.Source(t, "dev")
 	var services map[string]map[string]any
 	require.NoError(t, json.Unmarshal([]byte(src.Values["secure-vpc:services"]), &services))
-	services["orders"]["egress"] = []any{"api.payments.example"}
+	services["orders"]["egress"] = []any{"api.payments.example", "*.docker.io", "production.cloudflare.docker.com", "docker-images-prod.6aa30f8b08e16409b46e0173d6de2f56.r2.cloudflarestorage.com"}
 	delete(services["orders"], "internetEgress")
-	services["orders"]["image"] = "docker.io/library/nginx:1.27"
+	delete(services["orders"], "imageTag")
+	services["orders"]["image"] = "docker.io/library/nginx@sha256:" + strings.Repeat("ab", 32) // by digest: IMG-01 takes no public tag
 	data, err := json.Marshal(services)
 	require.NoError(t, err)
 	src.Values["secure-vpc:services"] = string(data)

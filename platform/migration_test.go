@@ -89,8 +89,8 @@ func TestMigrationImage(t *testing.T) {
 	spec, err := platform.Load(src)
 	require.NoError(t, err)
 	w := platform.WireMigration(spec, "users-db")
-	assert.Equal(t, spec.Services["users"].Image, w.Image, "the owner's image by default")
-	assert.Equal(t, "secure-vpc:databases.users-db.migrationImage", w.ImageFrom)
+	assert.Equal(t, "<account>.dkr.ecr.eu-west-1.amazonaws.com/secure-vpc-dev/users:2.0.1", w.Image, "the owner's image by default: its imageTag in its own repository")
+	assert.Equal(t, "secure-vpc:services.users.imageTag", w.ImageFrom)
 
 	var dbs map[string]map[string]any
 	require.NoError(t, json.Unmarshal([]byte(src.Values["secure-vpc:databases"]), &dbs))

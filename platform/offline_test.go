@@ -132,12 +132,12 @@ func planWith(t *testing.T, old, new string) string {
 func TestDiffOfReplannedConfig(t *testing.T) {
 	t.Parallel()
 	base := filepath.Join(fixtures.ProjectDir(), fixtures.PlanPath("dev"))
-	billing := planWith(t, `      image: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/orders:3.2.0
-      calls: [users]`, `      image: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/orders:3.2.0
+	billing := planWith(t, `      imageTag: "3.2.0"
+      calls: [users]`, `      imageTag: "3.2.0"
       calls: [users, billing]
     billing:
       port: 9443
-      image: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/billing:1.0.0`)
+      imageTag: "1.0.0"`)
 
 	t.Run("a new private service: exactly the service and its paths", func(t *testing.T) {
 		code, out, _ := runCLI("diff", "-before", base, "-after", billing)

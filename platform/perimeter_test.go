@@ -19,7 +19,7 @@ func TestImageOfAnotherAccountsRegistryRegistersNothing(t *testing.T) {
 	t.Parallel()
 	src := testkit.Source(t, "dev")
 	src.Values["secure-vpc:services"] = strings.Replace(src.Values["secure-vpc:services"],
-		"123456789012.dkr.ecr.eu-west-1.amazonaws.com/orders", "210987654321.dkr.ecr.eu-west-1.amazonaws.com/orders", 1)
+		`"imageTag":"3.2.0"`, `"image":"210987654321.dkr.ecr.eu-west-1.amazonaws.com/orders:3.2.0"`, 1)
 	cloud, err := testkit.Run(t, src)
 	var cfgErr *platform.ConfigError
 	require.True(t, errors.As(err, &cfgErr), "want a config error, got %v", err)

@@ -46,7 +46,7 @@ func TestSettingsKeepTheirWords(t *testing.T) {
 		{"services", "users", "desiredCount", 101, "secure-vpc:services.users.desiredCount: 101 is out of range; run 1 to 100 tasks"},
 		{"services", "web-bff", "healthCheckPath", "healthz", `secure-vpc:services.web-bff.healthCheckPath: "healthz" is not a URL path such as /healthz`},
 		{"services", "users", "healthCheckPath", "/ready", "secure-vpc:services.users.healthCheckPath: has no effect: only a BFF's load balancer checks health (ECS restarts a private service's tasks when they exit); remove it"},
-		{"services", "users", "image", "docker.io/library/nginx:1.27", "secure-vpc:services.users.image: docker.io/library/nginx:1.27 is pulled from docker.io, which the task cannot reach: without egress destinations it reaches only the VPC endpoints, which serve ECR in eu-west-1; push the image to an ECR repository in eu-west-1, or declare the registry under secure-vpc:services.users.egress (with a NAT strategy)"},
+		{"services", "users", "image", "docker.io/library/nginx:1.27", "secure-vpc:services.users.image: docker.io/library/nginx:1.27 is pulled from docker.io, which the task cannot reach: without egress destinations it reaches only the VPC endpoints, which serve ECR in eu-west-1; push the image to the stack's own repository (imageTag) or another ECR repository in eu-west-1, or declare auth.docker.io, registry-1.docker.io, production.cloudflare.docker.com, docker-images-prod.6aa30f8b08e16409b46e0173d6de2f56.r2.cloudflarestorage.com under secure-vpc:services.users.egress (with a NAT strategy)"},
 		{"databases", "users-db", "port", 80, "secure-vpc:databases.users-db.port: 80 cannot work: RDS for PostgreSQL accepts ports 1150-65535; use 1150-65535"},
 		{"databases", "users-db", "port", 70000, "secure-vpc:databases.users-db.port: 70000 is out of range; use 1150-65535"},
 		{"databases", "users-db", "allocatedStorage", 10, "secure-vpc:databases.users-db.allocatedStorage: 10 GiB is out of range; use 20 to 65536"},
@@ -88,6 +88,7 @@ func TestSettingsApplyTheirDefaults(t *testing.T) {
 			src.Values["secure-vpc:environment"] = string(env)
 			src.Values["secure-vpc:network"] = `{"cidr":"10.20.0.0/16","availabilityZones":["eu-west-1a","eu-west-1b"]}`
 			src.Values["secure-vpc:edge"] = `{"certificateArn":"arn:aws:acm:eu-west-1:123456789012:certificate/00000000-0000-4000-8000-000000000001"}`
+			ownImages(&src) // staging and prod take an image by digest or from the stack's own repository
 			spec, err := Load(src)
 			require.NoError(t, err)
 			want := map[Environment]struct {

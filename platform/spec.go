@@ -69,6 +69,13 @@ type Spec struct {
 	// DeployRoleArns are the IAM roles that deploy the stack (deploy.roleArns), sorted: the only
 	// principals a secret's resource policy lets change it.
 	DeployRoleArns []string
+	// ImagePushRoleArns are the IAM roles that push images to the stack's repositories
+	// (deploy.imagePushRoleArns), sorted, beside DeployRoleArns. Optional.
+	ImagePushRoleArns []string
+	// EnhancedImageScanning turns on ECR enhanced scanning (Amazon Inspector, continuous) for
+	// the account's registry in the stack's region (deploy.enhancedImageScanning): account-wide,
+	// owned by one stack per account and region. Default false.
+	EnhancedImageScanning bool
 	// CAGenerations are the generations of the internal CA (vault.caGenerations), ascending, one
 	// or two; every service trusts all of them. [1] by default.
 	CAGenerations []int

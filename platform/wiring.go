@@ -254,7 +254,15 @@ func WireMigration(spec *Spec, database string) MigrationWiring {
 	dk, prefix := nsKey(keyDatabases)+"."+database, "DB_"+envName(database)+"_"
 	w := MigrationWiring{Database: database, Name: naming.Migration(database), Image: db.MigrationImage, ImageFrom: dk + ".migrationImage"}
 	if w.Image == "" {
-		w.Image, w.ImageFrom = spec.Services[db.Owner].Image, nsKey(keyServices)+"."+db.Owner+".image"
+		owner := spec.Services[db.Owner]
+		w.Image, w.ImageFrom = owner.Image, nsKey(keyServices)+"."+db.Owner+".image"
+		if owner.ImageTag != "" {
+			// Before Build knows the account, the contract names the repository with a placeholder.
+			w.ImageFrom = nsKey(keyServices) + "." + db.Owner + ".imageTag"
+			if w.Image == "" {
+				w.Image = ownImage(RepositoryURL("<account>", spec.Region, spec.Stack, db.Owner), owner.ImageTag)
+			}
+		}
 	}
 	w.Variables = append(databaseVariables(spec, database), TaskVariable{Name: "ENVIRONMENT", From: nsKey(keyEnvironment), Value: string(spec.Environment)})
 	w.MasterSecret = []MasterSecretVariable{

@@ -53,6 +53,9 @@ func packCases() []packCase {
 	for _, c := range signingCases() {
 		out = append(out, packCase{"IDENT-01 " + c.name, "IDENT-01", devPlan, c.breakPlan, c.wantMsg})
 	}
+	for _, c := range imageCases() {
+		out = append(out, packCase{c.invariant + " " + c.name, c.invariant, recordedPlan(c.stack), c.breakPlan, c.want})
+	}
 	for _, c := range privateCACases() {
 		out = append(out, packCase{"PKI-01 " + c.name, "PKI-01", c.plan, c.breakIt, c.want})
 	}

@@ -58,6 +58,7 @@ func Catalogue() []Invariant {
 	out = append(out, perimeterInvariants...)
 	out = append(out, signingInvariants...)
 	out = append(out, privateCAInvariants...)
+	out = append(out, imageInvariants...)
 	return append(out, orderInvariants...)
 }
 

@@ -52,6 +52,24 @@ func findingOf(t *testing.T, e *stackstate.Export, id string) []policy.Finding {
 	return nil
 }
 
+// assertNamedOnlyWhenBroken asserts that an invariant names the culprit of a broken plan with a message
+// containing want, and says nothing about it in the unbroken plan.
+func assertNamedOnlyWhenBroken(t *testing.T, clean, broken *stackstate.Export, invariant, culprit, want string) {
+	t.Helper()
+	var got []string
+	for _, f := range findingOf(t, broken, invariant) {
+		if f.URN == culprit {
+			got = append(got, f.Message)
+		}
+	}
+	if assert.NotEmpty(t, got, "%s names %s", invariant, culprit) {
+		assert.Contains(t, strings.Join(got, "\n"), want)
+	}
+	for _, f := range findingOf(t, clean, invariant) {
+		assert.NotEqual(t, culprit, f.URN, "the unbroken plan passes %s on it: %s", invariant, f.Message)
+	}
+}
+
 // secretGuardCase breaks one secret's guard (or one policy's negated Allow) in dev's plan.
 type secretGuardCase struct {
 	name, invariant string
@@ -197,21 +215,8 @@ func secretGuardCases() []secretGuardCase {
 func TestSecretGuardsCatchBrokenPlans(t *testing.T) {
 	for _, tc := range secretGuardCases() {
 		t.Run(tc.name, func(t *testing.T) {
-			clean := devPlan(t)
-			e := devPlan(t)
-			culprit := tc.breakPlan(t, e)
-			var got []string
-			for _, f := range findingOf(t, e, tc.invariant) {
-				if f.URN == culprit {
-					got = append(got, f.Message)
-				}
-			}
-			if assert.NotEmpty(t, got, "%s names %s", tc.invariant, culprit) {
-				assert.Contains(t, strings.Join(got, "\n"), tc.want)
-			}
-			for _, f := range findingOf(t, clean, tc.invariant) {
-				assert.NotEqual(t, culprit, f.URN, "the unbroken plan passes %s on it: %s", tc.invariant, f.Message)
-			}
+			clean, e := devPlan(t), devPlan(t)
+			assertNamedOnlyWhenBroken(t, clean, e, tc.invariant, tc.breakPlan(t, e), tc.want)
 		})
 	}
 }

@@ -9,7 +9,8 @@ import (
 // Container is one container definition of an ECS task definition, as the checks read it.
 type Container struct {
 	Name                   string `json:"name"`
-	User                   string `json:"user"` // "uid[:gid]" or a user name; "" for the image's default
+	Image                  string `json:"image"` // the image reference ECS pulls
+	User                   string `json:"user"`  // "uid[:gid]" or a user name; "" for the image's default
 	ReadonlyRootFilesystem bool   `json:"readonlyRootFilesystem"`
 	Privileged             bool   `json:"privileged"`
 	Environment            []struct {

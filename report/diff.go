@@ -17,7 +17,7 @@ import (
 
 // Change is one difference between two plans or exports, in a reviewer's words.
 type Change struct {
-	Section string `json:"section"` // coverage, services, hosts, exposure, reachability, encryption, secret readers, bucket access
+	Section string `json:"section"` // coverage, services, hosts, exposure, reachability, encryption, secret readers, bucket access, images
 	Sign    string `json:"sign"`    // + added, - removed, ~ changed
 	Text    string `json:"text"`
 	Widens  bool   `json:"widens"` // grants access that was not there before
@@ -154,6 +154,7 @@ func Compare(beforeName string, before *stackstate.Export, afterName string, aft
 			add("secret readers", "-", fmt.Sprintf("secret %s is removed", secretName(secB[id])), false)
 		}
 	}
+	compareImages(b.images, a.images, add)
 	return d
 }
 
@@ -167,6 +168,7 @@ type facts struct {
 	paths    []PathRow // in the report's order, each with its query.PathKey
 	stores   []query.Store
 	secrets  []query.Secret
+	images   []ImageRow
 	// notEvaluated are the resources no invariant can judge, by URN, with the reason.
 	notEvaluated map[string]string
 	// hosts are the instances and network interfaces, by label, "(public address)" when they have one.
@@ -178,7 +180,7 @@ type facts struct {
 
 func readFacts(e *stackstate.Export) facts {
 	ix := query.NewIndex(e)
-	f := facts{stores: ix.Stores(), secrets: ix.Secrets(), notEvaluated: map[string]string{}}
+	f := facts{stores: ix.Stores(), secrets: ix.Secrets(), images: imageRows(ix), notEvaluated: map[string]string{}}
 	for _, ne := range policy.NotEvaluated(ix) {
 		f.notEvaluated[ne.Resource.URN] = ne.Why
 	}
@@ -265,7 +267,7 @@ func setDiff(a, b []string) []string {
 	return out
 }
 
-var sectionOrder = []string{"coverage", "services", "hosts", "exposure", "reachability", "bucket access", "secret readers", "encryption"}
+var sectionOrder = []string{"coverage", "services", "hosts", "exposure", "reachability", "bucket access", "secret readers", "encryption", "images"}
 
 // mismatches compares two sides' identities, field by field; a side that does not say is no
 // mismatch.
@@ -312,9 +314,9 @@ func (d *Diff) Write(w io.Writer, format string) error {
 	}
 	switch {
 	case len(d.Changes) == 0 && d.NotEvaluated > 0:
-		fmt.Fprintf(b, "\nno change the audit can see in services, hosts, exposure, reachability, bucket access, secret readers or encryption; %d resource(s) on both sides are not evaluated\n", d.NotEvaluated)
+		fmt.Fprintf(b, "\nno change the audit can see in services, hosts, exposure, reachability, bucket access, secret readers, encryption or images; %d resource(s) on both sides are not evaluated\n", d.NotEvaluated)
 	case len(d.Changes) == 0:
-		fmt.Fprintf(b, "\nno change in services, hosts, exposure, reachability, bucket access, secret readers or encryption\n")
+		fmt.Fprintf(b, "\nno change in services, hosts, exposure, reachability, bucket access, secret readers, encryption or images\n")
 	}
 	for _, section := range sectionOrder {
 		var lines []string

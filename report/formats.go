@@ -94,6 +94,10 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 	for _, sec := range r.Secrets {
 		secrets.rows = append(secrets.rows, fmt.Sprintf("| %s | %s | %s |\n", sec.Name, sec.Key, joinOr(sec.Readers, "nobody")))
 	}
+	images := table{header: "| Task | Repository | Immutable | Scanning | Digest |\n|---|---|---|---|---|\n"}
+	for _, im := range r.Images {
+		images.rows = append(images.rows, fmt.Sprintf("| %s | %s | %s | %s | %s |\n", im.Task, im.Repository, im.Immutable, im.Scanning, im.Digest))
+	}
 	invariants := table{header: "| | Id | Invariant | Checked |\n|---|---|---|---|\n"}
 	for _, res := range r.Results {
 		mark := "✅"
@@ -115,6 +119,7 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 		out.WriteString("\n### Who can reach whom\n\n" + diagram + paths.render(cut[&paths]))
 		out.WriteString("\n### Data stores\n\n" + stores.render(cut[&stores]))
 		out.WriteString("\n### Secrets\n\n" + secrets.render(cut[&secrets]))
+		out.WriteString("\n### Images\n\n" + images.render(cut[&images]))
 		out.WriteString("\n### Security invariants\n\n" + invariants.render(cut[&invariants]))
 		out.WriteString("\n### Coverage by resource type\n\n" + types.render(cut[&types]))
 		return out.String()

@@ -32,6 +32,7 @@ type Report struct {
 	Nodes      []NodeRow        `json:"nodes"`
 	Stores     []StoreRow       `json:"stores"`
 	Secrets    []SecretRow      `json:"secrets"`
+	Images     []ImageRow       `json:"images"`
 	Results    []ResultRow      `json:"invariants"`
 
 	results []policy.Result
@@ -139,6 +140,7 @@ func Build(title string, e *stackstate.Export, results []policy.Result) *Report 
 	r.Paths, r.Nodes = paths(ix)
 	r.Stores = stores(ix)
 	r.Secrets = secretRows(ix)
+	r.Images = imageRows(ix)
 	r.Coverage = coverage(ix)
 	r.Passed = r.AllHold()
 	return r
@@ -557,6 +559,14 @@ func (r *Report) WriteText(w io.Writer) error {
 	fmt.Fprintf(tw, "  SECRET\tKEY\tREADERS\n")
 	for _, sec := range r.Secrets {
 		fmt.Fprintf(tw, "  %s\t%s\t%s\n", sec.Name, sec.Key, joinOr(sec.Readers, "nobody"))
+	}
+	_ = tw.Flush()
+
+	fmt.Fprintf(b, "\nImages: where each task's image comes from\n")
+	tw = tabwriter.NewWriter(b, 2, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "  TASK\tREPOSITORY\tIMMUTABLE\tSCANNING\tDIGEST\n")
+	for _, im := range r.Images {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", im.Task, im.Repository, im.Immutable, im.Scanning, im.Digest)
 	}
 	_ = tw.Flush()
 

@@ -58,7 +58,7 @@ func TestReportOfProd(t *testing.T) {
 	for _, c := range rep.Components {
 		names = append(names, c.Type)
 		if c.Type == contract.TypeKeyring {
-			assert.Equal(t, 6, c.Protect, "the prod keys are protected, and their aliases with them")
+			assert.Equal(t, 8, c.Protect, "the prod keys are protected, and their aliases with them")
 		}
 	}
 	assert.NotContains(t, names, "(stack)", "every resource belongs to a component")

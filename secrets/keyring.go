@@ -35,6 +35,8 @@ type Keyring struct {
 	LogsKeyArn    pulumi.StringOutput `pulumi:"logsKeyArn"`
 	DataKeyArn    pulumi.StringOutput `pulumi:"dataKeyArn"`
 	SecretsKeyArn pulumi.StringOutput `pulumi:"secretsKeyArn"`
+	// ImagesKeyArn encrypts the services' ECR repositories, usable only through ECR.
+	ImagesKeyArn pulumi.StringOutput `pulumi:"imagesKeyArn"`
 }
 
 // purposes describe each key in its description.
@@ -42,6 +44,7 @@ var purposes = map[contract.KeyDomain]string{
 	contract.LogsDomain:    "CloudWatch Logs of the stack (flow logs, service and database logs)",
 	contract.DataDomain:    "stores holding user data (RDS, S3, ElastiCache), usable only through those services",
 	contract.SecretsDomain: "Secrets Manager entries (app secrets, certificates, RDS master passwords)",
+	contract.ImagesDomain:  "the services' container images in ECR, usable only through ECR",
 }
 
 // NewKeyring creates the keys of the stack.
@@ -70,11 +73,13 @@ func NewKeyring(ctx *pulumi.Context, name string, args *KeyringArgs, opts ...pul
 		arns[domain] = key.Arn
 	}
 	k.LogsKeyArn, k.DataKeyArn, k.SecretsKeyArn = arns[contract.LogsDomain], arns[contract.DataDomain], arns[contract.SecretsDomain]
+	k.ImagesKeyArn = arns[contract.ImagesDomain]
 
 	if err := ctx.RegisterResourceOutputs(k, pulumi.Map{
 		"logsKeyArn":    k.LogsKeyArn,
 		"dataKeyArn":    k.DataKeyArn,
 		"secretsKeyArn": k.SecretsKeyArn,
+		"imagesKeyArn":  k.ImagesKeyArn,
 	}); err != nil {
 		return nil, fmt.Errorf("registering keyring outputs: %w", err)
 	}

@@ -102,10 +102,11 @@ const (
 	LogsDomain    KeyDomain = "logs"    // CloudWatch Logs: flow logs, service logs, database logs
 	DataDomain    KeyDomain = "data"    // the stores that hold user data: RDS, S3, ElastiCache
 	SecretsDomain KeyDomain = "secrets" // Secrets Manager: app secrets, certificates, RDS master passwords
+	ImagesDomain  KeyDomain = "images"  // ECR: the services' container images (issue 13, images)
 )
 
 // KeyDomains is every key domain.
-var KeyDomains = []KeyDomain{LogsDomain, DataDomain, SecretsDomain}
+var KeyDomains = []KeyDomain{LogsDomain, DataDomain, SecretsDomain, ImagesDomain}
 
 // Purpose is what a bucket is for (PurposeTag).
 type Purpose string
@@ -323,4 +324,19 @@ const (
 	// PrivateCAEndpoint is the interface endpoint through which tasks without NAT reach AWS
 	// Private CA (com.amazonaws.<region>.acm-pca).
 	PrivateCAEndpoint = "acm-pca"
+)
+
+// Issue 13, images (items 3-5): each service has an ECR repository of its own in the stack
+// (a Registry component), encrypted with the images key (ImagesDomain), tags immutable, scanned
+// on push, untagged images expired, pulled only by the execution roles it admits (ServiceTag on
+// the repository names its service). An opt-in account-wide setting turns on ECR enhanced
+// scanning with Amazon Inspector (a RegistryScanning component).
+const (
+	TypeRegistry                  = Project + ":compute:Registry"
+	TypeRegistryScanning          = Project + ":compute:RegistryScanning"
+	TypeECRRepository             = "aws:ecr/repository:Repository"
+	TypeECRRepositoryPolicy       = "aws:ecr/repositoryPolicy:RepositoryPolicy"
+	TypeECRLifecyclePolicy        = "aws:ecr/lifecyclePolicy:LifecyclePolicy"
+	TypeECRRegistryScanningConfig = "aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration"
+	TypeInspectorEnabler          = "aws:inspector2/enabler:Enabler"
 )

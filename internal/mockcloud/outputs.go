@@ -282,6 +282,23 @@ func (c *Cloud) compute(rec *Record) (string, resource.PropertyMap) {
 	case contract.TypeTLSCertRequest:
 		set("certRequestPem", "mock-certificate-request:"+hexOf(seed+"/csr", 32))
 		return hexOf(seed, 40), out
+	case contract.TypeECRRepository:
+		set("arn", fmt.Sprintf("arn:aws:ecr:%s:%s:repository/%s", region, acct, name))
+		set("registryId", acct)
+		set("repositoryUrl", fmt.Sprintf("%s.dkr.ecr.%s.amazonaws.com/%s", acct, region, name))
+		return name, out
+	case contract.TypeECRRepositoryPolicy, contract.TypeECRLifecyclePolicy:
+		// AWS's id is the repository's name; one of its own keeps the name owned by the repository
+		// alone, so that a reader matching values to resources (rehearse.py) finds the repository.
+		set("registryId", acct)
+		return acct + ":" + str(rec.Inputs, "repository") + ":" + rec.Name, out
+	case contract.TypeECRRegistryScanningConfig:
+		// AWS's id is the registry's (the account's): one of its own keeps a reader that matches
+		// values to resources (rehearse.py) from taking the enabler's account id for this.
+		set("registryId", acct)
+		return "registry-scanning-" + acct + "-" + region, out
+	case contract.TypeInspectorEnabler:
+		return strings.Join(append(strs(rec.Inputs, "accountIds"), strs(rec.Inputs, "resourceTypes")...), "-"), out
 	case contract.TypeECSCluster:
 		arn := fmt.Sprintf("arn:aws:ecs:%s:%s:cluster/%s", region, acct, name)
 		set("arn", arn)
@@ -342,4 +359,19 @@ func (c *Cloud) compute(rec *Record) (string, resource.PropertyMap) {
 	}
 	set("arn", fmt.Sprintf("arn:aws:%s:%s:%s:%s/%s", service, region, acct, rec.Name, id))
 	return id, out
+}
+
+// strs is a list of strings among the inputs (nil when absent).
+func strs(m resource.PropertyMap, key string) []string {
+	v, ok := m[resource.PropertyKey(key)]
+	if !ok || !v.IsArray() {
+		return nil
+	}
+	var out []string
+	for _, e := range v.ArrayValue() {
+		if e.IsString() {
+			out = append(out, e.StringValue())
+		}
+	}
+	return out
 }

@@ -114,6 +114,10 @@ func ServiceNamespace(stack string) string { return stack + "." + contract.Proje
 // ServiceDNS is the service-discovery name of a service: its mTLS certificate's SAN.
 func ServiceDNS(service, stack string) string { return service + "." + ServiceNamespace(stack) }
 
+// Repository is the name of a service's ECR repository: "<project>-<stack>/<service>", unique in
+// the account's registry of the region (awslimits.ECRRepositoryName, at most 256 characters).
+func Repository(service, stack string) string { return contract.Project + "-" + stack + "/" + service }
+
 // MaxStackLength keeps every name that embeds the stack within AWS limits.
 const MaxStackLength = 16
 
@@ -133,6 +137,7 @@ func DerivedNames(kind Kind, name, stack string) []Derived {
 			{"service DNS name", ServiceDNS(name, stack), 0, 253},
 			// The name is its mTLS certificate's common name, which RFC 5280 caps at 64 (ub-common-name).
 			{"certificate common name", ServiceDNS(name, stack), 0, 64},
+			{"ECR repository name", Repository(name, stack), 0, 256},
 		}
 	case Database:
 		return []Derived{

@@ -19,18 +19,16 @@ func GeneratedSource(n int) platform.Source {
 		n = 4
 	}
 	services := map[string]map[string]any{}
-	image := func(name string) string {
-		return "123456789012.dkr.ecr.eu-west-1.amazonaws.com/" + name + ":1.0.0"
-	}
+	const imageTag = "1.0.0" // each service runs it from its own repository of the stack
 	private := n - 3
 	name := func(i int) string { return fmt.Sprintf("svc-%03d", i) }
 	bffCalls := []any{"hub"}
 	for i := 1; i <= min(5, private); i++ {
 		bffCalls = append(bffCalls, name(i))
 	}
-	services["web-bff"] = map[string]any{"public": true, "port": 8443, "image": image("web-bff"), "calls": bffCalls}
-	services["mobile-bff"] = map[string]any{"public": true, "port": 8443, "image": image("mobile-bff"), "calls": []any{"hub"}}
-	services["hub"] = map[string]any{"port": 8443, "image": image("hub")}
+	services["web-bff"] = map[string]any{"public": true, "port": 8443, "imageTag": imageTag, "calls": bffCalls}
+	services["mobile-bff"] = map[string]any{"public": true, "port": 8443, "imageTag": imageTag, "calls": []any{"hub"}}
+	services["hub"] = map[string]any{"port": 8443, "imageTag": imageTag}
 	databases := map[string]any{}
 	for i := 1; i <= private; i++ {
 		var calls []any
@@ -40,7 +38,7 @@ func GeneratedSource(n int) platform.Source {
 		if i < private {
 			calls = append(calls, name(i+1))
 		}
-		services[name(i)] = map[string]any{"port": 8443, "image": image(name(i)), "calls": calls}
+		services[name(i)] = map[string]any{"port": 8443, "imageTag": imageTag, "calls": calls}
 		if i%10 == 0 {
 			databases[fmt.Sprintf("db-%03d", i)] = map[string]any{"engine": "postgres", "version": "16", "owner": name(i), "instanceClass": "db.t4g.micro"}
 		}

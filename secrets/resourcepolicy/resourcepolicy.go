@@ -36,6 +36,11 @@ var usageActions = []string{"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms
 var viaServices = map[contract.KeyDomain][]string{
 	contract.DataDomain:    {"rds", "s3", "elasticache"},
 	contract.SecretsDomain: {"secretsmanager", "rds"},
+	// ECR encrypts the image layers and manifests with the key through grants it creates on the
+	// repository's creation (CreateGrant with kms:GrantIsForAWSResource), and decrypts them for
+	// whoever the repository policy lets pull; a puller needs no KMS permission of its own
+	// (https://docs.aws.amazon.com/AmazonECR/latest/userguide/encryption-at-rest.html).
+	contract.ImagesDomain: {"ecr"},
 }
 
 // KeyPolicy is the key policy of the data or the secrets key; the logs key's is LogsKeyPolicy.

@@ -1,0 +1,246 @@
+package policy
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+
+	"github.com/secure-vpc/secure-vpc/internal/awslimits"
+	"github.com/secure-vpc/secure-vpc/internal/contract"
+	"github.com/secure-vpc/secure-vpc/internal/policydoc"
+	"github.com/secure-vpc/secure-vpc/query"
+)
+
+const imagesStrategy = `Strategy 4, "Dependency Scanning": the third-party code in images is scanned; a task runs only an image whose content cannot change under it`
+
+var imageInvariants = []Invariant{
+	{
+		ID:        "IMG-01",
+		Statement: "Every task definition's image is pinned by digest, or comes from an ECR repository of the stack whose tags are immutable and whose images are scanned (on push, or by enhanced scanning)",
+		Enforces:  imagesStrategy + "; Security Hub ECR.1, ECR.2",
+		Covers:    []string{contract.TypeTaskDefinition, contract.TypeECRRepository, contract.TypeECRRegistryScanningConfig, contract.TypeInspectorEnabler},
+		check:     checkTaskImageSources,
+	},
+	{
+		ID:        "IMG-02",
+		Statement: "Every ECR repository is encrypted with a customer-managed KMS key of the stack, keeps its tags immutable, expires untagged images, and is protected with its policies where the stack protects its stores",
+		Enforces:  `Strategy 3, "Encryption at Rest"; Security Hub ECR.2, ECR.3; AWS Config ecr-repository-cmk-encryption-enabled`,
+		Covers:    []string{contract.TypeECRRepository, contract.TypeECRLifecyclePolicy, contract.TypeKMSKey},
+		check:     checkRepositoryGuards,
+	},
+	{
+		ID:        "IMG-03",
+		Statement: "Every ECR repository's policy denies pulling to every principal but the execution roles it admits (and its pushers), whatever their IAM policies allow",
+		Enforces:  `Strategy 1, "Service-to-Service Security": only a service's execution role pulls its image; within one account an Allow in IAM is enough, so only a Deny restricts`,
+		Covers:    []string{contract.TypeECRRepository, contract.TypeECRRepositoryPolicy, contract.TypeIAMRole},
+		check:     checkRepositoryPullDenied,
+	},
+}
+
+// ImageSource says where a task's image comes from, for the report and the diff: "digest"
+// (pinned, any registry), "repository" (a repository of the stack, by tag), "tag" (a tag in a
+// registry the stack does not hold), or "unknown" (the reference cannot be read).
+func ImageSource(ti query.TaskImage) string {
+	switch {
+	case !ti.Parsed:
+		return "unknown"
+	case ti.Repository != nil && ti.Ref.Pinned():
+		return "repository, digest"
+	case ti.Repository != nil:
+		return "repository"
+	case ti.Ref.Pinned():
+		return "digest"
+	}
+	return "tag"
+}
+
+func checkTaskImageSources(ix *query.Index) (int, []Finding) {
+	var fs []Finding
+	filters := ix.EnhancedScanning()
+	images := ix.TaskImages()
+	for _, ti := range images {
+		td := ti.TaskDefinition
+		switch {
+		case !ti.Parsed && ti.Container == "":
+			fs = append(fs, finding(td, "has no readable container definitions, so where its image comes from is unknown"))
+		case !ti.Parsed:
+			fs = append(fs, finding(td, "container %s runs %q, an image reference whose source cannot be placed; pin it by digest or run it from the stack's repository", ti.Container, ti.Image))
+		case ti.Repository != nil:
+			repo := ti.Repository
+			if !repo.Immutable && !ti.Ref.Pinned() {
+				fs = append(fs, finding(td, "container %s runs %s by tag from repository %s, whose tags are mutable: a push can change what the task runs; make the repository's tags IMMUTABLE or pin the digest", ti.Container, ti.Image, repo.Name))
+			}
+			if !repo.ScanOnPush && !query.ScannedByEnhanced(filters, repo.Name) {
+				fs = append(fs, finding(td, "container %s runs an image from repository %s, which scans nothing (no scan on push, no enhanced scanning rule); turn scanOnPush on", ti.Container, repo.Name))
+			}
+		case !ti.Ref.Pinned():
+			fs = append(fs, finding(td, "container %s runs %s by tag from %s, a registry the stack does not hold: the tag can be moved to other content; pin it by digest (@sha256:...) or run it from the stack's repository (imageTag)", ti.Container, ti.Image, ti.Ref.Registry))
+		}
+	}
+	return len(images), fs
+}
+
+func checkRepositoryGuards(ix *query.Index) (int, []Finding) {
+	var fs []Finding
+	protects := slices.ContainsFunc(ix.OfType(contract.TypeKMSKey), func(k *query.Resource) bool { return k.Protect })
+	repos := ix.Repositories()
+	for _, repo := range repos {
+		r := repo.Resource
+		switch key := ix.Ref(repo.KMSKey); {
+		case repo.Encryption != "KMS" || repo.KMSKey == "":
+			fs = append(fs, finding(r, "repository %s is encrypted with %s, not a customer-managed KMS key; set encryptionConfigurations KMS with the stack's images key", repo.Name, repo.Encryption))
+		case key == nil || key.Type != contract.TypeKMSKey:
+			fs = append(fs, finding(r, "repository %s is encrypted with %s, which is not a customer-managed key of the stack", repo.Name, repo.KMSKey))
+		}
+		if !repo.Immutable {
+			fs = append(fs, finding(r, "repository %s has mutable tags: a push can change what a tag names; set imageTagMutability IMMUTABLE", repo.Name))
+		}
+		if !expiresUntagged(repo.Lifecycle) {
+			fs = append(fs, finding(r, "repository %s has no lifecycle policy that expires untagged images", repo.Name))
+		}
+		if protects {
+			for _, g := range []*query.Resource{r, repo.Policy, repo.Lifecycle} {
+				if g != nil && !g.Protect {
+					fs = append(fs, finding(g, "belongs to repository %s of a stack that protects its stores, but is not protected; protect it", repo.Name))
+				}
+			}
+			if force, _ := query.Bool(r, "forceDelete"); force {
+				fs = append(fs, finding(r, "repository %s would be deleted with its images (forceDelete) in a stack that protects its stores; set forceDelete false", repo.Name))
+			}
+		}
+	}
+	return len(repos), fs
+}
+
+// lifecycleRule is a rule of an ECR lifecycle policy, as far as the audit reads it
+// (https://docs.aws.amazon.com/AmazonECR/latest/userguide/lifecycle_policy_parameters.html).
+type lifecycleRule struct {
+	Selection struct {
+		TagStatus string `json:"tagStatus"`
+	} `json:"selection"`
+	Action struct {
+		Type string `json:"type"`
+	} `json:"action"`
+}
+
+// expiresUntagged reports whether a lifecycle policy has a rule that expires untagged images.
+func expiresUntagged(lc *query.Resource) bool {
+	if lc == nil {
+		return false
+	}
+	var doc struct {
+		Rules []lifecycleRule `json:"rules"`
+	}
+	if err := json.Unmarshal([]byte(query.Str(lc, "policy")), &doc); err != nil {
+		return false
+	}
+	return slices.ContainsFunc(doc.Rules, func(r lifecycleRule) bool {
+		return r.Selection.TagStatus == "untagged" && r.Action.Type == "expire"
+	})
+}
+
+func checkRepositoryPullDenied(ix *query.Index) (int, []Finding) {
+	var fs []Finding
+	repos := ix.Repositories()
+	execRoles := map[string]bool{}
+	for _, role := range ix.OfType(contract.TypeIAMRole) {
+		if query.Tags(role)[contract.RoleTag] == string(contract.ExecutionRole) {
+			execRoles[query.Str(role, "arn")] = true
+		}
+	}
+	for _, repo := range repos {
+		r := repo.Resource
+		if repo.Policy == nil {
+			fs = append(fs, finding(r, "repository %s has no repository policy: any principal of the account whose IAM policy allows it may pull its images; deny pull to all but its execution roles", repo.Name))
+			continue
+		}
+		doc := ix.PolicyOf(repo.Policy)
+		if doc == nil {
+			fs = append(fs, finding(repo.Policy, "the policy of repository %s cannot be read, so who may pull is unknown", repo.Name))
+			continue
+		}
+		pullers, pushers := map[string]bool{}, map[string]bool{}
+		var exempt []string
+		denied := false
+		for _, st := range doc.Statement {
+			switch st.Effect {
+			case policydoc.Allow:
+				if st.Negated() != "" {
+					fs = append(fs, finding(repo.Policy, "%s", negatedAllow(st)))
+					continue
+				}
+				for _, p := range st.Principals()["AWS"] {
+					if p == "*" || query.IsAccountRoot(p) {
+						fs = append(fs, finding(repo.Policy, "statement %s of repository %s allows %s, not named roles", st.Sid, repo.Name, p))
+						continue
+					}
+					if coversPull(st) {
+						pullers[p] = true
+					}
+					if st.Covers("ecr:PutImage") {
+						pushers[p] = true
+					}
+				}
+			case policydoc.Deny:
+				if st.Covers("ecr:PutImage") && st.Principals()["*"] != nil {
+					// who may push is exempt from the denial of writes: a push reads layers too
+					for _, p := range policydoc.StringList(st.Condition["ArnNotEquals"]["aws:PrincipalArn"]) {
+						pushers[p] = true
+					}
+				}
+				if !deniesPullToAll(st) {
+					continue
+				}
+				if denied {
+					fs = append(fs, finding(repo.Policy, "repository %s denies pulling in more than one statement; one denial with its exemptions is what the audit can judge", repo.Name))
+				}
+				denied = true
+				exempt = policydoc.StringList(st.Condition["ArnNotEquals"]["aws:PrincipalArn"])
+			}
+		}
+		if !denied {
+			fs = append(fs, finding(repo.Policy, "repository %s does not deny pulling (%s) to every principal but the roles it admits (Deny, Principal *, ArnNotEquals aws:PrincipalArn): within one account an IAM Allow is enough to pull", repo.Name, strings.Join(awslimits.ECRPullActions, ", ")))
+			continue
+		}
+		account := strings.Split(query.Str(r, "arn")+"::::", ":")[4]
+		for _, p := range exempt {
+			switch {
+			case pushers[p], p == awslimits.InspectorServiceLinkedRole(account):
+			case !pullers[p]:
+				fs = append(fs, finding(repo.Policy, "repository %s exempts %s from its pull denial without allowing it to pull or push", repo.Name, p))
+			case !execRoles[p]:
+				fs = append(fs, finding(repo.Policy, "repository %s lets %s pull, which is not an execution role of the stack", repo.Name, p))
+			}
+		}
+		for p := range pullers {
+			if !execRoles[p] && !pushers[p] {
+				fs = append(fs, finding(repo.Policy, "repository %s allows %s to pull, which is not an execution role of the stack", repo.Name, p))
+			}
+		}
+	}
+	return len(repos), fs
+}
+
+// coversPull reports whether a statement covers an action that reads an image.
+func coversPull(st policydoc.Statement) bool {
+	return slices.ContainsFunc(awslimits.ECRPullActions, st.Covers)
+}
+
+// deniesPullToAll reports whether a Deny applies to every principal, every pull action, with no
+// condition but an aws:PrincipalArn exemption list.
+func deniesPullToAll(st policydoc.Statement) bool {
+	ps := st.Principals()
+	if !slices.Contains(ps["AWS"], "*") && !slices.Contains(ps["*"], "*") {
+		return false
+	}
+	for _, a := range []string{"ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"} {
+		if !st.Covers(a) {
+			return false
+		}
+	}
+	if len(st.Condition) != 1 || len(st.Condition["ArnNotEquals"]) != 1 {
+		return false
+	}
+	_, ok := st.Condition["ArnNotEquals"]["aws:PrincipalArn"]
+	return ok
+}
