@@ -57,6 +57,7 @@ func Catalogue() []Invariant {
 	out = append(out, reachInvariants...)
 	out = append(out, perimeterInvariants...)
 	out = append(out, signingInvariants...)
+	out = append(out, egressInvariants...)
 	return append(out, orderInvariants...)
 }
 
