@@ -181,7 +181,7 @@ func checkDeclaredEgress(ix *query.Index) (int, []Finding) {
 			fs = append(fs, finding(r.Source, "%s", f))
 		}
 	}
-	return len(rules) + len(lists), fs
+	return len(ix.OfType(contract.TypeSecurityGroup)) + len(lists), fs // every group examined, every destination list
 }
 
 // judgePublicEgress says what is wrong with one egress rule to a public address ("" if nothing).
