@@ -265,7 +265,7 @@ func (b *dnsBuilder) buildQueryLogging() error {
 		return netplan.QueryLogDeliveryPolicy(groupArn, a.Region, a.AccountID).JSON()
 	}).(pulumi.StringOutput)
 	policy, err := cloudwatch.NewLogResourcePolicy(b.ctx, b.name+"-"+netplan.QueryLogLabel, &cloudwatch.LogResourcePolicyArgs{
-		PolicyName:     pulumi.String(a.Name(netplan.QueryLogLabel)),
+		PolicyName:     pulumi.String(a.Name(netplan.QueryLogLabel + "-delivery")),
 		PolicyDocument: delivery,
 	}, b.parent)
 	if err != nil {
