@@ -265,16 +265,16 @@ func (b *dnsBuilder) buildQueryLogging() error {
 		return netplan.QueryLogDeliveryPolicy(groupArn, a.Region, a.AccountID).JSON()
 	}).(pulumi.StringOutput)
 	policy, err := cloudwatch.NewLogResourcePolicy(b.ctx, b.name+"-"+netplan.QueryLogLabel, &cloudwatch.LogResourcePolicyArgs{
-		PolicyName:     pulumi.String(a.Name(netplan.QueryLogLabel + "-delivery")),
+		PolicyName:     pulumi.String(a.Name(netplan.QueryLoggingLabel + "-delivery")),
 		PolicyDocument: delivery,
 	}, b.parent)
 	if err != nil {
 		return fmt.Errorf("creating query log delivery policy: %w", err)
 	}
 	config, err := route53.NewResolverQueryLogConfig(b.ctx, b.name, &route53.ResolverQueryLogConfigArgs{
-		Name:           pulumi.String(a.Name(netplan.QueryLogLabel)),
+		Name:           pulumi.String(a.Name(netplan.QueryLoggingLabel)),
 		DestinationArn: group.Arn,
-		Tags:           b.tags(netplan.QueryLogLabel, nil),
+		Tags:           b.tags(netplan.QueryLoggingLabel, nil),
 	}, b.parent, pulumi.DependsOn([]pulumi.Resource{policy}))
 	if err != nil {
 		return fmt.Errorf("creating query log config: %w", err)

@@ -7,7 +7,6 @@ import (
 
 	"github.com/secure-vpc/secure-vpc/internal/awslimits"
 	"github.com/secure-vpc/secure-vpc/internal/naming"
-	"github.com/secure-vpc/secure-vpc/network/netplan"
 )
 
 type rawService struct {
@@ -51,9 +50,6 @@ func loadServices(src Source, spec *Spec, ps *problems) {
 			if problem := awslimits.EgressNameProblem(dest); problem != "" {
 				ps.add(sk+".egress", "%q %s", dest, problem)
 			}
-		}
-		if list := spec.Scope("").Name(netplan.EgressListLabel(name)); len(rs.Egress) > 0 && awslimits.ResolverNameProblem(list) != "" {
-			ps.add(sk+".egress", "the DNS Firewall domain list of its destinations would be named %s, longer than the 64 characters Route 53 Resolver accepts; shorten the service name", list)
 		}
 		checkPort(sk+".port", svc.Port, awslimits.TaskPorts, ps)
 		switch problem := imageProblem(svc.Image); {

@@ -114,7 +114,8 @@ const (
 	PlatformListLabel = "dns-platform"
 	BlockListLabel    = "dns-block-all"
 	RuleGroupLabel    = "dns-firewall"
-	QueryLogLabel     = "dns-queries"
+	QueryLogLabel     = "dns-queries"       // the query log group (/<project>/<stack>/dns-queries)
+	QueryLoggingLabel = "dns-query-logging" // the query log config and its delivery policy
 )
 
 // EgressListLabel is the label of the domain list of a service's declared destinations.
