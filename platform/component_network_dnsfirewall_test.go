@@ -17,7 +17,7 @@ import (
 func dnsFirewallArgs(scope stack.Scope, failOpen bool) *network.DNSFirewallArgs {
 	return &network.DNSFirewallArgs{
 		Scope: scope, VpcID: pulumi.String("vpc-0123456789abcdef0"), Namespace: "test.secure-vpc.internal",
-		Destinations: map[string][]string{"orders": {"api.payments.example", "*.stripe.com", "api.payments.example"}, "billing": {"api.tax.example"}},
+		Destinations:   map[string][]string{"orders": {"api.payments.example", "*.stripe.com", "api.payments.example"}, "billing": {"api.tax.example"}},
 		Buckets:        pulumi.StringArray{pulumi.String("user-uploads-0123abc")},
 		StoreEndpoints: pulumi.StringArray{pulumi.String("users-db.cabc.eu-west-1.rds.amazonaws.com")},
 		FailOpen:       failOpen, LogsKeyArn: pulumi.String(logsKey), LogRetentionDays: 30,
@@ -87,12 +87,14 @@ func TestDNSFirewall(t *testing.T) {
 // anything is registered.
 func TestDNSFirewallRefusesBadArgs(t *testing.T) {
 	for name, edit := range map[string]func(a *network.DNSFirewallArgs){
-		"an IP address":    func(a *network.DNSFirewallArgs) { a.Destinations["orders"] = []string{"203.0.113.7"} },
-		"a bare wildcard":  func(a *network.DNSFirewallArgs) { a.Destinations["orders"] = []string{"*"} },
-		"a bad retention":  func(a *network.DNSFirewallArgs) { a.LogRetentionDays = 45 },
-		"no namespace":     func(a *network.DNSFirewallArgs) { a.Namespace = "" },
-		"no logs key":      func(a *network.DNSFirewallArgs) { a.LogsKeyArn = nil },
-		"a list name > 64": func(a *network.DNSFirewallArgs) { a.Destinations["a-service-name-long-enough-to-overflow-the-limit"] = []string{"x.example"} },
+		"an IP address":   func(a *network.DNSFirewallArgs) { a.Destinations["orders"] = []string{"203.0.113.7"} },
+		"a bare wildcard": func(a *network.DNSFirewallArgs) { a.Destinations["orders"] = []string{"*"} },
+		"a bad retention": func(a *network.DNSFirewallArgs) { a.LogRetentionDays = 45 },
+		"no namespace":    func(a *network.DNSFirewallArgs) { a.Namespace = "" },
+		"no logs key":     func(a *network.DNSFirewallArgs) { a.LogsKeyArn = nil },
+		"a list name > 64": func(a *network.DNSFirewallArgs) {
+			a.Destinations["a-service-name-long-enough-to-overflow-the-limit"] = []string{"x.example"}
+		},
 	} {
 		args := dnsFirewallArgs(testScope, false)
 		edit(args)
