@@ -15,11 +15,11 @@ const strategyEgress = `Strategy 2, "Network Security": "All other traffic is de
 var egressInvariants = []Invariant{
 	{
 		ID: "EGRESS-01",
-		Statement: "Every VPC has a DNS Firewall rule group association whose last rule blocks every name (*), its DNS queries are logged to a KMS-encrypted log group with a retention (delivered only into the stack's own log groups), " +
+		Statement: "Every VPC has a DNS Firewall rule group association whose last rule blocks every name (*), created before the ECS services, its DNS queries are logged to a KMS-encrypted log group with a retention (delivered only into the stack's own log groups), " +
 			"and a stack that protects its stores fails closed",
 		Enforces: strategyEgress + "; DNS tunnelling out of a task without NAT is blocked and every name looked up is recorded",
 		Covers: []string{contract.TypeVpc, contract.TypeFirewallRuleGroupAssoc, contract.TypeFirewallRuleGroup, contract.TypeFirewallRule, contract.TypeFirewallDomainList,
-			contract.TypeFirewallConfig, contract.TypeQueryLogConfig, contract.TypeQueryLogConfigAssociation, contract.TypeLogResourcePolicy, contract.TypeLogGroup},
+			contract.TypeFirewallConfig, contract.TypeQueryLogConfig, contract.TypeQueryLogConfigAssociation, contract.TypeLogResourcePolicy, contract.TypeLogGroup, contract.TypeECSService},
 		check: checkDNSFirewall,
 	},
 	{
@@ -44,6 +44,7 @@ func checkDNSFirewall(ix *query.Index) (int, []Finding) {
 	kept := protectsStores(ix)
 	for _, fw := range firewalls {
 		fs = append(fs, lastRuleBlocks(fw)...)
+		fs = append(fs, servicesWait(ix, fw)...)
 		fs = append(fs, failsClosed(fw, kept)...)
 		fs = append(fs, queryLogged(fw)...)
 	}
@@ -74,6 +75,23 @@ func lastRuleBlocks(fw query.DNSFirewall) []Finding {
 			rule.Priority, orNone(rule.Action), strings.Join(rule.Domains, ", "))}
 	}
 	return nil
+}
+
+// servicesWait judges the ECS services' create order: each waits for the VPC's last association,
+// which waits for its rules, so that no task starts before the names it needs are allowed and
+// every other name is blocked.
+func servicesWait(ix *query.Index, fw query.DNSFirewall) []Finding {
+	if len(fw.Associations) == 0 {
+		return nil
+	}
+	assoc := fw.Associations[len(fw.Associations)-1].Resource
+	var fs []Finding
+	for _, svc := range ix.OfType(contract.TypeECSService) {
+		if !ix.DependsOn(svc)[assoc.URN] {
+			fs = append(fs, finding(svc, "can be created before the DNS Firewall association %s: its tasks would start before the names they need are allowed (or any name is blocked); make it depend on it", query.Name(assoc)))
+		}
+	}
+	return fs
 }
 
 // failsClosed judges the VPC's firewall config in a stack that keeps its stores.

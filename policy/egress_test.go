@@ -1,6 +1,7 @@
 package policy_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -22,6 +23,8 @@ func init() {
 	// service with declared destinations.
 	alsoFails["instance worker can reach it"] = append(alsoFails["instance worker can reach it"], "EGRESS-02")
 	alsoFails["the tasks' internet egress crosses at the NAT gateway"] = append(alsoFails["the tasks' internet egress crosses at the NAT gateway"], "EGRESS-02")
+	// An ECS service added by hand waits for nothing, the DNS Firewall included.
+	alsoFails["keeps it running with the master secret"] = append(alsoFails["keeps it running with the master secret"], "EGRESS-01")
 }
 
 // egressCase breaks the DNS Firewall or the internet egress of a committed stack's plan.
@@ -112,6 +115,11 @@ func egressCases() []egressCase {
 			setInput(a, "firewallRuleGroupId", "rslvr-frg-elsewhere")
 			return a.URN
 		}, "which the stack does not hold", []string{"EGRESS-02"}},
+		{"a service that does not wait for the firewall", "dev", "EGRESS-01", func(t *testing.T, e *stackstate.Export) string {
+			svc := find(e, named(contract.TypeECSService, "orders"))
+			svc.Dependencies = slices.DeleteFunc(svc.Dependencies, func(urn string) bool { return strings.Contains(urn, "resolverFirewall") })
+			return svc.URN
+		}, "can be created before the DNS Firewall association dns-firewall", nil},
 		{"prod fails open", "prod", "EGRESS-01", func(t *testing.T, e *stackstate.Export) string {
 			c := find(e, ofType(contract.TypeFirewallConfig))
 			setInput(c, "firewallFailOpen", "ENABLED")
