@@ -3,6 +3,10 @@ package awslimits
 import (
 	"fmt"
 	"regexp"
+	"slices"
+
+	"github.com/secure-vpc/secure-vpc/internal/contract"
+	"github.com/secure-vpc/secure-vpc/internal/stackstate"
 )
 
 // Route 53 Resolver DNS Firewall: the values and limits the program's rule group must respect.
@@ -61,4 +65,34 @@ func ResolverNameProblem(name string) string {
 		return fmt.Sprintf("%q is not 1-64 letters, digits, hyphens, underscores or spaces (and not only digits), as Route 53 Resolver names must be", name)
 	}
 	return ""
+}
+
+// checkResolver checks what Route 53 Resolver refuses of a DNS Firewall resource or query log
+// config: its name, a rule's action and priority, an association's priority, a domain list's
+// names.
+func checkResolver(r stackstate.Resource, bad func(stackstate.Resource, string, ...any)) {
+	in := r.Inputs
+	if name, _ := in["name"].(string); ResolverNameProblem(name) != "" {
+		bad(r, "%s", ResolverNameProblem(name))
+	}
+	switch r.Type {
+	case contract.TypeFirewallRule:
+		if a, _ := in["action"].(string); !slices.Contains([]string{FirewallAllow, FirewallBlock, FirewallAlert}, a) {
+			bad(r, "action %q is not ALLOW, BLOCK or ALERT", a)
+		}
+		if p, ok := asInt(in["priority"]); !ok || p < 1 {
+			bad(r, "a rule's priority must be a positive integer")
+		}
+	case contract.TypeFirewallRuleGroupAssoc:
+		if p, ok := asInt(in["priority"]); !ok || p < FirewallAssociationPriority.Min || p > FirewallAssociationPriority.Max {
+			bad(r, "an association's priority must be %d-%d", FirewallAssociationPriority.Min, FirewallAssociationPriority.Max)
+		}
+	case contract.TypeFirewallDomainList:
+		domains, _ := in["domains"].([]any)
+		for _, d := range domains {
+			if s, _ := d.(string); s != FirewallBlockAll && EgressNameProblem(s) != "" {
+				bad(r, "domain %q %s", s, EgressNameProblem(s))
+			}
+		}
+	}
 }
