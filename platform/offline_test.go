@@ -133,8 +133,11 @@ func TestDiffOfReplannedConfig(t *testing.T) {
 	t.Parallel()
 	base := filepath.Join(fixtures.ProjectDir(), fixtures.PlanPath("dev"))
 	billing := planWith(t, `      image: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/orders:3.2.0
-      calls: [users]`, `      image: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/orders:3.2.0
+      calls: [users]
+      # The payment provider's API (an example name): the DNS Firewall allows it, HTTPS through NAT.
+      egress: [api.payments.example]`, `      image: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/orders:3.2.0
       calls: [users, billing]
+      egress: [api.payments.example]
     billing:
       port: 9443
       image: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/billing:1.0.0`)
