@@ -320,7 +320,7 @@ const (
 	TypeFirewallDomainList        = "aws:route53/resolverFirewallDomainList:ResolverFirewallDomainList"
 	TypeFirewallRule              = "aws:route53/resolverFirewallRule:ResolverFirewallRule"
 	TypeFirewallRuleGroup         = "aws:route53/resolverFirewallRuleGroup:ResolverFirewallRuleGroup"
-	TypeFirewallRuleGroupAssoc    = "aws:route53/resolverFirewallRuleGroupAssociation:ResolverFirewallRuleGroupAssociation"
+	TypeFirewallRuleGroupAssoc    = "aws:route53/resolverFirewallRuleGroupAssociation:ResolverFirewallRuleGroupAssociation" // #nosec G101 -- a type token ("...ASSociation"), not a credential
 	TypeFirewallConfig            = "aws:route53/resolverFirewallConfig:ResolverFirewallConfig"
 	TypeQueryLogConfig            = "aws:route53/resolverQueryLogConfig:ResolverQueryLogConfig"
 	TypeQueryLogConfigAssociation = "aws:route53/resolverQueryLogConfigAssociation:ResolverQueryLogConfigAssociation"
