@@ -27,14 +27,6 @@ func init() {
 	alsoFails["keeps it running with the master secret"] = append(alsoFails["keeps it running with the master secret"], "EGRESS-01")
 }
 
-// egressCase breaks the DNS Firewall or the internet egress of a committed stack's plan.
-type egressCase struct {
-	name, stack, invariant string
-	breakPlan              func(t *testing.T, e *stackstate.Export) (culprit string)
-	want                   string
-	alsoFails              []string
-}
-
 // setInput sets an input of a resource (and its output, when the plan records one).
 func setInput(r *stackstate.Resource, key string, v any) {
 	r.Inputs[key] = v
@@ -91,102 +83,127 @@ func editLogPolicy(t *testing.T, e *stackstate.Export, from, to string) string {
 	return p.URN
 }
 
-func egressCases() []egressCase {
-	return []egressCase{
-		{"the last rule allows", "dev", "EGRESS-01", func(t *testing.T, e *stackstate.Export) string {
+// egressCases break the DNS Firewall or the internet egress of a committed stack's plan (the
+// shape of bucketCase: invariant, stack, edit, message, what else rightly fails).
+func egressCases() []bucketCase {
+	return []bucketCase{
+		// the last rule allows
+		{"EGRESS-01", "dev", func(t *testing.T, e *stackstate.Export) string {
 			r := dnsRule(e, "dns-block-all")
 			setInput(r, "action", "ALLOW")
 			return r.URN
 		}, "is the VPC's last DNS Firewall rule (priority 10000) but does ALLOW on *", nil},
-		{"no rule blocks", "dev", "EGRESS-01", func(t *testing.T, e *stackstate.Export) string {
+		// no rule blocks
+		{"EGRESS-01", "dev", func(t *testing.T, e *stackstate.Export) string {
 			gone(dnsRule(e, "dns-block-all"))
 			return dnsRule(e, "egress-orders").URN
 		}, "but does ALLOW on api.payments.example, not BLOCK on *", nil},
-		{"a block list the audit cannot read", "dev", "EGRESS-01", func(t *testing.T, e *stackstate.Export) string {
+		// a block list the audit cannot read
+		{"EGRESS-01", "dev", func(t *testing.T, e *stackstate.Export) string {
 			dropInput(dnsList(e, "dns-block-all"), "domains")
 			return dnsRule(e, "dns-block-all").URN
 		}, "cannot read its domain list", nil},
-		{"no association", "dev", "EGRESS-01", func(t *testing.T, e *stackstate.Export) string {
+		// no association
+		{"EGRESS-01", "dev", func(t *testing.T, e *stackstate.Export) string {
 			gone(find(e, ofType(contract.TypeFirewallRuleGroupAssoc)))
 			return vpcOf(e).URN
 		}, "has no DNS Firewall rule group association", []string{"EGRESS-02"}},
-		{"a rule group the stack does not hold", "dev", "EGRESS-01", func(t *testing.T, e *stackstate.Export) string {
+		// a rule group the stack does not hold
+		{"EGRESS-01", "dev", func(t *testing.T, e *stackstate.Export) string {
 			a := find(e, ofType(contract.TypeFirewallRuleGroupAssoc))
 			setInput(a, "firewallRuleGroupId", "rslvr-frg-elsewhere")
 			return a.URN
 		}, "which the stack does not hold", []string{"EGRESS-02"}},
-		{"a service that does not wait for the firewall", "dev", "EGRESS-01", func(t *testing.T, e *stackstate.Export) string {
+		// a service that does not wait for the firewall
+		{"EGRESS-01", "dev", func(t *testing.T, e *stackstate.Export) string {
 			svc := find(e, named(contract.TypeECSService, "orders"))
 			svc.Dependencies = slices.DeleteFunc(svc.Dependencies, func(urn string) bool { return strings.Contains(urn, "resolverFirewall") })
 			return svc.URN
 		}, "can be created before the DNS Firewall association dns-firewall", nil},
-		{"prod fails open", "prod", "EGRESS-01", func(t *testing.T, e *stackstate.Export) string {
+		// prod fails open
+		{"EGRESS-01", "prod", func(t *testing.T, e *stackstate.Export) string {
 			c := find(e, ofType(contract.TypeFirewallConfig))
 			setInput(c, "firewallFailOpen", "ENABLED")
 			return c.URN
 		}, "fails open (firewallFailOpen ENABLED) in a stack that protects its stores", nil},
-		{"prod's fail-open setting unreadable", "prod", "EGRESS-01", func(t *testing.T, e *stackstate.Export) string {
+		// prod's fail-open setting unreadable
+		{"EGRESS-01", "prod", func(t *testing.T, e *stackstate.Export) string {
 			c := find(e, ofType(contract.TypeFirewallConfig))
 			dropInput(c, "firewallFailOpen")
 			return c.URN
 		}, "cannot read its firewallFailOpen", nil},
-		{"prod without a firewall config", "prod", "EGRESS-01", func(t *testing.T, e *stackstate.Export) string {
+		// prod without a firewall config
+		{"EGRESS-01", "prod", func(t *testing.T, e *stackstate.Export) string {
 			gone(find(e, ofType(contract.TypeFirewallConfig)))
 			return vpcOf(e).URN
 		}, "declares no DNS Firewall config", nil},
-		{"no query logging", "dev", "EGRESS-01", func(t *testing.T, e *stackstate.Export) string {
+		// no query logging
+		{"EGRESS-01", "dev", func(t *testing.T, e *stackstate.Export) string {
 			gone(find(e, ofType(contract.TypeQueryLogConfigAssociation)))
 			return vpcOf(e).URN
 		}, "has no Resolver query logging", nil},
-		{"query logs elsewhere", "dev", "EGRESS-01", func(t *testing.T, e *stackstate.Export) string {
+		// query logs elsewhere
+		{"EGRESS-01", "dev", func(t *testing.T, e *stackstate.Export) string {
 			c := find(e, ofType(contract.TypeQueryLogConfig))
 			setInput(c, "destinationArn", "arn:aws:s3:::someone-elses-bucket")
 			return c.URN
 		}, "not a log group of the stack", nil},
-		{"query logs unencrypted", "dev", "EGRESS-01", func(t *testing.T, e *stackstate.Export) string {
+		// query logs unencrypted
+		{"EGRESS-01", "dev", func(t *testing.T, e *stackstate.Export) string {
 			lg := find(e, named(contract.TypeLogGroup, "dns-firewall-dns-queries"))
 			dropInput(lg, "kmsKeyId")
 			return lg.URN
 		}, "receives the VPC's DNS query logs but is not encrypted", []string{"NET-06"}},
-		{"delivery into every log group", "dev", "EGRESS-01", func(t *testing.T, e *stackstate.Export) string {
+		// delivery into every log group
+		{"EGRESS-01", "dev", func(t *testing.T, e *stackstate.Export) string {
 			return editLogPolicy(t, e, "log-group:/secure-vpc/dev/dns-queries:log-stream:*", "log-group:*")
 		}, "lets Service delivery.logs.amazonaws.com write to arn:aws:logs:eu-west-1:123456789012:log-group:*, not a log group of the stack", nil},
-		{"delivery from any account", "dev", "EGRESS-01", func(t *testing.T, e *stackstate.Export) string {
+		// delivery from any account
+		{"EGRESS-01", "dev", func(t *testing.T, e *stackstate.Export) string {
 			return editLogPolicy(t, e, `"aws:SourceAccount":"123456789012"`, `"aws:SourceAccount":"*"`)
 		}, "does not confine delivery to the stack's account", nil},
-		{"a delivery policy the audit cannot read", "dev", "EGRESS-01", func(t *testing.T, e *stackstate.Export) string {
+		// a delivery policy the audit cannot read
+		{"EGRESS-01", "dev", func(t *testing.T, e *stackstate.Export) string {
 			p := logPolicy(e)
 			setInput(p, "policyDocument", "")
 			return p.URN
 		}, "cannot read its policy document", nil},
 
-		{"egress wider than HTTPS", "dev", "EGRESS-02", func(t *testing.T, e *stackstate.Export) string {
+		// egress wider than HTTPS
+		{"EGRESS-02", "dev", func(t *testing.T, e *stackstate.Export) string {
 			r := find(e, named(contract.TypeSGEgressRule, "svc-orders-to-internet-443"))
 			setInput(r, "fromPort", float64(0))
 			setInput(r, "toPort", float64(65535))
 			return r.URN
 		}, "opens tcp 0-65535 to 0.0.0.0/0 for service orders: internet egress is HTTPS only (tcp 443)", []string{"REACH-01"}},
-		{"a service that declares nothing", "dev", "EGRESS-02", func(t *testing.T, e *stackstate.Export) string {
+		// a service that declares nothing
+		{"EGRESS-02", "dev", func(t *testing.T, e *stackstate.Export) string {
 			return publicEgressRule(e, "users-out", groupOf(e, "svc-users").ID, "tcp", "0.0.0.0/0", 443, 443)
 		}, "for service users, which declares no egress destinations", []string{"REACH-01", "ORDER-01"}},
-		{"a public address that is not the whole internet", "dev", "EGRESS-02", func(t *testing.T, e *stackstate.Export) string {
+		// a public address that is not the whole internet
+		{"EGRESS-02", "dev", func(t *testing.T, e *stackstate.Export) string {
 			return publicEgressRule(e, "users-to-resolver", groupOf(e, "svc-users").ID, "udp", "8.8.8.8/32", 53, 53)
 		}, "opens udp 53 to 8.8.8.8/32 for service users: internet egress is HTTPS only", []string{"ORDER-01"}},
-		{"a group that is no service's", "dev", "EGRESS-02", func(t *testing.T, e *stackstate.Export) string {
+		// a group that is no service's
+		{"EGRESS-02", "dev", func(t *testing.T, e *stackstate.Export) string {
 			return publicEgressRule(e, "db-out", groupOf(e, "db-users-db").ID, "tcp", "0.0.0.0/0", 443, 443)
 		}, "for the database group users-db", []string{"REACH-01", "ORDER-01"}},
-		{"a group the stack does not hold", "dev", "EGRESS-02", func(t *testing.T, e *stackstate.Export) string {
+		// a group the stack does not hold
+		{"EGRESS-02", "dev", func(t *testing.T, e *stackstate.Export) string {
 			return publicEgressRule(e, "foreign-out", "sg-0123456789abcdef0", "tcp", "0.0.0.0/0", 443, 443)
 		}, "for a security group the stack does not hold", []string{"ORDER-01"}},
-		{"destinations the firewall blocks", "dev", "EGRESS-02", func(t *testing.T, e *stackstate.Export) string {
+		// destinations the firewall blocks
+		{"EGRESS-02", "dev", func(t *testing.T, e *stackstate.Export) string {
 			setInput(dnsRule(e, "egress-orders"), "action", "BLOCK")
 			return find(e, named(contract.TypeSGEgressRule, "svc-orders-to-internet-443")).URN
 		}, "the VPC's DNS Firewall does not allow before it blocks everything", nil},
-		{"destinations without a domain list", "dev", "EGRESS-02", func(t *testing.T, e *stackstate.Export) string {
+		// destinations without a domain list
+		{"EGRESS-02", "dev", func(t *testing.T, e *stackstate.Export) string {
 			gone(dnsList(e, "egress-orders"))
 			return find(e, named(contract.TypeSGEgressRule, "svc-orders-to-internet-443")).URN
 		}, "which declares no egress destinations", nil},
-		{"destinations the audit cannot read", "dev", "EGRESS-02", func(t *testing.T, e *stackstate.Export) string {
+		// destinations the audit cannot read
+		{"EGRESS-02", "dev", func(t *testing.T, e *stackstate.Export) string {
 			dropInput(dnsList(e, "egress-orders"), "domains")
 			return find(e, named(contract.TypeSGEgressRule, "svc-orders-to-internet-443")).URN
 		}, "the audit cannot read or are empty", nil},
@@ -194,14 +211,7 @@ func egressCases() []egressCase {
 }
 
 // Each egress invariant catches its broken plans, naming the resource at fault.
-func TestEgressInvariantsCatchBrokenPlans(t *testing.T) {
-	for _, tc := range egressCases() {
-		t.Run(tc.invariant+" "+tc.name, func(t *testing.T) {
-			e := fixtures.Plan(t, tc.stack)
-			assertCaught(t, e, tc.invariant, tc.breakPlan(t, e), tc.want, tc.alsoFails)
-		})
-	}
-}
+func TestEgressInvariantsCatchBrokenPlans(t *testing.T) { checkStackCases(t, egressCases()) }
 
 // The committed stacks hold both egress invariants and each judges something: one VPC whose
 // last rule blocks *, fail closed in staging and prod, and in dev the orders service's HTTPS
