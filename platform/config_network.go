@@ -15,6 +15,7 @@ type rawNetwork struct {
 	NATGateways          string   `json:"natGateways"`
 	FlowLogRetentionDays *int     `json:"flowLogRetentionDays"`
 	ConnectedCIDRs       []string `json:"connectedCidrs"`
+	DNSFirewallFailOpen  *bool    `json:"dnsFirewallFailOpen"`
 }
 
 func loadNetwork(src Source, spec *Spec, ps *problems) {
@@ -81,6 +82,10 @@ func loadNetwork(src Source, spec *Spec, ps *problems) {
 
 	n.NATGateways = natGateways.resolve(key, spec.Environment, given(NATStrategy(rn.NATGateways)), ps)
 	n.FlowLogRetentionDays = flowLogRetentionDays.resolve(key, spec.Environment, rn.FlowLogRetentionDays, ps)
+	n.DNSFirewallFailOpen = dnsFirewallFailOpen.resolve(key, spec.Environment, rn.DNSFirewallFailOpen, ps)
+	if n.DNSFirewallFailOpen && spec.Environment == Prod {
+		ps.add(key+".dnsFirewallFailOpen", "true is refused in prod: a fail-open DNS Firewall lets every query through (DNS tunnelling included) whenever it cannot evaluate them; remove it (prod fails closed)")
+	}
 }
 
 var privateRanges = []netip.Prefix{

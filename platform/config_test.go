@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -182,6 +183,11 @@ func TestLoadRejectsEachRule(t *testing.T) {
 		{"stack name not lowercase", func(s *Source) { s.Stack = "Dev_Alice" }, "stack Dev_Alice", "lowercase letters"},
 		{"cache name too long for its group id", set("secure-vpc:caches", `{"a-really-quite-long-cache-name-for-tests":{"users":["web-bff"]}}`), "secure-vpc:caches.a-really-quite-long-cache-name-for-tests", "replication group id"},
 		{"network not a mapping", net(`["10.20.0.0/16"]`), "secure-vpc:network", "must be a mapping"},
+		{"fail-open DNS Firewall in prod", func(s *Source) {
+			s.Values["secure-vpc:environment"] = "prod"
+			s.Values["secure-vpc:network"] = `{"cidr":"10.20.0.0/16","availabilityZones":["eu-west-1a","eu-west-1b"],"dnsFirewallFailOpen":true}`
+		}, "secure-vpc:network.dnsFirewallFailOpen", "true is refused in prod: a fail-open DNS Firewall lets every query through"},
+		{"fail-open DNS Firewall not a flag", net(`{"cidr":"10.20.0.0/16","availabilityZones":["eu-west-1a","eu-west-1b"],"dnsFirewallFailOpen":"yes"}`), "secure-vpc:network.dnsFirewallFailOpen", "true or false"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -382,6 +388,16 @@ func TestLoadRefusesWhatAWSRefuses(t *testing.T) {
 			services(`"users":{"port":8443,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/users:1.0.0","egress":["api.payments.example"]}`)(s)
 			s.Values["secure-vpc:network"] = `{"cidr":"10.20.0.0/16","availabilityZones":["eu-west-1a","eu-west-1b"],"natGateways":"none"}`
 		}, "secure-vpc:services.users.egress", "secure-vpc:network.natGateways is none"},
+		{"DNS Firewall", "fail open in dev", func(s *Source) {
+			s.Values["secure-vpc:network"] = `{"cidr":"10.20.0.0/16","availabilityZones":["eu-west-1a","eu-west-1b"],"dnsFirewallFailOpen":true}`
+		}, "", ""},
+		{"DNS Firewall", "fail closed in prod", func(s *Source) {
+			s.Values["secure-vpc:environment"] = "prod"
+			s.Values["secure-vpc:edge"] = `{"certificateArn":"arn:aws:acm:eu-west-1:123456789012:certificate/00000000-0000-4000-8000-000000000001"}`
+			s.Values["secure-vpc:network"] = `{"cidr":"10.20.0.0/16","availabilityZones":["eu-west-1a","eu-west-1b"],"dnsFirewallFailOpen":false}`
+			// prod runs images from the stack's own repositories (or pinned by digest)
+			s.Values["secure-vpc:services"] = regexp.MustCompile(`"image":"[^"]*:(1\.0\.0)"`).ReplaceAllString(s.Values["secure-vpc:services"], `"imageTag":"$1"`)
+		}, "", ""},
 		{"graph", "internet egress through NAT", services(`"users":{"port":8443,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/users:1.0.0","egress":["api.payments.example"]}`), "", ""},
 		{"namespace", "namespace without the hyphen", set("securevpc:buckets", `{}`), "securevpc:buckets", "did you mean secure-vpc:buckets"},
 		{"namespace", "namespace with an underscore", set("secure_vpc:secrets", `{}`), "secure_vpc:secrets", "did you mean secure-vpc:secrets"},

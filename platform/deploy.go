@@ -11,6 +11,7 @@ import (
 	"github.com/secure-vpc/secure-vpc/compute"
 	"github.com/secure-vpc/secure-vpc/data"
 	"github.com/secure-vpc/secure-vpc/internal/contract"
+	"github.com/secure-vpc/secure-vpc/internal/naming"
 	"github.com/secure-vpc/secure-vpc/internal/stack"
 	"github.com/secure-vpc/secure-vpc/network"
 	"github.com/secure-vpc/secure-vpc/secrets"
@@ -100,6 +101,12 @@ func Build(ctx *pulumi.Context, spec *Spec) error {
 	}
 	deps.stores = stores
 
+	dns, err := network.NewDNSFirewall(ctx, "dns-firewall", deps.dnsFirewallArgs())
+	if err != nil {
+		return fmt.Errorf("creating dns firewall: %w", err)
+	}
+	deps.dns = dns
+
 	services, err := deps.buildCompute(ctx)
 	if err != nil {
 		return err
@@ -118,6 +125,7 @@ func Build(ctx *pulumi.Context, spec *Spec) error {
 	ctx.Export("privateSubnetIds", vpc.PrivateSubnetIDs)
 	ctx.Export("isolatedSubnetIds", vpc.IsolatedSubnetIDs)
 	ctx.Export("flowLogGroupName", vpc.FlowLogGroupName)
+	ctx.Export("dnsQueryLogGroupName", dns.QueryLogGroupName)
 	ctx.Export("kmsKeyArns", pulumi.StringMap{
 		string(contract.LogsDomain): keys.LogsKeyArn, string(contract.DataDomain): keys.DataKeyArn, string(contract.SecretsDomain): keys.SecretsKeyArn,
 		string(contract.IdentityDomain): signer.KeyArn, string(contract.ImagesDomain): keys.ImagesKeyArn,
@@ -145,6 +153,35 @@ type dependencies struct {
 	signer   *secrets.TokenSigner
 	vault    *secrets.Vault
 	stores   *storeOutputs
+	dns      *network.DNSFirewall
+}
+
+// dnsFirewallArgs are the DNS Firewall's: the names every task resolves (the AWS endpoints, the
+// Cloud Map namespace, the data buckets and the stores' endpoints) and each service's declared
+// destinations.
+func (d *dependencies) dnsFirewallArgs() *network.DNSFirewallArgs {
+	args := &network.DNSFirewallArgs{
+		Scope: d.scope(), VpcID: d.vpc.VpcID.ToStringOutput(), Namespace: naming.ServiceNamespace(d.spec.Stack),
+		Destinations: map[string][]string{}, FailOpen: d.spec.Network.DNSFirewallFailOpen,
+		LogsKeyArn: d.keys.LogsKeyArn, LogRetentionDays: d.spec.Network.FlowLogRetentionDays,
+	}
+	for _, name := range sortedNames(d.spec.Services) {
+		if egress := d.spec.Services[name].Egress; len(egress) > 0 {
+			args.Destinations[name] = egress
+		}
+	}
+	var buckets, endpoints pulumi.StringArray
+	for _, name := range sortedNames(d.stores.bucketsBy) {
+		buckets = append(buckets, d.stores.bucketsBy[name].BucketName)
+	}
+	for _, name := range sortedNames(d.stores.dbs) {
+		endpoints = append(endpoints, d.stores.dbs[name].Address)
+	}
+	for _, name := range sortedNames(d.stores.cachesBy) {
+		endpoints = append(endpoints, d.stores.cachesBy[name].PrimaryEndpoint)
+	}
+	args.Buckets, args.StoreEndpoints = buckets, endpoints
+	return args
 }
 
 // scope is the stack scope every component is built in.
@@ -319,6 +356,9 @@ func (d *dependencies) buildCompute(ctx *pulumi.Context) (*computeOutputs, error
 		args.DependsOn = append(args.DependsOn, d.registry.Repository(name))
 		args.DependsOn = append(args.DependsOn, d.vpc.Endpoints...)
 		args.DependsOn = append(args.DependsOn, d.vpc.TierReady(contract.Private)...)
+		// Its tasks resolve the endpoints', the stores' and its destinations' names from their
+		// first start: the DNS Firewall allows them before anything starts.
+		args.DependsOn = append(args.DependsOn, d.dns.Ready...)
 		if svc.InternetEgress {
 			// Its traffic leaves through a NAT gateway in the public tier.
 			args.DependsOn = append(args.DependsOn, d.vpc.NATRoutes...)

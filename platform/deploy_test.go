@@ -378,6 +378,14 @@ func TestNATStrategies(t *testing.T) {
 		t.Run(tc.strategy, func(t *testing.T) {
 			src := testkit.Source(t, "dev")
 			src.Values["secure-vpc:network"] = `{"cidr":"10.20.0.0/16","availabilityZones":["eu-west-1a","eu-west-1b"],"natGateways":"` + tc.strategy + `"}`
+			if tc.strategy == "none" { // without NAT, no service may declare a destination
+				var services map[string]map[string]any
+				require.NoError(t, json.Unmarshal([]byte(src.Values["secure-vpc:services"]), &services))
+				delete(services["orders"], "egress")
+				data, err := json.Marshal(services)
+				require.NoError(t, err)
+				src.Values["secure-vpc:services"] = string(data)
+			}
 			cloud, err := testkit.Run(t, src)
 			require.NoError(t, err)
 			assert.Len(t, cloud.ByType(contract.TypeNatGateway), tc.nats)

@@ -90,7 +90,7 @@ func TestPlanRejectsInvalidConfig(t *testing.T) {
 		{"a zone the region does not have", dev, []edit{{"[eu-west-1a, eu-west-1b]", "[eu-west-1a, eu-west-1z]"}}, "secure-vpc:network.availabilityZones"},
 		{"not an RDS instance class", dev, []edit{{"db.t4g.micro", "db.x99.mega"}}, "secure-vpc:databases.users-db.instanceClass"},
 		{"a PostgreSQL major past standard support", dev, []edit{{`version: "16"`, `version: "13"`}}, "secure-vpc:databases.users-db.version"},
-		{"internet egress with no NAT", dev, []edit{{"natGateways: single", "natGateways: none"}, {"internetEgress: false", "egress: [api.payments.example]"}}, "secure-vpc:services.orders.egress"},
+		{"internet egress with no NAT", dev, []edit{{"natGateways: single", "natGateways: none"}}, "secure-vpc:services.orders.egress"},
 		{"a BFF owns the database", dev, []edit{{"owner: users", "owner: web-bff"}}, "secure-vpc:databases.users-db.owner"},
 		{"a namespace typo drops a bucket", dev, []edit{{"secure-vpc:buckets:", "securevpc:buckets:"}}, "securevpc:buckets"},
 		{"one secret value in plaintext", dev, []edit{{"      readers: [orders]\n", "      readers: [orders]\n    stripe-key:\n      readers: [orders]\n" +
@@ -133,8 +133,11 @@ func TestDiffOfReplannedConfig(t *testing.T) {
 	t.Parallel()
 	base := filepath.Join(fixtures.ProjectDir(), fixtures.PlanPath("dev"))
 	billing := planWith(t, `      imageTag: "3.2.0"
-      calls: [users]`, `      imageTag: "3.2.0"
+      calls: [users]
+      # The payment provider's API (an example name): the DNS Firewall allows it, HTTPS through NAT.
+      egress: [api.payments.example]`, `      imageTag: "3.2.0"
       calls: [users, billing]
+      egress: [api.payments.example]
     billing:
       port: 9443
       imageTag: "1.0.0"`)

@@ -144,6 +144,10 @@ var (
 			return fmt.Sprintf("%q is not a NAT strategy; use none, single or perAz", string(v))
 		},
 	}
+	dnsFirewallFailOpen = &Setting[bool]{
+		Key: "network.dnsFirewallFailOpen", Dev: false, Staging: false, Prod: false,
+		Meaning: "`true` lets the VPC's DNS queries through while Route 53 Resolver DNS Firewall cannot evaluate them (fail open, `FirewallFailOpen: ENABLED`); `false` blocks them (fail closed). Refused in prod.",
+	}
 	flowLogRetentionDays = &Setting[int]{
 		Key: "network.flowLogRetentionDays", Dev: 30, Staging: 90, Prod: 365, Unit: "days",
 		Meaning: "A retention CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, ...). It is the retention of every log of the stack: flow logs, service, database, WAF and ECS Exec log groups, and the access-log bucket's expiry.",
@@ -342,6 +346,7 @@ func Reference() []KeyDoc {
 		KeyDoc{Key: "network.availabilityZones", Required: "yes", Meaning: fmt.Sprintf("%d or %d distinct zones of `aws:region` (a letter the region has, e.g. `eu-west-1a`-`c`). Append only.", minAZs, netplan.MaxAZs)},
 		natGateways,
 		flowLogRetentionDays,
+		dnsFirewallFailOpen,
 		KeyDoc{Key: "network.connectedCidrs", Required: "no", Meaning: "Networks the VPC will be peered or connected with; the VPC CIDR must not overlap them."},
 		KeyDoc{Key: "services.<name>", Required: "yes (one or more)", Meaning: "A service. `<name>`: lowercase letters, digits, single hyphens; at most 20 characters for a BFF (the ALB name derived from it must fit in 32); a private service's name is limited by its IAM role names (64) and its certificate's common name, `<service>.<stack>.secure-vpc.internal` (64 by RFC 5280): 40 characters with a 3-letter stack name (the loader says the limit). A BFF's name must not begin with `internal-` (ELB reserves it). Names that would give one of a service's variables the same name twice (`BUCKET_X_URL` from a bucket `x-url` and a callee `bucket-x`), or two firewall rules one name (names with `-to-` in them), are refused."},
 		KeyDoc{Key: "services.<name>.public", Required: "no", Default: "`false`", Meaning: "`true` marks a BFF: the only kind of service with an internet-facing load balancer. Nobody may call a BFF, and a BFF never owns a database."},
@@ -413,7 +418,7 @@ type Section struct {
 // Sections are the top-level keys in the order of Pulumi.yaml (Keys lists the same names).
 var Sections = []Section{
 	{keyEnvironment, "string", "", "dev, staging or prod. Selects cost and safety defaults (NAT per AZ, Multi-AZ databases, retention, protect); security is the same in every environment."},
-	{keyNetwork, "object", "", "The VPC: cidr (a private /" + fmt.Sprint(netplan.MinVPCPrefix) + " to /" + fmt.Sprint(netplan.MaxVPCPrefix) + "), availabilityZones (" + fmt.Sprint(minAZs) + " or " + fmt.Sprint(netplan.MaxAZs) + " zones of aws:region), natGateways (none | single | perAz; default single, perAz in prod), flowLogRetentionDays, connectedCidrs (networks the VPC will be connected to; the VPC must not overlap them)."},
+	{keyNetwork, "object", "", "The VPC: cidr (a private /" + fmt.Sprint(netplan.MinVPCPrefix) + " to /" + fmt.Sprint(netplan.MaxVPCPrefix) + "), availabilityZones (" + fmt.Sprint(minAZs) + " or " + fmt.Sprint(netplan.MaxAZs) + " zones of aws:region), natGateways (none | single | perAz; default single, perAz in prod), flowLogRetentionDays, dnsFirewallFailOpen (true lets DNS queries through when DNS Firewall fails; default false; refused in prod), connectedCidrs (networks the VPC will be connected to; the VPC must not overlap them)."},
 	{keyServices, "object", "", "The service graph: name -> {public, port, image or imageTag, calls, egress, cpu, memory, desiredCount, healthCheckPath}. public: true marks a BFF, the only kind of service with an internet-facing load balancer; calls lists the services it may call; port is " + fmt.Sprintf("%d-%d", awslimits.TaskPorts.Lowest, awslimits.TaskPorts.Highest) + " (tasks run as a non-root user); egress lists the host names it calls on the internet, and needs a NAT strategy other than none (internetEgress, which it replaces, may only be false)."},
 	{keyDatabases, "object", "{}", "PostgreSQL databases: name -> {engine: postgres, version (a major in RDS standard support), extendedSupport (true accepts a major on paid RDS Extended Support), owner (exactly one private service, never a BFF), instanceClass, migrationImage (default: the owner's image), port, allocatedStorage, maxAllocatedStorage, backupRetentionDays, multiAz}. Only the owner and the database's one-off migration task can reach a database."},
 	{keyBuckets, "object", "{}", "S3 buckets: name -> {readers, writers} (service names)."},

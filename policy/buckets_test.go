@@ -173,8 +173,12 @@ func bucketCases() []bucketCase {
 	}
 }
 
-func TestBucketInvariantsCatchBrokenPlans(t *testing.T) {
-	for _, tc := range bucketCases() {
+func TestBucketInvariantsCatchBrokenPlans(t *testing.T) { checkStackCases(t, bucketCases()) }
+
+// checkStackCases checks that each case's invariant flags its culprit in its stack's broken plan.
+func checkStackCases(t *testing.T, cases []bucketCase) {
+	t.Helper()
+	for _, tc := range cases {
 		t.Run(tc.invariant+" "+tc.wantMsg, func(t *testing.T) {
 			e := fixtures.Plan(t, tc.stack)
 			assertCaught(t, e, tc.invariant, tc.breakPlan(t, e), tc.wantMsg, tc.alsoFails)

@@ -109,11 +109,11 @@ func deployCases() []brokenPlan {
 			return lb.URN
 		}, "an internet-facing load balancer needs attached"},
 		{"ORDER-01", func(t *testing.T, e *stackstate.Export) string {
-			// orders gains internet egress by hand; it does not wait for the NAT gateway's subnet.
-			addResource(e, stackstate.Resource{URN: "urn:pulumi:dev::secure-vpc::aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule::orders-to-internet", Custom: true,
-				ID: "sgr-orders-internet", Type: contract.TypeSGEgressRule, Inputs: map[string]any{"securityGroupId": groupOf(e, "svc-orders").ID,
+			// users gains internet egress by hand; it does not wait for the NAT gateway's subnet.
+			addResource(e, stackstate.Resource{URN: "urn:pulumi:dev::secure-vpc::aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule::users-to-internet", Custom: true,
+				ID: "sgr-users-internet", Type: contract.TypeSGEgressRule, Inputs: map[string]any{"securityGroupId": groupOf(e, "svc-users").ID,
 					"ipProtocol": "tcp", "fromPort": float64(443), "toPort": float64(443), "cidrIpv4": "0.0.0.0/0"}})
-			return find(e, named(contract.TypeECSService, "orders")).URN
+			return find(e, named(contract.TypeECSService, "users")).URN
 		}, "the tasks' internet egress crosses at the NAT gateway"},
 		{"NET-08", func(t *testing.T, e *stackstate.Export) string {
 			naclRule(e, contract.Public, false, 125).Type = "aws:removed/rule:Rule"

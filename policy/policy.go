@@ -59,6 +59,7 @@ func Catalogue() []Invariant {
 	out = append(out, signingInvariants...)
 	out = append(out, privateCAInvariants...)
 	out = append(out, imageInvariants...)
+	out = append(out, egressInvariants...)
 	return append(out, orderInvariants...)
 }
 

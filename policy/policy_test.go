@@ -609,6 +609,9 @@ func TestEveryInvariantHasAFailingFixture(t *testing.T) {
 	for _, c := range imageCases() {
 		covered[c.invariant] = true // images_test.go
 	}
+	for _, c := range egressCases() {
+		covered[c.invariant] = true // egress_test.go
+	}
 	if len(signingCases()) > 0 {
 		covered["IDENT-01"] = true // signing_test.go
 	}

@@ -53,13 +53,15 @@ func openGroup(name, id string, port int) stackstate.Resource {
 	})
 }
 
-// labels lists the paths to or from nodes of a kind, but those to load balancers: with open
-// egress a host reaches the BFFs' load balancers like anyone in the VPC
-// (TestOpenEgressReachesWhatAdmitsTheWorld).
+// labels lists the paths to or from nodes of a kind, but those to load balancers (with open
+// egress a host reaches the BFFs' load balancers like anyone in the VPC:
+// TestOpenEgressReachesWhatAdmitsTheWorld) and those from services.
 func labels(ix *query.Index, kind contract.NodeKind) []string {
 	var out []string
 	for _, p := range ix.Reachability() {
-		if (p.From.Kind == kind || p.To.Kind == kind) && p.To.Kind != contract.LoadBalancerNode {
+		// Nor those from a service: orders, which declares a destination, reaches a host open to
+		// the world on 443 as the internet does.
+		if (p.From.Kind == kind || p.To.Kind == kind) && p.To.Kind != contract.LoadBalancerNode && p.From.Kind != contract.ServiceNode {
 			out = append(out, p.Label()+" "+string(p.Status))
 		}
 	}

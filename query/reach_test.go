@@ -39,6 +39,10 @@ func TestReachabilityOfDev(t *testing.T) {
 		"mobile-bff -> endpoint s3 (gateway) tcp 443",
 		"mobile-bff -> users tcp 8443",
 		"orders -> endpoint s3 (gateway) tcp 443",
+		// orders declares a destination: HTTPS to any address, the BFFs' load balancers included.
+		"orders -> internet tcp 443",
+		"orders -> load-balancer mobile-bff-alb tcp 443",
+		"orders -> load-balancer web-bff-alb tcp 443",
 		"orders -> users tcp 8443",
 		"users -> database users-db tcp 5432",
 		"users -> endpoint s3 (gateway) tcp 443",

@@ -38,7 +38,9 @@ func TestSecurityGroupRulesOfDev(t *testing.T) {
 		assert.Contains(t, []int{443, 80}, r.From)
 	}
 	assert.Len(t, open, 4, "443 and 80 into each BFF load balancer")
-	assert.Empty(t, ix.WorldEgress(), "no committed service declares internetEgress")
+	out := ix.WorldEgress()
+	require.Len(t, out, 1, "only orders, which declares a destination, is let out to the internet")
+	assert.Equal(t, query.WorldRule{Rule: out[0].Rule, Group: "orders", Proto: "tcp", From: 443, To: 443, CIDR: "0.0.0.0/0"}, out[0])
 }
 
 func TestRuleNormalisation(t *testing.T) {

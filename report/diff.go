@@ -17,7 +17,7 @@ import (
 
 // Change is one difference between two plans or exports, in a reviewer's words.
 type Change struct {
-	Section string `json:"section"` // coverage, services, hosts, exposure, reachability, encryption, secret readers, bucket access, images
+	Section string `json:"section"` // coverage, services, hosts, exposure, egress, reachability, encryption, secret readers, bucket access, images
 	Sign    string `json:"sign"`    // + added, - removed, ~ changed
 	Text    string `json:"text"`
 	Widens  bool   `json:"widens"` // grants access that was not there before
@@ -87,6 +87,16 @@ func Compare(beforeName string, before *stackstate.Export, afterName string, aft
 	setChanges("hosts", a.hosts, b.hosts, "%s is added", "%s is removed", true)
 	setChanges("exposure", a.openIn, b.openIn, "rule %s admits the internet", "rule %s no longer admits the internet", true)
 	setChanges("exposure", a.openOut, b.openOut, "group %s lets traffic out to the internet", "group %s no longer lets traffic out to the internet", true)
+
+	// A name the DNS Firewall newly allows (a service's new destination) widens what may leave;
+	// a guard lost (the block rule, failing closed, query logging) widens too.
+	setChanges("egress", a.allowed, b.allowed, "%s", "no longer: %s", true)
+	for _, g := range setDiff(b.guards, a.guards) {
+		add("egress", "-", "no longer: "+g, true)
+	}
+	for _, g := range setDiff(a.guards, b.guards) {
+		add("egress", "+", g, false)
+	}
 
 	pathsB, pathsA := byID(b.paths, PathRow.key), byID(a.paths, PathRow.key)
 	for _, id := range uniqueIDs(a.paths, PathRow.key) {
@@ -176,6 +186,9 @@ type facts struct {
 	// openIn and openOut are the security-group rules open from and to the internet, as the
 	// report labels them (names, not ids).
 	openIn, openOut []string
+	// allowed are the names the DNS Firewall allows, by list; guards what it blocks and how
+	// (egressFacts).
+	allowed, guards []string
 }
 
 func readFacts(e *stackstate.Export) facts {
@@ -185,6 +198,7 @@ func readFacts(e *stackstate.Export) facts {
 		f.notEvaluated[ne.Resource.URN] = ne.Why
 	}
 	f.paths, _ = paths(ix)
+	f.allowed, f.guards = egressFacts(ix)
 	for _, n := range ix.Nodes() {
 		switch n.Kind {
 		case contract.ServiceNode:
@@ -267,7 +281,7 @@ func setDiff(a, b []string) []string {
 	return out
 }
 
-var sectionOrder = []string{"coverage", "services", "hosts", "exposure", "reachability", "bucket access", "secret readers", "encryption", "images"}
+var sectionOrder = []string{"coverage", "services", "hosts", "exposure", "egress", "reachability", "bucket access", "secret readers", "encryption", "images"}
 
 // mismatches compares two sides' identities, field by field; a side that does not say is no
 // mismatch.
@@ -314,9 +328,9 @@ func (d *Diff) Write(w io.Writer, format string) error {
 	}
 	switch {
 	case len(d.Changes) == 0 && d.NotEvaluated > 0:
-		fmt.Fprintf(b, "\nno change the audit can see in services, hosts, exposure, reachability, bucket access, secret readers, encryption or images; %d resource(s) on both sides are not evaluated\n", d.NotEvaluated)
+		fmt.Fprintf(b, "\nno change the audit can see in services, hosts, exposure, egress, reachability, bucket access, secret readers, encryption or images; %d resource(s) on both sides are not evaluated\n", d.NotEvaluated)
 	case len(d.Changes) == 0:
-		fmt.Fprintf(b, "\nno change in services, hosts, exposure, reachability, bucket access, secret readers, encryption or images\n")
+		fmt.Fprintf(b, "\nno change in services, hosts, exposure, egress, reachability, bucket access, secret readers, encryption or images\n")
 	}
 	for _, section := range sectionOrder {
 		var lines []string

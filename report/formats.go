@@ -110,12 +110,14 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 	for _, t := range r.Coverage.ByType {
 		types.rows = append(types.rows, fmt.Sprintf("| `%s` | %d | %d | %s |\n", t.Type, t.Evaluated, t.NotEvaluated, t.judgedBy()))
 	}
+	egress := r.egressTable()
 	diagram := fmt.Sprintf("```mermaid\n%s```\n\n", r.Mermaid())
 
 	render := func(diagram string, cut map[*table]int) string {
 		out := &strings.Builder{}
 		out.WriteString(b.String())
 		out.WriteString("### What the internet can reach\n\n" + internet.render(cut[&internet]))
+		out.WriteString("\n### Egress\n\n" + r.dnsFirewallLines() + egress.render(cut[&egress]))
 		out.WriteString("\n### Who can reach whom\n\n" + diagram + paths.render(cut[&paths]))
 		out.WriteString("\n### Data stores\n\n" + stores.render(cut[&stores]))
 		out.WriteString("\n### Secrets\n\n" + secrets.render(cut[&secrets]))
@@ -133,7 +135,7 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 	// Then the longest tables lose rows, a tenth at a time, until the report fits.
 	for len(text) > MarkdownLimit {
 		longest := &paths
-		for _, t := range []*table{&stores, &secrets, &internet, &types} {
+		for _, t := range []*table{&stores, &secrets, &internet, &types, &egress} {
 			if len(t.rows)-cut[t] > len(longest.rows)-cut[longest] {
 				longest = t
 			}

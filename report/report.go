@@ -27,6 +27,7 @@ type Report struct {
 	Components []Component      `json:"components"`
 	Subnets    []SubnetRow      `json:"subnets"`
 	Exposure   Exposure         `json:"exposure"`
+	Egress     Egress           `json:"egress"`
 	Internet   []query.Exposure `json:"internetListeners"`
 	Paths      []PathRow        `json:"paths"`
 	Nodes      []NodeRow        `json:"nodes"`
@@ -136,6 +137,7 @@ func Build(title string, e *stackstate.Export, results []policy.Result) *Report 
 	r.Components = components(ix)
 	r.Subnets = subnets(ix)
 	r.Exposure = exposure(ix, r.Subnets)
+	r.Egress = egress(ix)
 	r.Internet = ix.InternetExposure()
 	r.Paths, r.Nodes = paths(ix)
 	r.Stores = stores(ix)
@@ -525,6 +527,8 @@ func (r *Report) WriteText(w io.Writer) error {
 	list("Internet-facing load balancers", r.Exposure.LoadBalancers, "none")
 	list("Security group rules open to 0.0.0.0/0 or ::/0", r.Exposure.OpenRules, "none")
 	list("Groups allowed out to the internet (services that declare egress destinations, or rules added by hand)", r.Exposure.InternetEgress, "none")
+
+	r.writeEgressText(b)
 
 	fmt.Fprintf(b, "\nWhat the internet can reach\n")
 	if len(r.Internet) == 0 {

@@ -268,6 +268,8 @@ func Check(resources []stackstate.Resource) []string {
 			if n == "" || !dnsName.MatchString(n) {
 				bad(r, "Cloud Map name %q must be set explicitly and be a DNS name (an autoname would never resolve)", n)
 			}
+		case contract.TypeFirewallDomainList, contract.TypeFirewallRuleGroup, contract.TypeFirewallRule, contract.TypeFirewallRuleGroupAssoc, contract.TypeQueryLogConfig:
+			checkResolver(r, bad)
 		case contract.TypeFlowLog:
 			if d, ok := asInt(in["maxAggregationInterval"]); ok && d != 60 && d != 600 {
 				bad(r, "maxAggregationInterval must be 60 or 600")

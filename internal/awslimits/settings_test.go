@@ -1,10 +1,14 @@
 package awslimits
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+
+	"github.com/secure-vpc/secure-vpc/internal/contract"
+	"github.com/secure-vpc/secure-vpc/internal/stackstate"
 )
 
 func TestSettingFacts(t *testing.T) {
@@ -83,4 +87,30 @@ func TestEgressNameProblem(t *testing.T) {
 			assert.Contains(t, got, want, name)
 		}
 	}
+}
+
+func TestResolverNames(t *testing.T) {
+	for name, ok := range map[string]bool{
+		"secure-vpc-dev-dns-firewall": true, "with_underscore and space": true, "1234": false, "": false,
+		"dots.are.refused": false, strings.Repeat("a", 64): true, strings.Repeat("a", 65): false,
+	} {
+		assert.Equal(t, ok, ResolverNameProblem(name) == "", "%q", name)
+	}
+	assert.Less(t, FirewallAssociationPriority.Min, FirewallAssociationPriority.Max)
+}
+
+func TestCheckRefusesWhatRoute53ResolverRefuses(t *testing.T) {
+	res := func(typ string, in map[string]any) stackstate.Resource {
+		return stackstate.Resource{URN: "urn:x::" + typ, Type: typ, Inputs: in}
+	}
+	bad := Check([]stackstate.Resource{
+		res(contract.TypeFirewallRule, map[string]any{"name": "ok-rule", "action": "DROP", "priority": 0.0}),
+		res(contract.TypeFirewallRuleGroupAssoc, map[string]any{"name": "ok-assoc", "priority": 99.0}),
+		res(contract.TypeFirewallDomainList, map[string]any{"name": "a.list", "domains": []any{"*", "api.example.com", "10.0.0.1"}}),
+	})
+	assert.Len(t, bad, 5, "%v", bad)
+	for _, want := range []string{`action "DROP"`, "positive integer", "priority must be 100-9900", `"a.list" is not 1-64`, `domain "10.0.0.1" is an IP address`} {
+		assert.True(t, slices.ContainsFunc(bad, func(b string) bool { return strings.Contains(b, want) }), want)
+	}
+	assert.Empty(t, Check([]stackstate.Resource{res(contract.TypeFirewallRule, map[string]any{"name": "r", "action": "BLOCK", "priority": 10000.0})}))
 }

@@ -340,3 +340,35 @@ const (
 	TypeECRRegistryScanningConfig = "aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration"
 	TypeInspectorEnabler          = "aws:inspector2/enabler:Enabler"
 )
+
+// Issue 13, egress (DNS Firewall): the VPC's Route 53 Resolver DNS Firewall allows the names the
+// platform and the services' declared destinations need and blocks every other query; its
+// queries are logged to an encrypted log group. A service's domain list carries ServiceTag (the
+// service whose declared destinations it holds); the platform's list carries DomainListTag
+// PlatformDomains, a service's ServiceDomains, the block-everything list BlockedDomains.
+const (
+	TypeDNSFirewall               = Project + ":network:DNSFirewall"
+	TypeFirewallDomainList        = "aws:route53/resolverFirewallDomainList:ResolverFirewallDomainList"
+	TypeFirewallRule              = "aws:route53/resolverFirewallRule:ResolverFirewallRule"
+	TypeFirewallRuleGroup         = "aws:route53/resolverFirewallRuleGroup:ResolverFirewallRuleGroup"
+	TypeFirewallRuleGroupAssoc    = "aws:route53/resolverFirewallRuleGroupAssociation:ResolverFirewallRuleGroupAssociation" // #nosec G101 -- a type token ("...ASSociation"), not a credential
+	TypeFirewallConfig            = "aws:route53/resolverFirewallConfig:ResolverFirewallConfig"
+	TypeQueryLogConfig            = "aws:route53/resolverQueryLogConfig:ResolverQueryLogConfig"
+	TypeQueryLogConfigAssociation = "aws:route53/resolverQueryLogConfigAssociation:ResolverQueryLogConfigAssociation"
+	TypeLogResourcePolicy         = "aws:cloudwatch/logResourcePolicy:LogResourcePolicy"
+
+	// DomainListTag says what a DNS Firewall domain list holds: a DomainListKind.
+	DomainListTag = TagPrefix + "domain-list"
+)
+
+// DomainListKind is what a DNS Firewall domain list holds (DomainListTag).
+type DomainListKind string
+
+// The domain list kinds.
+const (
+	PlatformDomains DomainListKind = "platform" // what every task resolves: AWS endpoints, Cloud Map, the stores
+	ServiceDomains  DomainListKind = "service"  // one service's declared egress destinations (ServiceTag)
+	BlockedDomains  DomainListKind = "blocked"  // "*": every name, for the last rule, which blocks
+)
+
+func init() { TagKeys = append(TagKeys, DomainListTag) } // issue 13's tag key, kept apart to ease merging

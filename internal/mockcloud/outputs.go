@@ -342,6 +342,26 @@ func (c *Cloud) compute(rec *Record) (string, resource.PropertyMap) {
 		set("arn", arn)
 		set("status", "ISSUED")
 		return arn, out
+	case contract.TypeFirewallDomainList, contract.TypeFirewallRuleGroup, contract.TypeFirewallRuleGroupAssoc,
+		contract.TypeFirewallConfig, contract.TypeQueryLogConfig, contract.TypeQueryLogConfigAssociation:
+		// Route 53 Resolver ids: rslvr-<kind>-<17 hex>.
+		kind := map[string]string{contract.TypeFirewallDomainList: "fdl", contract.TypeFirewallRuleGroup: "frg",
+			contract.TypeFirewallRuleGroupAssoc: "frgassoc", contract.TypeFirewallConfig: "fc",
+			contract.TypeQueryLogConfig: "qlc", contract.TypeQueryLogConfigAssociation: "qlcassoc"}[rec.Type]
+		id := "rslvr-" + kind + "-" + hexOf(seed, 17)
+		resource := map[string]string{"fdl": "firewall-domain-list", "frg": "firewall-rule-group", "frgassoc": "firewall-rule-group-association", "qlc": "resolver-query-log-config"}[kind]
+		if resource != "" {
+			set("arn", fmt.Sprintf("arn:aws:route53resolver:%s:%s:%s/%s", region, acct, resource, id))
+		}
+		if rec.Type == contract.TypeFirewallConfig {
+			set("ownerId", acct)
+		}
+		return id, out
+	case contract.TypeFirewallRule:
+		// The provider's id of a rule: <rule group id>:<domain list id>.
+		return str(rec.Inputs, "firewallRuleGroupId") + ":" + str(rec.Inputs, "firewallDomainListId"), out
+	case contract.TypeLogResourcePolicy:
+		return str(rec.Inputs, "policyName"), out
 	case contract.TypeKMSAlias:
 		if name == "" {
 			name = "alias/" + rec.Name + "-" + hexOf(seed+"/name", 7)

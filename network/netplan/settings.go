@@ -21,4 +21,8 @@ type Settings struct {
 	// ConnectedCIDRs are networks reached through peering or a transit gateway, which the loader
 	// checks do not overlap the VPC. Optional; the Vpc does not use them.
 	ConnectedCIDRs []netip.Prefix
+	// DNSFirewallFailOpen lets the VPC's DNS queries through when DNS Firewall cannot evaluate
+	// them (FirewallFailOpen ENABLED). Optional; the loader's default is false (fail closed) in
+	// every environment, and it refuses true in prod.
+	DNSFirewallFailOpen bool
 }

@@ -88,9 +88,12 @@ func resolve(e *stackstate.Export) []Unresolved {
 	}
 	for i := range res {
 		r := &res[i]
-		// An EC2 ARN ends in <resource type>/<id> (arn:aws:ec2:eu-west-1:123456789012:vpc-endpoint/vpce-0abc):
-		// https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html#amazonec2-resources-for-iam-policies
-		if arn := query.Str(r, "arn"); r.Custom && r.ID == "" && strings.HasPrefix(arn, "arn:aws:ec2:") && strings.Contains(arn, "/") {
+		// An EC2 or Route 53 Resolver ARN ends in <resource type>/<id>
+		// (arn:aws:ec2:eu-west-1:123456789012:vpc-endpoint/vpce-0abc,
+		// arn:aws:route53resolver:eu-west-1:123456789012:firewall-rule-group/rslvr-frg-0abc):
+		// https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html#amazonec2-resources-for-iam-policies,
+		// https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonroute53resolver.html#amazonroute53resolver-resources-for-iam-policies
+		if arn := query.Str(r, "arn"); r.Custom && r.ID == "" && idEndsARN(arn) {
 			r.ID = arn[strings.LastIndex(arn, "/")+1:]
 		}
 	}
@@ -163,6 +166,12 @@ func resolve(e *stackstate.Export) []Unresolved {
 		}
 	}
 	return left
+}
+
+// idEndsARN reports whether an ARN's last segment is its resource's id: EC2's and Route 53
+// Resolver's (not, for example, ECR's, whose repository names may hold a slash).
+func idEndsARN(arn string) bool {
+	return (strings.HasPrefix(arn, "arn:aws:ec2:") || strings.HasPrefix(arn, "arn:aws:route53resolver:")) && strings.Contains(arn, "/")
 }
 
 // walk rewrites every string leaf of v with f (path is where the leaf is, key the map key that
