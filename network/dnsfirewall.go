@@ -23,6 +23,9 @@ type DNSFirewallArgs struct {
 	VpcID pulumi.StringInput
 	// Namespace is the Cloud Map private DNS namespace the services find each other in. Required.
 	Namespace string
+	// ExtraEndpoints are the interface endpoints the VPC has beside contract.InterfaceEndpoints
+	// (VpcArgs.ExtraInterfaceEndpoints): their names are allowed too. Optional.
+	ExtraEndpoints []string
 	// Destinations are the host names each service declares (services.<name>.egress), by
 	// service; a service with none has no list. Each name is one awslimits.EgressNameProblem
 	// accepts. At most netplan.MaxEgressServices services.
@@ -164,7 +167,7 @@ func (b *dnsBuilder) rule(label string, list *route53.ResolverFirewallDomainList
 
 func (b *dnsBuilder) platformDomains() pulumi.StringArrayOutput {
 	a := b.args
-	static := append(netplan.EndpointHostNames(a.Region, a.AccountID), netplan.NamespaceNames(a.Namespace)...)
+	static := append(netplan.EndpointHostNames(a.Region, a.AccountID, a.ExtraEndpoints...), netplan.NamespaceNames(a.Namespace)...)
 	buckets, stores := a.Buckets, a.StoreEndpoints
 	if buckets == nil {
 		buckets = pulumi.StringArray{}

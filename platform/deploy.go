@@ -162,7 +162,8 @@ type dependencies struct {
 func (d *dependencies) dnsFirewallArgs() *network.DNSFirewallArgs {
 	args := &network.DNSFirewallArgs{
 		Scope: d.scope(), VpcID: d.vpc.VpcID.ToStringOutput(), Namespace: naming.ServiceNamespace(d.spec.Stack),
-		Destinations: map[string][]string{}, FailOpen: d.spec.Network.DNSFirewallFailOpen,
+		ExtraEndpoints: d.spec.ExtraInterfaceEndpoints(),
+		Destinations:   map[string][]string{}, FailOpen: d.spec.Network.DNSFirewallFailOpen,
 		LogsKeyArn: d.keys.LogsKeyArn, LogRetentionDays: d.spec.Network.FlowLogRetentionDays,
 	}
 	for _, name := range sortedNames(d.spec.Services) {

@@ -29,6 +29,55 @@ var egressInvariants = []Invariant{
 		Covers:    []string{contract.TypeSecurityGroup, contract.TypeSGEgressRule, contract.TypeSGRule, contract.TypeFirewallDomainList, contract.TypeFirewallRule},
 		check:     checkDeclaredEgress,
 	},
+	{
+		ID: "EGRESS-03",
+		Statement: "A VPC's DNS Firewall allows, before it blocks everything, every name its tasks need to work: each interface endpoint's private DNS name (and the region's ECR layer bucket), " +
+			"each Cloud Map service, each database and cache endpoint in the VPC, and each data bucket reached through its S3 gateway endpoint",
+		Enforces: strategyEgress + "; a deny-by-default resolver must not deny the platform itself: a blocked endpoint name leaves tasks unable to pull, read their secrets or log, though AWS accepts the stack",
+		Covers: []string{contract.TypeVpc, contract.TypeVpcEndpoint, contract.TypeDNSNamespace, contract.TypeDiscoveryService, contract.TypeDBInstance, contract.TypeDBSubnetGroup,
+			contract.TypeCache, contract.TypeCacheSubnetGroup, contract.TypeSubnet, contract.TypeBucket, contract.TypeFirewallRule, contract.TypeFirewallDomainList},
+		check: checkNeededNamesAllowed,
+	},
+}
+
+// checkNeededNamesAllowed judges, in each VPC with a DNS Firewall, every name its tasks need
+// (query.NamesTasksNeed) against the names the firewall allows before its block rule; a name or
+// a domain list the audit cannot read is reported.
+func checkNeededNamesAllowed(ix *query.Index) (int, []Finding) {
+	var fs []Finding
+	checked := 0
+	for _, fw := range ix.DNSFirewalls() {
+		if len(fw.Associations) == 0 {
+			continue // EGRESS-01 reports a VPC without a DNS Firewall
+		}
+		var allowed []string
+		unreadable := []string{}
+		for _, a := range fw.Associations {
+			if a.Group == nil {
+				unreadable = append(unreadable, "the rules of association "+query.Name(a.Resource)+" (the stack does not hold its rule group)")
+			}
+		}
+		for list, domains := range fw.AllowedNames() {
+			if domains == nil {
+				unreadable = append(unreadable, "domain list "+query.Name(list))
+			}
+			allowed = append(allowed, domains...)
+		}
+		slices.Sort(unreadable)
+		for _, need := range ix.NamesTasksNeed(fw.VPC) {
+			checked++
+			switch {
+			case need.Host == "":
+				fs = append(fs, finding(need.Resource, "the audit cannot read the name tasks resolve for %s, so it cannot tell whether the DNS Firewall of VPC %s allows it", need.For, query.Name(fw.VPC)))
+			case query.Allows(allowed, need.Host):
+			case len(unreadable) > 0:
+				fs = append(fs, finding(need.Resource, "%s (%s) is not among the names the audit can read in the DNS Firewall of VPC %s, and it cannot read %s", need.Host, need.For, query.Name(fw.VPC), strings.Join(unreadable, ", ")))
+			default:
+				fs = append(fs, finding(need.Resource, "%s (%s) is blocked by the DNS Firewall of VPC %s: no rule allows it before the rule that blocks every name, so tasks cannot resolve it; add it to the platform's domain list", need.Host, need.For, query.Name(fw.VPC)))
+			}
+		}
+	}
+	return checked, fs
 }
 
 // protectsStores reports whether the stack keeps its stores (Pulumi protect): the audit's proxy

@@ -113,7 +113,7 @@ func egressCases() []bucketCase {
 			a := find(e, ofType(contract.TypeFirewallRuleGroupAssoc))
 			setInput(a, "firewallRuleGroupId", "rslvr-frg-elsewhere")
 			return a.URN
-		}, "which the stack does not hold", []string{"EGRESS-02"}},
+		}, "which the stack does not hold", []string{"EGRESS-02", "EGRESS-03"}},
 		// a service that does not wait for the firewall
 		{"EGRESS-01", "dev", func(t *testing.T, e *stackstate.Export) string {
 			svc := find(e, named(contract.TypeECSService, "orders"))

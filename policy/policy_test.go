@@ -609,7 +609,7 @@ func TestEveryInvariantHasAFailingFixture(t *testing.T) {
 	for _, c := range imageCases() {
 		covered[c.invariant] = true // images_test.go
 	}
-	for _, c := range egressCases() {
+	for _, c := range append(egressCases(), egressNameCases()...) {
 		covered[c.invariant] = true // egress_test.go
 	}
 	if len(signingCases()) > 0 {

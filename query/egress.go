@@ -5,8 +5,10 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/secure-vpc/secure-vpc/internal/awslimits"
 	"github.com/secure-vpc/secure-vpc/internal/contract"
 	"github.com/secure-vpc/secure-vpc/internal/policydoc"
+	"github.com/secure-vpc/secure-vpc/internal/stackstate"
 )
 
 // DNSFirewall is what a VPC's Route 53 Resolver DNS Firewall does, as the stack declares it: its
@@ -208,4 +210,86 @@ func (ix *Index) PublicEgress() []PublicRule {
 		}
 	}
 	return out
+}
+
+// NeededName is a host name the tasks of a VPC resolve to work at all, and what they need it for:
+// the resource that answers it.
+type NeededName struct {
+	Resource *Resource
+	Host     string // "" when the audit cannot read it (an output not known yet)
+	For      string // what the tasks reach by it, for a message
+}
+
+// NamesTasksNeed are the names the tasks in a VPC must resolve, whatever they declare: each
+// interface endpoint with private DNS of the VPC (awslimits.InterfaceEndpointHostName, the
+// account's registry for ecr.dkr, with the region's ECR layer bucket behind the S3 gateway
+// endpoint), each Cloud Map service of a namespace of the VPC, each database and cache in the
+// VPC's subnets, and, through an S3 gateway endpoint of the VPC, each data bucket. The region
+// and account are the stack's (Identity).
+func (ix *Index) NamesTasksNeed(vpc *Resource) []NeededName {
+	id := ix.Identity()
+	var out []NeededName
+	hasS3 := false
+	for _, ep := range ix.Where(contract.TypeVpcEndpoint, "vpcId", vpc.ID) {
+		service := strings.TrimPrefix(Str(ep, "serviceName"), "com.amazonaws."+id.Region+".")
+		if IsGatewayEndpoint(ep) {
+			hasS3 = hasS3 || service == contract.S3GatewayEndpoint
+			continue
+		}
+		if dns, _ := Bool(ep, "privateDnsEnabled"); !IsInterfaceEndpoint(ep) || !dns {
+			continue
+		}
+		out = append(out, NeededName{ep, awslimits.InterfaceEndpointHostName(service, id.Region, id.Account), service + " through its interface endpoint"})
+		if service == "ecr.dkr" {
+			out = append(out, NeededName{ep, awslimits.ECRLayerBucketHostName(id.Region), "the layers of ECR images"})
+		}
+	}
+	for _, ns := range ix.Where(contract.TypeDNSNamespace, "vpc", vpc.ID) {
+		for _, svc := range ix.OfType(contract.TypeDiscoveryService) {
+			cfg, _ := Prop(svc, "dnsConfig")
+			if m, ok := cfg.(map[string]any); ok && m["namespaceId"] == ns.ID {
+				host := ""
+				if name, zone := known(Str(svc, "name")), known(Str(ns, "name")); name != "" && zone != "" {
+					host = name + "." + zone
+				}
+				out = append(out, NeededName{svc, host, "service " + Str(svc, "name") + " in Cloud Map"})
+			}
+		}
+	}
+	for _, store := range ix.OfType(contract.TypeDBInstance, contract.TypeCache) {
+		group := ix.SubnetGroupOf(store)
+		if group == nil {
+			continue
+		}
+		subnets := Strings(group, "subnetIds")
+		if len(subnets) == 0 || ix.Ref(subnets[0]) == nil || Str(ix.Ref(subnets[0]), "vpcId") != vpc.ID {
+			continue
+		}
+		key := "address"
+		if store.Type == contract.TypeCache {
+			key = "primaryEndpointAddress"
+		}
+		out = append(out, NeededName{store, known(Str(store, key)), "the " + ShortType(store.Type) + "'s endpoint"})
+	}
+	if hasS3 {
+		for _, b := range ix.OfType(contract.TypeBucket) {
+			if contract.Purpose(Tags(b)[contract.PurposeTag]) == contract.DataPurpose {
+				out = append(out, NeededName{b, known(Str(b, "bucketRegionalDomainName")), "the bucket through the S3 gateway endpoint"})
+			}
+		}
+	}
+	return out
+}
+
+// known is a name as written, or "" when it is not known yet (a preview's unknown output).
+func known(name string) string {
+	if name == stackstate.Unknown || strings.Contains(name, "[unknown") {
+		return ""
+	}
+	return name
+}
+
+// Allows reports whether a domain list's specifications admit a host name (awslimits.EgressCovers).
+func Allows(domains []string, host string) bool {
+	return slices.ContainsFunc(domains, func(d string) bool { return awslimits.EgressCovers(d, host) })
 }

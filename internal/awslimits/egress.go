@@ -1,6 +1,7 @@
 package awslimits
 
 import (
+	"fmt"
 	"net/netip"
 	"regexp"
 	"strings"
@@ -45,4 +46,27 @@ func EgressNameProblem(name string) string {
 		}
 	}
 	return ""
+}
+
+// InterfaceEndpointHostName is the name an interface endpoint with private DNS answers for: the
+// service's regional endpoint, <service>.<region>.amazonaws.com, except ECR's, whose API is
+// api.ecr.<region>.amazonaws.com and whose registry is <account>.dkr.ecr.<region>.amazonaws.com
+// (the registry of one account; "*" for any). service is the endpoint's service name after
+// com.amazonaws.<region>. ("secretsmanager", "ecr.dkr"). Sources:
+// https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html#interface-endpoint-private-dns,
+// https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html.
+func InterfaceEndpointHostName(service, region, accountID string) string {
+	switch service {
+	case "ecr.api":
+		return fmt.Sprintf("api.ecr.%s.amazonaws.com", region)
+	case "ecr.dkr":
+		return fmt.Sprintf("%s.dkr.ecr.%s.amazonaws.com", accountID, region)
+	}
+	return fmt.Sprintf("%s.%s.amazonaws.com", service, region)
+}
+
+// ECRLayerBucketHostName is the S3 name Fargate downloads an ECR image's layers from in a region,
+// through the S3 gateway endpoint (https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html#ecr-setting-up-s3-gateway).
+func ECRLayerBucketHostName(region string) string {
+	return fmt.Sprintf("prod-%s-starport-layer-bucket.s3.%s.amazonaws.com", region, region)
 }

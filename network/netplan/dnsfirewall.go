@@ -2,6 +2,7 @@ package netplan
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/secure-vpc/secure-vpc/internal/awslimits"
 	"github.com/secure-vpc/secure-vpc/internal/contract"
@@ -15,21 +16,16 @@ import (
 // the task's role credentials come from 169.254.170.2, an address, which asks no name.
 
 // EndpointHostNames are the DNS names the private-DNS interface endpoints answer for in a region
-// and account (contract.InterfaceEndpoints): Secrets Manager, KMS, the ECR API, the account's ECR
-// registry, CloudWatch Logs and STS. Each endpoint's private hosted zone answers these names with
-// the endpoint's addresses (https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html#interface-endpoint-private-dns).
-func EndpointHostNames(region, accountID string) []string {
-	out := make([]string, 0, len(contract.InterfaceEndpoints))
-	for _, svc := range contract.InterfaceEndpoints {
-		switch svc {
-		case "ecr.api":
-			out = append(out, fmt.Sprintf("api.ecr.%s.amazonaws.com", region))
-		case "ecr.dkr":
-			// The registry of the account: the only one the endpoint policy admits.
-			out = append(out, fmt.Sprintf("%s.dkr.ecr.%s.amazonaws.com", accountID, region))
-		default:
-			out = append(out, fmt.Sprintf("%s.%s.amazonaws.com", svc, region))
-		}
+// and account: contract.InterfaceEndpoints (Secrets Manager, KMS, the ECR API, the account's ECR
+// registry, CloudWatch Logs and STS) and the extra endpoints the stack adds (acm-pca with AWS
+// Private CA). Each endpoint's private hosted zone answers these names with the endpoint's
+// addresses (awslimits.InterfaceEndpointHostName).
+func EndpointHostNames(region, accountID string, extra ...string) []string {
+	services := append(slices.Clone(contract.InterfaceEndpoints), extra...)
+	out := make([]string, 0, len(services))
+	for _, svc := range services {
+		// The registry of the account: the only one the endpoint policy admits.
+		out = append(out, awslimits.InterfaceEndpointHostName(svc, region, accountID))
 	}
 	return out
 }
@@ -42,7 +38,7 @@ func EndpointHostNames(region, accountID string) []string {
 func S3HostNames(region string, buckets ...string) []string {
 	out := []string{
 		fmt.Sprintf("s3.%s.amazonaws.com", region),
-		fmt.Sprintf("prod-%s-starport-layer-bucket.s3.%s.amazonaws.com", region, region),
+		awslimits.ECRLayerBucketHostName(region),
 	}
 	for _, b := range buckets {
 		out = append(out, fmt.Sprintf("%s.s3.%s.amazonaws.com", b, region))

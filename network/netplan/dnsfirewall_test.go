@@ -17,6 +17,8 @@ func TestPlatformNames(t *testing.T) {
 	assert.Equal(t, []string{"secretsmanager.eu-west-1.amazonaws.com", "kms.eu-west-1.amazonaws.com", "api.ecr.eu-west-1.amazonaws.com",
 		"123456789012.dkr.ecr.eu-west-1.amazonaws.com", "logs.eu-west-1.amazonaws.com", "sts.eu-west-1.amazonaws.com"}, EndpointHostNames("eu-west-1", "123456789012"))
 	assert.Len(t, EndpointHostNames("eu-west-1", "123456789012"), len(contract.InterfaceEndpoints))
+	assert.Equal(t, "acm-pca.eu-west-1.amazonaws.com", EndpointHostNames("eu-west-1", "123456789012", "acm-pca")[len(contract.InterfaceEndpoints)],
+		"an extra endpoint's name is allowed too (AWS Private CA)")
 	assert.Equal(t, []string{"s3.eu-west-1.amazonaws.com", "prod-eu-west-1-starport-layer-bucket.s3.eu-west-1.amazonaws.com", "uploads-1.s3.eu-west-1.amazonaws.com"},
 		S3HostNames("eu-west-1", "uploads-1"))
 	assert.Equal(t, []string{"dev.secure-vpc.internal", "*.dev.secure-vpc.internal"}, NamespaceNames("dev.secure-vpc.internal"))

@@ -1,0 +1,91 @@
+package policy_test
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/secure-vpc/secure-vpc/internal/contract"
+	"github.com/secure-vpc/secure-vpc/internal/fixtures"
+	"github.com/secure-vpc/secure-vpc/internal/stackstate"
+)
+
+// withoutDomain removes a name from the platform's domain list of a plan.
+func withoutDomain(t *testing.T, e *stackstate.Export, host string) {
+	t.Helper()
+	list := dnsList(e, "dns-platform")
+	var kept []any
+	for _, d := range list.Inputs["domains"].([]any) {
+		if d != host {
+			kept = append(kept, d)
+		}
+	}
+	assert.Less(t, len(kept), len(list.Inputs["domains"].([]any)), "the platform list held %s", host)
+	setInput(list, "domains", kept)
+}
+
+// egressNameCases: a DNS Firewall that blocks a name the platform itself needs plans cleanly
+// and AWS accepts it, but the tasks cannot pull, read their secrets, log, find each other or
+// reach their stores. Each case blocks one kind of name (or hides it from the audit).
+func egressNameCases() []bucketCase {
+	blocks := func(host string, culprit func(e *stackstate.Export) *stackstate.Resource) func(t *testing.T, e *stackstate.Export) string {
+		return func(t *testing.T, e *stackstate.Export) string {
+			withoutDomain(t, e, host)
+			return culprit(e).URN
+		}
+	}
+	return []bucketCase{
+		{"EGRESS-03", "dev", blocks("secretsmanager.eu-west-1.amazonaws.com", func(e *stackstate.Export) *stackstate.Resource { return endpointOf(e, "secretsmanager") }),
+			"secretsmanager.eu-west-1.amazonaws.com (secretsmanager through its interface endpoint) is blocked by the DNS Firewall", nil},
+		{"EGRESS-03", "prod", blocks("123456789012.dkr.ecr.eu-west-1.amazonaws.com", func(e *stackstate.Export) *stackstate.Resource { return endpointOf(e, "ecr.dkr") }),
+			"123456789012.dkr.ecr.eu-west-1.amazonaws.com (ecr.dkr through its interface endpoint) is blocked", nil},
+		{"EGRESS-03", "dev", blocks("prod-eu-west-1-starport-layer-bucket.s3.eu-west-1.amazonaws.com", func(e *stackstate.Export) *stackstate.Resource { return endpointOf(e, "ecr.dkr") }),
+			"(the layers of ECR images) is blocked", nil},
+		{"EGRESS-03", "dev", blocks("*.dev.secure-vpc.internal", func(e *stackstate.Export) *stackstate.Resource {
+			return find(e, named(contract.TypeDiscoveryService, "users"))
+		}), "users.dev.secure-vpc.internal (service users in Cloud Map) is blocked", nil},
+		{"EGRESS-03", "staging", func(t *testing.T, e *stackstate.Export) string {
+			db := find(e, ofType(contract.TypeDBInstance))
+			withoutDomain(t, e, db.Outputs["address"].(string))
+			return db.URN
+		}, "(the Instance's endpoint) is blocked", nil},
+		{"EGRESS-03", "dev", func(t *testing.T, e *stackstate.Export) string {
+			cache := find(e, ofType(contract.TypeCache))
+			withoutDomain(t, e, cache.Outputs["primaryEndpointAddress"].(string))
+			return cache.URN
+		}, "(the ReplicationGroup's endpoint) is blocked", nil},
+		{"EGRESS-03", "dev", func(t *testing.T, e *stackstate.Export) string {
+			b := find(e, named(contract.TypeBucket, "user-uploads"))
+			withoutDomain(t, e, b.Outputs["bucketRegionalDomainName"].(string))
+			return b.URN
+		}, "(the bucket through the S3 gateway endpoint) is blocked", nil},
+		// a name the audit cannot read is reported, never assumed allowed
+		{"EGRESS-03", "dev", func(t *testing.T, e *stackstate.Export) string {
+			db := find(e, ofType(contract.TypeDBInstance))
+			db.Outputs["address"] = stackstate.Unknown
+			return db.URN
+		}, "the audit cannot read the name tasks resolve for the Instance's endpoint", nil},
+		// an allow list the audit cannot read leaves every name it does not find unknown
+		{"EGRESS-03", "dev", func(t *testing.T, e *stackstate.Export) string {
+			dropInput(dnsList(e, "dns-platform"), "domains")
+			return endpointOf(e, "kms").URN
+		}, "is not among the names the audit can read in the DNS Firewall of VPC network, and it cannot read domain list dns-firewall-dns-platform", nil},
+	}
+}
+
+func TestEgressNamesCatchBrokenPlans(t *testing.T) { checkStackCases(t, egressNameCases()) }
+
+// With AWS Private CA, tasks reach acm-pca through its own interface endpoint: the firewall
+// allows its name (the program adds the stack's extra endpoints to the platform's list), and
+// a list without it fails.
+func TestEgressNamesFollowTheExtraEndpoints(t *testing.T) {
+	e := privateCAPlan(t)
+	assert.Empty(t, findingOf(t, e, "EGRESS-03"))
+	assert.True(t, slices.Contains(dnsList(e, "dns-platform").Inputs["domains"].([]any), any("acm-pca.eu-west-1.amazonaws.com")))
+	withoutDomain(t, e, "acm-pca.eu-west-1.amazonaws.com")
+	assertCaught(t, e, "EGRESS-03", endpointOf(e, "acm-pca").URN, "acm-pca.eu-west-1.amazonaws.com (acm-pca through its interface endpoint) is blocked", nil)
+	for _, stack := range fixtures.Stacks {
+		assert.Empty(t, findingOf(t, fixtures.Plan(t, stack), "EGRESS-03"), stack)
+	}
+}
