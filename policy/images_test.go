@@ -11,13 +11,6 @@ import (
 	"github.com/secure-vpc/secure-vpc/internal/stackstate"
 )
 
-// setProp sets an input (and its output) of a resource.
-func setProp(r *stackstate.Resource, key string, v any) {
-	r.Inputs[key] = v
-	if r.Outputs != nil {
-		r.Outputs[key] = v
-	}
-}
 
 type imageCase struct {
 	name, invariant, stack string
@@ -50,35 +43,35 @@ func imageCases() []imageCase {
 		}, "whose source cannot be placed"},
 		{"unreadable container definitions", "IMG-01", "dev", func(t *testing.T, e *stackstate.Export) string {
 			td := taskOf(e, "orders")
-			setProp(td, "containerDefinitions", "not json")
+			setInput(td, "containerDefinitions", "not json")
 			return td.URN
 		}, "where its image comes from is unknown"},
 		{"a tag in a mutable repository of the stack", "IMG-01", "dev", func(t *testing.T, e *stackstate.Export) string {
-			setProp(repo(e, "orders"), "imageTagMutability", "MUTABLE")
+			setInput(repo(e, "orders"), "imageTagMutability", "MUTABLE")
 			return taskOf(e, "orders").URN
 		}, "whose tags are mutable"},
 		{"a repository that scans nothing", "IMG-01", "dev", func(t *testing.T, e *stackstate.Export) string {
-			setProp(repo(e, "orders"), "imageScanningConfiguration", map[string]any{"scanOnPush": false})
+			setInput(repo(e, "orders"), "imageScanningConfiguration", map[string]any{"scanOnPush": false})
 			return taskOf(e, "orders").URN
 		}, "which scans nothing"},
 		{"a repository encrypted with AES256", "IMG-02", "dev", func(t *testing.T, e *stackstate.Export) string {
 			r := repo(e, "orders")
-			setProp(r, "encryptionConfigurations", []any{map[string]any{"encryptionType": "AES256"}})
+			setInput(r, "encryptionConfigurations", []any{map[string]any{"encryptionType": "AES256"}})
 			return r.URN
 		}, "not a customer-managed KMS key"},
 		{"a repository encrypted with a key outside the stack", "IMG-02", "dev", func(t *testing.T, e *stackstate.Export) string {
 			r := repo(e, "orders")
-			setProp(r, "encryptionConfigurations", []any{map[string]any{"encryptionType": "KMS", "kmsKey": "arn:aws:kms:eu-west-1:123456789012:key/00000000-0000-0000-0000-000000000000"}})
+			setInput(r, "encryptionConfigurations", []any{map[string]any{"encryptionType": "KMS", "kmsKey": "arn:aws:kms:eu-west-1:123456789012:key/00000000-0000-0000-0000-000000000000"}})
 			return r.URN
 		}, "not a customer-managed key of the stack"},
 		{"mutable tags", "IMG-02", "dev", func(t *testing.T, e *stackstate.Export) string {
 			r := repo(e, "users")
-			setProp(r, "imageTagMutability", "MUTABLE")
+			setInput(r, "imageTagMutability", "MUTABLE")
 			return r.URN
 		}, "has mutable tags"},
 		{"no untagged expiry", "IMG-02", "dev", func(t *testing.T, e *stackstate.Export) string {
 			lc := find(e, named(contract.TypeECRLifecyclePolicy, "users"))
-			setProp(lc, "policy", `{"rules":[]}`)
+			setInput(lc, "policy", `{"rules":[]}`)
 			return repo(e, "users").URN
 		}, "no lifecycle policy that expires untagged images"},
 		{"an unprotected repository in prod", "IMG-02", "prod", func(t *testing.T, e *stackstate.Export) string {
@@ -88,7 +81,7 @@ func imageCases() []imageCase {
 		}, "not protected"},
 		{"force delete in prod", "IMG-02", "prod", func(t *testing.T, e *stackstate.Export) string {
 			r := repo(e, "users")
-			setProp(r, "forceDelete", true)
+			setInput(r, "forceDelete", true)
 			return r.URN
 		}, "forceDelete"},
 		{"an Allow alone restricts no one", "IMG-03", "dev", func(t *testing.T, e *stackstate.Export) string {
@@ -98,7 +91,7 @@ func imageCases() []imageCase {
 		}, "does not deny pulling"},
 		{"no repository policy", "IMG-03", "dev", func(t *testing.T, e *stackstate.Export) string {
 			p := repoPolicy(e, "orders")
-			setProp(p, "repository", "elsewhere")
+			setInput(p, "repository", "elsewhere")
 			return repo(e, "orders").URN
 		}, "has no repository policy"},
 		{"a wildcard exemption", "IMG-03", "dev", func(t *testing.T, e *stackstate.Export) string {
@@ -167,7 +160,7 @@ func TestPinnedImageFromAnyRegistryPasses(t *testing.T) {
 // Enhanced scanning stands in for scan on push, but only with Inspector enabled for ECR.
 func TestEnhancedScanningCountsOnlyWhenInspectorScansECR(t *testing.T) {
 	e := fixtures.Plan(t, "dev")
-	setProp(find(e, named(contract.TypeECRRepository, "orders")), "imageScanningConfiguration", map[string]any{"scanOnPush": false})
+	setInput(find(e, named(contract.TypeECRRepository, "orders")), "imageScanningConfiguration", map[string]any{"scanOnPush": false})
 	td := find(e, named(contract.TypeTaskDefinition, "orders")).URN
 	scanning := stackstate.Resource{URN: "urn:pulumi:dev::secure-vpc::aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration::s", Type: contract.TypeECRRegistryScanningConfig, Custom: true,
 		Inputs: map[string]any{"scanType": "ENHANCED", "rules": []any{map[string]any{"scanFrequency": "CONTINUOUS_SCAN", "repositoryFilters": []any{map[string]any{"filter": "*", "filterType": "WILDCARD"}}}}}}

@@ -52,7 +52,7 @@ func TestReportOfProd(t *testing.T) {
 			assert.Contains(t, e.Protocol, "TLS13-1-2-2021-06")
 		}
 	}
-	assert.Empty(t, rep.Exposure.InternetEgress, "no committed service declares internetEgress")
+	assert.Equal(t, []string{"orders: tcp 443 to 0.0.0.0/0"}, rep.Exposure.InternetEgress, "only orders declares egress destinations, and gets HTTPS alone")
 
 	var names []string
 	for _, c := range rep.Components {
