@@ -11,7 +11,6 @@ import (
 	"github.com/secure-vpc/secure-vpc/internal/stackstate"
 )
 
-
 type imageCase struct {
 	name, invariant, stack string
 	breakPlan              func(t *testing.T, e *stackstate.Export) (culprit string)
