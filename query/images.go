@@ -72,7 +72,7 @@ type Repository struct {
 func (ix *Index) Repositories() []Repository {
 	var out []Repository
 	for _, r := range ix.OfType(contract.TypeECRRepository) {
-		repo := Repository{Resource: r, Name: Str(r, "name"), URL: Str(r, "repositoryUrl"), Encryption: "AES256"}
+		repo := Repository{Resource: r, Name: Str(r, "name"), URL: repositoryURL(r), Encryption: "AES256"}
 		repo.Immutable = Str(r, "imageTagMutability") == "IMMUTABLE"
 		if m, ok := firstMap(r, "imageScanningConfiguration"); ok {
 			repo.ScanOnPush, _ = m["scanOnPush"].(bool)
@@ -93,6 +93,28 @@ func (ix *Index) Repositories() []Repository {
 		out = append(out, repo)
 	}
 	return out
+}
+
+// repositoryURL is a repository's URI: its repositoryUrl output, or, when an export lacks it, the
+// URI ECR gives every repository, <registry id>.dkr.ecr.<region>.amazonaws.com/<name>, from its
+// registryId (else its ARN's account) and its ARN's region
+// (https://docs.aws.amazon.com/AmazonECR/latest/userguide/Registries.html); "" when neither says.
+func repositoryURL(r *Resource) string {
+	if url := Str(r, "repositoryUrl"); url != "" {
+		return url
+	}
+	arn := strings.SplitN(Str(r, "arn"), ":", 6)
+	registry, name := Str(r, "registryId"), Str(r, "name")
+	if len(arn) < 6 || name == "" {
+		return ""
+	}
+	if registry == "" {
+		registry = arn[4]
+	}
+	if registry == "" || arn[3] == "" {
+		return ""
+	}
+	return registry + ".dkr.ecr." + arn[3] + ".amazonaws.com/" + name
 }
 
 // firstMap reads an object property (or the first element of a one-element list, as Terraform

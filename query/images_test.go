@@ -5,6 +5,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
+	"github.com/secure-vpc/secure-vpc/internal/contract"
 	"github.com/secure-vpc/secure-vpc/internal/fixtures"
 	"github.com/secure-vpc/secure-vpc/query"
 )
@@ -49,4 +50,28 @@ func TestTaskImagesOfDev(t *testing.T) {
 	assert.True(t, query.ScannedByEnhanced([]string{"*"}, "secure-vpc-dev/users"), "* matches across /")
 	assert.True(t, query.ScannedByEnhanced([]string{"secure-vpc-dev/*"}, "secure-vpc-dev/users"))
 	assert.False(t, query.ScannedByEnhanced([]string{"secure-vpc-prod/*"}, "secure-vpc-dev/users"))
+}
+
+// An export whose repositories carry no repositoryUrl (a provider that leaves it out) still
+// places each image in its repository, by the URI ECR gives it (registry id, else the ARN's
+// account, and the ARN's region); with neither, the image is in no repository of the stack.
+func TestRepositoryURLWithoutTheOutput(t *testing.T) {
+	e := fixtures.Plan(t, "dev")
+	for i := range e.Deployment.Resources {
+		if r := &e.Deployment.Resources[i]; r.Type == contract.TypeECRRepository {
+			delete(r.Outputs, "repositoryUrl")
+			delete(r.Outputs, "registryId")
+		}
+	}
+	for _, ti := range query.NewIndex(e).TaskImages() {
+		assert.NotNil(t, ti.Repository, "%s is placed by the ARN's account and region", ti.Image)
+	}
+	for i := range e.Deployment.Resources {
+		if r := &e.Deployment.Resources[i]; r.Type == contract.TypeECRRepository {
+			delete(r.Outputs, "arn")
+		}
+	}
+	for _, ti := range query.NewIndex(e).TaskImages() {
+		assert.Nil(t, ti.Repository, "%s: no URL, no ARN: not placed", ti.Image)
+	}
 }
