@@ -257,8 +257,14 @@ func namesType(k, typ string) bool {
 		}
 	}
 	short := strings.TrimSuffix(strings.ToLower(query.ShortType(typ)), "v2") // BucketV2 is a bucket
-	return short != "" && strings.HasSuffix(base, short)
+	// A key may also drop the type's leading words (firewallRuleGroupId names a
+	// ResolverFirewallRuleGroup), when what it keeps is specific (two words or more).
+	return short != "" && (strings.HasSuffix(base, short) || len(base) >= minDroppedPrefixKey && strings.HasSuffix(short, base))
 }
+
+// minDroppedPrefixKey is how long the part of a key that names a type must be for the key to
+// name a type by its last words only (firewallrulegroup, not group or key).
+const minDroppedPrefixKey = 12
 
 // refTo is the reference a key expects to a resource: its ARN for an ...Arn key, else its id.
 func refTo(d *stackstate.Resource, k string) string {
