@@ -15,7 +15,7 @@ const strategyEgress = `Strategy 2, "Network Security": "All other traffic is de
 var egressInvariants = []Invariant{
 	{
 		ID: "EGRESS-01",
-		Statement: "Every VPC has a DNS Firewall rule group association whose last rule blocks every name (*), created before the ECS services, its DNS queries are logged to a KMS-encrypted log group with a retention (delivered only into the stack's own log groups), " +
+		Statement: "Every VPC has a DNS Firewall rule group association whose last rule blocks every name (*) of every query type, with no rule before it that lets every name (* or a whole top-level domain) through, created before the ECS services, its DNS queries are logged to a KMS-encrypted log group with a retention (delivered only into the stack's own log groups), " +
 			"and a stack that protects its stores fails closed",
 		Enforces: strategyEgress + "; DNS tunnelling out of a task without NAT is blocked and every name looked up is recorded",
 		Covers: []string{contract.TypeVpc, contract.TypeFirewallRuleGroupAssoc, contract.TypeFirewallRuleGroup, contract.TypeFirewallRule, contract.TypeFirewallDomainList,
@@ -50,30 +50,20 @@ func checkNeededNamesAllowed(ix *query.Index) (int, []Finding) {
 		if len(fw.Associations) == 0 {
 			continue // EGRESS-01 reports a VPC without a DNS Firewall
 		}
-		var allowed []string
-		unreadable := []string{}
-		for _, a := range fw.Associations {
-			if a.Group == nil {
-				unreadable = append(unreadable, "the rules of association "+query.Name(a.Resource)+" (the stack does not hold its rule group)")
-			}
-		}
-		for list, domains := range fw.AllowedNames() {
-			if domains == nil {
-				unreadable = append(unreadable, "domain list "+query.Name(list))
-			}
-			allowed = append(allowed, domains...)
-		}
-		slices.Sort(unreadable)
 		for _, need := range ix.NamesTasksNeed(fw.VPC) {
 			checked++
-			switch {
-			case need.Host == "":
+			if need.Host == "" {
 				fs = append(fs, finding(need.Resource, "the audit cannot read the name tasks resolve for %s, so it cannot tell whether the DNS Firewall of VPC %s allows it", need.For, query.Name(fw.VPC)))
-			case query.Allows(allowed, need.Host):
-			case len(unreadable) > 0:
-				fs = append(fs, finding(need.Resource, "%s (%s) is not among the names the audit can read in the DNS Firewall of VPC %s, and it cannot read %s", need.Host, need.For, query.Name(fw.VPC), strings.Join(unreadable, ", ")))
+				continue
+			}
+			rule, known := fw.Decide(need.Host)
+			switch {
+			case !known:
+				fs = append(fs, finding(need.Resource, "the audit cannot tell what the DNS Firewall of VPC %s does with %s (%s): a rule before any that matches it has a domain list or rule group the stack does not show", query.Name(fw.VPC), need.Host, need.For))
+			case rule == nil || rule.LetsThrough():
 			default:
-				fs = append(fs, finding(need.Resource, "%s (%s) is blocked by the DNS Firewall of VPC %s: no rule allows it before the rule that blocks every name, so tasks cannot resolve it; add it to the platform's domain list", need.Host, need.For, query.Name(fw.VPC)))
+				fs = append(fs, finding(need.Resource, "%s (%s) is blocked by the DNS Firewall of VPC %s: the first rule that matches it is %s (priority %d, %s), so tasks cannot resolve it; allow it in the platform's domain list before that rule",
+					need.Host, need.For, query.Name(fw.VPC), query.Name(rule.Resource), rule.Priority, rule.Action))
 			}
 		}
 	}
@@ -93,6 +83,7 @@ func checkDNSFirewall(ix *query.Index) (int, []Finding) {
 	kept := protectsStores(ix)
 	for _, fw := range firewalls {
 		fs = append(fs, lastRuleBlocks(fw)...)
+		fs = append(fs, nothingLetsAllThrough(fw)...)
 		fs = append(fs, servicesWait(ix, fw)...)
 		fs = append(fs, failsClosed(fw, kept)...)
 		fs = append(fs, queryLogged(fw)...)
@@ -119,11 +110,41 @@ func lastRuleBlocks(fw query.DNSFirewall) []Finding {
 		return []Finding{finding(last.Group, "is the VPC's last DNS Firewall rule group and has no rules; add a last rule that blocks *")}
 	case !rule.DomainsKnown:
 		return []Finding{finding(rule.Resource, "is the VPC's last DNS Firewall rule but the audit cannot read its domain list (%s); a list it cannot read is not taken as blocking", orNone(query.Str(rule.Resource, "firewallDomainListId")))}
+	case rule.Action == "BLOCK" && slices.Contains(rule.Domains, "*") && rule.QType != "":
+		return []Finding{finding(rule.Resource, "is the VPC's last DNS Firewall rule (priority %d) but blocks * only for %s queries: every other query type (TXT, the tunnelling one, included) resolves; drop its qType",
+			rule.Priority, rule.QType)}
 	case !rule.BlocksEverything():
 		return []Finding{finding(rule.Resource, "is the VPC's last DNS Firewall rule (priority %d) but does %s on %s, not BLOCK on *: names no rule lists resolve; end the rule group with a rule that blocks *",
 			rule.Priority, orNone(rule.Action), strings.Join(rule.Domains, ", "))}
 	}
 	return nil
+}
+
+// nothingLetsAllThrough judges the rules DNS Firewall evaluates before its first rule that blocks
+// everything: since the first rule that matches decides, an ALLOW or ALERT on * (or on every name
+// under a top-level domain, "*.com", which anyone can register under) there lets every name
+// through, and the block rule after it blocks nothing; a list the audit cannot read there is
+// reported.
+func nothingLetsAllThrough(fw query.DNSFirewall) []Finding {
+	var fs []Finding
+	for _, r := range fw.Rules() {
+		if r.BlocksEverything() {
+			break
+		}
+		if !r.LetsThrough() {
+			continue
+		}
+		if !r.DomainsKnown {
+			fs = append(fs, finding(r.Resource, "%s (priority %d) comes before the rule that blocks every name, but the audit cannot read its domain list: it may let every name through", r.Action, r.Priority))
+			continue
+		}
+		for _, d := range r.Domains {
+			if d == "*" || strings.HasPrefix(d, "*.") && !strings.Contains(strings.Trim(d[2:], "."), ".") {
+				fs = append(fs, finding(r.Resource, "does %s on %s (priority %d) before the rule that blocks every name: the first matching rule decides, so every such name resolves and data can be tunnelled out through DNS; list exact names or wildcards under a domain you control", r.Action, d, r.Priority))
+			}
+		}
+	}
+	return fs
 }
 
 // servicesWait judges the ECS services' create order: each waits for the VPC's last association,

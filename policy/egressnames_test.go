@@ -1,7 +1,9 @@
 package policy_test
 
 import (
+	"maps"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -66,15 +68,81 @@ func egressNameCases() []bucketCase {
 			db.Outputs["address"] = stackstate.Unknown
 			return db.URN
 		}, "the audit cannot read the name tasks resolve for the Instance's endpoint", nil},
-		// an allow list the audit cannot read leaves every name it does not find unknown
+		// an allow list the audit cannot read leaves every name after it unknown
 		{"EGRESS-03", "dev", func(t *testing.T, e *stackstate.Export) string {
 			dropInput(dnsList(e, "dns-platform"), "domains")
 			return endpointOf(e, "kms").URN
-		}, "is not among the names the audit can read in the DNS Firewall of VPC network, and it cannot read domain list dns-firewall-dns-platform", nil},
+		}, "the audit cannot tell what the DNS Firewall of VPC network does with kms.eu-west-1.amazonaws.com", []string{"EGRESS-01"}},
+		// an earlier rule that blocks the AWS endpoints: the first rule that matches decides
+		{"EGRESS-03", "dev", func(t *testing.T, e *stackstate.Export) string {
+			list := addDomainList(e, "early-block", "*.amazonaws.com")
+			addRule(e, "early-block", list, "BLOCK", 50)
+			return endpointOf(e, "secretsmanager").URN
+		}, "the first rule that matches it is dns-firewall-early-block (priority 50, BLOCK)", nil},
 	}
 }
 
 func TestEgressNamesCatchBrokenPlans(t *testing.T) { checkStackCases(t, egressNameCases()) }
+
+// addDomainList adds a DNS Firewall domain list to a plan, as the program's are written, and
+// returns its id.
+func addDomainList(e *stackstate.Export, label string, domains ...any) string {
+	list := *dnsList(e, "dns-platform")
+	list.URN = strings.Replace(list.URN, "dns-firewall-dns-platform", "dns-firewall-"+label, 1)
+	list.ID = "rslvr-fdl-" + label
+	list.Inputs, list.Outputs = maps.Clone(list.Inputs), maps.Clone(list.Outputs)
+	delete(list.Inputs, "tags")
+	delete(list.Outputs, "tags")
+	setInput(&list, "domains", domains)
+	addResource(e, list)
+	return list.ID
+}
+
+// addRule adds a rule to the VPC's rule group, on a domain list, with an action and a priority.
+func addRule(e *stackstate.Export, label, listID, action string, priority int) *stackstate.Resource {
+	rule := *dnsRule(e, "dns-platform")
+	rule.URN = strings.Replace(rule.URN, "dns-firewall-dns-platform", "dns-firewall-"+label, 1)
+	rule.ID = "rslvr-fr-" + label
+	rule.Inputs, rule.Outputs = maps.Clone(rule.Inputs), maps.Clone(rule.Outputs)
+	setInput(&rule, "firewallDomainListId", listID)
+	setInput(&rule, "action", action)
+	setInput(&rule, "priority", float64(priority))
+	if action == "BLOCK" {
+		setInput(&rule, "blockResponse", "NXDOMAIN")
+	}
+	addResource(e, rule)
+	return find(e, func(r *stackstate.Resource) bool { return r.URN == rule.URN })
+}
+
+// egressAllCases: a DNS Firewall whose block rule blocks nothing, because a rule before it lets
+// every name through or the block inspects one query type only, fails EGRESS-01.
+func egressAllCases() []bucketCase {
+	return []bucketCase{
+		{"EGRESS-01", "dev", func(t *testing.T, e *stackstate.Export) string {
+			return addRule(e, "allow-all", dnsList(e, "dns-block-all").ID, "ALLOW", 150).URN
+		}, "does ALLOW on * (priority 150) before the rule that blocks every name", nil},
+		{"EGRESS-01", "prod", func(t *testing.T, e *stackstate.Export) string {
+			return addRule(e, "alert-all", dnsList(e, "dns-block-all").ID, "ALERT", 150).URN
+		}, "does ALERT on * (priority 150) before the rule that blocks every name", nil},
+		{"EGRESS-01", "dev", func(t *testing.T, e *stackstate.Export) string {
+			list := dnsList(e, "dns-platform")
+			setInput(list, "domains", append(list.Inputs["domains"].([]any), "*.com"))
+			return dnsRule(e, "dns-platform").URN
+		}, "does ALLOW on *.com (priority 100) before the rule that blocks every name", nil},
+		{"EGRESS-01", "dev", func(t *testing.T, e *stackstate.Export) string {
+			setInput(dnsList(e, "egress-orders"), "domains", []any{"*"})
+			return dnsRule(e, "egress-orders").URN
+		}, "does ALLOW on * (priority 200) before the rule that blocks every name", nil},
+		// a block of one query type only: TXT and the others go through
+		{"EGRESS-01", "staging", func(t *testing.T, e *stackstate.Export) string {
+			r := dnsRule(e, "dns-block-all")
+			setInput(r, "qType", "A")
+			return r.URN
+		}, "blocks * only for A queries: every other query type (TXT, the tunnelling one, included) resolves", nil},
+	}
+}
+
+func TestEgressLetsNothingAllThrough(t *testing.T) { checkStackCases(t, egressAllCases()) }
 
 // With AWS Private CA, tasks reach acm-pca through its own interface endpoint: the firewall
 // allows its name (the program adds the stack's extra endpoints to the platform's list), and

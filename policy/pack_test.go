@@ -47,7 +47,7 @@ func packCases() []packCase {
 	for _, c := range secretGuardCases() {
 		out = append(out, packCase{c.invariant + " " + c.name, c.invariant, devPlan, c.breakPlan, c.want})
 	}
-	for _, c := range slices.Concat(bucketCases(), egressCases(), egressNameCases()) {
+	for _, c := range slices.Concat(bucketCases(), egressCases(), egressNameCases(), egressAllCases()) {
 		out = append(out, packCase{c.invariant + " " + c.wantMsg, c.invariant, recordedPlan(c.stack), c.breakPlan, c.wantMsg})
 	}
 	for _, c := range signingCases() {

@@ -41,6 +41,9 @@ type FirewallRule struct {
 	// hold the list or its domains are not known (an output not resolved yet).
 	Domains      []string
 	DomainsKnown bool
+	// QType is the DNS query type the rule inspects ("" for every type): a rule limited to one
+	// type lets the others through (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resolver-dns-firewall-rule-settings.html).
+	QType string
 }
 
 // LastRule is the rule DNS Firewall evaluates last in the association (nil without rules).
@@ -51,9 +54,49 @@ func (a FirewallAssociation) LastRule() *FirewallRule {
 	return &a.Rules[len(a.Rules)-1]
 }
 
-// BlocksEverything reports whether a rule blocks every name: action BLOCK on a list of "*".
+// BlocksEverything reports whether a rule blocks every name: action BLOCK on a list of "*", for
+// every query type.
 func (r FirewallRule) BlocksEverything() bool {
-	return r.Action == "BLOCK" && r.DomainsKnown && slices.Contains(r.Domains, "*")
+	return r.Action == "BLOCK" && r.DomainsKnown && slices.Contains(r.Domains, "*") && r.QType == ""
+}
+
+// LetsThrough reports whether a rule lets a matching query through: ALLOW, or ALERT, which only
+// logs it (https://docs.aws.amazon.com/Route53/latest/APIReference/API_route53resolver_CreateFirewallRule.html).
+func (r FirewallRule) LetsThrough() bool { return r.Action == "ALLOW" || r.Action == "ALERT" }
+
+// Rules are the VPC's DNS Firewall rules in the order DNS Firewall evaluates them: associations
+// by priority, then each rule group's rules by priority; the first rule whose list matches a
+// query decides it.
+func (fw DNSFirewall) Rules() []FirewallRule {
+	var out []FirewallRule
+	for _, a := range fw.Associations {
+		out = append(out, a.Rules...)
+	}
+	return out
+}
+
+// Decide is the rule that decides a query for host (an A query: a rule limited to another
+// query type does not decide it): the first rule whose domain list covers the name. known is
+// false when a rule before it has a list the audit cannot read, or an association's rule group
+// is not in the stack; rule is nil when no rule matches (the query resolves).
+func (fw DNSFirewall) Decide(host string) (rule *FirewallRule, known bool) {
+	for _, a := range fw.Associations {
+		if a.Group == nil {
+			return nil, false
+		}
+		for i := range a.Rules {
+			r := &a.Rules[i]
+			switch {
+			case !r.DomainsKnown:
+				return nil, false
+			case r.QType != "" && r.QType != "A":
+				continue // decides only queries of another type
+			case Allows(r.Domains, host):
+				return r, true
+			}
+		}
+	}
+	return nil, true
 }
 
 // QueryLogging is a query log config association of a VPC, its config and the log group the
@@ -100,7 +143,7 @@ func (ix *Index) firewallRules(group *Resource) []FirewallRule {
 	var rules []FirewallRule
 	for _, r := range ix.Where(contract.TypeFirewallRule, "firewallRuleGroupId", group.ID) {
 		p, _ := Int(r, "priority")
-		rule := FirewallRule{Resource: r, Priority: p, Action: Str(r, "action"), List: ix.Ref(Str(r, "firewallDomainListId"))}
+		rule := FirewallRule{Resource: r, Priority: p, Action: Str(r, "action"), List: ix.Ref(Str(r, "firewallDomainListId")), QType: Str(r, "qType")}
 		if rule.List != nil {
 			_, present := Prop(rule.List, "domains")
 			rule.Domains, rule.DomainsKnown = Strings(rule.List, "domains"), present
