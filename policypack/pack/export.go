@@ -146,7 +146,7 @@ func resolve(e *stackstate.Export) []Unresolved {
 				case d == nil:
 					return leaf
 				case leaf != stackstate.Unknown:
-					if d.ID == "" && named(k, deps) == 1 && namesType(k, d.Type) && !holds(d, leaf) {
+					if d.ID == "" && named(k, deps) == 1 && namesType(k, d.Type) && (!holds(d, leaf) || idByName(k, d, leaf)) {
 						d.ID = leaf // a known reference to the one resource of its kind it depends on, whose outputs carry no id
 					}
 					return leaf
@@ -286,6 +286,12 @@ func refTo(d *stackstate.Resource, k string) string {
 
 // holds reports whether one of a resource's outputs is the value v (a gateway endpoint's
 // prefixListId is a reference to it, but not its id).
+// idByName reports whether a reference under an id key (...Id, ...Ids) is the resource's name: a
+// resource whose id is its name (an IAM role, an ECR repository, a provider that names its ids).
+func idByName(k string, d *stackstate.Resource, v string) bool {
+	return (strings.HasSuffix(k, "Id") || strings.HasSuffix(k, "Ids")) && v == query.Str(d, "name")
+}
+
 func holds(r *stackstate.Resource, v string) bool {
 	for _, x := range r.Outputs {
 		if x == v {
