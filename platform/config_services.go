@@ -99,6 +99,10 @@ func checkServiceImage(sk string, svc Service, spec *Spec, ps *problems) {
 		ps.add(sk+".image", "%s", problem)
 		return
 	}
+	if problem := stackRepositoryProblem(svc.Image, svc.Name, spec.Stack, sk); problem != "" {
+		ps.add(sk+".image", "%s", problem)
+		return
+	}
 	if problem := imagePullProblem(svc.Image, svc.Egress, spec.Region, sk+".egress"); problem != "" {
 		ps.add(sk+".image", "%s", problem)
 		return
@@ -106,6 +110,28 @@ func checkServiceImage(sk string, svc Service, spec *Spec, ps *problems) {
 	if problem := pinProblem(svc.Image, spec.Environment, sk+".imageTag: <tag>"); problem != "" {
 		ps.add(sk+".image", "%s", problem)
 	}
+}
+
+// stackRepositoryProblem says why a service's image is refused that names one of the stack's own
+// ECR repositories (naming.Repository: secure-vpc-<stack>/<service>, in any ECR registry): its
+// own is named by imageTag, which the loader resolves with the account; another service's
+// repository policy denies pulling to all but that service's execution roles (and the
+// migrations whose image is in it), so the task could never pull it. sk is the service's key.
+func stackRepositoryProblem(image, service, stack, sk string) string {
+	if awslimits.ECRPrivateRegistry.FindStringSubmatch(registryOf(image)) == nil {
+		return ""
+	}
+	path := strings.TrimPrefix(image, registryOf(image)+"/")
+	prefix := naming.Repository("", stack)
+	if !strings.HasPrefix(path, prefix) {
+		return ""
+	}
+	owner, _, _ := strings.Cut(strings.TrimPrefix(path, prefix), "@")
+	owner, _, _ = strings.Cut(owner, ":")
+	if owner == service {
+		return fmt.Sprintf("%s is in the stack's own repository of %s; name it with %s.imageTag instead of image, which the stack resolves to its repository in the account it deploys to", image, service, sk)
+	}
+	return fmt.Sprintf("%s is in the stack's repository of %s, whose policy lets only %s's execution roles pull: the task could never pull it; push the image to %s's own repository and set %s.imageTag", image, owner, owner, service, sk)
 }
 
 // imageTagProblem says why an imageTag is refused: it is a tag (awslimits.ECRImageTag) other

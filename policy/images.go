@@ -2,6 +2,7 @@ package policy
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -30,10 +31,17 @@ var imageInvariants = []Invariant{
 	},
 	{
 		ID:        "IMG-03",
-		Statement: "Every ECR repository's policy denies pulling to every principal but the execution roles it admits (and its pushers), whatever their IAM policies allow",
+		Statement: "Every ECR repository's policy denies pulling to every principal but the execution roles it admits (and its pushers), pushing and deleting images to all but its pushers and the deploying roles, and changing its policy, lifecycle, scanning or tag mutability to all but the deploying roles, whatever their IAM policies allow; it allows no wildcard principal and no other account's",
 		Enforces:  `Strategy 1, "Service-to-Service Security": only a service's execution role pulls its image; within one account an Allow in IAM is enough, so only a Deny restricts`,
 		Covers:    []string{contract.TypeECRRepository, contract.TypeECRRepositoryPolicy, contract.TypeIAMRole},
-		check:     checkRepositoryPullDenied,
+		check:     checkRepositoryDenials,
+	},
+	{
+		ID:        "IMG-04",
+		Statement: "Every task definition whose image is in an ECR repository of the stack has an execution role that repository's policy does not deny pulling",
+		Enforces:  `Strategy 1, "Service-to-Service Security": a repository admits its own service's execution roles only, so a task that names another service's repository plans clean but can never start`,
+		Covers:    []string{contract.TypeTaskDefinition, contract.TypeECRRepository, contract.TypeECRRepositoryPolicy, contract.TypeIAMRole},
+		check:     checkTaskImagePullAdmitted,
 	},
 }
 
@@ -139,7 +147,7 @@ func expiresUntagged(lc *query.Resource) bool {
 	})
 }
 
-func checkRepositoryPullDenied(ix *query.Index) (int, []Finding) {
+func checkRepositoryDenials(ix *query.Index) (int, []Finding) {
 	var fs []Finding
 	repos := ix.Repositories()
 	execRoles := map[string]bool{}
@@ -150,97 +158,116 @@ func checkRepositoryPullDenied(ix *query.Index) (int, []Finding) {
 	}
 	for _, repo := range repos {
 		r := repo.Resource
-		if repo.Policy == nil {
-			fs = append(fs, finding(r, "repository %s has no repository policy: any principal of the account whose IAM policy allows it may pull its images; deny pull to all but its execution roles", repo.Name))
+		g := ix.RepositoryGuardOf(repo)
+		switch {
+		case g.Policy == nil:
+			fs = append(fs, finding(r, "repository %s has no repository policy: any principal of the account whose IAM policy allows it may pull, push or change its images and policy; deny them to all but its execution roles, pushers and deploying roles", repo.Name))
 			continue
-		}
-		doc := ix.PolicyOf(repo.Policy)
-		if doc == nil {
-			fs = append(fs, finding(repo.Policy, "the policy of repository %s cannot be read, so who may pull is unknown", repo.Name))
-			continue
-		}
-		pullers, pushers := map[string]bool{}, map[string]bool{}
-		var exempt []string
-		denied := false
-		for _, st := range doc.Statement {
-			switch st.Effect {
-			case policydoc.Allow:
-				if st.Negated() != "" {
-					fs = append(fs, finding(repo.Policy, "%s", negatedAllow(st)))
-					continue
-				}
-				for _, p := range st.Principals()["AWS"] {
-					if p == "*" || query.IsAccountRoot(p) {
-						fs = append(fs, finding(repo.Policy, "statement %s of repository %s allows %s, not named roles", st.Sid, repo.Name, p))
-						continue
-					}
-					if coversPull(st) {
-						pullers[p] = true
-					}
-					if st.Covers("ecr:PutImage") {
-						pushers[p] = true
-					}
-				}
-			case policydoc.Deny:
-				if st.Covers("ecr:PutImage") && st.Principals()["*"] != nil {
-					// who may push is exempt from the denial of writes: a push reads layers too
-					for _, p := range policydoc.StringList(st.Condition["ArnNotEquals"]["aws:PrincipalArn"]) {
-						pushers[p] = true
-					}
-				}
-				if !deniesPullToAll(st) {
-					continue
-				}
-				if denied {
-					fs = append(fs, finding(repo.Policy, "repository %s denies pulling in more than one statement; one denial with its exemptions is what the audit can judge", repo.Name))
-				}
-				denied = true
-				exempt = policydoc.StringList(st.Condition["ArnNotEquals"]["aws:PrincipalArn"])
-			}
-		}
-		if !denied {
-			fs = append(fs, finding(repo.Policy, "repository %s does not deny pulling (%s) to every principal but the roles it admits (Deny, Principal *, ArnNotEquals aws:PrincipalArn): within one account an IAM Allow is enough to pull", repo.Name, strings.Join(awslimits.ECRPullActions, ", ")))
+		case !g.Readable:
+			fs = append(fs, finding(g.Policy, "the policy of repository %s cannot be read, so who may pull, push or change it is unknown", repo.Name))
 			continue
 		}
 		account := strings.Split(query.Str(r, "arn")+"::::", ":")[4]
-		for _, p := range exempt {
+		pullers := repositoryAllows(ix, repo, account, &fs)
+		narrowed := ""
+		if len(g.Narrowed) > 0 {
+			narrowed = fmt.Sprintf("; statements %s deny with a condition or principal that lets some principals through, which does not count", strings.Join(g.Narrowed, ", "))
+		}
+		for _, d := range []struct {
+			short, what, who string
+			denial           query.RepositoryDenial
+		}{
+			{"pull", "pulling", "the execution roles it admits, its pushers and Amazon Inspector", g.Pull},
+			{"push", "pushing or deleting images", "its pushers and the deploying roles", g.Write},
+			{"guard", "changing its policy, lifecycle, scanning or tag mutability, or deleting it", "the deploying roles", g.Guard},
+		} {
+			if !d.denial.Denied {
+				fs = append(fs, finding(g.Policy, "repository %s does not deny %s (%s) to every principal but %s (Deny, Principal *, only ArnNotEquals aws:PrincipalArn)%s: within one account an IAM Allow is enough", repo.Name, d.what, strings.Join(d.denial.Missing, ", "), d.who, narrowed))
+			}
+			for _, p := range d.denial.Exempt {
+				if !exactRole(p) {
+					fs = append(fs, finding(g.Policy, "repository %s exempts %s from its %s denial; exempt roles by their full ARNs only", repo.Name, p, d.short))
+				}
+			}
+		}
+		for _, p := range g.Pull.Exempt {
 			switch {
-			case pushers[p], p == awslimits.InspectorServiceLinkedRole(account):
+			case !exactRole(p), slices.Contains(g.Write.Exempt, p), slices.Contains(g.Guard.Exempt, p), p == awslimits.InspectorServiceLinkedRole(account):
 			case !pullers[p]:
-				fs = append(fs, finding(repo.Policy, "repository %s exempts %s from its pull denial without allowing it to pull or push", repo.Name, p))
+				fs = append(fs, finding(g.Policy, "repository %s exempts %s from its pull denial without allowing it to pull or push", repo.Name, p))
 			case !execRoles[p]:
-				fs = append(fs, finding(repo.Policy, "repository %s lets %s pull, which is not an execution role of the stack", repo.Name, p))
+				fs = append(fs, finding(g.Policy, "repository %s lets %s pull, which is not an execution role of the stack", repo.Name, p))
 			}
 		}
 		for p := range pullers {
-			if !execRoles[p] && !pushers[p] {
-				fs = append(fs, finding(repo.Policy, "repository %s allows %s to pull, which is not an execution role of the stack", repo.Name, p))
+			if !execRoles[p] && !slices.Contains(g.Write.Exempt, p) {
+				fs = append(fs, finding(g.Policy, "repository %s allows %s to pull, which is not an execution role of the stack", repo.Name, p))
 			}
 		}
 	}
 	return len(repos), fs
 }
 
-// coversPull reports whether a statement covers an action that reads an image.
-func coversPull(st policydoc.Statement) bool {
-	return slices.ContainsFunc(awslimits.ECRPullActions, st.Covers)
-}
-
-// deniesPullToAll reports whether a Deny applies to every principal, every pull action, with no
-// condition but an aws:PrincipalArn exemption list.
-func deniesPullToAll(st policydoc.Statement) bool {
-	ps := st.Principals()
-	if !slices.Contains(ps["AWS"], "*") && !slices.Contains(ps["*"], "*") {
-		return false
-	}
-	for _, a := range []string{"ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"} {
-		if !st.Covers(a) {
-			return false
+// repositoryAllows reads the Allow statements of a repository's policy: the roles it allows to
+// pull. An Allow to every principal ("*"), to an account, or to a principal of another account,
+// and an Allow with NotPrincipal, NotAction or NotResource, is a finding.
+func repositoryAllows(ix *query.Index, repo query.Repository, account string, fs *[]Finding) map[string]bool {
+	pullers := map[string]bool{}
+	for _, st := range ix.PolicyOf(repo.Policy).Statement {
+		if st.Effect != policydoc.Allow {
+			continue
+		}
+		if st.Negated() != "" {
+			*fs = append(*fs, finding(repo.Policy, "%s", negatedAllow(st)))
+			continue
+		}
+		ps := st.Principals()
+		for kind, ids := range ps {
+			for _, p := range ids {
+				switch {
+				case p == "*":
+					*fs = append(*fs, finding(repo.Policy, "statement %s of repository %s allows every principal (%s: *); allow its execution roles and pushers by ARN", st.Sid, repo.Name, kind))
+				case kind != "AWS":
+				case query.IsAccountRoot(p):
+					*fs = append(*fs, finding(repo.Policy, "statement %s of repository %s allows %s, not named roles", st.Sid, repo.Name, p))
+				case query.AccountOf(p) != account:
+					*fs = append(*fs, finding(repo.Policy, "statement %s of repository %s allows %s, a principal of another account than %s", st.Sid, repo.Name, p, account))
+				case slices.ContainsFunc(awslimits.ECRPullActions, st.Covers):
+					pullers[p] = true
+				}
+			}
 		}
 	}
-	if len(st.Condition) != 1 || len(st.Condition["ArnNotEquals"]) != 1 {
-		return false
+	return pullers
+}
+
+func checkTaskImagePullAdmitted(ix *query.Index) (int, []Finding) {
+	var fs []Finding
+	n := 0
+	for _, ti := range ix.TaskImages() {
+		if ti.Repository == nil {
+			continue
+		}
+		n++
+		td, repo := ti.TaskDefinition, *ti.Repository
+		role := query.Str(td, "executionRoleArn")
+		g := ix.RepositoryGuardOf(repo)
+		switch {
+		case role == "":
+			fs = append(fs, finding(td, "container %s runs an image from repository %s, but the task definition names no execution role, so whether it may pull is unknown", ti.Container, repo.Name))
+		case g.Policy != nil && !g.Readable:
+			fs = append(fs, finding(td, "container %s runs an image from repository %s, whose policy cannot be read, so whether its execution role may pull is unknown", ti.Container, repo.Name))
+		default:
+			var denied []string
+			for _, a := range awslimits.ECRPullActions {
+				if g.Denies(a, role) {
+					denied = append(denied, a)
+				}
+			}
+			if len(denied) > 0 {
+				fs = append(fs, finding(td, "container %s runs %s from repository %s, whose policy denies %s to its execution role %s: the task cannot pull its image (CannotPullContainerError); run the image of its own repository (imageTag)", ti.Container, ti.Image, repo.Name, strings.Join(denied, ", "), role))
+			}
+		}
 	}
-	_, ok := st.Condition["ArnNotEquals"]["aws:PrincipalArn"]
-	return ok
+	return n, fs
 }

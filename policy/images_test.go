@@ -137,8 +137,11 @@ func imageCases() []imageCase {
 
 // Each case breaks one image guard; the invariant names the resource at fault, and says nothing
 // about it in the unbroken plan of the same stack.
-func TestImageInvariantsCatchBrokenPlans(t *testing.T) {
-	for _, tc := range imageCases() {
+func TestImageInvariantsCatchBrokenPlans(t *testing.T) { runImageCases(t, imageCases()) }
+
+// runImageCases breaks a plan per case and checks that only the broken plan names the culprit.
+func runImageCases(t *testing.T, cases []imageCase) {
+	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			clean, e := fixtures.Plan(t, tc.stack), fixtures.Plan(t, tc.stack)
 			assertNamedOnlyWhenBroken(t, clean, e, tc.invariant, tc.breakPlan(t, e), tc.want)

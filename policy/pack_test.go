@@ -53,7 +53,7 @@ func packCases() []packCase {
 	for _, c := range signingCases() {
 		out = append(out, packCase{"IDENT-01 " + c.name, "IDENT-01", devPlan, c.breakPlan, c.wantMsg})
 	}
-	for _, c := range imageCases() {
+	for _, c := range slices.Concat(imageCases(), imagePolicyCases()) {
 		out = append(out, packCase{c.invariant + " " + c.name, c.invariant, recordedPlan(c.stack), c.breakPlan, c.want})
 	}
 	for _, c := range privateCACases() {

@@ -2,6 +2,7 @@ package policy_test
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 
@@ -606,8 +607,8 @@ func TestEveryInvariantHasAFailingFixture(t *testing.T) {
 	for _, c := range bucketCases() {
 		covered[c.invariant] = true // the bucket perimeter's cases live in buckets_test.go
 	}
-	for _, c := range imageCases() {
-		covered[c.invariant] = true // images_test.go
+	for _, c := range slices.Concat(imageCases(), imagePolicyCases()) {
+		covered[c.invariant] = true // images_test.go, imagepolicy_test.go
 	}
 	for _, c := range append(egressCases(), egressNameCases()...) {
 		covered[c.invariant] = true // egress_test.go

@@ -77,7 +77,9 @@ func scanning(repo query.Repository, filters []string) string {
 
 // imageStrength orders image sources from the safest: pinned content, then the stack's own
 // immutable and scanned repository, then anything else (a tag the stack does not hold, a mutable
-// or unscanned repository, an unknown source).
+// or unscanned repository, an unknown source). It ranks content, not where it lives: a digest
+// outside the stack's repositories ranks 0 too, so compareImages counts leaving the stack's
+// repository apart (inRepository).
 func imageStrength(r ImageRow) int {
 	switch {
 	case r.Source == "unknown":
@@ -112,10 +114,15 @@ func imageOrigin(r ImageRow) string {
 	return r.Repository + " by tag"
 }
 
+// inRepository reports whether an image row is in one of the stack's repositories.
+func inRepository(r ImageRow) bool { return r.Immutable != "-" }
+
 // compareImages reports each task whose image source changes, and each new task whose image is
 // neither pinned nor from the stack's repository. A weaker source (a tag where a digest was, a
 // registry the stack does not hold where its repository was, mutable tags, no scanning, an
-// unknown source) widens: the task may run content no one reviewed or scanned.
+// unknown source) widens: the task may run content no one reviewed or scanned. Leaving the
+// stack's repository widens even for an image pinned by digest: the image is then outside the
+// stack's scanning (on push, enhanced) and its repository policy's denials.
 func compareImages(before, after []ImageRow, add func(section, sign, text string, widens bool)) {
 	byTask := map[string]ImageRow{}
 	for _, r := range before {
@@ -127,7 +134,12 @@ func compareImages(before, after []ImageRow, add func(section, sign, text string
 		case !existed && imageStrength(a) > 1:
 			add("images", "+", fmt.Sprintf("task %s runs %s from %s", a.Task, a.Image, imageOrigin(a)), true)
 		case existed && imageOrigin(a) != imageOrigin(b):
-			add("images", "~", fmt.Sprintf("task %s: its image comes from %s instead of %s", a.Task, imageOrigin(a), imageOrigin(b)), imageStrength(a) > imageStrength(b) || imageStrength(a) > 1)
+			leaves := inRepository(b) && !inRepository(a)
+			text := fmt.Sprintf("task %s: its image comes from %s instead of %s", a.Task, imageOrigin(a), imageOrigin(b))
+			if leaves {
+				text += ", outside the stack's scanning and repository policy"
+			}
+			add("images", "~", text, leaves || imageStrength(a) > imageStrength(b) || imageStrength(a) > 1)
 		}
 	}
 }

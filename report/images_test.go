@@ -64,6 +64,9 @@ func TestDiffOfImageSources(t *testing.T) {
 		{"digest to tag in the repository", own + "@" + digest, own + ":3.2.0", true, "by tag (immutable, scanned on push) instead of the stack's repository secure-vpc-dev/orders by digest"},
 		{"public tag to a digest", "docker.io/library/nginx:1.27", "docker.io/library/nginx@" + digest, false, "from docker.io by digest instead of docker.io by tag"},
 		{"public digest to the repository", "docker.io/library/nginx@" + digest, own + ":3.2.0", true, "instead of docker.io by digest"},
+		{"repository to another registry by digest", own + ":3.2.0", "ghcr.io/example/orders@" + digest, true, "from ghcr.io by digest instead of the stack's repository secure-vpc-dev/orders by tag (immutable, scanned on push), outside the stack's scanning and repository policy"},
+		{"repository by digest to another registry by digest", own + "@" + digest, "ghcr.io/example/orders@" + digest, true, "outside the stack's scanning and repository policy"},
+		{"another registry by digest into the repository by digest", "ghcr.io/example/orders@" + digest, own + "@" + digest, false, "from the stack's repository secure-vpc-dev/orders by digest"},
 		{"a new version in the same repository", own + ":3.2.0", own + ":3.3.0", false, ""},
 	}
 	for _, tc := range cases {

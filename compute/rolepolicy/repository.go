@@ -17,11 +17,10 @@ var (
 	// PushActions write an image (docker push); BatchDeleteImage removes one.
 	PushActions = []string{"ecr:BatchCheckLayerAvailability", "ecr:CompleteLayerUpload", "ecr:InitiateLayerUpload", "ecr:PutImage", "ecr:UploadLayerPart"}
 	// writeActions change the images of a repository: pushing and deleting.
-	writeActions = []string{"ecr:BatchDeleteImage", "ecr:CompleteLayerUpload", "ecr:InitiateLayerUpload", "ecr:PutImage", "ecr:UploadLayerPart"}
+	writeActions = awslimits.ECRWriteActions
 	// guardActions change what guards a repository: its policy, lifecycle, tag mutability,
 	// scanning, or the repository itself.
-	guardActions = []string{"ecr:DeleteLifecyclePolicy", "ecr:DeleteRepository", "ecr:DeleteRepositoryPolicy", "ecr:PutImageScanningConfiguration",
-		"ecr:PutImageTagMutability", "ecr:PutLifecyclePolicy", "ecr:SetRepositoryPolicy"}
+	guardActions = awslimits.ECRGuardActions
 )
 
 // Statement ids of the repository policy's denials; the audit judges them by meaning, not by id.

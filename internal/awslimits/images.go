@@ -72,6 +72,18 @@ var (
 // task from a repository (https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-policy-examples.html).
 var ECRPullActions = []string{"ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"}
 
+// Image-work fixes (IMG-03 by meaning): the actions a repository policy denies to all but its
+// pushers and deployers, shared by rolepolicy (which writes the denials) and the audit (which
+// judges them) (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerregistry.html).
+var (
+	// ECRWriteActions change the images of a repository: pushing and deleting.
+	ECRWriteActions = []string{"ecr:BatchDeleteImage", "ecr:CompleteLayerUpload", "ecr:InitiateLayerUpload", "ecr:PutImage", "ecr:UploadLayerPart"}
+	// ECRGuardActions change what guards a repository: its policy, lifecycle, tag mutability,
+	// scanning, or the repository itself.
+	ECRGuardActions = []string{"ecr:DeleteLifecyclePolicy", "ecr:DeleteRepository", "ecr:DeleteRepositoryPolicy", "ecr:PutImageScanningConfiguration",
+		"ecr:PutImageTagMutability", "ecr:PutLifecyclePolicy", "ecr:SetRepositoryPolicy"}
+)
+
 // InspectorServiceLinkedRole is the role Amazon Inspector reads images with when ECR enhanced
 // scanning is on (https://docs.aws.amazon.com/inspector/latest/user/using-service-linked-roles.html).
 func InspectorServiceLinkedRole(accountID string) string {
