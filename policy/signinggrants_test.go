@@ -29,6 +29,9 @@ func grantsKey(t *testing.T, e *stackstate.Export, keepDeny bool, actions ...str
 	return k.URN
 }
 
+// dataAlso: DATA-05 also refuses, for every key, a grant not bound to AWS resources.
+var dataAlso = []string{"DATA-05"}
+
 // A grant can give kms:Sign to any principal: a signing key policy that lets anyone but the
 // BFFs' task roles create grants fails IDENT-01, whatever the wildcard, unless the policy denies
 // kms:CreateGrant to every principal under no condition.
@@ -41,13 +44,13 @@ func TestSigningKeyGrantsCatchBrokenPlans(t *testing.T) {
 	}{
 		{"the account creates grants", func(t *testing.T, e *stackstate.Export) string {
 			return grantsKey(t, e, false, "kms:CreateGrant")
-		}, "lets account 123456789012 create grants (kms:CreateGrant)", nil},
+		}, "lets account 123456789012 create grants (kms:CreateGrant)", dataAlso},
 		{"the account creates anything", func(t *testing.T, e *stackstate.Export) string {
 			return grantsKey(t, e, false, "kms:Create*")
-		}, "lets account 123456789012 create grants", nil},
+		}, "lets account 123456789012 create grants", dataAlso},
 		{"the account does everything", func(t *testing.T, e *stackstate.Export) string {
 			return grantsKey(t, e, false, "kms:*")
-		}, "lets account 123456789012 create grants", nil},
+		}, "lets account 123456789012 create grants", dataAlso},
 		{"a Deny that holds only outside one VPC", func(t *testing.T, e *stackstate.Export) string {
 			urn := grantsKey(t, e, true, "kms:CreateGrant")
 			editPolicy(t, signingKey(e), func(doc *policydoc.Document) {
@@ -58,7 +61,7 @@ func TestSigningKeyGrantsCatchBrokenPlans(t *testing.T) {
 				}
 			})
 			return urn
-		}, "lets account 123456789012 create grants", nil},
+		}, "lets account 123456789012 create grants", dataAlso},
 		{"a service that is no BFF creates grants", func(t *testing.T, e *stackstate.Export) string {
 			k := signingKey(e)
 			urn := grantsKey(t, e, false)
@@ -67,7 +70,7 @@ func TestSigningKeyGrantsCatchBrokenPlans(t *testing.T) {
 					Principal: policydoc.AWSPrincipal(roleArn(e, "orders-task-role")), Action: []string{"kms:CreateGrant"}, Resource: []string{"*"}})
 			})
 			return urn
-		}, "lets orders (task role) create grants", nil},
+		}, "lets orders (task role) create grants", dataAlso},
 		{"all but one action", func(t *testing.T, e *stackstate.Export) string {
 			k := signingKey(e)
 			urn := grantsKey(t, e, false)

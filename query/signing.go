@@ -52,8 +52,8 @@ type SigningKey struct {
 // (https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateGrant.html).
 const CreateGrantAction = "kms:CreateGrant"
 
-// deniesToAll reports whether st denies action to every principal ("*") under no condition.
-func deniesToAll(st policydoc.Statement, action string) bool {
+// DeniesToAll reports whether st denies action to every principal ("*") under no condition.
+func DeniesToAll(st policydoc.Statement, action string) bool {
 	if st.Effect != policydoc.Deny || !st.Covers(action) || st.Negated() != "" || len(st.Condition) > 0 || st.Principal == nil {
 		return false
 	}
@@ -133,7 +133,7 @@ func (ix *Index) IdentitySigningKeys() []SigningKey {
 				if guarded, exempt := ix.policyGuard(st); guarded {
 					key.PolicyGuarded, key.PolicyChangers = true, append(key.PolicyChangers, exempt...)
 				}
-				key.GrantsDenied = key.GrantsDenied || deniesToAll(st, CreateGrantAction)
+				key.GrantsDenied = key.GrantsDenied || DeniesToAll(st, CreateGrantAction)
 				if st.Effect != policydoc.Allow {
 					continue
 				}
