@@ -61,4 +61,3 @@ func TestKeyGrantsForAWSResourcesHold(t *testing.T) {
 	grantsKey(t, e, true, "kms:CreateGrant")
 	assert.Empty(t, findingOf(t, e, "DATA-05"), "the signing key denies kms:CreateGrant to everyone")
 }
-
