@@ -29,6 +29,15 @@ func grantsKey(t *testing.T, e *stackstate.Export, keepDeny bool, actions ...str
 	return k.URN
 }
 
+// allowWithoutGrantDeny drops the Deny of kms:CreateGrant from dev's signing key policy and
+// appends an Allow statement to it.
+func allowWithoutGrantDeny(t *testing.T, e *stackstate.Export, st policydoc.Statement) string {
+	t.Helper()
+	urn := grantsKey(t, e, false)
+	editPolicy(t, signingKey(e), func(doc *policydoc.Document) { doc.Statement = append(doc.Statement, st) })
+	return urn
+}
+
 // dataAlso: DATA-05 also refuses, for every key, a grant not bound to AWS resources.
 var dataAlso = []string{"DATA-05"}
 
@@ -63,22 +72,12 @@ func TestSigningKeyGrantsCatchBrokenPlans(t *testing.T) {
 			return urn
 		}, "lets account 123456789012 create grants", dataAlso},
 		{"a service that is no BFF creates grants", func(t *testing.T, e *stackstate.Export) string {
-			k := signingKey(e)
-			urn := grantsKey(t, e, false)
-			editPolicy(t, k, func(doc *policydoc.Document) {
-				doc.Statement = append(doc.Statement, policydoc.Statement{Sid: "OrdersGrants", Effect: policydoc.Allow,
-					Principal: policydoc.AWSPrincipal(roleArn(e, "orders-task-role")), Action: []string{"kms:CreateGrant"}, Resource: []string{"*"}})
-			})
-			return urn
+			return allowWithoutGrantDeny(t, e, policydoc.Statement{Sid: "OrdersGrants", Effect: policydoc.Allow,
+				Principal: policydoc.AWSPrincipal(roleArn(e, "orders-task-role")), Action: []string{"kms:CreateGrant"}, Resource: []string{"*"}})
 		}, "lets orders (task role) create grants", dataAlso},
 		{"all but one action", func(t *testing.T, e *stackstate.Export) string {
-			k := signingKey(e)
-			urn := grantsKey(t, e, false)
-			editPolicy(t, k, func(doc *policydoc.Document) {
-				doc.Statement = append(doc.Statement, policydoc.Statement{Sid: "AllButDecrypt", Effect: policydoc.Allow,
-					Principal: policydoc.AWSPrincipal("arn:aws:iam::123456789012:root"), NotAction: []string{"kms:Decrypt", "kms:Sign"}, Resource: []string{"*"}})
-			})
-			return urn
+			return allowWithoutGrantDeny(t, e, policydoc.Statement{Sid: "AllButDecrypt", Effect: policydoc.Allow,
+				Principal: policydoc.AWSPrincipal("arn:aws:iam::123456789012:root"), NotAction: []string{"kms:Decrypt", "kms:Sign"}, Resource: []string{"*"}})
 		}, "statement AllButDecrypt (NotAction) allows kms:CreateGrant to all but what it lists", []string{"DATA-05"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
