@@ -83,8 +83,8 @@ func loadNetwork(src Source, spec *Spec, ps *problems) {
 	n.NATGateways = natGateways.resolve(key, spec.Environment, given(NATStrategy(rn.NATGateways)), ps)
 	n.FlowLogRetentionDays = flowLogRetentionDays.resolve(key, spec.Environment, rn.FlowLogRetentionDays, ps)
 	n.DNSFirewallFailOpen = dnsFirewallFailOpen.resolve(key, spec.Environment, rn.DNSFirewallFailOpen, ps)
-	if n.DNSFirewallFailOpen && spec.Environment == Prod {
-		ps.add(key+".dnsFirewallFailOpen", "true is refused in prod: a fail-open DNS Firewall lets every query through (DNS tunnelling included) whenever it cannot evaluate them; remove it (prod fails closed)")
+	if n.DNSFirewallFailOpen && spec.Environment != Dev {
+		ps.add(key+".dnsFirewallFailOpen", "true is refused in %s: a fail-open DNS Firewall lets every query through (DNS tunnelling included) whenever it cannot evaluate them; remove it (staging and prod fail closed)", spec.Environment)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/secure-vpc/secure-vpc/internal/awslimits"
 	"github.com/secure-vpc/secure-vpc/internal/naming"
+	"github.com/secure-vpc/secure-vpc/network/netplan"
 )
 
 type rawService struct {
@@ -80,6 +81,23 @@ func loadServices(src Source, spec *Spec, ps *problems) {
 		ps.add(key, "required; declare at least one service (see README, config reference)")
 	case count == 0:
 		ps.add(key, "declares no service; declare at least one")
+	}
+	checkEgressCount(spec, ps)
+}
+
+// checkEgressCount refuses more services declaring egress than the DNS Firewall's rule group
+// has priorities for (netplan.MaxEgressServices: each such service gets one allow rule between
+// the platform's rule and the block-all rule).
+func checkEgressCount(spec *Spec, ps *problems) {
+	var with []string
+	for _, name := range sortedNames(spec.Services) {
+		if len(spec.Services[name].Egress) > 0 {
+			with = append(with, name)
+		}
+	}
+	if len(with) > netplan.MaxEgressServices {
+		ps.add(nsKey(keyServices), "%d services declare egress, and the DNS Firewall's rule group has room for at most %d (one allow rule each, before the rule that blocks every other name); remove egress from %d of them (the first beyond the limit is %s)",
+			len(with), netplan.MaxEgressServices, len(with)-netplan.MaxEgressServices, with[netplan.MaxEgressServices])
 	}
 }
 
@@ -157,6 +175,13 @@ func imagePullProblem(image string, egress []string, region, egressKey string) s
 		return ""
 	}
 	registry := registryOf(image)
+	if host, port, found := strings.Cut(registry, ":"); found {
+		if port != "443" {
+			return fmt.Sprintf("%s is pulled from %s, which the task cannot reach at any egress destination: only HTTPS on port 443 leaves the VPC (the task's security group opens no other port); push the image to the service's own repository (imageTag) or another ECR repository in %s",
+				image, registry, region)
+		}
+		registry = host // HTTPS's own port: the host name is what DNS Firewall and egress see
+	}
 	if len(egress) == 0 {
 		return fmt.Sprintf("%s is pulled from %s, which the task cannot reach: without egress destinations it reaches only the VPC endpoints, which serve ECR in %s; push the image to the stack's own repository (imageTag) or another ECR repository in %s, or declare %s under %s (with a NAT strategy)",
 			image, registry, region, region, strings.Join(awslimits.RegistryPullHosts(registry), ", "), egressKey)
@@ -232,5 +257,30 @@ func checkImageAccounts(spec *Spec, account string) error {
 		ps.add(nsKey(keyServices)+"."+name+".image", "%s is in the ECR registry of account %s, but the stack deploys to account %s, and the VPC endpoints that serve ECR in %s admit only this account's repositories (aws:ResourceAccount); push the image to %s.dkr.ecr.%s.amazonaws.com",
 			image, registry[:12], account, spec.Region, account, spec.Region)
 	}
+	checkDeployAccounts(spec, account, &ps)
 	return ps.err(spec.Stack)
+}
+
+// checkDeployAccounts says which deploying roles (deploy.roleArns) are in another account than
+// the stack's: a deploying role runs pulumi up in the stack's account, and every secret's policy
+// (and the signing key's) exempts only these ARNs from its Deny, so a role of another account
+// would leave no one who may change them. deploy.imagePushRoleArns may name another account's
+// CI role (a cross-account push the repository policy allows), and is not checked.
+func checkDeployAccounts(spec *Spec, account string, ps *problems) {
+	for _, arn := range spec.DeployRoleArns {
+		if other := roleAccount(arn); other != account {
+			ps.add(nsKey(keyDeploy)+".roleArns", "%s is a role of account %s, but the stack deploys to account %s, where its deploying roles run pulumi up and are the only principals its secrets and signing key let change them; name a role of account %s",
+				arn, other, account, account)
+		}
+	}
+}
+
+// roleAccount is the account of an IAM role ARN (arn:aws:iam::<account>:role/...), "" when it
+// has none.
+func roleAccount(arn string) string {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) < 6 {
+		return ""
+	}
+	return parts[4]
 }

@@ -187,6 +187,10 @@ func TestLoadRejectsEachRule(t *testing.T) {
 			s.Values["secure-vpc:environment"] = "prod"
 			s.Values["secure-vpc:network"] = `{"cidr":"10.20.0.0/16","availabilityZones":["eu-west-1a","eu-west-1b"],"dnsFirewallFailOpen":true}`
 		}, "secure-vpc:network.dnsFirewallFailOpen", "true is refused in prod: a fail-open DNS Firewall lets every query through"},
+		{"fail-open DNS Firewall in staging", func(s *Source) {
+			s.Values["secure-vpc:environment"] = "staging"
+			s.Values["secure-vpc:network"] = `{"cidr":"10.20.0.0/16","availabilityZones":["eu-west-1a","eu-west-1b"],"dnsFirewallFailOpen":true}`
+		}, "secure-vpc:network.dnsFirewallFailOpen", "true is refused in staging: a fail-open DNS Firewall lets every query through"},
 		{"fail-open DNS Firewall not a flag", net(`{"cidr":"10.20.0.0/16","availabilityZones":["eu-west-1a","eu-west-1b"],"dnsFirewallFailOpen":"yes"}`), "secure-vpc:network.dnsFirewallFailOpen", "true or false"},
 	}
 	for _, tc := range cases {
@@ -381,6 +385,12 @@ func TestLoadRefusesWhatAWSRefuses(t *testing.T) {
 			"secure-vpc:databases.users-db.migrationImage", "flyway/flyway:10 is pulled from docker.io, which the migration task cannot reach"},
 		{"image", "a migration image tagged latest", db(`"version":"16","instanceClass":"db.t4g.micro","migrationImage":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/m:latest"`),
 			"secure-vpc:databases.users-db.migrationImage", "mutable tag latest"},
+		{"image", "a registry on a port other than HTTPS's", services(`"users":{"port":8443,"image":"registry.example.com:5000/x:1","egress":["registry.example.com"]}`),
+			"secure-vpc:services.users.image", "registry.example.com:5000, which the task cannot reach at any egress destination: only HTTPS on port 443 leaves the VPC"},
+		{"image", "a registry on a port other than HTTPS's, no egress", services(`"users":{"port":8443,"image":"localhost:5000/x:1"}`),
+			"secure-vpc:services.users.image", "only HTTPS on port 443 leaves the VPC"},
+		{"image", "a registry on HTTPS's port, its host among egress", both(services(`"users":{"port":8443,"image":"registry.example.com:443/x:1","egress":["registry.example.com"]}`),
+			db(`"version":"16","instanceClass":"db.t4g.micro","migrationImage":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/users-migrations:1.0.0"`)), "", ""},
 		{"image", "ECR of the stack's region, another account", services(`"users":{"port":8443,"image":"210987654321.dkr.ecr.eu-west-1.amazonaws.com/users:1.0.0"}`), "", ""},
 		{"Fargate size", "not a CPU size", services(`"users":{"port":8443,"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/users:1.0.0","cpu":300,"memory":1024}`), "secure-vpc:services.users.cpu", "not a Fargate task CPU size"},
 		{"graph", "a BFF owns a database", db(`"version":"16","instanceClass":"db.t4g.micro","owner":"web-bff"`), "secure-vpc:databases.users-db.owner", "a BFF never owns a database"},

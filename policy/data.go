@@ -45,7 +45,7 @@ var dataInvariants = []Invariant{
 	},
 	{
 		ID:        "DATA-05",
-		Statement: "Every symmetric encryption KMS key rotates automatically (KMS rotates no asymmetric key) and every key keeps a deletion window of at least 7 days; no key policy allows any principal without a condition",
+		Statement: "Every symmetric encryption KMS key rotates automatically (KMS rotates no asymmetric key) and every key keeps a deletion window of at least 7 days; no key policy allows any principal without a condition, nor lets an AWS principal create grants (kms:CreateGrant, which can give any use of the key) but for AWS resources (kms:GrantIsForAWSResource)",
 		Enforces:  "Security Hub KMS.4, CIS 3.6, CKV_AWS_7",
 		Covers:    []string{contract.TypeKMSKey},
 		check:     checkKeys,
@@ -258,6 +258,7 @@ func checkKeys(ix *query.Index) (int, []Finding) {
 		if doc, err := policydoc.Parse(query.Str(k, "policy")); err != nil {
 			fs = append(fs, finding(k, "has no valid key policy"))
 		} else {
+			fs = append(fs, grantFindings(k, doc)...)
 			for _, st := range doc.Statement {
 				if st.Effect == policydoc.Allow && st.Negated() != "" {
 					fs = append(fs, finding(k, "key policy %s", negatedAllow(st)))
@@ -387,4 +388,39 @@ func checkSecretPolicies(ix *query.Index) (int, []Finding) {
 		}
 	}
 	return len(secrets), fs
+}
+
+// grantFindings names the statements of a key policy that let an AWS principal create grants
+// (kms:CreateGrant, also through a wildcard) without requiring kms:GrantIsForAWSResource true: a
+// grant can give its grantee any use of the key (Decrypt, Sign), so an administrator could grant
+// itself what the policy gives only to a service
+// (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-grant-is-for-aws-resource).
+// A Deny of kms:CreateGrant to every principal under no condition answers them all.
+func grantFindings(k *query.Resource, doc policydoc.Document) []Finding {
+	var fs []Finding
+	if slices.ContainsFunc(doc.Statement, func(st policydoc.Statement) bool { return query.DeniesToAll(st, query.CreateGrantAction) }) {
+		return nil
+	}
+	for _, st := range doc.Statement {
+		aws := append(st.Principals()["AWS"], st.Principals()["*"]...)
+		if st.Effect != policydoc.Allow || !st.Covers(query.CreateGrantAction) || len(aws) == 0 && st.NotPrincipal == nil {
+			continue
+		}
+		if !grantIsForAWSResource(st.Condition["Bool"]["kms:GrantIsForAWSResource"]) || st.Negated() != "" {
+			fs = append(fs, finding(k, "key policy statement %s lets %s create grants (%s) without kms:GrantIsForAWSResource true, and a grant can give any use of the key; allow it only for AWS resources, or deny it", st.Sid, strings.Join(aws, ", "), query.CreateGrantAction))
+		}
+	}
+	return fs
+}
+
+// grantIsForAWSResource reports whether a Bool condition's value requires true ("true", true, or
+// a list of only those).
+func grantIsForAWSResource(v any) bool {
+	if b, ok := v.(bool); ok {
+		return b
+	}
+	if list, ok := v.([]any); ok && len(list) > 0 {
+		return !slices.ContainsFunc(list, func(x any) bool { return !grantIsForAWSResource(x) })
+	}
+	return v == "true"
 }

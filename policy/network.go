@@ -56,7 +56,7 @@ var networkInvariants = []Invariant{
 	},
 	{
 		ID:        "NET-07",
-		Statement: "Every VPC has the S3 gateway endpoint and private-DNS interface endpoints for secretsmanager, kms, ecr.api, ecr.dkr, logs and sts, each with an account-scoped policy",
+		Statement: "Every VPC has the S3 gateway endpoint and private-DNS interface endpoints for secretsmanager, kms, ecr.api, ecr.dkr, logs and sts (and acm-pca when the stack has an AWS Private CA), each with an account-scoped policy",
 		Enforces:  `Strategy 2, "Controlled Ingress/Egress": services reach AWS without the internet; Security Hub EC2.10`,
 		Covers:    []string{contract.TypeVpc, contract.TypeVpcEndpoint},
 		check:     checkEndpoints,
@@ -320,6 +320,11 @@ func checkEndpoints(ix *query.Index) (int, []Finding) {
 		for _, want := range contract.InterfaceEndpoints {
 			if _, ok := found[want]; !ok {
 				fs = append(fs, finding(vpc, "has no %s interface endpoint; services without NAT cannot reach it", want))
+			}
+		}
+		if cas := ix.OfType(contract.TypePCACertificateAuthority); len(cas) > 0 {
+			if ep, ok := found[contract.PrivateCAEndpoint]; !ok || !query.IsInterfaceEndpoint(ep) {
+				fs = append(fs, finding(vpc, "has no %s interface endpoint, but the stack has %d AWS Private CA(s) its tasks obtain their certificates from at start; without NAT they cannot reach it", contract.PrivateCAEndpoint, len(cas)))
 			}
 		}
 	}

@@ -14,7 +14,7 @@ const strategyIdentity = `Strategy 1, "Authentication & Authorization": the BFFs
 var signingInvariants = []Invariant{
 	{
 		ID:        "IDENT-01",
-		Statement: "The identity-token signing key is an asymmetric AWS KMS key (SIGN_VERIFY) that only the BFFs' task roles may sign with, the verification key every service reads is its public key (and, during a rotation, the previous key's, which signs nothing), its key policy denies kms:PutKeyPolicy to every principal but the deploying roles (so no one else can name a signer), and no identity-token private key is in the state",
+		Statement: "The identity-token signing key is an asymmetric AWS KMS key (SIGN_VERIFY) that only the BFFs' task roles may sign with, the verification key every service reads is its public key (and, during a rotation, the previous key's, which signs nothing), its key policy denies kms:PutKeyPolicy to every principal but the deploying roles and lets no one else create grants on it (kms:CreateGrant, also through a wildcard), so no one else can name a signer, and no identity-token private key is in the state",
 		Enforces:  strategyIdentity,
 		Covers:    []string{contract.TypeKMSKey, contract.TypeTLSPrivateKey, contract.TypeSecret, contract.TypeSecretVersion},
 		check:     checkIdentitySigning,
@@ -32,6 +32,11 @@ func signingGenerations(keys []query.SigningKey) []query.SigningKey {
 		}
 	}
 	return out
+}
+
+// isBFFTaskRole reports whether p is the task role of one of the BFFs.
+func isBFFTaskRole(p query.Principal, bffs map[string]bool) bool {
+	return p.Kind == query.ServiceRolePrincipal && p.Role == contract.TaskRole && bffs[p.Service]
 }
 
 // checkIdentitySigning recognises the identity-token key by the contract's tags: the KMS key
@@ -71,8 +76,18 @@ func checkIdentitySigning(ix *query.Index) (int, []Finding) {
 			fs = append(fs, finding(r, "key policy statement %s allows kms:Sign to all but what it lists", sid))
 		}
 		for _, p := range k.Signers {
-			if p.Kind != query.ServiceRolePrincipal || p.Role != contract.TaskRole || !bffs[p.Service] {
+			if !isBFFTaskRole(p, bffs) {
 				fs = append(fs, finding(r, "key policy lets %s sign identity tokens (kms:Sign); only the BFFs' task roles may", p.Label()))
+			}
+		}
+		if !k.GrantsDenied {
+			for _, sid := range k.NegatedGrants {
+				fs = append(fs, finding(r, "key policy statement %s allows %s to all but what it lists, and a grant can give kms:Sign to anyone; deny %s to every principal", sid, query.CreateGrantAction, query.CreateGrantAction))
+			}
+			for _, p := range k.Granters {
+				if !isBFFTaskRole(p, bffs) {
+					fs = append(fs, finding(r, "key policy lets %s create grants (%s), and a grant can give kms:Sign to any principal; deny %s to every principal in the key policy", p.Label(), query.CreateGrantAction, query.CreateGrantAction))
+				}
 			}
 		}
 	}

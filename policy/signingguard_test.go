@@ -7,13 +7,13 @@ import (
 	"github.com/secure-vpc/secure-vpc/internal/stackstate"
 )
 
-// editGuard changes the Deny of kms:PutKeyPolicy in the signing key's policy.
+// editGuard changes the Deny of kms:PutKeyPolicy (not the Deny of kms:CreateGrant) in the signing key's policy.
 func editGuard(t *testing.T, e *stackstate.Export, edit func(doc *policydoc.Document, i int)) string {
 	t.Helper()
 	k := signingKey(e)
 	editPolicy(t, k, func(doc *policydoc.Document) {
 		for i := range doc.Statement {
-			if doc.Statement[i].Effect == policydoc.Deny {
+			if doc.Statement[i].Effect == policydoc.Deny && doc.Statement[i].Covers("kms:PutKeyPolicy") {
 				edit(doc, i)
 				return
 			}

@@ -35,6 +35,49 @@ type SigningKey struct {
 	PolicyChangers []Principal
 	// BypassesLockoutCheck is whether the plan sets bypassPolicyLockoutSafetyCheck.
 	BypassesLockoutCheck bool
+	// GrantsDenied is whether a Deny of its key policy takes kms:CreateGrant from every
+	// principal ("*") under no condition. Granters are the principals an Allow statement lets
+	// create grants (kms:CreateGrant, also through a wildcard such as kms:* or kms:Create*),
+	// sorted: a grant can give kms:Sign to any principal
+	// (https://docs.aws.amazon.com/kms/latest/developerguide/grants.html), so each is a signer
+	// in all but name unless GrantsDenied. NegatedGrants are the Allow statements that reach
+	// kms:CreateGrant with NotAction, NotPrincipal or NotResource ("<sid> (<NotX>)").
+	GrantsDenied  bool
+	Granters      []Principal
+	NegatedGrants []string
+}
+
+// CreateGrantAction creates a grant on a KMS key, which can allow any operation the key
+// supports, kms:Sign included, to a grantee principal
+// (https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateGrant.html).
+const CreateGrantAction = "kms:CreateGrant"
+
+// DeniesToAll reports whether st denies action to every principal ("*") under no condition.
+func DeniesToAll(st policydoc.Statement, action string) bool {
+	if st.Effect != policydoc.Deny || !st.Covers(action) || st.Negated() != "" || len(st.Condition) > 0 || st.Principal == nil {
+		return false
+	}
+	all, _ := st.Principal.(string)
+	return all == policydoc.AnyPrincipal || slices.Contains(st.Principals()["AWS"], policydoc.AnyPrincipal)
+}
+
+// principalsOf are the principals a statement names: "*" an AnyPrincipal, an AWS principal as
+// PrincipalOf reads it, a service principal an AWSServicePrincipal.
+func (ix *Index) principalsOf(st policydoc.Statement) []Principal {
+	var out []Principal
+	for kind, names := range st.Principals() {
+		for _, name := range names {
+			switch {
+			case name == "*":
+				out = append(out, Principal{Kind: AnyPrincipal, Name: name})
+			case kind == "AWS":
+				out = append(out, ix.PrincipalOf(name))
+			default:
+				out = append(out, Principal{Kind: AWSServicePrincipal, Name: name})
+			}
+		}
+	}
+	return out
 }
 
 // PutKeyPolicyAction changes a KMS key's policy.
@@ -90,28 +133,29 @@ func (ix *Index) IdentitySigningKeys() []SigningKey {
 				if guarded, exempt := ix.policyGuard(st); guarded {
 					key.PolicyGuarded, key.PolicyChangers = true, append(key.PolicyChangers, exempt...)
 				}
-				if st.Effect != policydoc.Allow || !st.Covers(SignAction) {
+				key.GrantsDenied = key.GrantsDenied || DeniesToAll(st, CreateGrantAction)
+				if st.Effect != policydoc.Allow {
+					continue
+				}
+				if st.Covers(CreateGrantAction) {
+					if n := st.Negated(); n != "" {
+						key.NegatedGrants = append(key.NegatedGrants, st.Sid+" ("+n+")")
+					}
+					key.Granters = append(key.Granters, ix.principalsOf(st)...)
+				}
+				if !st.Covers(SignAction) {
 					continue
 				}
 				if n := st.Negated(); n != "" {
 					key.Negated = append(key.Negated, st.Sid+" ("+n+")")
 				}
-				for kind, names := range st.Principals() {
-					for _, name := range names {
-						switch {
-						case name == "*":
-							key.Signers = append(key.Signers, Principal{Kind: AnyPrincipal, Name: name})
-						case kind == "AWS":
-							key.Signers = append(key.Signers, ix.PrincipalOf(name))
-						default:
-							key.Signers = append(key.Signers, Principal{Kind: AWSServicePrincipal, Name: name})
-						}
-					}
-				}
+				key.Signers = append(key.Signers, ix.principalsOf(st)...)
 			}
 		}
 		sortPrincipals(key.Signers)
 		key.Signers = slices.Compact(key.Signers)
+		sortPrincipals(key.Granters)
+		key.Granters = slices.Compact(key.Granters)
 		out = append(out, key)
 	}
 	return out

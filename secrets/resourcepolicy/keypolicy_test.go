@@ -65,7 +65,7 @@ func TestSigningKeyPolicy(t *testing.T) {
 				got = append(got, st.Principals()["AWS"]...)
 				assert.Equal(t, SigningAlgorithm, st.Condition["StringEqualsIfExists"]["kms:SigningAlgorithm"])
 			}
-			assert.False(t, st.Covers("kms:CreateGrant"), "%s: no one grants the key's use", st.Sid)
+			assert.False(t, st.Effect == policydoc.Allow && st.Covers("kms:CreateGrant"), "%s: no one grants the key's use", st.Sid)
 		}
 		if signers == nil {
 			assert.Empty(t, got, "with no BFF nobody signs")
@@ -88,7 +88,7 @@ func TestSigningKeyPolicyGuardsItself(t *testing.T) {
 		doc, err := policydoc.Parse(text)
 		require.NoError(t, err)
 		for _, st := range doc.Statement {
-			if st.Effect == policydoc.Deny {
+			if st.Effect == policydoc.Deny && st.Sid != NoGrantsSid {
 				return &st
 			}
 		}
@@ -102,4 +102,30 @@ func TestSigningKeyPolicyGuardsItself(t *testing.T) {
 	assert.False(t, st.Covers("kms:Sign"), "the BFFs still sign")
 	assert.Equal(t, []any{breakGlass, deployer}, st.Condition["ArnNotEquals"]["aws:PrincipalArn"], "but the deploying roles, who may set it again (KMS's lockout safety check)")
 	assert.Nil(t, guard(nil), "no deploying role named, no Deny that would lock the key")
+}
+
+// No principal may create a grant on the signing key (a grant can give kms:Sign to anyone),
+// with or without deploying roles, and the denial touches neither signing nor the policy guard.
+func TestSigningKeyPolicyDeniesGrantsToAll(t *testing.T) {
+	const web = "arn:aws:iam::123456789012:role/web-bff-task-role"
+	for _, deployers := range [][]string{nil, {"arn:aws:iam::123456789012:role/secure-vpc-deploy-dev"}} {
+		text, err := SigningKeyPolicy("123456789012", []string{web}, deployers).JSON()
+		require.NoError(t, err)
+		doc, err := policydoc.Parse(text)
+		require.NoError(t, err)
+		var denies []policydoc.Statement
+		for _, st := range doc.Statement {
+			if st.Effect == policydoc.Deny && st.Covers("kms:CreateGrant") {
+				denies = append(denies, st)
+			}
+			if st.Effect == policydoc.Allow {
+				assert.False(t, st.Covers("kms:CreateGrant"), "statement %s allows kms:CreateGrant", st.Sid)
+			}
+		}
+		require.Len(t, denies, 1, "deployers %v", deployers)
+		assert.Equal(t, policydoc.AnyPrincipal, denies[0].Principal, "every principal")
+		assert.Empty(t, denies[0].Condition, "unconditionally")
+		assert.False(t, denies[0].Covers("kms:Sign"), "the BFFs still sign")
+		assert.False(t, denies[0].Covers("kms:PutKeyPolicy"), "the deploying roles still set the policy")
+	}
 }

@@ -22,6 +22,13 @@ const (
 	KeyPolicyGuardSid  = "OnlyTheDeployingRolesChangeThisPolicy"
 )
 
+// CreateGrantAction creates a grant on a key; NoGrantsSid is the statement of the signing key's
+// policy that denies it to every principal.
+const (
+	CreateGrantAction = "kms:CreateGrant"
+	NoGrantsSid       = "NoOneCreatesGrants"
+)
+
 // SigningKeyPolicy is the key policy of the identity-token signing key (an asymmetric
 // SIGN_VERIFY key): the account administers it as it does every key (adminActions, which
 // include kms:GetPublicKey through kms:Get*, but neither kms:Sign nor kms:CreateGrant), and only
@@ -42,8 +49,20 @@ const (
 // (https://docs.aws.amazon.com/kms/latest/APIReference/API_PutKeyPolicy.html): a `pulumi up` run
 // by a principal that is no deploying role fails before the policy changes. With no deployers
 // the Deny is left out (the key's policy is then changeable as the account's other keys are).
+//
+// A grant can allow kms:Sign to any principal
+// (https://docs.aws.amazon.com/kms/latest/developerguide/grants.html), and an IAM policy can
+// allow kms:CreateGrant to whoever an account administrator chooses once any statement of the
+// key policy allows it to the account (kms:*, kms:Create*); nothing in this stack needs a grant
+// on the signing key, so the policy denies kms:CreateGrant to every principal, unconditionally.
 func SigningKeyPolicy(accountID string, signerArns, deployerArns []string) policydoc.Document {
-	statements := []policydoc.Statement{administers(accountID)}
+	statements := []policydoc.Statement{administers(accountID), {
+		Sid:       NoGrantsSid,
+		Effect:    policydoc.Deny,
+		Principal: policydoc.AnyPrincipal,
+		Action:    []string{CreateGrantAction},
+		Resource:  []string{"*"},
+	}}
 	if len(deployerArns) > 0 {
 		statements = append(statements, policydoc.Statement{
 			Sid:       KeyPolicyGuardSid,
