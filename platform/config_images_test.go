@@ -54,7 +54,7 @@ func TestLoadImageRules(t *testing.T) {
 	}{
 		{"the stack's own repository by tag", services(`{"port":8443,"imageTag":"2.0.1"}`), "", ""},
 		{"the stack's own repository by digest", services(`{"port":8443,"imageTag":"` + digest + `"}`), "", ""},
-		{"another service's repository of the stack", services(`{"port":8443,"image":"` + ecr + `secure-vpc-dev/orders:1.0.0"}`), "secure-vpc:services.users.image", "is in the stack's repository of orders, whose policy lets only orders's execution roles pull"},
+		{"another service's repository of the stack", services(`{"port":8443,"image":"` + ecr + `secure-vpc-dev/orders:1.0.0"}`), "secure-vpc:services.users.image", "is in the stack's repository of orders, whose policy lets only the execution roles of service orders pull"},
 		{"another service's repository of the stack by digest", services(`{"port":8443,"image":"` + ecr + `secure-vpc-dev/orders@` + digest + `"}`), "secure-vpc:services.users.image", "push the image to users's own repository and set secure-vpc:services.users.imageTag"},
 		{"its own repository of the stack by image", services(`{"port":8443,"image":"` + ecr + `secure-vpc-dev/users:2.0.1"}`), "secure-vpc:services.users.image", "name it with secure-vpc:services.users.imageTag instead of image"},
 		{"a repository of another stack", services(`{"port":8443,"image":"` + ecr + `secure-vpc-staging/users:2.0.1"}`), "", ""},

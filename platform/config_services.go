@@ -149,7 +149,7 @@ func stackRepositoryProblem(image, service, stack, sk string) string {
 	if owner == service {
 		return fmt.Sprintf("%s is in the stack's own repository of %s; name it with %s.imageTag instead of image, which the stack resolves to its repository in the account it deploys to", image, service, sk)
 	}
-	return fmt.Sprintf("%s is in the stack's repository of %s, whose policy lets only %s's execution roles pull: the task could never pull it; push the image to %s's own repository and set %s.imageTag", image, owner, owner, service, sk)
+	return fmt.Sprintf("%s is in the stack's repository of %s, whose policy lets only the execution roles of service %s pull: the task could never pull it; push the image to %s's own repository and set %s.imageTag", image, owner, owner, service, sk)
 }
 
 // imageTagProblem says why an imageTag is refused: it is a tag (awslimits.ECRImageTag) other
