@@ -265,7 +265,7 @@ func checkDeclaredEgress(ix *query.Index) (int, []Finding) {
 	}
 	rules := ix.PublicEgress()
 	for _, r := range rules {
-		if f := judgePublicEgress(r, lists, allowed); f != "" {
+		if f := judgePublicEgress(r, lists, allowed, ix.DNSFirewalls()); f != "" {
 			fs = append(fs, finding(r.Source, "%s", f))
 		}
 	}
@@ -273,7 +273,7 @@ func checkDeclaredEgress(ix *query.Index) (int, []Finding) {
 }
 
 // judgePublicEgress says what is wrong with one egress rule to a public address ("" if nothing).
-func judgePublicEgress(r query.PublicRule, lists map[string]*query.Resource, allowed map[string]bool) string {
+func judgePublicEgress(r query.PublicRule, lists map[string]*query.Resource, allowed map[string]bool, firewalls []query.DNSFirewall) string {
 	to := fmt.Sprintf("%s %s to %s", r.Proto, query.PortRange(r.From, r.To), r.CIDR)
 	if r.Group == nil {
 		return "opens " + to + " for a security group the stack does not hold: no service's declared destinations cover it"
@@ -294,6 +294,15 @@ func judgePublicEgress(r query.PublicRule, lists map[string]*query.Resource, all
 	}
 	if _, known := query.Prop(list, "domains"); !known || len(query.Strings(list, "domains")) == 0 {
 		return fmt.Sprintf("opens %s for service %s, whose declared destinations (domain list %s) the audit cannot read or are empty", to, svc, query.Name(list))
+	}
+	for _, fw := range firewalls {
+		for _, dest := range query.Strings(list, "domains") {
+			host := strings.Replace(dest, "*", "any", 1) // a name a wildcard covers
+			if rule, known := fw.Decide(host); known && rule != nil && !rule.LetsThrough() {
+				return fmt.Sprintf("opens %s for service %s, whose declared destination %s the DNS Firewall of VPC %s blocks: the first rule that matches it is %s (priority %d, %s)",
+					to, svc, dest, query.Name(fw.VPC), query.Name(rule.Resource), rule.Priority, rule.Action)
+			}
+		}
 	}
 	return ""
 }

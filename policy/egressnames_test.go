@@ -115,7 +115,8 @@ func addRule(e *stackstate.Export, label, listID, action string, priority int) *
 }
 
 // egressAllCases: a DNS Firewall whose block rule blocks nothing, because a rule before it lets
-// every name through or the block inspects one query type only, fails EGRESS-01.
+// every name through or the block inspects one query type only, fails EGRESS-01; one that blocks
+// a declared destination before its allow fails EGRESS-02.
 func egressAllCases() []bucketCase {
 	return []bucketCase{
 		{"EGRESS-01", "dev", func(t *testing.T, e *stackstate.Export) string {
@@ -133,6 +134,11 @@ func egressAllCases() []bucketCase {
 			setInput(dnsList(e, "egress-orders"), "domains", []any{"*"})
 			return dnsRule(e, "egress-orders").URN
 		}, "does ALLOW on * (priority 200) before the rule that blocks every name", nil},
+		// a declared destination an earlier rule blocks: the service's egress cannot work
+		{"EGRESS-02", "dev", func(t *testing.T, e *stackstate.Export) string {
+			addRule(e, "early-block", addDomainList(e, "early-block", "*.example"), "BLOCK", 50)
+			return find(e, named(contract.TypeSGEgressRule, "svc-orders-to-internet-443")).URN
+		}, "whose declared destination api.payments.example the DNS Firewall of VPC network blocks: the first rule that matches it is dns-firewall-early-block (priority 50, BLOCK)", nil},
 		// a block of one query type only: TXT and the others go through
 		{"EGRESS-01", "staging", func(t *testing.T, e *stackstate.Export) string {
 			r := dnsRule(e, "dns-block-all")
