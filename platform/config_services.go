@@ -254,8 +254,8 @@ func checkImageAccounts(spec *Spec, account string) error {
 		if m == nil || m[1] != spec.Region || strings.HasPrefix(registry, account+".") {
 			continue
 		}
-		ps.add(nsKey(keyServices)+"."+name+".image", "%s is in the ECR registry of account %s, but the stack deploys to account %s, and the VPC endpoints that serve ECR in %s admit only this account's repositories (aws:ResourceAccount); push the image to %s.dkr.ecr.%s.amazonaws.com",
-			image, registry[:12], account, spec.Region, account, spec.Region)
+		ps.add(nsKey(keyServices)+"."+name+".image", "%s is in the ECR registry of account %s, but the stack deploys to account %s, and the VPC endpoints that serve ECR in %s admit only this account's repositories (aws:ResourceAccount); push the image to %s",
+			image, registry[:12], account, spec.Region, awslimits.ECRRegistryHost(account, spec.Region))
 	}
 	checkDeployAccounts(spec, account, &ps)
 	return ps.err(spec.Stack)

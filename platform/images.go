@@ -7,6 +7,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/secure-vpc/secure-vpc/compute"
+	"github.com/secure-vpc/secure-vpc/internal/awslimits"
 	"github.com/secure-vpc/secure-vpc/internal/naming"
 	"github.com/secure-vpc/secure-vpc/secrets"
 )
@@ -15,7 +16,7 @@ import (
 // <account>.dkr.ecr.<region>.amazonaws.com/<naming.Repository>
 // (https://docs.aws.amazon.com/AmazonECR/latest/userguide/Repositories.html).
 func RepositoryURL(account, region, stack, service string) string {
-	return fmt.Sprintf("%s.dkr.ecr.%s.amazonaws.com/%s", account, region, naming.Repository(service, stack))
+	return awslimits.ECRRegistryHost(account, region) + "/" + naming.Repository(service, stack)
 }
 
 // ownImage is the image reference of a tag or digest in a repository.

@@ -252,7 +252,8 @@ func principalsOf(st policydoc.Statement) string {
 func checkDeclaredEgress(ix *query.Index) (int, []Finding) {
 	var fs []Finding
 	allowed := map[string]bool{} // domain lists the VPCs' DNS Firewalls allow, by URN
-	for _, fw := range ix.DNSFirewalls() {
+	firewalls := ix.DNSFirewalls()
+	for _, fw := range firewalls {
 		for list := range fw.AllowedNames() {
 			allowed[list.URN] = true
 		}
@@ -265,7 +266,7 @@ func checkDeclaredEgress(ix *query.Index) (int, []Finding) {
 	}
 	rules := ix.PublicEgress()
 	for _, r := range rules {
-		if f := judgePublicEgress(r, lists, allowed, ix.DNSFirewalls()); f != "" {
+		if f := judgePublicEgress(r, lists, allowed, firewalls); f != "" {
 			fs = append(fs, finding(r.Source, "%s", f))
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/secure-vpc/secure-vpc/internal/awslimits"
 	"github.com/secure-vpc/secure-vpc/internal/contract"
 )
 
@@ -114,7 +115,7 @@ func repositoryURL(r *Resource) string {
 	if registry == "" || arn[3] == "" {
 		return ""
 	}
-	return registry + ".dkr.ecr." + arn[3] + ".amazonaws.com/" + name
+	return awslimits.ECRRegistryHost(registry, arn[3]) + "/" + name
 }
 
 // firstMap reads an object property (or the first element of a one-element list, as Terraform

@@ -60,7 +60,7 @@ func InterfaceEndpointHostName(service, region, accountID string) string {
 	case "ecr.api":
 		return fmt.Sprintf("api.ecr.%s.amazonaws.com", region)
 	case "ecr.dkr":
-		return fmt.Sprintf("%s.dkr.ecr.%s.amazonaws.com", accountID, region)
+		return ECRRegistryHost(accountID, region)
 	}
 	return fmt.Sprintf("%s.%s.amazonaws.com", service, region)
 }

@@ -43,3 +43,13 @@ func TestECRNames(t *testing.T) {
 	assert.True(t, ImageDigest.MatchString("sha256:"+"ab"+"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcd"))
 	assert.False(t, ImageDigest.MatchString("sha256:ab"))
 }
+
+// The registry host the program writes is the one it parses: ECRPrivateRegistry reads the region
+// back from ECRRegistryHost.
+func TestECRRegistryHostIsWhatItParses(t *testing.T) {
+	m := ECRPrivateRegistry.FindStringSubmatch(ECRRegistryHost("123456789012", "eu-west-1"))
+	if assert.NotNil(t, m) {
+		assert.Equal(t, "eu-west-1", m[1])
+	}
+	assert.Nil(t, ECRPrivateRegistry.FindStringSubmatch(ECRRegistryHost("1234", "eu-west-1")), "an account id is 12 digits")
+}

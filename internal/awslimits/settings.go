@@ -40,6 +40,13 @@ var WAFRateLimit = Range{10, 2000000000, "https://docs.aws.amazon.com/waf/latest
 // to the internet pulls only from the registries of its own region, through the VPC endpoints.
 var ECRPrivateRegistry = regexp.MustCompile(`^[0-9]{12}\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com$`)
 
+// ECRRegistryHost is the host of an account's ECR private registry in a region,
+// <account>.dkr.ecr.<region>.amazonaws.com (the form ECRPrivateRegistry matches): a repository's
+// URI is this host, "/" and its name.
+func ECRRegistryHost(accountID, region string) string {
+	return accountID + ".dkr.ecr." + region + ".amazonaws.com"
+}
+
 // IAMRoleARN matches the ARN of an IAM role in the commercial partition: the account, then the
 // role's path and name (a name is 1-64 of the characters letters, digits and +=,.@_-; a path is
 // /, or /-delimited segments of printable ASCII; see

@@ -6,6 +6,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
+	"github.com/secure-vpc/secure-vpc/internal/awslimits"
 	"github.com/secure-vpc/secure-vpc/internal/contract"
 )
 
@@ -285,7 +286,7 @@ func (c *Cloud) compute(rec *Record) (string, resource.PropertyMap) {
 	case contract.TypeECRRepository:
 		set("arn", fmt.Sprintf("arn:aws:ecr:%s:%s:repository/%s", region, acct, name))
 		set("registryId", acct)
-		set("repositoryUrl", fmt.Sprintf("%s.dkr.ecr.%s.amazonaws.com/%s", acct, region, name))
+		set("repositoryUrl", awslimits.ECRRegistryHost(acct, region)+"/"+name)
 		return name, out
 	case contract.TypeECRRepositoryPolicy, contract.TypeECRLifecyclePolicy:
 		// AWS's id is the repository's name; one of its own keeps the name owned by the repository
